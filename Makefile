@@ -1,0 +1,41 @@
+# Two commands: `make run` and `make test`. Everything else is their plumbing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# `make run` is a local demo server: DEBUG on (static files, readable errors), SQLite by default.
+RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false}
+# The suite needs a key; it never reaches a real deployment.
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_COOKIES=false
+
+.PHONY: run test setup install demo bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+setup: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py loaddata rulesets
+	$(RUN_ENV) $(PY) manage.py setup_demo
+
+run: setup
+	@echo "Kontaktdichte: http://$(HOST):$(PORT)/"
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(TEST_ENV) $(PY) benchmarks/engine_bench.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .hypothesis
