@@ -209,6 +209,8 @@ class ContactRule(models.Model):
     cap_at_benefit_renewal = models.BooleanField(
         "spätestens zum Weiterbewilligungsantrag (WBA)", default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "Kontaktregel"
         verbose_name_plural = "Kontaktregeln"
