@@ -88,6 +88,7 @@ LABELS = {
 
 _UNIT_SINGULAR = {"days": "Tag", "weeks": "Woche", "months": "Monat"}
 _UNIT_PLURAL = dict(UNITS)
+_UNIT_DATIVE_PLURAL = {"days": "Tagen", "weeks": "Wochen", "months": "Monaten"}
 _APPROX_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.44}
 
 
@@ -95,8 +96,10 @@ def default_channels():
     return ["in_person"]
 
 
-def unit_label(unit, amount=2):
-    return (_UNIT_SINGULAR if amount == 1 else _UNIT_PLURAL)[unit]
+def unit_label(unit, amount=2, dative=False):
+    if amount == 1:
+        return _UNIT_SINGULAR[unit]
+    return (_UNIT_DATIVE_PLURAL if dative else _UNIT_PLURAL)[unit]
 
 
 def approx_days(amount, unit):

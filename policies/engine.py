@@ -1,0 +1,501 @@
+"""The policy engine: a customer's facts and contacts in, the next due contact out.
+
+Pure Python over plain dataclasses: no ORM, no clock. `today` is always passed in. The steps
+follow ../shared/DOMAIN.md, "How the due date is computed"; every page, the stored due dates
+and `manage.py evaluate_cases` go through `evaluate()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from .calendar import WorkingCalendar
+from .vocabulary import label, unit_label
+
+ONE_DAY = timedelta(days=1)
+GRADUATE_CONTACT_BEFORE_END = timedelta(days=90)
+GRADUATE_FOLLOW_UP_WORKING_DAYS = 15
+EMPLOYER_SERVICE_LEAD = relativedelta(months=1)
+ADULT_AGE = relativedelta(years=25)
+
+OK, OVERDUE, SUSPENDED, INDIVIDUAL, NO_RULE_SET, NO_RULE = (
+    "ok", "overdue", "suspended", "individual", "no_rule_set", "no_rule")
+PROFILING_REVIEW = "profiling_review"
+EMPLOYER_SERVICE_TASK = "employer_service_task"
+
+
+def fmt(day: date) -> str:
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+# --- The rules -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    value: int
+    unit: str  # days | weeks | months
+    delta: relativedelta | timedelta = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.unit == "months":
+            delta = relativedelta(months=self.value)
+        elif self.unit == "weeks":
+            delta = timedelta(weeks=self.value)
+        else:
+            delta = timedelta(days=self.value)
+        object.__setattr__(self, "delta", delta)
+
+    def after(self, day: date) -> date:
+        """`day` plus this amount; months clamp to the month's end (31 Jan + 1 month = 28 Feb)."""
+        return day + self.delta
+
+    def __str__(self):
+        return f"{self.value} {unit_label(self.unit, self.value)}"
+
+    def after_text(self) -> str:
+        """As in "nach 2 Monaten"."""
+        return f"{self.value} {unit_label(self.unit, self.value, dative=True)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """All given conditions must hold. Empty sets and None mean "any"."""
+
+    age_band: str | None = None  # u25 | ue25
+    employment: frozenset[str] = frozenset()
+    profiles: frozenset[str] = frozenset()
+    care: frozenset[str] = frozenset()
+    flags: frozenset[str] = frozenset()  # all of them
+    in_measure: bool | None = None
+    integrated_employment: frozenset[str] = frozenset()
+    unemployed_months_min: int | None = None
+    unemployed_months_below: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    label: str
+    conditions: Conditions
+    deadline: Amount | None  # None: individual, the caseworker's follow-up date decides
+    window: Amount | None = None
+    code: str | None = None
+    cap_at_benefit_renewal: bool = False
+    key: int | None = None  # the database id, when loaded from the database
+
+    @property
+    def individual(self) -> bool:
+        return self.deadline is None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    title: str
+    valid_from: date
+    valid_until: date | None
+    rules: tuple[Rule, ...]
+    qualifying_channels: frozenset[str] = frozenset({"in_person"})
+    first_contact_target_days: int | None = None
+    first_contact_max_days: int | None = None
+    max_extension: Amount | None = None
+    profiling_review_months: int | None = None
+    graduate_management: bool = False
+    key: int | None = None
+    # What the rules look at, derived once, for `recheck_on`.
+    uses_age: bool = field(init=False, repr=False, compare=False)
+    unemployment_thresholds: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    uses_measures: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        conditions = [r.conditions for r in self.rules]
+        object.__setattr__(self, "uses_age", any(c.age_band for c in conditions))
+        object.__setattr__(self, "unemployment_thresholds", tuple(sorted(
+            {n for c in conditions for n in (c.unemployed_months_min, c.unemployed_months_below)
+             if n is not None})))
+        object.__setattr__(self, "uses_measures", self.graduate_management
+                           or any(c.in_measure is not None for c in conditions))
+
+    def in_force_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+@dataclass(frozen=True)
+class JobCentre:
+    slug: str
+    name: str
+    calendar: WorkingCalendar
+    rule_sets: tuple[RuleSet, ...] = ()
+
+    def rule_set_on(self, day: date) -> RuleSet | None:
+        for rule_set in self.rule_sets:
+            if rule_set.in_force_on(day):
+                return rule_set
+        return None
+
+    def next_rule_set_start(self, day: date) -> date | None:
+        starts = [rs.valid_from for rs in self.rule_sets if rs.valid_from > day]
+        return min(starts) if starts else None
+
+
+# --- The customer ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    start: date
+    end: date
+    exited_on: date | None = None
+
+    @property
+    def ends_on(self) -> date:
+        return self.exited_on or self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Suspension:
+    start: date
+    end: date
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    date: date
+    channel: str
+    follow_up_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    birth_date: date
+    registered_on: date
+    employment: str | None = None
+    profile: str | None = None
+    profile_since: date | None = None
+    care: str = "placement"
+    flags: frozenset[str] = frozenset()
+    integrated_employment: str | None = None
+    unemployed_since: date | None = None
+    benefit_renewal_on: date | None = None
+    measures: tuple[Measure, ...] = ()
+    suspensions: tuple[Suspension, ...] = ()
+
+
+# --- The decision ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: str
+    rule_set: RuleSet | None = None
+    rule: Rule | None = None
+    rule_position: int | None = None  # 1-based, as an admin counts
+    window_opens: date | None = None
+    due_by: date | None = None
+    last_working_day: date | None = None
+    recheck_on: date | None = None
+    flags: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def code(self) -> str | None:
+        return self.rule.code if self.rule else None
+
+    def status_on(self, day: date) -> str:
+        """The status on a later day, from the stored due date (as lists read it)."""
+        if self.status in (OK, OVERDUE) and self.due_by is not None:
+            return OVERDUE if day > self.due_by else OK
+        return self.status
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What the conditions read, derived once per evaluation."""
+
+    u25: bool
+    adult_on: date
+    in_measure: bool
+    unemployed_months: int | None  # whole months of unemployment, None when not unemployed
+
+
+def _whole_months(since: date, today: date) -> int:
+    months = (today.year - since.year) * 12 + today.month - since.month
+    if since + relativedelta(months=months) > today:
+        months -= 1
+    return months
+
+
+def _facts(customer: Customer, today: date) -> _Facts:
+    adult_on = customer.birth_date + ADULT_AGE
+    unemployed_months = None
+    if customer.employment == "unemployed" and customer.unemployed_since is not None:
+        unemployed_months = max(_whole_months(customer.unemployed_since, today), 0)
+    return _Facts(
+        u25=today < adult_on,
+        adult_on=adult_on,
+        in_measure=any(m.start <= today <= m.ends_on for m in customer.measures),
+        unemployed_months=unemployed_months,
+    )
+
+
+def _matches(c: Conditions, customer: Customer, facts: _Facts) -> bool:
+    if c.age_band is not None and (c.age_band == "u25") != facts.u25:
+        return False
+    if c.employment and customer.employment not in c.employment:
+        return False
+    if c.profiles and customer.profile not in c.profiles:
+        return False
+    if c.care and customer.care not in c.care:
+        return False
+    if c.flags and not c.flags <= customer.flags:
+        return False
+    if c.in_measure is not None and c.in_measure != facts.in_measure:
+        return False
+    if c.integrated_employment and customer.integrated_employment not in c.integrated_employment:
+        return False
+    if c.unemployed_months_min is not None and (
+            facts.unemployed_months is None or facts.unemployed_months < c.unemployed_months_min):
+        return False
+    if c.unemployed_months_below is not None and (
+            facts.unemployed_months is not None
+            and facts.unemployed_months >= c.unemployed_months_below):
+        return False
+    return True
+
+
+def _why(c: Conditions, customer: Customer, facts: _Facts) -> str:
+    parts = []
+    if c.age_band:
+        parts.append("unter 25" if facts.u25 else "25 und älter")
+    if c.employment:
+        parts.append(label(customer.employment))
+    if c.profiles:
+        parts.append(f"Profillage {label(customer.profile)}")
+    if c.care:
+        parts.append(label(customer.care))
+    for flag in sorted(c.flags):
+        parts.append(label(flag))
+    if c.in_measure is not None:
+        parts.append("in einer Maßnahme" if facts.in_measure else "in keiner Maßnahme")
+    if c.integrated_employment:
+        parts.append(label(customer.integrated_employment))
+    if c.unemployed_months_min is not None:
+        parts.append(f"seit mindestens {c.unemployed_months_min} Monaten arbeitslos")
+    if c.unemployed_months_below is not None:
+        parts.append(f"seit weniger als {c.unemployed_months_below} Monaten arbeitslos")
+    return ", ".join(parts) if parts else "gilt für alle"
+
+
+def _describe_customer(customer: Customer, facts: _Facts) -> str:
+    parts = [
+        "unter 25" if facts.u25 else "25 und älter",
+        f"Status {label(customer.employment) if customer.employment else 'nicht angegeben'}",
+        f"Profillage {label(customer.profile) if customer.profile else 'nicht angegeben'}",
+        label(customer.care),
+        ("Merkmale " + ", ".join(label(f) for f in sorted(customer.flags))) if customer.flags
+        else "keine Merkmale",
+        "in einer Maßnahme" if facts.in_measure else "in keiner Maßnahme",
+    ]
+    if customer.integrated_employment:
+        parts.append(label(customer.integrated_employment))
+    if facts.unemployed_months is not None:
+        parts.append(f"seit {facts.unemployed_months} Monaten arbeitslos")
+    return ", ".join(parts)
+
+
+def _cycle_text(rule: Rule) -> str:
+    if rule.individual:
+        return "individuell (Wiedervorlage der Fachkraft)"
+    if rule.window is not None:
+        return f"frühestens nach {rule.window.after_text()}, spätestens nach {rule.deadline.after_text()}"
+    return f"spätestens nach {rule.deadline.after_text()}"
+
+
+def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact], today: date) -> Decision:
+    """Decide the customer's next due contact on `today` under the rule set in force then."""
+    rule_set = centre.rule_set_on(today)
+    if rule_set is None:
+        return Decision(
+            status=NO_RULE_SET,
+            recheck_on=centre.next_rule_set_start(today),
+            reasons=(f"Für {centre.name} gilt am {fmt(today)} kein Kontaktdichtekonzept.",),
+        )
+
+    facts = _facts(customer, today)
+    rule = None
+    position = None
+    for index, candidate in enumerate(rule_set.rules, start=1):
+        if _matches(candidate.conditions, customer, facts):
+            rule, position = candidate, index
+            break
+
+    recheck_on = _recheck_on(rule_set, customer, facts, today)
+    head = f"Konzept: {rule_set.title} (gültig ab {fmt(rule_set.valid_from)})"
+    if rule is None:
+        return Decision(
+            status=NO_RULE, rule_set=rule_set, recheck_on=recheck_on,
+            reasons=(head, "Keine Regel des Konzepts trifft zu auf: "
+                     + _describe_customer(customer, facts) + "."),
+        )
+
+    reasons = [head, f"Regel {position}: {rule.label} ({_why(rule.conditions, customer, facts)}); "
+                     f"Kontakt {_cycle_text(rule)}."]
+    calendar = centre.calendar
+    channels = rule_set.qualifying_channels
+
+    last_qualified = None
+    last_note = None
+    for contact in contacts:
+        if contact.date > today:
+            continue
+        if last_note is None or contact.date >= last_note.date:
+            last_note = contact
+        if contact.channel in channels and (last_qualified is None or contact.date > last_qualified.date):
+            last_qualified = contact
+
+    window_opens = due_by = None
+    if last_qualified is not None:
+        base = last_qualified.date
+        reasons.append(f"Letzter qualifizierter Kontakt am {fmt(base)} ({label(last_qualified.channel)}).")
+        if not rule.individual:
+            due_by = rule.deadline.after(base)
+            if rule.window is not None:
+                window_opens = rule.window.after(base)
+    else:
+        base = customer.registered_on
+        if rule_set.first_contact_max_days:
+            due_by = calendar.add_working_days(base, rule_set.first_contact_max_days)
+            target = rule_set.first_contact_target_days
+            reasons.append(
+                f"Noch kein qualifizierter Kontakt: Erstkontakt spätestens "
+                f"{rule_set.first_contact_max_days} Arbeitstage nach der Meldung am {fmt(base)}"
+                + (f" (Ziel: {target} Arbeitstage, bis {fmt(calendar.add_working_days(base, target))})"
+                   if target and target != rule_set.first_contact_max_days else "")
+                + ".")
+        else:
+            reasons.append(f"Noch kein qualifizierter Kontakt: der Zyklus läuft ab der Meldung am {fmt(base)}.")
+            if not rule.individual:
+                due_by = rule.deadline.after(base)
+                if rule.window is not None:
+                    window_opens = rule.window.after(base)
+
+    renewal = customer.benefit_renewal_on
+    if rule.cap_at_benefit_renewal and renewal is not None and renewal > base and due_by is not None \
+            and renewal < due_by:
+        due_by = renewal
+        reasons.append(f"Spätestens zum Weiterbewilligungsantrag am {fmt(renewal)}.")
+
+    if last_note is not None and last_note.follow_up_on is not None:
+        follow_up = last_note.follow_up_on
+        if due_by is None or follow_up < due_by:
+            due_by = follow_up
+            reasons.append(f"Wiedervorlage aus dem Beratungsvermerk vom {fmt(last_note.date)}: {fmt(follow_up)}.")
+
+    flags = []
+    if rule_set.graduate_management:
+        due_by = _graduate_milestones(customer, last_qualified, contacts, channels, calendar, today,
+                                      due_by, reasons, flags)
+
+    if rule_set.profiling_review_months and customer.profile == "market_close" \
+            and customer.profile_since is not None \
+            and today >= customer.profile_since + relativedelta(months=rule_set.profiling_review_months):
+        flags.append(PROFILING_REVIEW)
+        reasons.append(f"Seit {fmt(customer.profile_since)} marktnah und nicht integriert: "
+                       f"Profiling und Integrationsprognose überprüfen.")
+
+    status = None
+    active = [s for s in customer.suspensions if s.start <= today <= s.end]
+    if active:
+        suspension = max(active, key=lambda s: s.end)
+        status = SUSPENDED
+        if due_by is None or suspension.end > due_by:
+            extended = suspension.end
+            capped = ""
+            if due_by is not None and rule_set.max_extension is not None:
+                limit = rule_set.max_extension.after(due_by)
+                if extended > limit:
+                    extended = limit
+                    capped = f" (höchstens {rule_set.max_extension} Verlängerung)"
+            due_by = extended
+            reasons.append(f"Ausnahme dokumentiert{': ' + suspension.reason if suspension.reason else ''} "
+                           f"bis {fmt(suspension.end)}: fällig am {fmt(due_by)}{capped}.")
+        else:
+            reasons.append(f"Ausnahme dokumentiert bis {fmt(suspension.end)}; "
+                           f"der Kontakt ist vorher fällig.")
+
+    if status is None:
+        if due_by is None:
+            status = INDIVIDUAL
+            reasons.append("Individueller Zyklus ohne Wiedervorlage: bitte ein Datum festlegen.")
+        elif today > due_by:
+            status = OVERDUE
+        else:
+            status = OK
+
+    if window_opens is not None and due_by is not None and window_opens > due_by:
+        window_opens = due_by
+
+    return Decision(
+        status=status, rule_set=rule_set, rule=rule, rule_position=position,
+        window_opens=window_opens, due_by=due_by,
+        last_working_day=calendar.on_or_before(due_by) if due_by is not None else None,
+        recheck_on=recheck_on, flags=tuple(flags), reasons=tuple(reasons),
+    )
+
+
+def _graduate_milestones(customer, last_qualified, contacts, channels, calendar, today, due_by,
+                         reasons, flags):
+    """Weimarer Land's graduate management: open milestones that fall earlier win."""
+    if not customer.measures:
+        return due_by
+    qualified_dates = [c.date for c in contacts if c.date <= today and c.channel in channels]
+    for measure in customer.measures:
+        ends_on = measure.ends_on
+        if ends_on >= today:
+            if any(d >= measure.start for d in qualified_dates):
+                milestone = None
+            else:
+                milestone = max(ends_on - GRADUATE_CONTACT_BEFORE_END, measure.start)
+                text = (f"Absolventenmanagement: Kontakt seit Maßnahmebeginn am {fmt(measure.start)} "
+                        f"fällig bis {fmt(milestone)} (90 Tage vor Ende am {fmt(ends_on)})")
+            if ends_on - EMPLOYER_SERVICE_LEAD <= today and EMPLOYER_SERVICE_TASK not in flags:
+                flags.append(EMPLOYER_SERVICE_TASK)
+                reasons.append(f"Maßnahme endet am {fmt(ends_on)}: Arbeitgeber-Service (AG-S) einbinden.")
+        else:
+            if any(d > ends_on for d in qualified_dates):
+                milestone = None
+            else:
+                milestone = calendar.add_working_days(ends_on, GRADUATE_FOLLOW_UP_WORKING_DAYS)
+                text = (f"Absolventenmanagement: Folgegespräch nach Maßnahmeende am {fmt(ends_on)} "
+                        f"fällig binnen {GRADUATE_FOLLOW_UP_WORKING_DAYS} Arbeitstagen, bis {fmt(milestone)}")
+        if milestone is not None and (due_by is None or milestone < due_by):
+            due_by = milestone
+            reasons.append(text + ".")
+    return due_by
+
+
+def _recheck_on(rule_set, customer, facts, today) -> date | None:
+    """The next day on which the matched rule or the due date can change without new input."""
+    candidates = []
+    if rule_set.valid_until is not None:
+        candidates.append(rule_set.valid_until + ONE_DAY)
+    if rule_set.uses_age and facts.u25:
+        candidates.append(facts.adult_on)
+    if facts.unemployed_months is not None:
+        for months in rule_set.unemployment_thresholds:
+            candidates.append(customer.unemployed_since + relativedelta(months=months))
+    if rule_set.uses_measures:
+        for m in customer.measures:
+            candidates.append(m.start)
+            candidates.append(m.ends_on + ONE_DAY)
+            if rule_set.graduate_management:
+                candidates.append(m.ends_on - EMPLOYER_SERVICE_LEAD)
+    for s in customer.suspensions:
+        candidates.append(s.start)
+        candidates.append(s.end + ONE_DAY)
+    if rule_set.profiling_review_months and customer.profile == "market_close" \
+            and customer.profile_since is not None:
+        candidates.append(customer.profile_since + relativedelta(months=rule_set.profiling_review_months))
+    future = [d for d in candidates if d > today]
+    return min(future) if future else None
