@@ -20,7 +20,6 @@ ONE_DAY = timedelta(days=1)
 GRADUATE_CONTACT_BEFORE_END = timedelta(days=90)
 GRADUATE_FOLLOW_UP_WORKING_DAYS = 15
 EMPLOYER_SERVICE_LEAD = relativedelta(months=1)
-ADULT_AGE = relativedelta(years=25)
 
 OK, OVERDUE, SUSPENDED, INDIVIDUAL, NO_RULE_SET, NO_RULE = (
     "ok", "overdue", "suspended", "individual", "no_rule_set", "no_rule")
@@ -226,8 +225,16 @@ def _whole_months(since: date, today: date) -> int:
     return months
 
 
+def _birthday(birth_date: date, years: int) -> date:
+    """Same as birth_date + relativedelta(years=years): 29 Feb clamps to 28 Feb."""
+    try:
+        return birth_date.replace(year=birth_date.year + years)
+    except ValueError:
+        return birth_date.replace(year=birth_date.year + years, day=28)
+
+
 def _facts(customer: Customer, today: date) -> _Facts:
-    adult_on = customer.birth_date + ADULT_AGE
+    adult_on = _birthday(customer.birth_date, 25)
     unemployed_months = None
     if customer.employment == "unemployed" and customer.unemployed_since is not None:
         unemployed_months = max(_whole_months(customer.unemployed_since, today), 0)
