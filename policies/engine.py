@@ -196,6 +196,7 @@ class Decision:
     recheck_on: date | None = None
     flags: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    last_contact_on: date | None = None  # the last qualified contact
 
     @property
     def code(self) -> str | None:
@@ -203,9 +204,16 @@ class Decision:
 
     def status_on(self, day: date) -> str:
         """The status on a later day, from the stored due date (as lists read it)."""
-        if self.status in (OK, OVERDUE) and self.due_by is not None:
-            return OVERDUE if day > self.due_by else OK
-        return self.status
+        return status_on(self.status, self.due_by, day)
+
+
+def status_on(status: str, due_by: date | None, day: date) -> str:
+    """A stored status read on `day`: a dated one turns overdue once its due date has passed."""
+    if status in (OK, OVERDUE, SUSPENDED) and due_by is not None and day > due_by:
+        return OVERDUE
+    if status == OVERDUE:
+        return OK
+    return status
 
 
 @dataclass(slots=True)
@@ -431,6 +439,9 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
             reasons.append(f"Ausnahme dokumentiert bis {fmt(suspension.end)}; "
                            f"der Kontakt ist vorher fällig.")
 
+    if status == SUSPENDED and due_by is not None and today > due_by:
+        status = OVERDUE
+        reasons.append("Die größte zulässige Verlängerung ist ausgeschöpft: der Kontakt ist überfällig.")
     if status is None:
         if due_by is None:
             status = INDIVIDUAL
@@ -448,6 +459,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
         window_opens=window_opens, due_by=due_by,
         last_working_day=calendar.on_or_before(due_by) if due_by is not None else None,
         recheck_on=recheck_on, flags=tuple(flags), reasons=tuple(reasons),
+        last_contact_on=last_qualified.date if last_qualified is not None else None,
     )
 
 

@@ -24,7 +24,10 @@ class JobCentre(models.Model):
         "Rechtsfolgenbelehrung", blank=True,
         help_text="Wird in Einladungsschreiben abgedruckt.",
     )
-    history = HistoricalRecords()
+    # Bumped whenever a rule set, rule or closing day of this job centre changes; stored due
+    # dates computed under an older version are stale until recomputed.
+    policy_version = models.PositiveIntegerField("Regelstand", default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["policy_version"])
 
     class Meta:
         verbose_name = "Jobcenter"

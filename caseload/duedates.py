@@ -1,0 +1,203 @@
+"""Stored due dates: the engine's decision per customer, kept on the customer row.
+
+`refresh_due_date` runs inside every service that changes a fact the engine reads;
+`recompute` does the same in bulk, chunk by chunk, with a fixed number of queries per chunk
+(customers, measures, suspensions, contact notes, one update).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from policies import engine
+from policies.loading import load_policies
+from policies.models import JobCentre
+
+from .models import ContactNote, Customer, Measure, Suspension
+
+log = logging.getLogger(__name__)
+
+FACT_FIELDS = (
+    "id", "job_centre_id", "birth_date", "registered_on", "employment", "profile", "profile_since",
+    "care", "flags", "integrated_employment", "unemployed_since", "benefit_renewal_on",
+)
+DUE_FIELDS = (
+    "due_status", "due_by", "window_opens", "due_last_working_day", "due_rule", "due_rule_set",
+    "due_code", "due_flags", "due_reasons", "recheck_on", "due_computed_on", "policy_version",
+    "last_contact_on",
+)
+DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in DUE_FIELDS)
+# Stored, ok and overdue are one status: overdue is read from due_by (engine.status_on).
+STORED_OK = engine.OK
+
+_policy_cache: dict[tuple[int, int], engine.JobCentre] = {}
+
+
+def policy_for(job_centre_id: int, version: int) -> engine.JobCentre:
+    """The engine's view of one job centre at a policy version (cached per process)."""
+    key = (job_centre_id, version)
+    policy = _policy_cache.get(key)
+    if policy is None:
+        policy = load_policies([job_centre_id])[job_centre_id]
+        for stale in [k for k in _policy_cache if k[0] == job_centre_id]:
+            del _policy_cache[stale]
+        _policy_cache[key] = policy
+    return policy
+
+
+def customer_facts(row: dict, measures=(), suspensions=()) -> engine.Customer:
+    return engine.Customer(
+        birth_date=row["birth_date"],
+        registered_on=row["registered_on"],
+        employment=row["employment"] or None,
+        profile=row["profile"] or None,
+        profile_since=row["profile_since"],
+        care=row["care"],
+        flags=frozenset(row["flags"] or ()),
+        integrated_employment=row["integrated_employment"] or None,
+        unemployed_since=row["unemployed_since"],
+        benefit_renewal_on=row["benefit_renewal_on"],
+        measures=tuple(measures),
+        suspensions=tuple(suspensions),
+    )
+
+
+def apply_decision(customer: Customer, decision: engine.Decision, today: date, version: int) -> None:
+    status = decision.status
+    customer.due_status = STORED_OK if status == engine.OVERDUE else status
+    customer.due_by = decision.due_by
+    customer.window_opens = decision.window_opens
+    customer.due_last_working_day = decision.last_working_day
+    customer.due_rule_id = decision.rule.key if decision.rule else None
+    customer.due_rule_set_id = decision.rule_set.key if decision.rule_set else None
+    customer.due_code = decision.code or ""
+    customer.due_flags = list(decision.flags)
+    customer.due_reasons = list(decision.reasons)
+    customer.recheck_on = decision.recheck_on
+    customer.due_computed_on = today
+    customer.policy_version = version
+    customer.last_contact_on = decision.last_contact_on
+
+
+def decide(customer: Customer, today: date | None = None, *, include_suspensions=True) -> engine.Decision:
+    """The engine's decision for one customer, from the database as it is now (4 queries)."""
+    today = today or timezone.localdate()
+    version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=customer.job_centre_id)
+    policy = policy_for(customer.job_centre_id, version)
+    scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
+    measures = [engine.Measure(*m) for m in Measure.objects.filter(**scope).values_list("start", "end", "exited_on")]
+    suspensions = [engine.Suspension(*s) for s in
+                   Suspension.objects.filter(**scope).values_list("start", "end", "reason")
+                   ] if include_suspensions else []
+    contacts = [engine.Contact(*c) for c in ContactNote.objects.filter(**scope, date__lte=today)
+                .order_by("date", "id").values_list("date", "channel", "follow_up_on")]
+    row = {f: getattr(customer, f) for f in FACT_FIELDS}
+    decision = engine.evaluate(policy, customer_facts(row, measures, suspensions), contacts, today)
+    customer._policy_version = version
+    return decision
+
+
+def refresh_due_date(customer: Customer, today: date | None = None) -> engine.Decision:
+    """Recompute and store one customer's due date. Call inside the writing transaction."""
+    today = today or timezone.localdate()
+    decision = decide(customer, today)
+    apply_decision(customer, decision, today, customer._policy_version)
+    # An UPDATE rather than save(): a recomputation is not a change of the customer's history.
+    Customer.objects.filter(pk=customer.pk, job_centre_id=customer.job_centre_id).update(
+        **{attname: getattr(customer, attname) for attname in DUE_ATTNAMES})
+    return decision
+
+
+# --- Bulk --------------------------------------------------------------------------------------
+
+def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
+    ids = [r["id"] for r in rows]
+    job_centre_id = rows[0]["job_centre_id"]
+    scope = {"job_centre_id": job_centre_id, "customer_id__in": ids}
+    measures, suspensions, contacts = defaultdict(list), defaultdict(list), defaultdict(list)
+    for cid, start, end, exited in Measure.objects.filter(**scope).values_list(
+            "customer_id", "start", "end", "exited_on"):
+        measures[cid].append(engine.Measure(start, end, exited))
+    for cid, start, end, reason in Suspension.objects.filter(**scope).values_list(
+            "customer_id", "start", "end", "reason"):
+        suspensions[cid].append(engine.Suspension(start, end, reason))
+    for cid, day, channel, follow_up in ContactNote.objects.filter(**scope, date__lte=today).order_by(
+            "customer_id", "date", "id").values_list("customer_id", "date", "channel", "follow_up_on"):
+        contacts[cid].append(engine.Contact(day, channel, follow_up))
+    evaluate = engine.evaluate
+    for row in rows:
+        cid = row["id"]
+        facts = customer_facts(row, measures.get(cid, ()), suspensions.get(cid, ()))
+        yield cid, evaluate(policy, facts, contacts.get(cid, ()), today)
+
+
+def recompute(*, job_centre_ids: Iterable[int] | None = None, due_only: bool = False,
+              today: date | None = None, chunk_size: int = 2000, progress=None) -> int:
+    """Recompute stored due dates in chunks; returns the number of customers written.
+
+    `due_only`: only customers whose `recheck_on` has come or whose stored decision was made
+    under an older policy version (or never). `progress(n)` is called after every chunk.
+    """
+    today = today or timezone.localdate()
+    centres = JobCentre.objects.order_by("pk")
+    if job_centre_ids is not None:
+        centres = centres.filter(pk__in=list(job_centre_ids))
+    written = 0
+    for centre_id, version in centres.values_list("pk", "policy_version"):
+        policy = policy_for(centre_id, version)
+        base = Customer.objects.filter(job_centre_id=centre_id)
+        if due_only:
+            base = stale_customers(base, today, version)
+        last_id = 0
+        while True:
+            rows = list(base.filter(pk__gt=last_id).order_by("pk").values(*FACT_FIELDS)[:chunk_size])
+            if not rows:
+                break
+            last_id = rows[-1]["id"]
+            written += _write_chunk(policy, rows, today, version)
+            if progress:
+                progress(len(rows))
+    log.info("recomputed due dates: %d customers", written)
+    return written
+
+
+def stale_customers(queryset, today: date, version: int):
+    from django.db.models import Q
+
+    return queryset.filter(Q(recheck_on__lte=today) | Q(due_computed_on__isnull=True)
+                           | ~Q(policy_version=version))
+
+
+def count_to_recompute(*, job_centre_ids=None, due_only=False, today=None) -> int:
+    today = today or timezone.localdate()
+    total = 0
+    centres = JobCentre.objects.all()
+    if job_centre_ids is not None:
+        centres = centres.filter(pk__in=list(job_centre_ids))
+    for centre_id, version in centres.values_list("pk", "policy_version"):
+        qs = Customer.objects.filter(job_centre_id=centre_id)
+        total += (stale_customers(qs, today, version) if due_only else qs).count()
+    return total
+
+
+def _write_chunk(policy, rows, today, version) -> int:
+    updates = []
+    for cid, decision in _chunk_decisions(policy, rows, today):
+        customer = Customer(pk=cid, job_centre_id=rows[0]["job_centre_id"])
+        apply_decision(customer, decision, today, version)
+        updates.append(customer)
+    with transaction.atomic():
+        Customer.objects.bulk_update(updates, DUE_FIELDS)
+    return len(updates)
+
+
+def bump_policy_version(job_centre_id: int) -> None:
+    """Mark every stored due date of the job centre as computed under an older rule set."""
+    JobCentre.objects.filter(pk=job_centre_id).update(policy_version=F("policy_version") + 1)

@@ -1,0 +1,266 @@
+"""Teams, staff, customers and everything that happens to a customer.
+
+The job centre is the tenant: every customer-scoped table carries `job_centre` and every
+query filters by it. Writes go through `caseload.services`; the stored due date on
+`Customer` is recomputed there, in the same transaction as the change.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from policies import vocabulary as voc
+from policies.models import ContactRule, JobCentre, RuleSet
+
+
+def choices(pairs):
+    return [(code, label) for code, label in pairs]
+
+
+class Team(models.Model):
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="teams",
+                                   verbose_name="Jobcenter")
+    name = models.CharField("Name", max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Team"
+        verbose_name_plural = "Teams"
+        ordering = ["job_centre__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["job_centre", "name"], name="team_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Staff(models.Model):
+    CASEWORKER = "caseworker"
+    TEAM_LEAD = "team_lead"
+    ROLES = [(CASEWORKER, "Integrationsfachkraft"), (TEAM_LEAD, "Teamleitung")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff",
+                                verbose_name="Benutzer")
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="staff",
+                                   verbose_name="Jobcenter")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", verbose_name="Team")
+    role = models.CharField("Rolle", max_length=20, choices=ROLES, default=CASEWORKER)
+    weekly_hours = models.DecimalField("Wochenarbeitszeit (Stunden)", max_digits=4, decimal_places=1,
+                                       default=39)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Mitarbeiter/in"
+        verbose_name_plural = "Mitarbeitende"
+        ordering = ["team__name", "user__last_name", "user__first_name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=60),
+                                   name="staff_weekly_hours_range",
+                                   violation_error_message="Die Wochenarbeitszeit muss zwischen 0 und 60 Stunden liegen."),
+        ]
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_team_lead(self):
+        return self.role == self.TEAM_LEAD
+
+    def clean(self):
+        if self.team_id and self.job_centre_id and self.team.job_centre_id != self.job_centre_id:
+            raise ValidationError({"team": "Das Team gehört zu einem anderen Jobcenter."})
+
+
+class AcquisitionSource(models.Model):
+    """Where a customer came from (GCfaK), with the expected monthly inflow."""
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="acquisition_sources",
+                                   verbose_name="Jobcenter")
+    name = models.CharField("Quelle", max_length=120)
+    expected_per_month = models.DecimalField("Erwartet pro Monat", max_digits=5, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = "Akquisequelle"
+        verbose_name_plural = "Akquisequellen"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["job_centre", "name"], name="source_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Customer(models.Model):
+    STATUS_NEW, STATUS_COUNSELLING, STATUS_CLOSED = "new", "in_counselling", "closed"
+    CASE_STATUSES = [(STATUS_NEW, "neu"), (STATUS_COUNSELLING, "in Beratung"), (STATUS_CLOSED, "abgeschlossen")]
+    OUTCOMES = [("job_taken", "Arbeitsstelle angenommen"), ("job_not_taken", "Arbeitsstelle nicht angenommen")]
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="customers",
+                                   verbose_name="Jobcenter")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="customers", verbose_name="Team")
+    caseworker = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="customers", verbose_name="Integrationsfachkraft")
+    number = models.CharField("Kundennummer", max_length=20,
+                              help_text="Pseudonyme Kundennummer; erscheint statt des Namens in Listen, "
+                                        "Exporten und Adressen.")
+    first_name = models.CharField("Vorname", max_length=100)
+    last_name = models.CharField("Nachname", max_length=100)
+    birth_date = models.DateField("Geburtsdatum")
+    street = models.CharField("Straße, Hausnummer", max_length=200, blank=True)
+    postcode = models.CharField("PLZ", max_length=5, blank=True)
+    city = models.CharField("Ort", max_length=100, blank=True)
+    phone = models.CharField("Telefon", max_length=40, blank=True)
+    email = models.EmailField("E-Mail", blank=True)
+    registered_on = models.DateField("Meldung (Zugang)")
+
+    employment = models.CharField("Status", max_length=20, choices=choices(voc.EMPLOYMENT))
+    profile = models.CharField("Profillage", max_length=20, choices=choices(voc.PROFILES), blank=True)
+    profile_since = models.DateField("Profillage seit", null=True, blank=True)
+    care = models.CharField("Betreuung", max_length=20, choices=choices(voc.CARE), default="placement")
+    flags = models.JSONField("Merkmale", default=list, blank=True)
+    integrated_employment = models.CharField("Beschäftigung (IH)", max_length=20,
+                                             choices=choices(voc.INTEGRATED_EMPLOYMENT), blank=True)
+    unemployed_since = models.DateField("arbeitslos seit", null=True, blank=True)
+    benefit_renewal_on = models.DateField("Weiterbewilligung (WBA) am", null=True, blank=True)
+
+    acquisition_source = models.ForeignKey(AcquisitionSource, on_delete=models.SET_NULL, null=True,
+                                           blank=True, verbose_name="Akquise")
+    case_status = models.CharField("Fallstatus", max_length=20, choices=CASE_STATUSES, default=STATUS_NEW)
+    closing_outcome = models.CharField("Abschluss", max_length=20, choices=OUTCOMES, blank=True)
+    closing_reason = models.TextField("Begründung (nicht angenommen)", blank=True)
+
+    # The stored decision of the policy engine. Written only by caseload.duedates.
+    due_status = models.CharField("Fälligkeitsstatus", max_length=20, blank=True, db_index=False)
+    due_by = models.DateField("fällig bis", null=True, blank=True)
+    window_opens = models.DateField("Fenster ab", null=True, blank=True)
+    due_last_working_day = models.DateField("letzter Arbeitstag", null=True, blank=True)
+    due_rule = models.ForeignKey(ContactRule, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name="Regel")
+    due_rule_set = models.ForeignKey(RuleSet, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="Konzept")
+    due_code = models.CharField("Kürzel", max_length=10, blank=True)
+    due_flags = models.JSONField("Hinweise", default=list, blank=True)
+    due_reasons = models.JSONField("Begründung", default=list, blank=True)
+    recheck_on = models.DateField("neu prüfen am", null=True, blank=True)
+    due_computed_on = models.DateField("berechnet für", null=True, blank=True)
+    policy_version = models.PositiveIntegerField("Regelstand", default=0)
+    last_contact_on = models.DateField("letzter qualifizierter Kontakt", null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=[
+        "due_status", "due_by", "window_opens", "due_last_working_day", "due_rule", "due_rule_set",
+        "due_code", "due_flags", "due_reasons", "recheck_on", "due_computed_on", "policy_version",
+        "last_contact_on",
+    ])
+
+    class Meta:
+        verbose_name = "Kunde/Kundin"
+        verbose_name_plural = "Kunden"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job_centre", "number"], name="customer_unique_number"),
+            models.CheckConstraint(condition=Q(profile_since__isnull=True) | ~Q(profile=""),
+                                   name="customer_profile_since_needs_profile",
+                                   violation_error_message="„Profillage seit“ braucht eine Profillage."),
+        ]
+        indexes = [
+            models.Index(fields=["job_centre", "caseworker", "due_by"], name="customer_caseworker_due"),
+            models.Index(fields=["job_centre", "team", "due_by"], name="customer_team_due"),
+            models.Index(fields=["job_centre", "recheck_on"], name="customer_recheck"),
+            models.Index(fields=["job_centre", "policy_version"], name="customer_policy_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class Measure(models.Model):
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="measures")
+    title = models.CharField("Maßnahme", max_length=200)
+    start = models.DateField("Beginn")
+    end = models.DateField("geplantes Ende")
+    exited_on = models.DateField("Austritt", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Maßnahme"
+        verbose_name_plural = "Maßnahmen"
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="measure_end_after_start",
+                                   violation_error_message="Das Ende darf nicht vor dem Beginn liegen."),
+            models.CheckConstraint(condition=Q(exited_on__isnull=True) | Q(exited_on__gte=models.F("start")),
+                                   name="measure_exit_after_start",
+                                   violation_error_message="Der Austritt darf nicht vor dem Beginn liegen."),
+        ]
+        indexes = [models.Index(fields=["job_centre", "customer"], name="measure_customer")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def ends_on(self):
+        return self.exited_on or self.end
+
+
+class Suspension(models.Model):
+    """A documented exception (Ausnahme): no contact is needed until its end."""
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.CharField("Grund", max_length=300)
+    start = models.DateField("von")
+    end = models.DateField("bis")
+    documented_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="dokumentiert von")
+    documented_at = models.DateTimeField("dokumentiert am", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Ausnahme"
+        verbose_name_plural = "Ausnahmen"
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="suspension_end_after_start",
+                                   violation_error_message="Das Ende darf nicht vor dem Beginn liegen."),
+        ]
+        indexes = [models.Index(fields=["job_centre", "customer"], name="suspension_customer")]
+
+    def __str__(self):
+        return self.reason
+
+
+class ContactNote(models.Model):
+    """A Beratungsvermerk: one contact with the customer."""
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_notes")
+    date = models.DateField("Datum")
+    channel = models.CharField("Kontaktart", max_length=20, choices=choices(voc.CHANNELS))
+    caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="Fachkraft")
+    summary = models.TextField("Zusammenfassung")
+    agreements = models.TextField("Vereinbarungen", blank=True)
+    follow_up_on = models.DateField("Wiedervorlage", null=True, blank=True)
+    prognosis_reviewed = models.BooleanField("Integrationsprognose überprüft", default=False)
+    strategy_reviewed = models.BooleanField("Strategie überprüft", default=False)
+    agreement_reviewed = models.BooleanField("EinV/Kooperationsplan überprüft", default=False)
+    job_search_done = models.BooleanField("Stellensuchlauf durchgeführt", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    CHECKLIST = ("prognosis_reviewed", "strategy_reviewed", "agreement_reviewed", "job_search_done")
+
+    class Meta:
+        verbose_name = "Beratungsvermerk"
+        verbose_name_plural = "Beratungsvermerke"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["job_centre", "customer", "date"], name="note_customer_date")]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y} {self.get_channel_display()}"

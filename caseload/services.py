@@ -1,0 +1,218 @@
+"""Every write to a customer goes through one of these functions: one transaction each, the
+stored due date recomputed inside it, a German message in `ServiceError` when the rules of
+the job centre forbid the change. Forms call the same `check_*` functions first so that the
+person sees the message next to the field."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from policies import engine
+from policies import vocabulary as voc
+from policies.models import RuleSet
+
+from .duedates import decide, refresh_due_date
+from .models import ContactNote, Customer, Measure, Suspension
+
+log = logging.getLogger(__name__)
+
+
+class ServiceError(ValidationError):
+    """A change the rules do not allow; `message_dict` maps fields to German messages."""
+
+
+def rule_set_for(customer: Customer, day: date) -> RuleSet | None:
+    return RuleSet.objects.filter(job_centre_id=customer.job_centre_id).in_force_on(day).first()
+
+
+def _fmt(day):
+    return engine.fmt(day)
+
+
+# --- Contact notes ------------------------------------------------------------------------
+
+def check_contact(rule_set: RuleSet | None, *, date, channel, follow_up_on, checklist: dict,
+                  today: date) -> dict[str, str]:
+    """The rule set's demands on a contact note, as {field: message}."""
+    errors = {}
+    if date > today:
+        errors["date"] = "Ein Beratungsvermerk kann nicht für einen künftigen Tag geschrieben werden."
+    if follow_up_on is not None and follow_up_on <= date:
+        errors["follow_up_on"] = "Die Wiedervorlage muss nach dem Kontakt liegen."
+    if rule_set is None:
+        return errors
+    if rule_set.follow_up_required and follow_up_on is None:
+        errors["follow_up_on"] = ("Nach dem Kontaktdichtekonzept braucht jeder Beratungsvermerk eine "
+                                  "Wiedervorlage („kein BewA ohne WV“).")
+    qualified = channel in rule_set.qualifying_channels
+    if rule_set.checklist_required and qualified:
+        missing = [ContactNote._meta.get_field(f).verbose_name for f in ContactNote.CHECKLIST
+                   if not checklist.get(f)]
+        if missing:
+            errors["__all__"] = ("Für einen qualifizierten Kontakt fehlt noch: " + ", ".join(missing) + ".")
+    return errors
+
+
+@transaction.atomic
+def record_contact(*, customer: Customer, by, date, channel, summary, agreements="",
+                   follow_up_on=None, checklist=None, today=None) -> tuple[ContactNote, engine.Decision]:
+    """Write a Beratungsvermerk and move the customer's due date."""
+    today = today or timezone.localdate()
+    checklist = checklist or {}
+    customer = _lock(customer)
+    errors = check_contact(rule_set_for(customer, date), date=date, channel=channel,
+                           follow_up_on=follow_up_on, checklist=checklist, today=today)
+    if channel not in voc.CHANNEL_CODES:
+        errors["channel"] = "Unbekannte Kontaktart."
+    if not (summary or "").strip():
+        errors["summary"] = "Bitte das Gespräch kurz zusammenfassen."
+    if errors:
+        raise ServiceError(errors)
+    note = ContactNote.objects.create(
+        job_centre_id=customer.job_centre_id, customer=customer, date=date, channel=channel,
+        caseworker=by, summary=summary.strip(), agreements=(agreements or "").strip(),
+        follow_up_on=follow_up_on, **{f: bool(checklist.get(f)) for f in ContactNote.CHECKLIST},
+    )
+    if customer.case_status == Customer.STATUS_NEW:
+        customer.case_status = Customer.STATUS_COUNSELLING
+        customer.save(update_fields=["case_status"])
+    decision = refresh_due_date(customer, today)
+    log.info("contact note %s recorded for customer id %s", note.pk, customer.pk)
+    return note, decision
+
+
+# --- Suspensions --------------------------------------------------------------------------
+
+def extension_limit(customer: Customer, today: date) -> date | None:
+    """The latest end a documented exception may have under the rule set's extension cap."""
+    rule_set = rule_set_for(customer, today)
+    if rule_set is None or rule_set.max_extension_amount is None:
+        return None
+    decision = decide(customer, today, include_suspensions=False)
+    if decision.due_by is None:
+        return None
+    cap = engine.Amount(rule_set.max_extension_amount, rule_set.max_extension_unit)
+    return cap.after(decision.due_by)
+
+
+def check_suspension(customer: Customer, *, start, end, today: date) -> dict[str, str]:
+    errors = {}
+    if end < start:
+        errors["end"] = "Das Ende darf nicht vor dem Beginn liegen."
+        return errors
+    limit = extension_limit(customer, today)
+    if limit is not None and end > limit:
+        rule_set = rule_set_for(customer, today)
+        amount = engine.Amount(rule_set.max_extension_amount, rule_set.max_extension_unit)
+        errors["end"] = (f"Die Kontaktdichte darf höchstens um {amount} erweitert werden: "
+                         f"die Ausnahme kann bis spätestens {_fmt(limit)} gelten.")
+    return errors
+
+
+@transaction.atomic
+def record_suspension(*, customer: Customer, by, reason, start, end, today=None) -> tuple[Suspension, engine.Decision]:
+    today = today or timezone.localdate()
+    customer = _lock(customer)
+    errors = check_suspension(customer, start=start, end=end, today=today)
+    if not (reason or "").strip():
+        errors["reason"] = "Bitte den Grund der Ausnahme dokumentieren."
+    if errors:
+        raise ServiceError(errors)
+    suspension = Suspension.objects.create(job_centre_id=customer.job_centre_id, customer=customer,
+                                           reason=reason.strip(), start=start, end=end, documented_by=by)
+    return suspension, refresh_due_date(customer, today)
+
+
+@transaction.atomic
+def end_suspension(*, suspension: Suspension, on: date, today=None) -> engine.Decision:
+    today = today or timezone.localdate()
+    if on < suspension.start:
+        raise ServiceError({"end": "Das Ende darf nicht vor dem Beginn liegen."})
+    suspension.end = on
+    suspension.save(update_fields=["end"])
+    return refresh_due_date(_lock(suspension.customer), today)
+
+
+# --- Measures -----------------------------------------------------------------------------
+
+def check_measure(*, start, end, exited_on) -> dict[str, str]:
+    errors = {}
+    if end < start:
+        errors["end"] = "Das geplante Ende darf nicht vor dem Beginn liegen."
+    if exited_on is not None and exited_on < start:
+        errors["exited_on"] = "Der Austritt darf nicht vor dem Beginn liegen."
+    return errors
+
+
+@transaction.atomic
+def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=None) -> tuple[Measure, engine.Decision]:
+    today = today or timezone.localdate()
+    customer = _lock(customer)
+    errors = check_measure(start=start, end=end, exited_on=exited_on)
+    if not (title or "").strip():
+        errors["title"] = "Bitte die Maßnahme benennen."
+    if errors:
+        raise ServiceError(errors)
+    measure = Measure.objects.create(job_centre_id=customer.job_centre_id, customer=customer,
+                                     title=title.strip(), start=start, end=end, exited_on=exited_on)
+    return measure, refresh_due_date(customer, today)
+
+
+@transaction.atomic
+def update_measure(*, measure: Measure, title, start, end, exited_on=None, today=None) -> engine.Decision:
+    today = today or timezone.localdate()
+    errors = check_measure(start=start, end=end, exited_on=exited_on)
+    if errors:
+        raise ServiceError(errors)
+    measure.title, measure.start, measure.end, measure.exited_on = title.strip(), start, end, exited_on
+    measure.save()
+    return refresh_due_date(_lock(measure.customer), today)
+
+
+# --- Customer facts -----------------------------------------------------------------------
+
+FACT_FIELDS = ("birth_date", "registered_on", "employment", "profile", "profile_since", "care", "flags",
+               "integrated_employment", "unemployed_since", "benefit_renewal_on")
+
+
+@transaction.atomic
+def update_customer(*, customer: Customer, changes: dict, today=None) -> engine.Decision | None:
+    """Change master data or facts; the due date is recomputed when a fact the rules read changed."""
+    today = today or timezone.localdate()
+    customer = _lock(customer)
+    changed = [f for f, v in changes.items() if getattr(customer, f) != v]
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    try:
+        customer.full_clean(exclude=["job_centre", "team", "caseworker", "acquisition_source"])
+    except ValidationError as error:
+        raise ServiceError(error.message_dict) from None
+    if changed:
+        customer.save(update_fields=changed)
+    if any(f in FACT_FIELDS for f in changed):
+        return refresh_due_date(customer, today)
+    return None
+
+
+@transaction.atomic
+def create_customer(*, today=None, **fields) -> tuple[Customer, engine.Decision]:
+    today = today or timezone.localdate()
+    customer = Customer(**fields)
+    try:
+        customer.full_clean()
+    except ValidationError as error:
+        raise ServiceError(error.message_dict) from None
+    customer.save()
+    return customer, refresh_due_date(customer, today)
+
+
+def _lock(customer: Customer) -> Customer:
+    """Serialise concurrent writes to one customer (a no-op on SQLite, which locks the file)."""
+    list(Customer.objects.select_for_update().filter(pk=customer.pk, job_centre_id=customer.job_centre_id)
+         .values_list("pk", flat=True))
+    return customer
