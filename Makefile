@@ -22,10 +22,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# setup_demo loads fixtures/rulesets.json only into an empty database: loading it on every
+# start would overwrite an admin's edits to the rule sets.
 setup: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py loaddata rulesets
-	$(RUN_ENV) $(PY) manage.py setup_demo
+	$(RUN_ENV) $(PY) manage.py setup_demo --url http://$(HOST):$(PORT)/
 
 run: setup
 	@echo "Kontaktdichte: http://$(HOST):$(PORT)/"

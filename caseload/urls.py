@@ -1,7 +1,17 @@
+"""German paths without personal data: customers appear by database id, never by name."""
+
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("faelle/", views.worklist, name="worklist"),
+    path("team/ueberfaellig/", views.team_overdue, name="team_overdue"),
+    path("kunden/<int:pk>/", views.customer_detail, name="customer"),
+    path("kunden/<int:pk>/vermerk/", views.contact_note, name="contact_note"),
+    path("kunden/<int:pk>/ausnahme/", views.suspension, name="suspension"),
+    path("kunden/<int:pk>/massnahme/", views.measure, name="measure_add"),
+    path("kunden/<int:pk>/massnahme/<int:measure_pk>/", views.measure, name="measure_edit"),
+    path("kunden/<int:pk>/daten/", views.facts, name="facts"),
 ]

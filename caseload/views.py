@@ -1,5 +1,264 @@
-from django.shortcuts import render
+"""Caseload pages: thin views over `access` (who may see what), `selectors` (reads),
+`forms` (the rule set's demands, beside the fields) and `services` (every write).
+
+GETs never write: a due date computed under an older rule set is shown with a notice and
+recomputed by the job that follows the rule change, not by looking at it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from policies import engine
+from policies import vocabulary as voc
+
+from . import access, selectors, services
+from .access import staff_required
+from .filters import CaseloadFilter
+from .forms import ContactNoteForm, FactsForm, MeasureForm, SuspensionForm, add_service_errors
+from .tables import STATUS_WORDS, TeamOverdueTable, WorklistTable, csv_response, paginate, xlsx_response
+
+log = logging.getLogger(__name__)
+
+DUE_FLAG_LABELS = {
+    engine.PROFILING_REVIEW: "Profilingprüfung fällig",
+    engine.EMPLOYER_SERVICE_TASK: "AG-S einbinden",
+}
 
 
 def home(request):
+    if access.staff_for(request.user) is not None:
+        return redirect("worklist")
     return render(request, "caseload/home.html")
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+@require_GET
+@staff_required
+def worklist(request):
+    staff, today = request.staff, timezone.localdate()
+    scope = request.GET.get("bestand")
+    if scope not in (selectors.MINE, selectors.TEAM):
+        scope = selectors.TEAM if staff.is_team_lead else selectors.MINE
+    section = selectors.SECTION_BY_KEY.get(request.GET.get("liste"),
+                                           selectors.SECTION_BY_KEY[selectors.DEFAULT_SECTION])
+    version = staff.job_centre.policy_version
+
+    filterset = CaseloadFilter(request.GET, queryset=selectors.caseload(staff, scope), staff=staff,
+                               today=today, with_caseworker=scope == selectors.TEAM)
+    counts = selectors.section_counts(filterset.qs, today, version)
+    table = WorklistTable(selectors.worklist_rows(filterset.qs, section, today), today=today,
+                          policy_version=version,
+                          exclude=("caseworker",) if scope == selectors.MINE else ())
+    table.empty_text = section.empty_text
+    paginate(table, request, count=counts[section.key])
+    return render(request, "caseload/worklist.html", {
+        "staff": staff, "today": today, "scope": scope, "section": section,
+        "sections": [(s, counts[s.key]) for s in selectors.SECTIONS],
+        "counts": counts, "filterset": filterset, "table": table,
+        "keep": _keep(request, liste=section.key, bestand=scope),
+    })
+
+
+@require_GET
+@staff_required
+def team_overdue(request):
+    """Every overdue customer of the team. Caseworkers see it too (it is their team); the
+    exports, which leave the system, are the team lead's."""
+    staff, today = request.staff, timezone.localdate()
+    version = staff.job_centre.policy_version
+    filterset = CaseloadFilter(request.GET, queryset=selectors.team_overdue(staff, today), staff=staff,
+                               today=today, with_status=False)
+
+    export = request.GET.get("export")
+    if export:
+        if export not in ("csv", "xlsx"):
+            raise Http404("Unbekanntes Exportformat.")
+        if not staff.is_team_lead:
+            return render(request, "caseload/forbidden.html", {
+                "message": "Exporte der Überfälligkeitsliste sind der Teamleitung vorbehalten."}, status=403)
+        rows = selectors.team_overdue_export(filterset.qs, today, version)
+        filename = f"ueberfaellig-team-{staff.team_id}-{today:%Y-%m-%d}"
+        # Ids only: who exported which team's list, never what it contained.
+        log.info("team overdue list of team %s exported as %s by staff id %s", staff.team_id, export, staff.pk)
+        return (csv_response if export == "csv" else xlsx_response)(rows, filename)
+
+    summary = selectors.team_overdue_summary(filterset.qs, version)
+    table = TeamOverdueTable(filterset.qs, today=today, policy_version=version)
+    paginate(table, request, count=summary["total"])
+    return render(request, "caseload/team_overdue.html", {
+        "staff": staff, "today": today, "summary": summary, "filterset": filterset, "table": table,
+        "keep": _keep(request),
+    })
+
+
+def _keep(request, **params):
+    """What the filter form carries along as hidden fields: the tab, the scope, the sorting."""
+    if request.GET.get("sort"):
+        params["sort"] = request.GET["sort"]
+    return list(params.items())
+
+
+# --- One customer ------------------------------------------------------------------------------
+
+def _due_context(customer, today):
+    status = engine.status_on(customer.due_status, customer.due_by, today) if customer.due_status else ""
+    return {
+        "customer": customer,
+        "today": today,
+        "status": status,
+        "status_word": STATUS_WORDS.get(status, status),
+        "days_overdue": (today - customer.due_by).days if customer.due_by and customer.due_by < today else 0,
+        "stale": selectors.is_stale(customer),
+        "due_flags": [DUE_FLAG_LABELS.get(f, f) for f in customer.due_flags],
+    }
+
+
+@require_GET
+@staff_required
+def customer_detail(request, pk):
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    today = timezone.localdate()
+    return render(request, "caseload/customer.html", {
+        **_due_context(customer, today),
+        "timeline": selectors.customer_timeline(customer),
+        "facts": _facts(customer),
+    })
+
+
+def _facts(customer):
+    """The facts the rules read, as label/value pairs (labels from the model)."""
+    meta = customer._meta
+    rows = [(meta.get_field(f).verbose_name, value) for f, value in (
+        ("birth_date", customer.birth_date),
+        ("registered_on", customer.registered_on),
+        ("employment", customer.get_employment_display()),
+        ("unemployed_since", customer.unemployed_since),
+        ("profile", customer.get_profile_display()),
+        ("profile_since", customer.profile_since),
+        ("care", customer.get_care_display()),
+        ("flags", ", ".join(voc.label(f) for f in customer.flags)),
+        ("integrated_employment", customer.get_integrated_employment_display()),
+        ("benefit_renewal_on", customer.benefit_renewal_on),
+    )]
+    return rows
+
+
+def _due_message(decision: engine.Decision, today) -> str:
+    if decision.due_by is not None:
+        if decision.status_on(today) == engine.OVERDUE:
+            return f"Der Kontakt ist weiterhin überfällig (fällig war er am {engine.fmt(decision.due_by)})."
+        return f"Nächster Kontakt fällig bis {engine.fmt(decision.due_by)}."
+    if decision.status == engine.INDIVIDUAL:
+        return "Individueller Zyklus ohne Wiedervorlage: es ist kein Datum fällig."
+    return "Keine Fälligkeit: " + (decision.reasons[-1] if decision.reasons else "keine Regel.")
+
+
+def _form_page(request, template, form, customer, today, **extra):
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, {**_due_context(customer, today), "form": form, **extra}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def contact_note(request, pk):
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    today = timezone.localdate()
+    rule_set = services.rule_set_for(customer, today)
+    form = ContactNoteForm(request.POST if request.method == "POST" else None, customer=customer,
+                           rule_set=rule_set, today=today)
+    if form.is_bound and form.is_valid():
+        previous_due = customer.due_by
+        try:
+            note, decision = services.record_contact(customer=customer, by=request.user, today=today,
+                                                     **form.service_kwargs())
+        except services.ServiceError as error:
+            add_service_errors(form, error.message_dict)
+        else:
+            messages.success(request, _contact_message(note, decision, previous_due, today))
+            return redirect("customer", pk=customer.pk)
+    return _form_page(request, "caseload/contact_note_form.html", form, customer, today, rule_set=rule_set)
+
+
+def _contact_message(note, decision: engine.Decision, previous_due, today) -> str:
+    head = "Beratungsvermerk gespeichert."
+    channels = decision.rule_set.qualifying_channels if decision.rule_set else frozenset()
+    if note.channel in channels:
+        return f"{head} {_due_message(decision, today)}"
+    channel = voc.label(note.channel)
+    if decision.due_by == previous_due:
+        kept = (f"die Fälligkeit bleibt beim {engine.fmt(previous_due)}" if previous_due
+                else "die Fälligkeit ändert sich nicht")
+        return (f"{head} Die Kontaktart „{channel}“ zählt nach dem Kontaktdichtekonzept nicht als "
+                f"qualifizierter Kontakt: {kept}.")
+    return (f"{head} Die Kontaktart „{channel}“ zählt nach dem Kontaktdichtekonzept nicht als "
+            f"qualifizierter Kontakt; wegen der Wiedervorlage gilt: {_due_message(decision, today)}")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def suspension(request, pk):
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    today = timezone.localdate()
+    form = SuspensionForm(request.POST if request.method == "POST" else None, customer=customer, today=today,
+                          limit=services.extension_limit(customer, today))
+    if form.is_bound and form.is_valid():
+        try:
+            _suspension, decision = services.record_suspension(customer=customer, by=request.user, today=today,
+                                                               **form.service_kwargs())
+        except services.ServiceError as error:
+            add_service_errors(form, error.message_dict)
+        else:
+            messages.success(request, f"Ausnahme dokumentiert. {_due_message(decision, today)}")
+            return redirect("customer", pk=customer.pk)
+    return _form_page(request, "caseload/suspension_form.html", form, customer, today)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def measure(request, pk, measure_pk=None):
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    today = timezone.localdate()
+    instance = access.get_measure_for_customer(customer, measure_pk) if measure_pk is not None else None
+    form = MeasureForm(request.POST if request.method == "POST" else None,
+                       initial=MeasureForm.initial_for(instance) if instance else None)
+    if form.is_bound and form.is_valid():
+        try:
+            if instance is None:
+                _measure, decision = services.add_measure(customer=customer, today=today, **form.service_kwargs())
+            else:
+                decision = services.update_measure(measure=instance, today=today, **form.service_kwargs())
+        except services.ServiceError as error:
+            add_service_errors(form, error.message_dict)
+        else:
+            done = "Maßnahme gespeichert." if instance is None else "Maßnahme geändert."
+            messages.success(request, f"{done} {_due_message(decision, today)}")
+            return redirect("customer", pk=customer.pk)
+    return _form_page(request, "caseload/measure_form.html", form, customer, today, measure=instance)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def facts(request, pk):
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    today = timezone.localdate()
+    form = FactsForm(request.POST if request.method == "POST" else None, customer=customer)
+    if form.is_bound and form.is_valid():
+        try:
+            decision = services.update_customer(customer=customer, changes=form.changes(), today=today)
+        except services.ServiceError as error:
+            add_service_errors(form, error.message_dict)
+        else:
+            if decision is None:
+                messages.success(request, "Daten gespeichert. Die Fälligkeit ändert sich dadurch nicht.")
+            else:
+                messages.success(request, f"Daten gespeichert. {_due_message(decision, today)}")
+            return redirect("customer", pk=customer.pk)
+    return _form_page(request, "caseload/facts_form.html", form, customer, today)

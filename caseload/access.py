@@ -1,0 +1,63 @@
+"""Who may see which customer: one place for the scoping every caseload page goes through.
+
+A user works in the caseload pages through a `Staff` profile. Caseworkers and team leads see
+the customers of their own team in their own job centre (caseworkers stand in for each other,
+so the whole team, not only their own caseload); anything else is a 404, so a URL does not
+even tell whether a customer exists elsewhere. Admins without a Staff profile work in the
+Django admin; the caseload pages show them a friendly 403 (`staff_required`).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .models import Customer, Measure, Staff
+
+
+def staff_for(user) -> Staff | None:
+    """The user's Staff profile with team and job centre, in one query (None without one)."""
+    if not user.is_authenticated:
+        return None
+    return (Staff.objects.select_related("team", "job_centre", "user")
+            .filter(user_id=user.pk).first())
+
+
+def team_customers(staff: Staff) -> QuerySet[Customer]:
+    """Every customer the staff member may open: their team, in their job centre."""
+    return Customer.objects.filter(job_centre_id=staff.job_centre_id, team_id=staff.team_id)
+
+
+def get_customer_for_user(user, pk: int, *, staff: Staff | None = None) -> Customer:
+    """The customer `pk` with what its page shows, or 404 when it is not in the user's team."""
+    staff = staff or staff_for(user)
+    if staff is None:
+        raise Http404("Kein Zugriff auf Kundendaten ohne Mitarbeiterprofil.")
+    queryset = team_customers(staff).select_related(
+        "job_centre", "team", "caseworker__user", "due_rule", "due_rule_set")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_measure_for_customer(customer: Customer, pk: int) -> Measure:
+    """A measure of this customer (404 for anyone else's, whatever its id)."""
+    measure = get_object_or_404(Measure, pk=pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
+    measure.customer = customer
+    return measure
+
+
+def staff_required(view):
+    """Run `view` with `request.staff` set; users without a Staff profile get a 403 page that
+    points them to the admin. Anonymous users never get here (LoginRequiredMiddleware)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        staff = staff_for(request.user)
+        if staff is None:
+            return render(request, "caseload/no_staff.html", status=403)
+        request.staff = staff
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,397 @@
+"""Generated demo caseloads: realistic, deterministic for a seed, never stored as fixtures.
+
+`generate()` writes teams, staff (users with unusable passwords), customers, measures, suspensions
+and up to two years of contact notes with bulk inserts, chunk by chunk; stored due dates are left to
+`caseload.duedates.recompute`. Each job centre draws from its own `random.Random(f"{seed}/{slug}")`.
+Every customer comes from an archetype written for one rule of the job centre's rule set, and the
+first customers cycle through all archetypes, so that even a small demo shows every rule.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from policies.models import JobCentre
+
+from .models import AcquisitionSource, ContactNote, Customer, Measure, Staff, Suspension, Team
+
+DAY = timedelta(days=1)
+HISTORY_DAYS = 730
+CHUNK = 2000
+OVERDUE_SHARE = 0.14
+SHARES = {"moenchengladbach": 2, "coburg-land": 1, "weimarer-land": 1}  # split of --customers
+DEMO_SLUGS = tuple(SHARES)
+USER_PREFIX = {"moenchengladbach": "mg", "coburg-land": "cl", "weimarer-land": "wl"}
+NUMBER_PREFIX = {"moenchengladbach": "164", "coburg-land": "241", "weimarer-land": "072"}
+TEAM_KINDS = {  # name, customers per team, customers per caseworker
+    "markt": ("Team Markt", 2000, 150), "u25": ("Team U25", 1000, 75), "fm": ("Team Fallmanagement", 600, 50),
+}
+# GCfaK: where customers come from, expected per month. Beratungstag: 4-5 per event, one a month assumed.
+SOURCES = [("Runder Tisch Kinderarmut", 0), ("VAMV Beratung", 1), ("Beratungstag", 4.5),
+           ("Kontaktstelle Familie & Beruf", 2.5), ("Wer hilft weiter?", 0)]
+SOURCE_WEIGHTS = [1, 1, 4.5, 2.5, 1]
+
+
+@dataclass(frozen=True)
+class Archetype:
+    """A kind of customer that one rule of a rule set is written for."""
+
+    weight: int
+    cycle: int  # days between qualified contacts the rule asks for (roughly)
+    employment: tuple[str, ...]
+    profiles: tuple[str, ...]
+    age: str = "ue25"  # u25 | ue25 | any
+    care: str = "placement"
+    flags: tuple[str, ...] = ()  # always set
+    extra: tuple[str, ...] = ()  # each set with a probability of one in five
+    measure: bool = False  # in a running measure
+    integrated: str = ""
+    unemployed_days: tuple[int, int] = (5, 1100)
+    individual: bool = False
+
+
+A = Archetype
+ARCHETYPES = {
+    "moenchengladbach": [  # 4-Phasen-Modell
+        A(14, 30, ("unemployed", "jobseeking"), ("market", "activation", "promotion", "development"),
+          age="u25", extra=("refugee",)),
+        A(6, 42, ("unemployed", "jobseeking"), ("stabilisation", "support", "development"),
+          care="case_management", individual=True),
+        A(25, 42, ("unemployed",), ("market", "activation"), extra=("refugee",)),
+        A(22, 91, ("unemployed", "jobseeking"), ("promotion", "development"), extra=("refugee", "incapacitated")),
+        A(15, 270, ("unemployed", "jobseeking", "none"), ("stabilisation", "support"),
+          extra=("incapacitated", "section_10")),
+        A(14, 365, ("jobseeking", "none"), ("not_required", "integrated_needy"),
+          extra=("subsidised_employment", "section_10")),
+    ],
+    "coburg-land": [  # VerBIS 16.03
+        A(6, 30, ("unemployed",), ("market_far",), care="case_management", extra=("refugee",)),
+        A(10, 30, ("unemployed",), ("market_close", "market_far"), age="u25", extra=("refugee",)),
+        A(8, 91, ("jobseeking",), ("market_close", "market_far"), age="any", measure=True),
+        A(22, 61, ("unemployed",), ("market_close",), extra=("refugee",)),
+        A(24, 91, ("unemployed",), ("market_far",), extra=("refugee", "limited_german")),
+        A(12, 182, ("jobseeking",), ("market_far", "integrated_needy"), age="any",
+          extra=("incapacitated", "subsidised_employment")),
+        A(10, 182, ("none",), ("not_required", "market_far"), age="any", extra=("section_10",)),
+        A(6, 182, ("unemployed",), ("integrated_needy",)),
+    ],
+    "weimarer-land": [
+        A(8, 14, ("unemployed",), ("market_far", "market_close"), age="any", flags=("refugee",),
+          extra=("limited_german",)),
+        A(6, 30, ("unemployed", "jobseeking"), ("market_far",), care="case_management"),
+        A(5, 365, ("unemployed", "jobseeking", "none"), ("market_far", "not_required"), care="holistic"),
+        A(12, 30, ("unemployed", "jobseeking"), ("market_close", "market_far"), age="u25"),
+        A(8, 91, ("jobseeking",), ("market_close", "market_far"), measure=True),
+        A(18, 30, ("unemployed",), ("market_close",)),
+        A(12, 122, ("unemployed",), ("market_far",), unemployed_days=(380, 1800)),
+        A(12, 61, ("unemployed",), ("market_far",), unemployed_days=(5, 330)),
+        A(8, 365, ("jobseeking",), ("integrated_needy",), integrated="insured"),
+        A(4, 91, ("jobseeking",), ("integrated_needy",), integrated="self_employed"),
+        A(7, 91, ("none", "jobseeking"), ("not_required",), individual=True, extra=("section_10",)),
+    ],
+}
+FLAG_NEEDS = {"section_10": "none", "incapacitated": "jobseeking", "subsidised_employment": "jobseeking"}
+
+FIRST_F = ("Anna Maria Julia Laura Sarah Lisa Katharina Sabine Petra Andrea Claudia Nicole Stefanie Melanie "
+           "Sandra Jessica Jennifer Christina Nadine Tanja Monika Ursula Renate Emma Mia Lea Hannah Leonie "
+           "Sophie Marie Johanna Jana Kerstin Birgit Heike Daniela Svenja Michelle").split()
+FIRST_M = ("Thomas Michael Andreas Stefan Christian Markus Daniel Frank Jürgen Peter Klaus Uwe Sven Tobias "
+           "Florian Jan Tim Lukas Jonas Leon Felix Maximilian Paul Kevin Dennis Marcel Patrick Sebastian "
+           "Matthias Dirk Holger Ralf Torsten Marco Niklas Philipp Dominik Mario").split()
+LAST = ("Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch Bauer "
+        "Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger Hofmann Hartmann Lange Schmitt "
+        "Werner Schmitz Krause Meier Lehmann Schmid Schulze Maier Köhler Herrmann König Walter Mayer Huber "
+        "Kaiser Fuchs Peters Lang Scholz Möller Weiß Jung Hahn Vogel Friedrich Keller Günther Frank Berger "
+        "Winkler Roth Beck Lorenz Baumann Franke Albrecht Schuster Simon Ludwig Böhm Winter Kraus Martin "
+        "Schumacher Krämer Vogt Stein Jäger Otto Sommer Groß Seidel Heinrich Brandt Haas Schreiber Graf "
+        "Dietrich Ziegler Kuhn Kühn Pohl Engel Horn Busch Bergmann Thomas Voigt Sauer Arnold Wolff Pfeiffer "
+        "Yılmaz Kaya Demir Nowak Kowalski Popescu").split()
+FIRST_REFUGEE = ("Ahmad Mohammad Ali Omar Yusuf Hassan Khaled Samir Tesfay Abdullahi Amina Fatima Aisha "
+                 "Mariam Noor Layla Rania Olena Iryna Oksana Andriy Dmytro Mehmet Zeynep").split()
+LAST_REFUGEE = ("Al-Hassan Haddad Khalil Nasser Rahimi Ahmadi Haidari Mohammadi Tesfaye Ghebremedhin Abdi "
+                "Warsame Kovalenko Shevchenko Bondarenko Melnyk Hussein Ibrahim Mansour Saleh").split()
+STREETS = ("Hauptstraße Bahnhofstraße Schulstraße Gartenstraße Lindenstraße Bergstraße Kirchstraße "
+           "Waldstraße Ringstraße Mühlweg Angerweg Rosenweg Goethestraße Schillerstraße Friedhofstraße "
+           "Birkenweg Wiesenweg Dorfstraße Feldstraße Lessingstraße").split()
+PLACES = {
+    "moenchengladbach": [(p, "Mönchengladbach", "02161") for p in
+                         "41061 41063 41065 41066 41068 41069 41169 41179 41189 41199 41236 41238".split()],
+    "coburg-land": [("96472", "Rödental", "09563"), ("96465", "Neustadt b. Coburg", "09568"),
+                    ("96476", "Bad Rodach", "09564"), ("96237", "Ebersdorf b. Coburg", "09562"),
+                    ("96242", "Sonnefeld", "09562"), ("96484", "Meeder", "09566"),
+                    ("96487", "Dörfles-Esbach", "09561"), ("96486", "Lautertal", "09561")],
+    "weimarer-land": [("99510", "Apolda", "03644"), ("99438", "Bad Berka", "036458"),
+                      ("99444", "Blankenhain", "036459"), ("99448", "Kranichfeld", "036450"),
+                      ("99518", "Bad Sulza", "036461"), ("99441", "Magdala", "036454")],
+}
+MEASURES = ("Aktivierung und berufliche Eingliederung (AVGS)|Berufsbezogene Sprachförderung (DeuFöV)|"
+            "Arbeitsgelegenheit (AGH)|Umschulung Fachkraft für Lagerlogistik|Bewerbungscoaching|"
+            "Weiterbildung Pflegehilfe|Berufsorientierung U25|Coaching Alleinerziehende").split("|")
+SUSPENSIONS = ("Einstellungszusage liegt vor|Ärztliches Gutachten ausstehend|Elternzeit|Stationäre Reha|"
+               "Maßnahme vereinbart, bis Beginn keine Unterstützung nötig").split("|")
+SUMMARIES = ("Bewerbungsaktivitäten besprochen, Unterlagen aktualisiert.|Kooperationsplan fortgeschrieben.|"
+             "Stellenangebote aus dem Suchlauf besprochen, zwei Vermittlungsvorschläge ausgehändigt.|"
+             "Gesundheitliche Situation besprochen, Gutachten angeregt.|Kinderbetreuung geklärt, Teilzeit gesucht.|"
+             "Maßnahmeverlauf besprochen, Rückmeldung des Trägers positiv.|Sprachkurs abgeschlossen.|"
+             "Integrationsprognose überprüft, Strategie angepasst.").split("|")
+AGREEMENTS = ("Fünf Bewerbungen bis zum nächsten Termin.|Lebenslauf bis Monatsende überarbeiten.|"
+              "Teilnahme am Bewerbertag.|Nachweise zur Kinderbetreuung vorlegen.|").split("|")
+CHANNELS = ("in_person", "phone", "email", "video")
+NOT_TAKEN = ["Kinderbetreuung nicht gesichert.", "Arbeitszeiten nicht vereinbar.", "Fahrtweg zu weit."]
+
+
+def split(customers: int, slugs: list[str]) -> dict[str, int]:
+    """Share `customers` among job centres by SHARES (1 for others), remainder to the first."""
+    weights = [SHARES.get(s, 1) for s in slugs]
+    shares = [customers * w // sum(weights) for w in weights]
+    shares[0] += customers - sum(shares)
+    return dict(zip(slugs, shares))
+
+
+def customer_number(prefix: str, index: int) -> str:
+    """Prefix, a scrambled serial (a bijection on 7 digits) and a check letter."""
+    digits = f"{prefix}{(index * 7_919 + 1_234_567) % 10_000_000:07d}"
+    return digits + "ABCDEFGHJKLMNPRSTUVWXYZ"[sum(int(d) * (i + 1) for i, d in enumerate(digits)) % 23]
+
+
+def _ascii(text: str) -> str:
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("ı", "i"), ("-", "")):
+        text = text.replace(umlaut, plain)
+    return text.lower()
+
+
+def _next_serial(names, prefix: str) -> int:
+    serials = [int(n[len(prefix):]) for n in names if n.startswith(prefix) and n[len(prefix):].isdigit()]
+    return max(serials, default=0) + 1
+
+
+class CentreGenerator:
+    def __init__(self, centre: JobCentre, count: int, seed: int, today: date):
+        self.centre, self.count, self.today = centre, count, today
+        self.rng = random.Random(f"{seed}/{centre.slug}")
+        self.table = ARCHETYPES.get(centre.slug, ARCHETYPES["coburg-land"])
+        self.places = PLACES.get(centre.slug, PLACES["coburg-land"])
+        self.weimar = centre.slug == "weimarer-land"
+        self.stats = Counter(customers=0, notes=0, measures=0, suspensions=0, staff=0, teams=0)
+
+    def run(self, progress=None) -> dict:
+        rng, table = self.rng, self.table
+        picks = table[: self.count] + rng.choices(table, [a.weight for a in table], k=max(self.count - len(table), 0))
+        rng.shuffle(picks)
+        plan = []
+        for a in picks:
+            u25 = a.age == "u25" or (a.age == "any" and rng.random() < 0.3)
+            plan.append((a, u25, "fm" if a.care != "placement" else "u25" if u25 else "markt"))
+        owners, sources, numbers = self._create_staff(plan), self._sources(), self._numbers()
+        for start in range(0, len(plan), CHUNK):
+            chunk = plan[start:start + CHUNK]
+            with transaction.atomic():
+                self._write_chunk(chunk, owners[start:start + CHUNK], numbers, sources)
+            if progress:
+                progress(len(chunk))
+        return self.stats
+
+    def _person(self, foreign=False):
+        female = self.rng.random() < 0.5
+        first = FIRST_REFUGEE if foreign else FIRST_F if female else FIRST_M
+        return self.rng.choice(first), self.rng.choice(LAST_REFUGEE if foreign else LAST)
+
+    def _numbers(self):
+        """Customer numbers, continuing after the job centre's existing ones."""
+        prefix = NUMBER_PREFIX.get(self.centre.slug, f"{self.centre.pk % 1000:03d}")
+        taken = set(Customer.objects.filter(job_centre=self.centre).values_list("number", flat=True))
+        index = len(taken)
+        while True:
+            number = customer_number(prefix, index)
+            index += 1
+            if number not in taken:
+                yield number
+
+    def _create_staff(self, plan) -> list[tuple[int, int, int]]:
+        """Teams, each with a team lead and caseworkers; (team, staff, user) per planned customer."""
+        centre, User = self.centre, get_user_model()
+        prefix = USER_PREFIX.get(centre.slug, centre.slug[:2])
+        usernames = list(User.objects.filter(username__startswith=f"{prefix}-").values_list("username", flat=True))
+        serial = {code: _next_serial(usernames, f"{prefix}-{code}-") for code in ("fk", "tl")}
+        team_names = list(Team.objects.filter(job_centre=centre).values_list("name", flat=True))
+        layout = []  # (team, [(user, role)], customer indices)
+        for kind, (stem, team_size, caseload) in TEAM_KINDS.items():
+            indices = [i for i, (_, _, k) in enumerate(plan) if k == kind]
+            n_teams, first = math.ceil(len(indices) / team_size), _next_serial(team_names, f"{stem} ")
+            for t in range(n_teams):
+                members = indices[t::n_teams]
+                roles = [Staff.TEAM_LEAD] + [Staff.CASEWORKER] * math.ceil(len(members) / caseload)
+                team = Team(job_centre=centre, name=f"{stem} {first + t}")
+                layout.append((team, [(self._user(prefix, role, serial), role) for role in roles], members))
+        with transaction.atomic():
+            Team.objects.bulk_create([team for team, _, _ in layout])
+            User.objects.bulk_create([user for _, users, _ in layout for user, _ in users])
+            staff = [Staff(user=user, job_centre=centre, team=team, role=role,
+                           weekly_hours=Decimal(self.rng.choice(("39", "39", "39", "30", "25", "19.5"))))
+                     for team, users, _ in layout for user, role in users]
+            Staff.objects.bulk_create(staff)
+        by_user = {s.user_id: (s.pk, s.user_id) for s in staff}
+        owners: list = [None] * len(plan)
+        for team, users, members in layout:
+            workers = [by_user[user.pk] for user, role in users if role == Staff.CASEWORKER]
+            for n, i in enumerate(members):
+                owners[i] = (team.pk, *workers[n % len(workers)])
+        self.stats.update(teams=len(layout), staff=len(staff))
+        return owners
+
+    def _user(self, prefix, role, serial):
+        """A generated member of staff: a login name, but no usable password."""
+        code = "tl" if role == Staff.TEAM_LEAD else "fk"
+        first, last = self._person()
+        user = get_user_model()(username=f"{prefix}-{code}-{serial[code]:03d}", first_name=first, last_name=last,
+                                email=f"{_ascii(first)}.{_ascii(last)}{serial[code]}@{self.centre.slug}.example")
+        serial[code] += 1
+        user.set_unusable_password()
+        return user
+
+    def _sources(self) -> list[AcquisitionSource]:
+        existing = {s.name: s for s in AcquisitionSource.objects.filter(job_centre=self.centre)}
+        missing = [AcquisitionSource(job_centre=self.centre, name=n, expected_per_month=e)
+                   for n, e in SOURCES if n not in existing]
+        AcquisitionSource.objects.bulk_create(missing)
+        return [existing.get(n) or next(s for s in missing if s.name == n) for n, _ in SOURCES]
+
+    def _write_chunk(self, plan, owners, numbers, sources):
+        rows = [self._customer(a, u25, next(numbers), *owner, sources) for (a, u25, _), owner in zip(plan, owners)]
+        Customer.objects.bulk_create([customer for customer, _ in rows])
+        self.stats.update(customers=len(rows))
+        for n, (model, key) in enumerate(((ContactNote, "notes"), (Measure, "measures"),
+                                          (Suspension, "suspensions"))):
+            objs = [obj for _, related in rows for obj in related[n]]
+            model.objects.bulk_create(objs)  # each knows its customer, which has an id by now
+            self.stats.update({key: len(objs)})
+
+    def _days_ago(self, low: int, high: int) -> date:
+        return self.today - timedelta(days=self.rng.randint(low, high))
+
+    def _customer(self, a: Archetype, u25: bool, number, team_id, staff_id, user_id, sources):
+        rng, today, jc = self.rng, self.today, self.centre.pk
+        age = rng.randint(17 * 365, 25 * 365 - 3) if u25 else rng.randint(25 * 366, 63 * 365)  # in days
+        birth = today - timedelta(days=age)
+        employment = rng.choice(a.employment)
+        flags = set(a.flags) | {f for f in a.extra
+                                if rng.random() < 0.2 and FLAG_NEEDS.get(f, employment) == employment}
+        if "refugee" in flags and rng.random() < 0.5:
+            flags.add("limited_german")
+        r = rng.random()
+        new = r < 0.03 and rng.random() < 0.7  # registered in the last weeks, no contact yet
+        registered = self._days_ago(*((1, 20) if r < 0.03 else (21, 730) if r < 0.45 else (731, 3000)))
+        registered = max(registered, birth + timedelta(days=16 * 365))
+        notes, measures, suspensions, floor = [], [], [], registered + DAY
+        if a.measure:  # running today; the last contact falls after its start
+            floor = self._days_ago(14, 240)
+            end = max(floor + timedelta(days=rng.randint(120, 400)), today + timedelta(days=rng.randint(14, 120)))
+            registered = min(registered, floor - timedelta(days=rng.randint(20, 200)))
+            measures.append(Measure(job_centre_id=jc, title=rng.choice(MEASURES), start=floor, end=end))
+        if not new:
+            notes = self._notes(a, floor, registered, user_id)
+            if not a.measure and rng.random() < 0.15:  # an earlier measure, over before the last contact
+                end = notes[-1].date - timedelta(days=rng.randint(3, 120))
+                start = end - timedelta(days=rng.randint(30, 300))
+                exited = start + timedelta(days=rng.randint(0, (end - start).days)) if rng.random() < 0.3 else None
+                if start >= registered:
+                    measures.append(Measure(job_centre_id=jc, title=rng.choice(MEASURES), start=start, end=end,
+                                            exited_on=exited))
+        r = rng.random()
+        if r < 0.08:  # half of them in force today, half over
+            end = today + timedelta(days=rng.randint(7, 150)) if r < 0.04 else self._days_ago(1, 300)
+            start = self._days_ago(3, 60) if r < 0.04 else end - timedelta(days=rng.randint(14, 120))
+            suspensions.append(Suspension(job_centre_id=jc, reason=rng.choice(SUSPENSIONS), start=start, end=end,
+                                          documented_by_id=user_id))
+        status, outcome = (Customer.STATUS_COUNSELLING if notes else Customer.STATUS_NEW), ""
+        if notes and rng.random() < 0.05:
+            status, outcome = Customer.STATUS_CLOSED, rng.choice(("job_taken",) * 7 + ("job_not_taken",) * 3)
+        profile = rng.choice(a.profiles)
+        first_name, last_name = self._person("refugee" in flags)
+        postcode, city, area = rng.choice(self.places)
+        phones = (f"{area} {rng.randint(10_000, 999_999)}",
+                  f"0{rng.randint(151, 179)} {rng.randint(1_000_000, 9_999_999)}", "")
+        customer = Customer(
+            job_centre_id=jc, team_id=team_id, caseworker_id=staff_id, number=number,
+            first_name=first_name, last_name=last_name, birth_date=birth,
+            street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}", postcode=postcode, city=city,
+            phone=rng.choices(phones, (45, 40, 15))[0],
+            email=f"{_ascii(first_name)}.{_ascii(last_name)}{rng.randint(1, 99)}@example.org"
+            if rng.random() < 0.4 else "",
+            registered_on=registered, employment=employment, profile=profile,
+            profile_since=registered + timedelta(days=rng.randint(0, (today - registered).days)),
+            care=a.care, flags=sorted(flags),
+            integrated_employment=a.integrated or (rng.choice(("insured",) * 4 + ("self_employed",))
+                                                   if profile == "integrated_needy" else ""),
+            unemployed_since=self._days_ago(*a.unemployed_days) if employment == "unemployed" else None,
+            benefit_renewal_on=today + timedelta(days=rng.randint(0, 364)),
+            acquisition_source=rng.choices(sources, SOURCE_WEIGHTS)[0] if rng.random() < 0.06 else None,
+            case_status=status, closing_outcome=outcome,
+            closing_reason=rng.choice(NOT_TAKEN) if outcome == "job_not_taken" else "",
+        )
+        for obj in (*notes, *measures, *suspensions):
+            obj.customer = customer
+        return customer, (notes, measures, suspensions)
+
+    def _notes(self, a: Archetype, floor: date, registered: date, user_id) -> list[ContactNote]:
+        """Contact notes, built backwards from the last one, which decides today's status."""
+        rng, today, cycle = self.rng, self.today, a.cycle
+        if rng.random() < OVERDUE_SHARE:
+            last = today - timedelta(days=cycle + rng.randint(1, max(7, min(60, cycle))))
+        else:
+            last = today - timedelta(days=rng.randint(0, cycle - 1))
+        last = min(max(last, floor), today)
+        start = max(registered, today - timedelta(days=HISTORY_DAYS))
+        dates, day = [], last
+        while True:
+            late = rng.random() < 0.12  # a share of the gaps ran over the cycle
+            day -= timedelta(days=max(7, round(cycle * (rng.uniform(1.0, 1.4) if late else rng.uniform(0.6, 1.0)))))
+            if day <= start:
+                break
+            dates.append(day)
+        first = registered + timedelta(days=rng.randint(2, 14))
+        if start == registered and first < (dates[-1] if dates else last) - 7 * DAY:
+            dates.append(first)
+        notes = []
+        for day in reversed(dates):
+            follow_up = day + timedelta(days=max(1, round(cycle * rng.uniform(0.7, 1.0)))) \
+                if self.weimar or rng.random() < 0.5 else None
+            notes.append(self._note(day, rng.choices(CHANNELS, (82, 13, 3, 2))[0], follow_up, user_id))
+        follow_up = None  # on an individual cycle too, now and then: the worklist asks for a date
+        if self.weimar or rng.random() < (0.9 if a.individual else 0.5):
+            if last + timedelta(days=cycle) < today:
+                follow_up = last + timedelta(days=max(1, round(cycle * rng.uniform(0.8, 1.0))))
+            else:
+                low = max(today, last + DAY)
+                follow_up = low + timedelta(days=rng.randint(0, max(0, (last + timedelta(days=cycle) - low).days)))
+        notes.append(self._note(last, "in_person", follow_up, user_id))
+        if not self.weimar and not a.individual and last < today - DAY and rng.random() < 0.05:
+            day = last + timedelta(days=rng.randint(1, (today - last).days))
+            notes.append(self._note(day, "phone", None, user_id))  # a call after it, no follow-up set
+        return notes
+
+    def _note(self, day, channel, follow_up, user_id) -> ContactNote:
+        rng = self.rng
+        return ContactNote(
+            job_centre_id=self.centre.pk, date=day, channel=channel, caseworker_id=user_id,
+            summary=rng.choice(SUMMARIES), agreements=rng.choice(AGREEMENTS), follow_up_on=follow_up,
+            prognosis_reviewed=self.weimar, strategy_reviewed=self.weimar,
+            agreement_reviewed=self.weimar, job_search_done=self.weimar,
+        )
+
+
+def generate(*, customers: int, seed: int, job_centres: list[JobCentre], today: date, progress=None) -> dict:
+    """Write `customers` new customers (with staff and histories) across `job_centres`."""
+    shares = split(customers, [c.slug for c in job_centres])
+    totals = Counter()
+    for centre in job_centres:
+        totals.update(CentreGenerator(centre, shares[centre.slug], seed, today).run(progress))
+    return totals

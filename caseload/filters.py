@@ -1,0 +1,77 @@
+"""Filters for the worklist and the team's overdue list.
+
+Everything here travels in the query string, so nothing here may identify a person: the
+customer NUMBER, status, code, caseworker (by id) and a due range, never a name (§ 35 SGB I).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from policies.models import ContactRule
+
+from .models import Customer, Staff
+from .selectors import STATUS_FILTERS
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+
+
+class DateInput(forms.DateInput):
+    """A native date picker without JavaScript; it sends ISO dates, typing dd.mm.yyyy also works."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _date_filter(lookup, label):
+    return django_filters.DateFilter(field_name="due_by", lookup_expr=lookup, label=label,
+                                     widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
+
+
+class CaseloadFilter(django_filters.FilterSet):
+    nummer = django_filters.CharFilter(field_name="number", lookup_expr="startswith", label="Kundennummer",
+                                       widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 12}))
+    status = django_filters.ChoiceFilter(
+        label="Status", method="filter_status", empty_label="alle",
+        choices=[(key, label) for key, (label, _q) in STATUS_FILTERS.items()])
+    kuerzel = django_filters.ChoiceFilter(field_name="due_code", label="Kürzel", empty_label="alle", choices=[])
+    fachkraft = django_filters.ModelChoiceFilter(field_name="caseworker", label="Fachkraft", empty_label="alle",
+                                                 queryset=Staff.objects.none())
+    faellig_ab = _date_filter("gte", "fällig ab")
+    faellig_bis = _date_filter("lte", "fällig bis")
+
+    class Meta:
+        model = Customer
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, staff: Staff, today, with_status=True,
+                 with_caseworker=True, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.today = today
+        if with_caseworker:
+            # One query for the choices: the staff of the team, with their names.
+            self.filters["fachkraft"].queryset = (Staff.objects.filter(job_centre_id=staff.job_centre_id,
+                                                                       team_id=staff.team_id)
+                                                  .select_related("user", "team"))
+        else:
+            del self.filters["fachkraft"]
+        if not with_status:
+            del self.filters["status"]
+        # One query: the codes the job centre's rules use (Weimarer Land's rules have none).
+        codes = list(ContactRule.objects.filter(rule_set__job_centre_id=staff.job_centre_id)
+                     .exclude(code="").order_by("code").values_list("code", flat=True).distinct())
+        if codes:
+            self.filters["kuerzel"].extra["choices"] = [(c, c) for c in codes]
+        else:
+            del self.filters["kuerzel"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(STATUS_FILTERS[value][1](self.today))
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.form.cleaned_data.get(name) not in (None, "")
+                                     for name in self.filters)

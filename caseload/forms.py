@@ -1,0 +1,184 @@
+"""Forms for the customer pages.
+
+They check what the rule set demands by calling the same `services.check_*` functions the
+services run, so the German message appears beside the field before anything is written.
+The views then call the services; a `ServiceError` raised there (the rules changed in
+between, or a rule only the service knows) goes back into the form with `add_service_errors`.
+Forms never save.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from policies import engine
+from policies import vocabulary as voc
+from policies.models import RuleSet
+
+from . import services
+from .filters import DATE_INPUT_FORMATS, DateInput
+from .models import ContactNote, Customer
+
+
+def date_field(label, *, required=True, help_text=""):
+    return forms.DateField(label=label, required=required, help_text=help_text, widget=DateInput(),
+                           input_formats=DATE_INPUT_FORMATS)
+
+
+def add_service_errors(form: forms.Form, errors: dict) -> None:
+    """Put {field: message(s)} from a service beside the fields; unknown fields go on top.
+    A field that already has an error (e.g. a date that could not be read) keeps only that."""
+    for field, messages in errors.items():
+        target = field if field in form.fields else None
+        if target is not None and target in form.errors:
+            continue
+        for message in ([messages] if isinstance(messages, str) else messages):
+            form.add_error(target, message)
+
+
+class ContactNoteForm(forms.Form):
+    date = date_field("Datum des Kontakts")
+    channel = forms.ChoiceField(label="Kontaktart", widget=forms.RadioSelect, choices=voc.CHANNELS)
+    summary = forms.CharField(label="Zusammenfassung", widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="Kurz und sachlich: Anlass, Inhalt, Ergebnis des Gesprächs.")
+    agreements = forms.CharField(label="Vereinbarungen", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    # Optional here on purpose: when the rule set demands it, the service's message says why.
+    follow_up_on = date_field("Wiedervorlage", required=False,
+                              help_text="Spätestens dann ist der nächste Kontakt fällig.")
+    prognosis_reviewed = forms.BooleanField(required=False)
+    strategy_reviewed = forms.BooleanField(required=False)
+    agreement_reviewed = forms.BooleanField(required=False)
+    job_search_done = forms.BooleanField(required=False)
+
+    def __init__(self, *args, customer: Customer, rule_set: RuleSet | None, today, **kwargs):
+        kwargs.setdefault("initial", {"date": today})
+        super().__init__(*args, **kwargs)
+        self.customer, self.rule_set, self.today = customer, rule_set, today
+        for name in ContactNote.CHECKLIST:
+            self.fields[name].label = ContactNote._meta.get_field(name).verbose_name
+        if rule_set is not None:
+            qualifying = set(rule_set.qualifying_channels)
+            if qualifying >= set(voc.CHANNEL_CODES):
+                self.fields["channel"].help_text = "Jede Kontaktart zählt als qualifizierter Kontakt."
+            else:
+                self.fields["channel"].choices = [
+                    (code, f"{label} – zählt als qualifizierter Kontakt" if code in qualifying else label)
+                    for code, label in voc.CHANNELS]
+            if rule_set.follow_up_required:
+                # Marked as demanded, not `required`: the service's message explains the rule.
+                self.fields["follow_up_on"].demanded = True
+                self.fields["follow_up_on"].widget.attrs["aria-required"] = "true"
+                self.fields["follow_up_on"].help_text = (
+                    "Pflicht nach dem Kontaktdichtekonzept („kein BewA ohne WV“).")
+        if rule_set is None or not rule_set.checklist_required:
+            for name in ContactNote.CHECKLIST:
+                del self.fields[name]
+
+    @property
+    def checklist_fields(self):
+        return [self[name] for name in ContactNote.CHECKLIST if name in self.fields]
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in ("date", "channel", "summary", "agreements", "follow_up_on")]
+
+    def checklist(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in ContactNote.CHECKLIST}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") is not None and data.get("channel"):
+            errors = services.check_contact(
+                services.rule_set_for(self.customer, data["date"]), date=data["date"],
+                channel=data["channel"], follow_up_on=data.get("follow_up_on"),
+                checklist=self.checklist(), today=self.today)
+            add_service_errors(self, errors)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"date": data["date"], "channel": data["channel"], "summary": data["summary"],
+                "agreements": data["agreements"], "follow_up_on": data.get("follow_up_on"),
+                "checklist": self.checklist()}
+
+
+class SuspensionForm(forms.Form):
+    reason = forms.CharField(label="Grund", max_length=300,
+                             help_text="z. B. Maßnahme vereinbart, Einstellungszusage, Gutachten ausstehend.")
+    start = date_field("von")
+    end = date_field("bis")
+
+    def __init__(self, *args, customer: Customer, today, limit=None, **kwargs):
+        kwargs.setdefault("initial", {"start": today})
+        super().__init__(*args, **kwargs)
+        self.customer, self.today = customer, today
+        if limit is not None:
+            self.fields["end"].help_text = (f"Nach dem Kontaktdichtekonzept höchstens bis "
+                                            f"{engine.fmt(limit)}.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") is not None and data.get("end") is not None:
+            add_service_errors(self, services.check_suspension(
+                self.customer, start=data["start"], end=data["end"], today=self.today))
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {f: self.cleaned_data[f] for f in ("reason", "start", "end")}
+
+
+class MeasureForm(forms.Form):
+    title = forms.CharField(label="Maßnahme", max_length=200)
+    start = date_field("Beginn")
+    end = date_field("geplantes Ende")
+    exited_on = date_field("Austritt", required=False,
+                           help_text="Nur bei vorzeitigem Austritt; sonst endet die Maßnahme planmäßig.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") is not None and data.get("end") is not None:
+            add_service_errors(self, services.check_measure(
+                start=data["start"], end=data["end"], exited_on=data.get("exited_on")))
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {f: self.cleaned_data[f] for f in ("title", "start", "end", "exited_on")}
+
+    @classmethod
+    def initial_for(cls, measure) -> dict:
+        return {f: getattr(measure, f) for f in ("title", "start", "end", "exited_on")}
+
+
+class FactsForm(forms.Form):
+    """The facts the rules read. A plain Form, not a ModelForm: a ModelForm would write the
+    values onto the customer while validating, and `services.update_customer` must see what
+    changed."""
+
+    flags = forms.MultipleChoiceField(label="Merkmale", required=False, choices=voc.FLAGS,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    FIELDS = services.FACT_FIELDS
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        kwargs.setdefault("initial", {f: getattr(customer, f) for f in self.FIELDS})
+        super().__init__(*args, **kwargs)
+        fields = {}
+        for name in self.FIELDS:
+            if name == "flags":
+                fields[name] = self.fields["flags"]
+                continue
+            model_field = Customer._meta.get_field(name)
+            if model_field.get_internal_type() == "DateField":
+                field = date_field(model_field.verbose_name, required=not model_field.blank)
+            else:
+                field = model_field.formfield()
+            fields[name] = field
+        self.fields = fields
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["flags"] = [code for code in voc.FLAG_CODES if code in data.get("flags", [])]
+        for name in ("profile", "integrated_employment"):
+            data[name] = data.get(name) or ""
+        return {f: data[f] for f in self.FIELDS}

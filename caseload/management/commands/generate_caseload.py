@@ -1,0 +1,61 @@
+"""Generate a realistic, deterministic demo caseload (see caseload/demo.py).
+
+    python manage.py generate_caseload --customers 200000 --seed 7
+    python manage.py generate_caseload --customers 5000 --seed 1 --job-centre weimarer-land --today 2026-03-01
+
+Running it again adds more customers, teams and staff: numbers and usernames continue.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from caseload import demo
+from caseload.duedates import count_to_recompute, recompute
+from caseload.models import Customer
+
+from .recompute_due import as_date, german_number, progress_bar, resolve_job_centres
+
+
+class Command(BaseCommand):
+    help = "Erzeugt Demo-Bestände (Teams, Fachkräfte, Kunden, Beratungsvermerke) und berechnet die Fälligkeiten."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, required=True, help="Anzahl neuer Kunden (gesamt).")
+        parser.add_argument("--seed", type=int, default=1, help="Gleicher Seed, gleiche Daten (Standard: 1).")
+        parser.add_argument("--job-centre", dest="job_centres", action="append", metavar="SLUG",
+                            help="Nur dieses Jobcenter (mehrfach möglich). Standard: "
+                                 + ", ".join(demo.DEMO_SLUGS) + ".")
+        parser.add_argument("--today", metavar="JJJJ-MM-TT", help="Stichtag der Daten (Standard: heute).")
+
+    def handle(self, *args, customers, seed=1, job_centres=None, today=None, **options):
+        if customers < 1:
+            raise CommandError("--customers muss mindestens 1 sein.")
+        centres = resolve_job_centres(job_centres or list(demo.DEMO_SLUGS))
+        today = as_date(today) or timezone.localdate()
+        ids = [c.pk for c in centres]
+
+        started = time.perf_counter()
+        with progress_bar(customers, "Kunden anlegen") as bar:
+            stats = demo.generate(customers=customers, seed=seed, job_centres=centres, today=today,
+                                  progress=bar.update)
+        generated = time.perf_counter() - started
+
+        # Only the new customers (and any stale ones) need a decision; existing ones keep theirs.
+        started = time.perf_counter()
+        with progress_bar(count_to_recompute(job_centre_ids=ids, due_only=True, today=today),
+                          "Fälligkeiten") as bar:
+            computed = recompute(job_centre_ids=ids, due_only=True, today=today, progress=bar.update)
+        recomputed = time.perf_counter() - started
+
+        overdue = Customer.objects.filter(job_centre_id__in=ids, due_status__in=("ok", "suspended"),
+                                          due_by__lt=today).count()
+        total = Customer.objects.filter(job_centre_id__in=ids).count()
+        n = german_number
+        self.stdout.write(
+            f"{n(stats['customers'])} Kunden angelegt ({', '.join(c.slug for c in centres)}), "
+            f"{n(stats['teams'])} Teams, {n(stats['staff'])} Mitarbeitende, {n(stats['notes'])} Beratungsvermerke, "
+            f"{n(stats['measures'])} Maßnahmen, {n(stats['suspensions'])} Ausnahmen in {n(generated, 1)} s; "
+            f"Fälligkeiten für {n(computed)} Kunden in {n(recomputed, 1)} s. "
+            f"Am {today:%d.%m.%Y} überfällig: {n(overdue)} von {n(total)} Kunden.")

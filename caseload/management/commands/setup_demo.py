@@ -1,0 +1,141 @@
+"""The local demo, set up on every `make run`; safe to repeat.
+
+1. No job centre yet: load fixtures/rulesets.json. Only then: loading it again on every start
+   would overwrite an admin's edits to the rule sets.
+2. Mönchengladbach's documented rule set ended on 31.12.2016: when none of its rule sets is in
+   force today, continue the last one (same rules, labelled as a continuation).
+3. A job centre of the demo without customers gets a small generated caseload (fixed seed).
+4. Demo logins with the password "demo", only with DEBUG on: demo-caseworker (with a caseload
+   that has overdue customers), demo-teamlead (the same team), demo-admin (superuser).
+5. Stored due dates that are stale are recomputed (as `recompute_due --due-only`).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from caseload import demo
+from caseload.duedates import bump_policy_version
+from caseload.models import Customer, Staff, Team
+from policies.cloning import clone_rule_set
+from policies.models import JobCentre, RuleSet
+
+DEMO_SEED = 20170101
+DEMO_CUSTOMERS = 600  # across the three job centres, split as in caseload.demo.SHARES
+DEMO_CASELOAD = 60
+DEMO_CASELOAD_OVERDUE = 10
+DEMO_PASSWORD = "demo"
+DEMO_TEAM_CENTRE = "coburg-land"
+MG_SLUG = "moenchengladbach"
+MG_CONTINUATION_TITLE = "Kundenkontaktdichtekonzept Jobcenter Mönchengladbach (Fortschreibung)"
+
+
+class Command(BaseCommand):
+    help = "Richtet die lokale Demo ein (nur mit DEBUG=true): Konzepte, Demo-Daten, Demo-Zugänge."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Adresse für die Anmeldehinweise.")
+
+    def handle(self, *args, url="http://127.0.0.1:8000/", **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "setup_demo legt Demo-Zugänge mit dem Passwort „demo“ an und läuft deshalb nur mit "
+                "DEBUG=true. Für einen Betrieb: Konzepte mit „manage.py loaddata rulesets“ laden und "
+                "Benutzer mit „manage.py createsuperuser“ bzw. im Admin anlegen.")
+        today = timezone.localdate()
+        if not JobCentre.objects.exists():
+            call_command("loaddata", "rulesets", verbosity=0)
+            self.stdout.write("Kontaktdichtekonzepte geladen (fixtures/rulesets.json).")
+        self._continue_moenchengladbach(today)
+        self._generate_missing(today)
+        users = self._demo_users()
+        call_command("recompute_due", due_only=True, stdout=self.stdout)
+        caseload = self._demo_caseload(users.get("demo-caseworker"), today)
+        self._print_logins(url, users, caseload, today)
+
+    def _continue_moenchengladbach(self, today):
+        centre = JobCentre.objects.filter(slug=MG_SLUG).first()
+        if centre is None or RuleSet.objects.filter(job_centre=centre).in_force_on(today).exists():
+            return
+        last = RuleSet.objects.filter(job_centre=centre, valid_from__lte=today).order_by("-valid_from").first()
+        if last is None or last.valid_until is None:
+            return
+        ended = f"„{last.title}“ endete am {last.valid_until:%d.%m.%Y}"
+        with transaction.atomic():
+            version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk)
+            continued = clone_rule_set(last, valid_from=last.valid_until + timedelta(days=1),
+                                       title=MG_CONTINUATION_TITLE)
+            # Due dates stored as "no rule set" must be recomputed under the continuation.
+            if JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk) == version:
+                bump_policy_version(centre.pk)
+        self.stdout.write(f"{centre.name}: {ended}; fortgeschrieben als „{continued.title}“ ab {continued.valid_from:%d.%m.%Y}.")
+
+    def _generate_missing(self, today):
+        shares = demo.split(DEMO_CUSTOMERS, list(demo.DEMO_SLUGS))
+        for centre in JobCentre.objects.filter(slug__in=demo.DEMO_SLUGS).order_by("slug"):
+            if Customer.objects.filter(job_centre=centre).exists():
+                continue
+            stats = demo.generate(customers=shares[centre.slug], seed=DEMO_SEED, job_centres=[centre], today=today)
+            self.stdout.write(f"{centre.name}: {stats['customers']} Demo-Kunden, {stats['teams']} Teams, "
+                              f"{stats['staff']} Mitarbeitende angelegt.")
+
+    def _demo_users(self) -> dict:
+        team = (Team.objects.filter(job_centre__slug=DEMO_TEAM_CENTRE, name__startswith="Team Markt")
+                .order_by("pk").first())
+        users = {"demo-admin": self._user("demo-admin", "Demo", "Administration", superuser=True)}
+        if team is None:
+            self.stderr.write(f"Kein Team in {DEMO_TEAM_CENTRE}: demo-caseworker und demo-teamlead fehlen.")
+            return users
+        for username, last_name, role in (("demo-caseworker", "Fachkraft", Staff.CASEWORKER),
+                                          ("demo-teamlead", "Teamleitung", Staff.TEAM_LEAD)):
+            user = self._user(username, "Demo", last_name)
+            Staff.objects.get_or_create(user=user, defaults={"job_centre_id": team.job_centre_id, "team": team,
+                                                             "role": role})
+            users[username] = user
+        return users
+
+    def _user(self, username, first_name, last_name, superuser=False):
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:  # an existing demo user keeps a password an admin may have changed
+            user = User(username=username, first_name=first_name, last_name=last_name,
+                        email=f"{username}@demo.example", is_staff=superuser, is_superuser=superuser)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            self.stdout.write(f"Demo-Zugang {username} angelegt.")
+        return user
+
+    def _demo_caseload(self, user, today) -> dict:
+        """Give demo-caseworker customers of the team, some of them overdue today (once)."""
+        if user is None:
+            return {}
+        staff = Staff.objects.select_related("team", "job_centre").get(user=user)
+        mine = Customer.objects.filter(job_centre_id=staff.job_centre_id, caseworker=staff)
+        if not mine.exists():
+            team = Customer.objects.filter(job_centre_id=staff.job_centre_id, team_id=staff.team_id)
+            overdue = list(team.filter(due_status__in=("ok", "suspended"), due_by__lt=today)
+                           .order_by("pk").values_list("pk", flat=True)[:DEMO_CASELOAD_OVERDUE])
+            others = list(team.exclude(pk__in=overdue).order_by("pk")
+                          .values_list("pk", flat=True)[:DEMO_CASELOAD - len(overdue)])
+            team.filter(pk__in=overdue + others).update(caseworker=staff)
+        return {"staff": staff, "customers": mine.count(),
+                "overdue": mine.filter(due_status__in=("ok", "suspended"), due_by__lt=today).count()}
+
+    def _print_logins(self, url, users, caseload, today):
+        lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
+        staff = caseload.get("staff")
+        if staff is not None:
+            lines.append(f"  demo-caseworker  Integrationsfachkraft, {staff.team.name}, {staff.job_centre.name}: "
+                         f"eigene Arbeitsliste ({caseload['customers']} Kunden, am {today:%d.%m.%Y} "
+                         f"{caseload['overdue']} überfällig), Kunden des Teams, Beratungsvermerke, Ausnahmen, Maßnahmen")
+            lines.append(f"  demo-teamlead    Teamleitung {staff.team.name}, {staff.job_centre.name}: "
+                         "alle Kunden des Teams, Überfällige im Team")
+        lines.append("  demo-admin       Fachadministration (Superuser): Django-Admin unter "
+                     f"{url.rstrip('/')}/admin/ – Konzepte, Regeln, Teams, Benutzer")
+        lines.append("")
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,230 @@
+"""Reads for the caseload pages, built in one place.
+
+Lists read the stored due date columns (`Customer.due_*`, written by `caseload.duedates`)
+through the (job_centre, team|caseworker, due_by) indexes, with a fixed number of queries
+whatever the caseload size: the status a person sees is derived in SQL from the stored
+status and `due_by` (the same rule as `policies.engine.status_on`), never per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+
+from policies import engine
+from policies.models import RuleSet
+
+from .access import team_customers
+from .models import ContactNote, Customer, Measure, Staff, Suspension
+
+DUE_SOON = timedelta(days=14)
+# Stored statuses that carry a due date and so can turn overdue (engine.status_on).
+DATED = (engine.OK, engine.OVERDUE, engine.SUSPENDED)
+# No rule set in force, no rule matched, or never computed: somebody must look at these.
+UNRULED = (engine.NO_RULE, engine.NO_RULE_SET, "")
+
+MINE, TEAM = "meine", "team"
+
+
+# --- What a status means, as SQL -----------------------------------------------------------
+
+def overdue_q(today: date) -> Q:
+    return Q(due_status__in=DATED, due_by__lt=today)
+
+
+def due_soon_q(today: date) -> Q:
+    return Q(due_status__in=DATED, due_by__gte=today, due_by__lte=today + DUE_SOON)
+
+
+def without_appointment_q(today: date) -> Q:
+    """Overdue or due soon, and no appointment booked.
+
+    Appointments are not recorded yet, so today nobody has one booked and this is every
+    overdue or soon-due customer. When the Appointment model arrives, this adds
+    `~Exists(Appointment.objects.filter(customer=OuterRef("pk"), starts_at__date__gte=today))`
+    and the worklist section, its count and its tests follow without further change.
+    """
+    return overdue_q(today) | due_soon_q(today)
+
+
+def individual_q(today: date) -> Q:
+    return Q(due_status=engine.INDIVIDUAL)
+
+
+def unruled_q(today: date) -> Q:
+    return Q(due_status__in=UNRULED)
+
+
+def every_q(today: date) -> Q:
+    return Q()
+
+
+def current_status(today: date) -> Case:
+    """The stored status read on `today`, as `engine.status_on` reads it."""
+    return Case(
+        When(overdue_q(today), then=Value(engine.OVERDUE)),
+        When(due_status=engine.OVERDUE, then=Value(engine.OK)),
+        When(due_status="", then=Value(engine.NO_RULE_SET)),
+        default=F("due_status"),
+        output_field=CharField(),
+    )
+
+
+# Status filter values (GET) → the customers in that status on `today`.
+STATUS_FILTERS: dict[str, tuple[str, Callable[[date], Q]]] = {
+    "ueberfaellig": ("überfällig", overdue_q),
+    "offen": ("offen", lambda today: Q(due_status__in=(engine.OK, engine.OVERDUE), due_by__gte=today)),
+    "ausgesetzt": ("ausgesetzt", lambda today: Q(due_status=engine.SUSPENDED)
+                   & (Q(due_by__gte=today) | Q(due_by__isnull=True))),
+    "individuell": ("individuell", individual_q),
+    "keine_regel": ("keine Regel", unruled_q),
+}
+
+
+# --- The worklist ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    q: Callable[[date], Q]
+    empty_text: str
+    hint: str = ""
+
+
+SECTIONS = (
+    Section("ueberfaellig", "Überfällig", overdue_q, "Niemand ist überfällig."),
+    Section("bald", "Fällig in 14 Tagen", due_soon_q, "In den nächsten 14 Tagen ist niemand fällig."),
+    Section("ohne_termin", "Ohne Termin", without_appointment_q,
+            "Niemand ist überfällig oder bald fällig.",
+            hint="Termine werden noch nicht erfasst: hier stehen alle überfälligen und in den "
+                 "nächsten 14 Tagen fälligen Kunden."),
+    Section("individuell", "Individuell ohne Datum", individual_q,
+            "Alle Kunden mit individuellem Zyklus haben eine Wiedervorlage.",
+            hint="Individueller Zyklus ohne Wiedervorlage: bitte im Beratungsvermerk ein Datum festlegen."),
+    Section("ohne_regel", "Ohne Regel", unruled_q, "Für alle Kunden gilt eine Regel.",
+            hint="Kein Konzept in Kraft oder keine Regel trifft zu: bitte der Fachadministration melden."),
+    Section("alle", "Alle", every_q, "Keine Kunden."),
+)
+SECTION_BY_KEY = {s.key: s for s in SECTIONS}
+DEFAULT_SECTION = "ueberfaellig"
+
+_CASEWORKER_FIELDS = ("caseworker__id", "caseworker__user", "caseworker__user__first_name",
+                      "caseworker__user__last_name", "caseworker__user__username")
+WORKLIST_FIELDS = ("id", "job_centre_id", "team_id", "number", "first_name", "last_name", "due_status",
+                   "due_by", "due_last_working_day", "due_code", "last_contact_on", "policy_version",
+                   "caseworker", "due_rule", "due_rule__label", "due_rule__code") + _CASEWORKER_FIELDS
+# No names, no birth dates: the team list and its export are pseudonymised (§ 35 SGB I).
+TEAM_LIST_FIELDS = ("id", "job_centre_id", "team_id", "number", "due_status", "due_by", "due_code",
+                    "last_contact_on", "policy_version", "caseworker") + _CASEWORKER_FIELDS
+
+
+def caseload(staff: Staff, scope: str) -> QuerySet[Customer]:
+    """The customers a worklist starts from: the staff member's own caseload or the team's."""
+    queryset = team_customers(staff)
+    if scope == MINE:
+        queryset = queryset.filter(caseworker_id=staff.pk)
+    return queryset
+
+
+def section_counts(queryset: QuerySet[Customer], today: date, policy_version: int) -> dict[str, int]:
+    """One query: how many customers each section holds, and how many stored due dates were
+    computed under an older rule set (`stale`)."""
+    aggregates = {s.key: Count("pk", filter=s.q(today)) for s in SECTIONS if s.key != "alle"}
+    aggregates["alle"] = Count("pk")
+    aggregates["stale"] = Count("pk", filter=~Q(policy_version=policy_version))
+    return queryset.aggregate(**aggregates)
+
+
+def worklist_rows(queryset: QuerySet[Customer], section: Section, today: date) -> QuerySet[Customer]:
+    return (queryset.filter(section.q(today))
+            .select_related("due_rule", "caseworker__user")
+            .only(*WORKLIST_FIELDS)
+            .annotate(current_status=current_status(today))
+            .order_by(F("due_by").asc(nulls_last=True), "number"))
+
+
+# --- The team's overdue list -------------------------------------------------------------------
+
+def team_overdue(staff: Staff, today: date) -> QuerySet[Customer]:
+    return (team_customers(staff).filter(overdue_q(today))
+            .select_related("caseworker__user")
+            .only(*TEAM_LIST_FIELDS)
+            .order_by("due_by", "number"))
+
+
+def team_overdue_summary(queryset: QuerySet[Customer], policy_version: int) -> dict[str, int]:
+    """One query: the list's length, stale due dates, customers without a caseworker."""
+    return queryset.aggregate(
+        total=Count("pk"),
+        stale=Count("pk", filter=~Q(policy_version=policy_version)),
+        unassigned=Count("pk", filter=Q(caseworker__isnull=True)),
+    )
+
+
+EXPORT_HEADERS = ("Kundennummer", "Fachkraft", "Kürzel", "fällig bis", "Tage überfällig",
+                  "letzter qualifizierter Kontakt", "Hinweis")
+STALE_TEXT = "Regeln wurden geändert – Fälligkeit wird neu berechnet"
+
+
+def team_overdue_export(queryset: QuerySet[Customer], today: date, policy_version: int):
+    """Rows for the CSV/XLSX export: customer number, never a name or a birth date."""
+    for customer in queryset.iterator(chunk_size=2000):
+        yield (
+            customer.number,
+            str(customer.caseworker) if customer.caseworker_id else "",
+            customer.due_code,
+            customer.due_by,
+            (today - customer.due_by).days,
+            customer.last_contact_on,
+            STALE_TEXT if customer.policy_version != policy_version else "",
+        )
+
+
+# --- One customer ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # note | measure | suspension
+    date: date
+    item: object
+    qualified: bool = False  # notes: the channel counted under the rule set in force that day
+
+    @property
+    def template(self) -> str:
+        return f"caseload/_timeline_{self.kind}.html"
+
+
+_KIND_ORDER = {"note": 2, "suspension": 1, "measure": 0}
+
+
+def customer_timeline(customer: Customer) -> list[TimelineEntry]:
+    """Contact notes, measures and suspensions, newest first. Four queries."""
+    scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
+    rule_sets = list(RuleSet.objects.filter(job_centre_id=customer.job_centre_id)
+                     .only("valid_from", "valid_until", "qualifying_channels"))
+
+    def qualifies(note):
+        for rule_set in rule_sets:
+            if rule_set.valid_from <= note.date and (rule_set.valid_until is None
+                                                     or note.date <= rule_set.valid_until):
+                return note.channel in rule_set.qualifying_channels
+        return False
+
+    entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in
+               ContactNote.objects.filter(**scope).select_related("caseworker").defer("caseworker__password")]
+    entries += [TimelineEntry("measure", m.start, m) for m in Measure.objects.filter(**scope)]
+    entries += [TimelineEntry("suspension", s.start, s) for s in
+                Suspension.objects.filter(**scope).select_related("documented_by")
+                .defer("documented_by__password")]
+    entries.sort(key=lambda e: (e.date, _KIND_ORDER[e.kind], e.item.pk), reverse=True)
+    return entries
+
+
+def is_stale(customer: Customer) -> bool:
+    """The stored due date was computed under a rule set that has changed since.
+    Needs `job_centre` loaded (get_customer_for_user does)."""
+    return customer.due_computed_on is None or customer.policy_version != customer.job_centre.policy_version

@@ -1,0 +1,200 @@
+"""Tables for the worklist and the team's overdue list, and the team list's exports.
+
+Every cell renders from columns the selector loaded (stored due dates, annotations,
+select_related): no column triggers a query per row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import django_tables2 as tables
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from policies import engine
+
+from .selectors import EXPORT_HEADERS, STALE_TEXT
+
+PER_PAGE = 25
+
+STATUS_WORDS = {
+    engine.OVERDUE: "überfällig",
+    engine.OK: "offen",
+    engine.SUSPENDED: "ausgesetzt",
+    engine.INDIVIDUAL: "individuell",
+    engine.NO_RULE: "keine Regel",
+    engine.NO_RULE_SET: "kein Konzept",
+    "": "nicht berechnet",
+}
+
+
+def status_badge(status: str, due_by: date | None, today: date):
+    word = STATUS_WORDS.get(status, status)
+    if status == engine.OVERDUE and due_by is not None:
+        days = (today - due_by).days
+        return format_html('<span class="status status-overdue">{}</span> <span class="muted">seit {}</span>',
+                           word, "1 Tag" if days == 1 else f"{days} Tagen")
+    return format_html('<span class="status status-{}">{}</span>', status or "none", word)
+
+
+class _StaleAwareTable(tables.Table):
+    """Marks due dates computed under a rule set that has changed since (see the page notice)."""
+
+    def __init__(self, *args, today: date, policy_version: int, **kwargs):
+        self.today = today
+        self.policy_version = policy_version
+        super().__init__(*args, **kwargs)
+
+    def render_due_by(self, value, record):
+        if value is None:
+            return "—"
+        if record.policy_version != self.policy_version:
+            return format_html('{} <abbr class="stale-mark" title="{}">*</abbr>',
+                               value.strftime("%d.%m.%Y"), STALE_TEXT)
+        return value.strftime("%d.%m.%Y")
+
+    def render_due_code(self, value):
+        return format_html('<span class="code">{}</span>', value)
+
+
+class WorklistTable(_StaleAwareTable):
+    number = tables.Column("Kundennummer", linkify=("customer", {"pk": tables.A("pk")}),
+                           attrs={"td": {"class": "nowrap"}})
+    name = tables.Column("Name", accessor="last_name", order_by=("last_name", "first_name"),
+                         attrs={"td": {"class": "nowrap"}})
+    caseworker = tables.Column("Fachkraft", order_by=("caseworker__user__last_name",
+                                                       "caseworker__user__first_name"),
+                               attrs={"td": {"class": "nowrap"}})
+    due_code = tables.Column("Kürzel")
+    rule = tables.Column("Regel", accessor="due_rule__label", order_by=("due_rule__position", "due_code"))
+    due_by = tables.DateColumn(verbose_name="fällig bis", order_by=("due_by", "number"),
+                               attrs={"td": {"class": "nowrap"}})
+    due_last_working_day = tables.DateColumn(verbose_name="letzter Arbeitstag", attrs={"td": {"class": "nowrap"}})
+    last_contact_on = tables.DateColumn(verbose_name="letzter Kontakt", attrs={
+        "th": {"title": "letzter qualifizierter Kontakt"}, "td": {"class": "nowrap"}})
+    current_status = tables.Column("Status", order_by=("current_status", "due_by"),
+                                   attrs={"td": {"class": "status-cell"}})
+
+    class Meta:
+        template_name = "caseload/_table.html"
+        attrs = {"class": "list"}
+        per_page = PER_PAGE
+        default = "—"
+        empty_text = "Keine Kunden."
+        row_attrs = {"class": lambda record: f"row-{record.current_status or 'none'}"}
+
+    def render_name(self, record):
+        return f"{record.last_name}, {record.first_name}"
+
+    def render_current_status(self, value, record):
+        return status_badge(value, record.due_by, self.today)
+
+
+class TeamOverdueTable(_StaleAwareTable):
+    number = tables.Column("Kundennummer", linkify=("customer", {"pk": tables.A("pk")}),
+                           attrs={"td": {"class": "nowrap"}})
+    caseworker = tables.Column("Fachkraft", default="nicht zugeordnet",
+                               order_by=("caseworker__user__last_name", "caseworker__user__first_name"))
+    due_code = tables.Column("Kürzel")
+    due_by = tables.DateColumn(verbose_name="fällig bis", order_by=("due_by", "number"),
+                               attrs={"td": {"class": "nowrap"}})
+    days_overdue = tables.Column("Tage überfällig", accessor="due_by", order_by=("due_by", "number"),
+                                 attrs={"td": {"class": "num late"}, "th": {"class": "num"}})
+    last_contact_on = tables.DateColumn(verbose_name="letzter Kontakt", attrs={
+        "th": {"title": "letzter qualifizierter Kontakt"}, "td": {"class": "nowrap"}})
+
+    class Meta:
+        template_name = "caseload/_table.html"
+        attrs = {"class": "list"}
+        per_page = PER_PAGE
+        default = "—"
+        empty_text = "Im Team ist niemand überfällig."
+
+    def render_days_overdue(self, value):
+        return (self.today - value).days
+
+
+# --- Pagination --------------------------------------------------------------------------------
+
+class KnownCountPaginator(Paginator):
+    """A paginator told the number of rows: the page's aggregate query has counted them
+    already, so the COUNT(*) Django's paginator would run is spared."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+def paginate(table: tables.Table, request, *, count: int | None = None) -> tables.Table:
+    """Order by the `sort` parameter and show the `page` parameter's page (25 rows, fixed:
+    no per_page from the URL, so nobody loads a whole job centre by editing it)."""
+    table.request = request
+    order_by = request.GET.getlist(table.prefixed_order_by_field)
+    if order_by:
+        table.order_by = order_by
+    kwargs = {} if count is None else {"paginator_class": KnownCountPaginator, "count": count}
+    try:
+        page = int(request.GET.get(table.prefixed_page_field, 1))
+    except ValueError:
+        page = 1
+    try:
+        table.paginate(page=page, per_page=PER_PAGE, **kwargs)
+    except (PageNotAnInteger, EmptyPage):
+        table.paginate(page=max(table.paginator.num_pages, 1), per_page=PER_PAGE, **kwargs)
+    return table
+
+
+# --- Exports -------------------------------------------------------------------------------------
+
+def _cell(value):
+    return value.strftime("%d.%m.%Y") if isinstance(value, date) else value
+
+
+def csv_response(rows, filename: str) -> HttpResponse:
+    """Semicolon-separated UTF-8 with BOM: what German Excel opens without an import dialog."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(EXPORT_HEADERS)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(rows, filename: str) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Überfällig")
+    header = []
+    for title in EXPORT_HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, date):
+                cell.number_format = "DD.MM.YYYY"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

@@ -1,0 +1,187 @@
+"""Generated demo data and the commands around it: generate_caseload, setup_demo, recompute_due."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from caseload import duedates
+from caseload.demo import DEMO_SLUGS
+from caseload.models import ContactNote, Customer, Measure, Staff, Suspension, Team
+from policies.models import ContactRule, RuleSet
+
+DAY = date(2026, 3, 2)
+DEMO_LOGINS = {"demo-caseworker", "demo-teamlead", "demo-admin"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_policy_cache():
+    # The cache is keyed by (job centre id, policy version); rolled-back tests reuse both.
+    duedates._policy_cache.clear()
+    yield
+    duedates._policy_cache.clear()
+
+
+@pytest.fixture
+def demo_settings(settings):
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings
+
+
+def _overdue(queryset, today):
+    return queryset.filter(due_status__in=("ok", "suspended"), due_by__lt=today)
+
+
+def _snapshot():
+    customers = list(Customer.objects.order_by("job_centre__slug", "number").values_list(
+        "job_centre__slug", "number", "first_name", "last_name", "birth_date", "registered_on", "employment",
+        "profile", "care", "flags", "unemployed_since", "team__name", "caseworker__user__username",
+        "due_by", "due_rule_id"))
+    notes = list(ContactNote.objects.order_by("customer__number", "date", "channel").values_list(
+        "customer__number", "date", "channel", "follow_up_on"))
+    measures = list(Measure.objects.order_by("customer__number", "start").values_list(
+        "customer__number", "start", "end", "exited_on"))
+    return customers, notes, measures
+
+
+def _wipe_generated():
+    Customer.objects.all().delete()
+    Staff.objects.all().delete()
+    Team.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+def test_the_same_seed_generates_the_same_data(rulesets):
+    call_command("generate_caseload", customers=60, seed=5, today=DAY.isoformat())
+    first = _snapshot()
+    assert len(first[0]) == 60 and first[1] and first[2]
+    _wipe_generated()
+
+    call_command("generate_caseload", customers=60, seed=5, today=DAY.isoformat())
+
+    assert _snapshot() == first
+
+
+def test_another_seed_generates_other_people(rulesets):
+    call_command("generate_caseload", customers=60, seed=5, today=DAY.isoformat())
+    first = [row[2:6] for row in _snapshot()[0]]
+    _wipe_generated()
+    call_command("generate_caseload", customers=60, seed=6, today=DAY.isoformat())
+    assert [row[2:6] for row in _snapshot()[0]] != first
+
+
+def test_running_it_again_adds_customers_with_new_numbers(rulesets):
+    call_command("generate_caseload", customers=30, seed=5, today=DAY.isoformat())
+    call_command("generate_caseload", "--job-centre", "coburg-land", customers=30, seed=5, today=DAY.isoformat())
+
+    coburg = Customer.objects.filter(job_centre__slug="coburg-land")
+    assert Customer.objects.count() == 60
+    assert coburg.values("number").distinct().count() == coburg.count() == 37  # 7 of the first 30, then 30
+    usernames = list(get_user_model().objects.values_list("username", flat=True))
+    assert len(usernames) == len(set(usernames))
+    assert Team.objects.filter(job_centre__slug="coburg-land", name="Team Markt 2").exists()
+
+
+def test_generate_caseload_rejects_an_unknown_job_centre(rulesets):
+    with pytest.raises(CommandError, match="Unbekanntes Jobcenter: jobcenter-atlantis"):
+        call_command("generate_caseload", "--job-centre", "jobcenter-atlantis", customers=10)
+
+
+# --- setup_demo ------------------------------------------------------------------------------
+
+def test_setup_demo_covers_every_rule_and_leaves_some_customers_overdue(db, demo_settings):
+    call_command("setup_demo")
+    today = timezone.localdate()
+
+    for slug in DEMO_SLUGS:
+        customers = Customer.objects.filter(job_centre__slug=slug)
+        in_force = RuleSet.objects.filter(job_centre__slug=slug).in_force_on(today).get()
+        rules = set(ContactRule.objects.filter(rule_set=in_force).values_list("pk", flat=True))
+        used = set(customers.values_list("due_rule_id", flat=True))
+        # Every archetype in caseload.demo is written for one rule, so every rule is reached.
+        assert rules - used == set(), f"{slug}: no customer under rules {rules - used}"
+        assert used <= rules
+        assert not customers.filter(due_status__in=("no_rule_set", "no_rule")).exists()
+        overdue = _overdue(customers, today).count()
+        assert 0.05 * customers.count() < overdue < 0.25 * customers.count(), (slug, overdue)
+    assert Measure.objects.filter(exited_on__isnull=False).exists()
+    assert Suspension.objects.filter(start__lte=today, end__gte=today).exists()
+    assert ContactNote.objects.filter(job_centre__slug="weimarer-land", follow_up_on__isnull=True).count() == 0
+
+
+def test_setup_demo_continues_moenchengladbach_as_a_continuation(db, demo_settings):
+    call_command("setup_demo")
+
+    sets = list(RuleSet.objects.filter(job_centre__slug="moenchengladbach").order_by("valid_from"))
+    assert [(rs.valid_from, rs.valid_until) for rs in sets] == [
+        (date(2012, 3, 1), date(2016, 12, 31)), (date(2017, 1, 1), None)]
+    assert "Fortschreibung" in sets[1].title
+    assert sets[1].rules.count() == sets[0].rules.count()
+
+
+def test_setup_demo_creates_the_demo_logins_once(db, demo_settings):
+    call_command("setup_demo")
+    User = get_user_model()
+    counts = [m.objects.count() for m in (User, Staff, Team, Customer, ContactNote, RuleSet, ContactRule)]
+
+    call_command("setup_demo")
+
+    assert [m.objects.count() for m in (User, Staff, Team, Customer, ContactNote, RuleSet, ContactRule)] == counts
+    assert set(User.objects.filter(username__startswith="demo-").values_list("username", flat=True)) == DEMO_LOGINS
+    for username in DEMO_LOGINS:
+        assert User.objects.get(username=username).check_password("demo")
+    admin = User.objects.get(username="demo-admin")
+    assert admin.is_superuser and admin.is_staff
+    caseworker = Staff.objects.get(user__username="demo-caseworker")
+    lead = Staff.objects.get(user__username="demo-teamlead")
+    assert (caseworker.role, lead.role) == (Staff.CASEWORKER, Staff.TEAM_LEAD)
+    assert caseworker.team_id == lead.team_id and caseworker.job_centre.slug == "coburg-land"
+    caseload = Customer.objects.filter(caseworker=caseworker)
+    assert 50 <= caseload.count() <= 60
+    assert _overdue(caseload, timezone.localdate()).count() >= 3
+    # Generated staff can not log in: only the demo logins have a password.
+    assert not any(u.has_usable_password() for u in User.objects.exclude(username__startswith="demo-"))
+
+
+def test_setup_demo_refuses_demo_passwords_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=true"):
+        call_command("setup_demo")
+    assert not get_user_model().objects.exists()
+
+
+# --- recompute_due ---------------------------------------------------------------------------
+
+def test_recompute_due_only_touches_customers_whose_recheck_has_come(rulesets):
+    call_command("generate_caseload", "--job-centre", "coburg-land", customers=40, seed=3, today=DAY.isoformat())
+    earlier = DAY - timedelta(days=30)
+    Customer.objects.update(due_computed_on=earlier, recheck_on=DAY + timedelta(days=10))
+    due = set(Customer.objects.order_by("pk").values_list("pk", flat=True)[:7])
+    Customer.objects.filter(pk__in=list(due)[:4]).update(recheck_on=DAY)
+    Customer.objects.filter(pk__in=list(due)[4:]).update(recheck_on=DAY - timedelta(days=3))
+
+    call_command("recompute_due", "--due-only", "--today", DAY.isoformat())
+
+    recomputed = set(Customer.objects.filter(due_computed_on=DAY).values_list("pk", flat=True))
+    assert recomputed == due
+    assert Customer.objects.filter(due_computed_on=earlier).count() == 40 - 7
+
+
+def test_recompute_due_without_due_only_recomputes_the_job_centre(rulesets):
+    call_command("generate_caseload", customers=40, seed=3, today=DAY.isoformat())
+    later = DAY + timedelta(days=1)
+
+    call_command("recompute_due", "--job-centre", "weimarer-land", "--today", later.isoformat(), "--chunk-size", "3")
+
+    assert set(Customer.objects.filter(due_computed_on=later).values_list("job_centre__slug", flat=True)) == {
+        "weimarer-land"}
+    assert Customer.objects.filter(due_computed_on=later).count() == 10
+
+
+def test_recompute_due_rejects_an_unknown_job_centre(rulesets):
+    with pytest.raises(CommandError, match="Unbekanntes Jobcenter: nirgendwo"):
+        call_command("recompute_due", "--job-centre", "nirgendwo")

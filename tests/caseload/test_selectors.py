@@ -1,0 +1,200 @@
+"""The reads behind the worklist, the team list and the customer page, on a fixed `today`."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from caseload import selectors, services
+from caseload.duedates import bump_policy_version
+from caseload.models import Customer
+from policies import engine
+
+from .factories import due_soon_customer, make_customer, no_rule_customer, overdue_customer, world  # noqa: F401
+
+TODAY = date(2026, 3, 10)
+
+
+def _store(customer, **due):
+    """Set the stored decision directly: the selectors only read these columns."""
+    Customer.objects.filter(pk=customer.pk).update(**due)
+
+
+@pytest.fixture
+def caseload_a(world):
+    """Alice's caseload on TODAY: one of each kind, plus one colleague's and one of team B."""
+    return {
+        "overdue": overdue_customer(world.team_a, world.alice, today=TODAY),
+        "soon": due_soon_customer(world.team_a, world.alice, today=TODAY),
+        "later": make_customer(world.team_a, caseworker=world.alice, today=TODAY, registered_on=TODAY),
+        "no_rule": no_rule_customer(world.team_a, world.alice, today=TODAY),
+        "colleague": overdue_customer(world.team_a, world.bob, today=TODAY),
+        "team_b": overdue_customer(world.team_b, world.charlie, today=TODAY),
+    }
+
+
+def _section(staff, scope, key):
+    rows = selectors.worklist_rows(selectors.caseload(staff, scope), selectors.SECTION_BY_KEY[key], TODAY)
+    return {c.number for c in rows}
+
+
+def test_it_sorts_customers_into_sections(world, caseload_a):
+    c = {k: v.number for k, v in caseload_a.items()}
+    assert _section(world.alice, selectors.MINE, "ueberfaellig") == {c["overdue"]}
+    assert _section(world.alice, selectors.MINE, "bald") == {c["soon"]}
+    assert _section(world.alice, selectors.MINE, "ohne_termin") == {c["overdue"], c["soon"]}
+    assert _section(world.alice, selectors.MINE, "ohne_regel") == {c["no_rule"]}
+    assert _section(world.alice, selectors.MINE, "alle") == {c["overdue"], c["soon"], c["later"], c["no_rule"]}
+    assert _section(world.alice, selectors.TEAM, "ueberfaellig") == {c["overdue"], c["colleague"]}
+
+
+def test_it_counts_every_section_in_one_query(world, caseload_a, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        counts = selectors.section_counts(selectors.caseload(world.alice, selectors.MINE), TODAY,
+                                          world.coburg.policy_version)
+    assert counts == {"ueberfaellig": 1, "bald": 1, "ohne_termin": 2, "individuell": 0, "ohne_regel": 1,
+                      "alle": 4, "stale": 0}
+
+
+def test_it_reads_overdue_from_the_stored_due_date(world, caseload_a):
+    """Stored 'ok' turns overdue by the calendar alone, as engine.status_on says."""
+    soon = caseload_a["soon"]
+    later_day = soon.due_by + timedelta(days=1)
+    rows = selectors.worklist_rows(selectors.caseload(world.alice, selectors.MINE),
+                                   selectors.SECTION_BY_KEY["ueberfaellig"], later_day)
+    assert soon.number in {c.number for c in rows}
+
+
+def test_it_derives_the_status_word_in_sql(world, caseload_a):
+    individual = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    _store(individual, due_status=engine.INDIVIDUAL, due_by=None)
+    suspended = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    _store(suspended, due_status=engine.SUSPENDED, due_by=TODAY + timedelta(days=40))
+    late_suspended = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    _store(late_suspended, due_status=engine.SUSPENDED, due_by=TODAY - timedelta(days=1))
+    rows = selectors.worklist_rows(selectors.caseload(world.alice, selectors.MINE),
+                                   selectors.SECTION_BY_KEY["alle"], TODAY)
+    status = {c.pk: c.current_status for c in rows}
+    assert status[caseload_a["overdue"].pk] == engine.OVERDUE
+    assert status[caseload_a["soon"].pk] == engine.OK
+    assert status[caseload_a["no_rule"].pk] == engine.NO_RULE
+    assert status[individual.pk] == engine.INDIVIDUAL
+    assert status[suspended.pk] == engine.SUSPENDED
+    assert status[late_suspended.pk] == engine.OVERDUE
+    for customer in rows:
+        assert customer.current_status == engine.status_on(customer.due_status, customer.due_by, TODAY)
+
+
+def test_it_lists_individual_cycles_without_a_date(world, caseload_a):
+    individual = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    _store(individual, due_status=engine.INDIVIDUAL, due_by=None)
+    assert _section(world.alice, selectors.MINE, "individuell") == {individual.number}
+
+
+def test_it_puts_customers_without_rule_set_under_ohne_regel(world):
+    never = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    _store(never, due_status=engine.NO_RULE_SET, due_by=None)
+    uncomputed = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    _store(uncomputed, due_status="", due_by=None)
+    assert _section(world.alice, selectors.MINE, "ohne_regel") == {never.number, uncomputed.number}
+
+
+def test_it_counts_due_dates_computed_under_an_older_rule_set(world, caseload_a):
+    bump_policy_version(world.coburg.pk)
+    world.coburg.refresh_from_db()
+    counts = selectors.section_counts(selectors.caseload(world.alice, selectors.TEAM), TODAY,
+                                      world.coburg.policy_version)
+    assert counts["stale"] == counts["alle"] == 5
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_worklist_rows_take_one_query_whatever_the_caseload(world, size, django_assert_num_queries):
+    for _ in range(size):
+        overdue_customer(world.team_a, world.alice, today=TODAY)
+    queryset = selectors.worklist_rows(selectors.caseload(world.alice, selectors.TEAM),
+                                       selectors.SECTION_BY_KEY["ueberfaellig"], TODAY)
+    with django_assert_num_queries(1):
+        rows = list(queryset)
+        # Everything a row shows comes with it: rule, caseworker's name, stored dates.
+        [(c.number, c.last_name, c.due_rule.label, str(c.caseworker), c.due_by, c.last_contact_on) for c in rows]
+    assert len(rows) == size
+
+
+def test_team_overdue_lists_only_the_teams_overdue_customers(world, caseload_a):
+    numbers = {c.number for c in selectors.team_overdue(world.bob, TODAY)}
+    assert numbers == {caseload_a["overdue"].number, caseload_a["colleague"].number}
+
+
+def test_team_overdue_does_not_even_load_names(world, caseload_a):
+    customer = selectors.team_overdue(world.bob, TODAY).first()
+    assert {"first_name", "last_name", "birth_date", "street", "email", "phone"} <= customer.get_deferred_fields()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_team_overdue_takes_one_query_whatever_the_list(world, size, django_assert_num_queries):
+    for i in range(size):
+        overdue_customer(world.team_a, world.alice if i % 2 else world.bob, today=TODAY)
+    with django_assert_num_queries(1):
+        rows = [(c.number, str(c.caseworker), c.due_code, c.due_by, c.last_contact_on)
+                for c in selectors.team_overdue(world.bob, TODAY)]
+    assert len(rows) == size
+
+
+def test_team_overdue_summary_counts_in_one_query(world, caseload_a, django_assert_num_queries):
+    overdue_customer(world.team_a, None, today=TODAY)
+    with django_assert_num_queries(1):
+        summary = selectors.team_overdue_summary(selectors.team_overdue(world.bob, TODAY),
+                                                 world.coburg.policy_version)
+    assert summary == {"total": 3, "stale": 0, "unassigned": 1}
+
+
+def test_export_rows_are_pseudonymised(world, caseload_a):
+    overdue = caseload_a["overdue"]
+    rows = list(selectors.team_overdue_export(selectors.team_overdue(world.bob, TODAY), TODAY,
+                                              world.coburg.policy_version))
+    row = next(r for r in rows if r[0] == overdue.number)
+    assert row == (overdue.number, "Alice Fachkraft", "2MM", overdue.due_by, (TODAY - overdue.due_by).days,
+                   None, "")
+    flat = " ".join(str(v) for r in rows for v in r)
+    assert overdue.last_name not in flat and "1980" not in flat
+
+
+def test_export_rows_say_when_a_due_date_is_stale(world, caseload_a):
+    bump_policy_version(world.coburg.pk)
+    rows = list(selectors.team_overdue_export(selectors.team_overdue(world.bob, TODAY), TODAY,
+                                              world.coburg.policy_version + 1))
+    assert all(r[-1] == selectors.STALE_TEXT for r in rows)
+
+
+def test_timeline_merges_notes_measures_and_suspensions_newest_first(world, django_assert_num_queries):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY,
+                             registered_on=TODAY - timedelta(days=90))
+    user = world.alice.user
+    services.record_contact(customer=customer, by=user, date=TODAY - timedelta(days=60), channel="in_person",
+                            summary="Erstgespräch", today=TODAY)
+    services.add_measure(customer=customer, title="Coaching", start=TODAY - timedelta(days=30),
+                         end=TODAY + timedelta(days=60), today=TODAY)
+    services.record_contact(customer=customer, by=user, date=TODAY - timedelta(days=5), channel="phone",
+                            summary="Rückruf", today=TODAY)
+    services.record_suspension(customer=customer, by=user, reason="Gutachten ausstehend",
+                               start=TODAY - timedelta(days=2), end=TODAY + timedelta(days=20), today=TODAY)
+    with django_assert_num_queries(4):  # rule sets, notes (+author), measures, suspensions (+author)
+        timeline = selectors.customer_timeline(customer)
+        [(e.item.pk, str(getattr(e.item, "caseworker", "")), str(getattr(e.item, "documented_by", "")))
+         for e in timeline]
+    assert [(e.kind, e.date) for e in timeline] == [
+        ("suspension", TODAY - timedelta(days=2)),
+        ("note", TODAY - timedelta(days=5)),
+        ("measure", TODAY - timedelta(days=30)),
+        ("note", TODAY - timedelta(days=60)),
+    ]
+    # Coburg counts only in-person contacts.
+    assert [e.qualified for e in timeline if e.kind == "note"] == [False, True]
+
+
+def test_is_stale_compares_the_customers_rule_version_with_the_job_centres(world):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    customer = Customer.objects.select_related("job_centre").get(pk=customer.pk)
+    assert not selectors.is_stale(customer)
+    bump_policy_version(world.coburg.pk)
+    customer = Customer.objects.select_related("job_centre").get(pk=customer.pk)
+    assert selectors.is_stale(customer)

@@ -1,0 +1,217 @@
+"""Properties of `evaluate()` over arbitrary customers, against the seeds' real rule sets.
+
+The rule sets come from `fixtures/rulesets.json` through the `policies` fixture (once per test
+function; hypothesis then runs many examples against the same, unchanged policies).
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from policies import vocabulary as voc
+from policies.engine import Contact, Customer, Measure, Suspension, evaluate
+
+pytestmark = pytest.mark.django_db
+
+STATUSES = {"ok", "overdue", "suspended", "individual", "no_rule_set", "no_rule"}
+SLUGS = ["moenchengladbach", "coburg-land", "weimarer-land", "jobagentur-en"]
+CODES = {name: [code for code, _ in getattr(voc, name)]
+         for name in ("EMPLOYMENT", "PROFILES", "CARE", "FLAGS", "INTEGRATED_EMPLOYMENT", "CHANNELS")}
+
+# Evaluation dates: half of them while the seed's rule set is in force, half around it.
+SPANS = {
+    "moenchengladbach": ((date(2012, 3, 1), date(2016, 12, 31)), (date(2011, 12, 1), date(2017, 3, 31))),
+    "coburg-land": ((date(2017, 1, 1), date(2031, 12, 31)), (date(2016, 10, 1), date(2031, 12, 31))),
+    "weimarer-land": ((date(2017, 8, 15), date(2031, 12, 31)), (date(2017, 6, 1), date(2031, 12, 31))),
+    "jobagentur-en": ((date(2011, 1, 1), date(2031, 12, 31)),) * 2,  # has no rule set at all
+}
+
+explore = settings(max_examples=200, deadline=None,
+                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def days_around(day, before, after):
+    return st.integers(-before, after).map(lambda n: day + timedelta(days=n))
+
+
+@st.composite
+def spans(draw, today, with_exit=False):
+    start = draw(days_around(today, 400, 200))
+    end = start + timedelta(days=draw(st.integers(0, 400)))
+    if not with_exit:
+        return start, end
+    exited_on = draw(st.one_of(st.none(), st.just(start),
+                               days_around(start, 0, (end - start).days)))
+    return start, end, exited_on
+
+
+@st.composite
+def cases(draw):
+    """(slug, customer, contacts, today): every field the contract allows, in range."""
+    slug = draw(st.sampled_from(SLUGS[:3] * 3 + SLUGS[3:]))
+    # Mostly inside each rule set's validity, with its edges and the gaps around them.
+    in_force, around = SPANS[slug]
+    today = draw(st.one_of(st.dates(*in_force), st.dates(*around)))
+    optional = lambda codes: st.one_of(st.none(), st.sampled_from(codes))  # noqa: E731
+    customer = Customer(
+        birth_date=today - timedelta(days=draw(st.integers(15, 67)) * 365 + draw(st.integers(0, 364))),
+        registered_on=draw(days_around(today, 365 * 8, 30)),
+        employment=draw(optional(CODES["EMPLOYMENT"])),
+        profile=draw(optional(CODES["PROFILES"])),
+        profile_since=draw(st.one_of(st.none(), days_around(today, 800, 30))),
+        care=draw(st.sampled_from(CODES["CARE"])),
+        flags=frozenset(draw(st.sets(st.sampled_from(CODES["FLAGS"])))),
+        integrated_employment=draw(optional(CODES["INTEGRATED_EMPLOYMENT"])),
+        unemployed_since=draw(st.one_of(st.none(), days_around(today, 365 * 3, 30))),
+        benefit_renewal_on=draw(st.one_of(st.none(), days_around(today, 200, 400))),
+        measures=tuple(Measure(*span) for span in draw(
+            st.lists(spans(today, with_exit=True), max_size=3))),
+        suspensions=tuple(Suspension(*span) for span in draw(st.lists(spans(today), max_size=1))),
+    )
+    contacts = draw(st.lists(st.builds(
+        Contact,
+        date=days_around(today, 600, 60),
+        channel=st.sampled_from(["in_person"] * 4 + CODES["CHANNELS"]),  # the one that always counts
+        follow_up_on=st.one_of(st.none(), st.none(), days_around(today, 300, 400)),
+    ), max_size=6))
+    return slug, customer, contacts, today
+
+
+def last_qualified_on(decision, contacts, today):
+    channels = decision.rule_set.qualifying_channels
+    dates = [c.date for c in contacts if c.date <= today and c.channel in channels]
+    return max(dates) if dates else None
+
+
+def last_notes_follow_ups(contacts, today):
+    """Follow-up dates of the last note(s) on or before today (several on one day possible)."""
+    held = [c for c in contacts if c.date <= today]
+    if not held:
+        return set()
+    last = max(c.date for c in held)
+    return {c.follow_up_on for c in held if c.date == last and c.follow_up_on is not None}
+
+
+@explore
+@given(case=cases())
+def test_every_decision_has_one_of_the_six_statuses(policies, case):
+    slug, customer, contacts, today = case
+
+    decision = evaluate(policies[slug], customer, contacts, today)
+
+    event(f"{slug}: {decision.status}")  # --hypothesis-show-statistics shows the spread
+    assert decision.status in STATUSES
+
+
+@explore
+@given(case=cases())
+def test_only_undated_statuses_lack_a_due_date(policies, case):
+    slug, customer, contacts, today = case
+
+    decision = evaluate(policies[slug], customer, contacts, today)
+
+    if decision.due_by is None:
+        assert decision.status in {"individual", "no_rule_set", "no_rule"} or (
+            decision.status == "suspended" and decision.rule is not None and decision.rule.individual)
+        assert decision.last_working_day is None
+    else:
+        assert decision.status in {"ok", "overdue", "suspended"}
+        assert (decision.status == "overdue") == (today > decision.due_by)
+
+
+@explore
+@given(case=cases())
+def test_the_due_date_lies_before_the_last_qualified_contact_only_by_a_follow_up_date(policies, case):
+    slug, customer, contacts, today = case
+
+    decision = evaluate(policies[slug], customer, contacts, today)
+
+    if decision.due_by is None or decision.rule_set is None:
+        return
+    last = last_qualified_on(decision, contacts, today)
+    assert decision.last_contact_on == last
+    if last is not None and decision.due_by < last:
+        assert decision.due_by in last_notes_follow_ups(contacts, today)
+
+
+@explore
+@given(case=cases())
+def test_the_window_opens_no_later_than_the_due_date(policies, case):
+    slug, customer, contacts, today = case
+
+    decision = evaluate(policies[slug], customer, contacts, today)
+
+    if decision.window_opens is not None:
+        assert decision.due_by is not None
+        assert decision.window_opens <= decision.due_by
+
+
+@explore
+@given(case=cases())
+def test_the_last_working_day_is_a_working_day_on_or_before_the_due_date(policies, case):
+    slug, customer, contacts, today = case
+    centre = policies[slug]
+
+    decision = evaluate(centre, customer, contacts, today)
+
+    if decision.due_by is not None:
+        day = decision.last_working_day
+        assert day <= decision.due_by
+        assert centre.calendar.is_working_day(day)
+        # ... and the last one: every day after it up to the due date is closed.
+        between = [day + timedelta(days=n) for n in range(1, (decision.due_by - day).days + 1)]
+        assert not any(centre.calendar.is_working_day(d) for d in between)
+
+
+@explore
+@given(case=cases())
+def test_recheck_on_lies_after_today(policies, case):
+    slug, customer, contacts, today = case
+
+    decision = evaluate(policies[slug], customer, contacts, today)
+
+    if decision.recheck_on is not None:
+        assert decision.recheck_on > today
+
+
+@explore
+@given(case=cases())
+def test_nothing_changes_between_today_and_the_day_before_recheck_on(policies, case):
+    """recheck_on is the *next* day the rule or due date can change without new input."""
+    slug, customer, contacts, today = case
+    centre = policies[slug]
+
+    decision = evaluate(centre, customer, contacts, today)
+    later = (decision.recheck_on - timedelta(days=1)) if decision.recheck_on else today + timedelta(days=400)
+    # New input (contacts held after today) would change the answer; the facts alone may not.
+    held = [c for c in contacts if c.date <= today]
+    before = evaluate(centre, customer, held, today)
+    after = evaluate(centre, customer, held, later)
+
+    assert (after.rule_set, after.rule) == (before.rule_set, before.rule)
+    if before.status != "no_rule_set":
+        assert after.due_by == before.due_by
+
+
+@explore
+@given(case=cases())
+def test_evaluating_twice_gives_the_same_decision(policies, case):
+    slug, customer, contacts, today = case
+
+    first = evaluate(policies[slug], customer, contacts, today)
+
+    assert evaluate(policies[slug], customer, list(contacts), today) == first
+
+
+@explore
+@given(case=cases())
+def test_the_order_of_the_contacts_does_not_matter_when_their_dates_differ(policies, case):
+    slug, customer, contacts, today = case
+    contacts = list({c.date: c for c in contacts}.values())
+
+    first = evaluate(policies[slug], customer, contacts, today)
+    second = evaluate(policies[slug], customer, list(reversed(contacts)), today)
+
+    assert second == first
