@@ -3,6 +3,7 @@ case into the engine's dataclasses, and a decision back to JSON."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from . import engine
@@ -16,6 +17,9 @@ CUSTOMER_KEYS = {
 MEASURE_KEYS = {"start", "end", "exited_on"}
 SUSPENSION_KEYS = {"start", "end", "reason"}
 CONTACT_KEYS = {"date", "channel", "follow_up_on"}
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class CaseError(ValueError):
@@ -36,7 +40,7 @@ def _date(value, where, required=False):
         if required:
             raise CaseError(f"{where}: Pflichtangabe fehlt")
         return None
-    if not isinstance(value, str) or len(value) != 10:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise CaseError(f"{where}: kein Datum im Format JJJJ-MM-TT: {value!r}")
     try:
         return date.fromisoformat(value)
@@ -131,7 +135,7 @@ def parse_case(raw, centres: dict[str, engine.JobCentre]):
     slug = case.get("jobcentre")
     if slug is None:
         _missing("jobcentre")
-    if slug not in centres:
+    if not isinstance(slug, str) or slug not in centres:
         raise CaseError(f"jobcentre: unbekanntes Jobcenter {slug!r} (bekannt: {', '.join(sorted(centres))})")
     on = _date(case.get("on"), "on", required=True)
     if case.get("customer") is None:
@@ -172,5 +176,11 @@ def evaluate_document(document, centres: dict[str, engine.JobCentre]) -> tuple[l
             answers.append({"id": case_id, "error": str(error)})
             all_ok = False
             continue
-        answers.append(decision_to_json(case_id, engine.evaluate(centre, customer, contacts, on)))
+        try:
+            decision = engine.evaluate(centre, customer, contacts, on)
+        except (ValueError, OverflowError):
+            answers.append({"id": case_id, "error": "Datum außerhalb des berechenbaren Bereichs (bis 9999)"})
+            all_ok = False
+            continue
+        answers.append(decision_to_json(case_id, decision))
     return answers, all_ok
