@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from policies import engine
+from policies import engine, signals
 from policies.loading import load_policies
 from policies.models import JobCentre
 
@@ -198,6 +198,16 @@ def _write_chunk(policy, rows, today, version) -> int:
     return len(updates)
 
 
-def bump_policy_version(job_centre_id: int) -> None:
-    """Mark every stored due date of the job centre as computed under an older rule set."""
-    JobCentre.objects.filter(pk=job_centre_id).update(policy_version=F("policy_version") + 1)
+bump_policy_version = signals.bump_policy_version  # for callers that think in due dates
+
+
+def refresh_after_rule_change(job_centre_id: int, *, limit: int | None = None) -> int | None:
+    """Recompute the job centre's stale due dates now, unless there are more than `limit`.
+
+    Returns how many were recomputed, or None when left to `recompute_due --due-only` (the
+    nightly run); until then pages mark those due dates as computed under older rules.
+    """
+    limit = settings.RECOMPUTE_AFTER_RULE_CHANGE_LIMIT if limit is None else limit
+    if count_to_recompute(job_centre_ids=[job_centre_id], due_only=True) > limit:
+        return None
+    return recompute(job_centre_ids=[job_centre_id], due_only=True)

@@ -131,6 +131,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kontaktdichte@localhost")
 
+# Saving rules in the admin recomputes the job centre's stored due dates in the same request, up
+# to this many customers; a larger job centre is left to the nightly `recompute_due --due-only`
+# (its pages mark the due dates computed under older rules until then).
+RECOMPUTE_AFTER_RULE_CHANGE_LIMIT = env.int("RECOMPUTE_AFTER_RULE_CHANGE_LIMIT", default=50_000)
+
 # Log lines carry no personal data: no customer names, numbers or free text, only ids and counts.
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,11 +21,34 @@ from . import vocabulary as voc
 from .admin_forms import CloneForm, ContactRuleForm, RuleSetForm
 from .cloning import CloneError, clone_rule_set
 from .models import ClosingDay, ContactRule, JobCentre, RuleSet
+from .signals import bump_policy_version, rules_changed
 
 
 class ClosingDayInline(admin.TabularInline):
     model = ClosingDay
     extra = 1
+
+
+def after_rules_change(model_admin, request, job_centre_id):
+    """Once the change is committed, bring the job centre's stored due dates up to date.
+
+    The version bump that marks them as stale already happened with the change itself
+    (policies.signals); this asks the caseload app to recompute and tells the admin the outcome.
+    """
+
+    def refresh():
+        results = [r for _, r in rules_changed.send(sender=JobCentre, job_centre_id=job_centre_id)]
+        if any(r is None for r in results):
+            model_admin.message_user(
+                request, "Die Fälligkeiten dieses Jobcenters werden in der nächtlichen Neuberechnung "
+                         "(recompute_due --due-only) aktualisiert; bis dahin sind sie in den Listen als "
+                         "nach älterem Regelstand berechnet markiert.", messages.WARNING)
+        elif results:
+            count = sum(results)
+            model_admin.message_user(
+                request, f"Fälligkeiten neu berechnet: {count} Kunde{'' if count == 1 else 'n'}.", messages.INFO)
+
+    transaction.on_commit(refresh)
 
 
 @admin.register(JobCentre)
@@ -34,6 +58,18 @@ class JobCentreAdmin(SimpleHistoryAdmin):
     search_fields = ["slug", "name"]
     readonly_fields = ["policy_version"]
     inlines = [ClosingDayInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "federal_state" in form.changed_data:  # other public holidays
+            bump_policy_version(obj.pk)
+
+    def save_related(self, request, form, formsets, change):
+        before = JobCentre.objects.values_list("policy_version", flat=True).get(pk=form.instance.pk)
+        super().save_related(request, form, formsets, change)
+        changed = JobCentre.objects.values_list("policy_version", flat=True).get(pk=form.instance.pk) != before
+        if change and (changed or "federal_state" in form.changed_data):
+            after_rules_change(self, request, form.instance.pk)
 
 
 class ContactRuleInline(admin.StackedInline):
@@ -84,7 +120,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
     ]
 
     def after_rule_set_change(self, request, rule_set):
-        """Hook: recompute stored due dates of the job centre (caseload app)."""
+        after_rules_change(self, request, rule_set.job_centre_id)
 
     # --- saving -------------------------------------------------------------------------
 
