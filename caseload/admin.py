@@ -1,0 +1,120 @@
+"""Django admin for teams, staff, acquisition sources and (for corrections) customers.
+
+Customers are searched by their pseudonymous number only: an admin search is a GET request, and
+a name in a URL ends up in server logs. The stored due date is read-only here and recomputed
+after every save, in the admin's own transaction, as the services do for the caseload pages.
+"""
+
+from django import forms
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from policies import vocabulary as voc
+from policies.admin_forms import code_list_field
+
+from .duedates import DUE_FIELDS, refresh_due_date
+from .models import AcquisitionSource, ContactNote, Customer, Measure, Staff, Suspension, Team
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "job_centre"]
+    list_filter = ["job_centre"]
+    list_select_related = ["job_centre"]
+    search_fields = ["name"]
+
+
+@admin.register(Staff)
+class StaffAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "role", "team", "job_centre", "weekly_hours"]
+    list_filter = ["job_centre", "role"]
+    list_select_related = ["user", "team", "job_centre"]
+    search_fields = ["user__username", "user__last_name", "team__name"]
+    autocomplete_fields = ["user", "team"]
+
+
+@admin.register(AcquisitionSource)
+class AcquisitionSourceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "job_centre"]
+    list_filter = ["job_centre"]
+    list_select_related = ["job_centre"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Measures, suspensions and notes are written on the caseload pages, where the rule set's
+    checks apply; here they are shown for reference."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class MeasureInline(ReadOnlyInline):
+    model = Measure
+    fields = ["title", "start", "end", "exited_on"]
+
+
+class SuspensionInline(ReadOnlyInline):
+    model = Suspension
+    fields = ["reason", "start", "end", "documented_by", "documented_at"]
+
+
+class ContactNoteInline(ReadOnlyInline):
+    model = ContactNote
+    fields = ["date", "channel", "caseworker", "follow_up_on"]
+    ordering = ["-date"]
+
+
+class CustomerAdminForm(forms.ModelForm):
+    flags = code_list_field(Customer, "flags", voc.FLAGS, "Alle zutreffenden Merkmale.")
+
+    class Meta:
+        model = Customer
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        team = data.get("team")
+        if team and data.get("job_centre") and team.job_centre_id != data["job_centre"].pk:
+            self.add_error("team", "Das Team gehört zu einem anderen Jobcenter.")
+        caseworker = data.get("caseworker")
+        if caseworker and team and caseworker.team_id != team.pk:
+            self.add_error("caseworker", "Die Fachkraft gehört zu einem anderen Team.")
+        return data
+
+
+@admin.register(Customer)
+class CustomerAdmin(SimpleHistoryAdmin):
+    form = CustomerAdminForm
+    list_display = ["number", "job_centre", "team", "caseworker", "due_code", "due_by"]
+    list_filter = ["job_centre", "case_status"]
+    list_select_related = ["job_centre", "team", "caseworker__user"]
+    search_fields = ["=number"]
+    search_help_text = "Suche nach der Kundennummer (keine Namen: Suchbegriffe stehen in der Adresszeile)."
+    autocomplete_fields = ["team", "caseworker"]
+    readonly_fields = list(DUE_FIELDS)
+    inlines = [MeasureInline, SuspensionInline, ContactNoteInline]
+    fieldsets = [
+        ("Zuordnung", {"fields": ["job_centre", "team", "caseworker", "number"]}),
+        ("Person", {"fields": [("first_name", "last_name"), "birth_date", "street", ("postcode", "city"),
+                               "phone", "email"]}),
+        ("Fakten für das Kontaktdichtekonzept", {"fields": [
+            "registered_on", "employment", ("profile", "profile_since"), "care", "flags",
+            "integrated_employment", "unemployed_since", "benefit_renewal_on"]}),
+        ("GCfaK", {"fields": ["acquisition_source", "case_status", "closing_outcome", "closing_reason"]}),
+        ("Gespeicherte Fälligkeit (berechnet)", {"classes": ["collapse"], "fields": list(DUE_FIELDS)}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Inside the admin's transaction: the change and its due date commit together.
+        refresh_due_date(form.instance)
