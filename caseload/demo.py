@@ -174,8 +174,11 @@ def _next_serial(names, prefix: str) -> int:
 
 
 class CentreGenerator:
-    def __init__(self, centre: JobCentre, count: int, seed: int, today: date):
+    def __init__(self, centre: JobCentre, count: int, seed: int, today: date, market_team_size=None):
         self.centre, self.count, self.today = centre, count, today
+        self.team_sizes = {kind: size for kind, (_, size, _) in TEAM_KINDS.items()}
+        if market_team_size:
+            self.team_sizes["markt"] = market_team_size
         self.rng = random.Random(f"{seed}/{centre.slug}")
         self.table = ARCHETYPES.get(centre.slug, ARCHETYPES["coburg-land"])
         self.places = PLACES.get(centre.slug, PLACES["coburg-land"])
@@ -223,7 +226,8 @@ class CentreGenerator:
         serial = {code: _next_serial(usernames, f"{prefix}-{code}-") for code in ("fk", "tl")}
         team_names = list(Team.objects.filter(job_centre=centre).values_list("name", flat=True))
         layout = []  # (team, [(user, role)], customer indices)
-        for kind, (stem, team_size, caseload) in TEAM_KINDS.items():
+        for kind, (stem, _, caseload) in TEAM_KINDS.items():
+            team_size = self.team_sizes[kind]
             indices = [i for i, (_, _, k) in enumerate(plan) if k == kind]
             n_teams, first = math.ceil(len(indices) / team_size), _next_serial(team_names, f"{stem} ")
             for t in range(n_teams):
@@ -388,10 +392,16 @@ class CentreGenerator:
         )
 
 
-def generate(*, customers: int, seed: int, job_centres: list[JobCentre], today: date, progress=None) -> dict:
-    """Write `customers` new customers (with staff and histories) across `job_centres`."""
+def generate(*, customers: int, seed: int, job_centres: list[JobCentre], today: date, progress=None,
+             market_team_size: int | None = None) -> dict:
+    """Write `customers` new customers (with staff and histories) across `job_centres`.
+
+    `market_team_size` overrides the customers per market team (2,000), e.g. for benchmarks
+    that need the largest teams of big job centres.
+    """
     shares = split(customers, [c.slug for c in job_centres])
     totals = Counter()
     for centre in job_centres:
-        totals.update(CentreGenerator(centre, shares[centre.slug], seed, today).run(progress))
+        totals.update(CentreGenerator(centre, shares[centre.slug], seed, today,
+                                      market_team_size=market_team_size).run(progress))
     return totals
