@@ -200,7 +200,9 @@ def consultation_share(job_centre_id: int, staff_ids: list[int], month_start: da
     """Attended consultation time against working time per caseworker in one month, next to the
     rule set's target. Working time: the staff's working hours summed over the month's working
     days (public holidays and closing days excluded), else weekly hours / 5 per working day.
-    Consultation time: the attended appointments' length, without preparation. 5 queries."""
+    Consultation time: the attended appointments' length, without preparation. Every id in
+    `staff_ids` gets an entry (staff of another job centre: zero minutes, share None).
+    6 queries: job centre, staff, working hours, attended minutes, rule set, closing days."""
     first, last = month_bounds(month_start)
     centre = JobCentre.objects.get(pk=job_centre_id)
     staff = dict(Staff.objects.filter(job_centre_id=job_centre_id, pk__in=staff_ids)
@@ -223,7 +225,8 @@ def consultation_share(job_centre_id: int, staff_ids: list[int], month_start: da
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     working_days = [d for d in days if cal.is_working_day(d)]
     result = {}
-    for staff_id, weekly in staff.items():
+    for staff_id in staff_ids:
+        weekly = staff.get(staff_id, 0)
         if hours.get(staff_id):
             working = sum(hours[staff_id].get(d.weekday(), 0) for d in working_days)
         else:
