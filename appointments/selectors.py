@@ -60,8 +60,10 @@ def calendar_owner(staff: Staff, requested: str | None) -> Staff:
         return staff
     if not staff.is_team_lead or not str(requested).isdigit():
         raise Http404("Kein Zugriff auf diesen Kalender.")
-    return get_object_or_404(Staff.objects.select_related("user"), pk=int(requested),
-                             job_centre_id=staff.job_centre_id, team_id=staff.team_id)
+    owner = get_object_or_404(Staff.objects.select_related("user"), pk=int(requested),
+                              job_centre_id=staff.job_centre_id, team_id=staff.team_id)
+    owner.job_centre = staff.job_centre  # the same row, already loaded
+    return owner
 
 
 def team_members(staff: Staff) -> list[Staff]:
