@@ -19,6 +19,8 @@ def demo(db, settings):
     settings.DEBUG = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("setup_demo", stdout=StringIO())
+    yield
+    duedates._policy_cache.clear()
 
 
 def test_setup_demo_adds_offices_that_meet_their_standard(demo):
