@@ -8,6 +8,8 @@
 4. Demo logins with the password "demo", only with DEBUG on: demo-caseworker (with a caseload
    that has overdue customers), demo-teamlead (the same team), demo-admin (superuser).
 5. Stored due dates that are stale are recomputed (as `recompute_due --due-only`).
+6. Offices, opening and working hours and a week of appointments per caseworker
+   (`appointments.demo`), each only where none exist yet.
 """
 
 from datetime import timedelta
@@ -81,6 +83,7 @@ class Command(BaseCommand):
         users = self._demo_users()
         call_command("recompute_due", due_only=True, stdout=self.stdout)
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
+        self._demo_appointments(today)
         self._print_logins(url, users, caseload, today)
 
     def _generate_missing(self, today):
@@ -133,6 +136,14 @@ class Command(BaseCommand):
             team.filter(pk__in=overdue + others).update(caseworker=staff)
         return {"staff": staff, "customers": mine.count(),
                 "overdue": mine.filter(due_status__in=("ok", "suspended"), due_by__lt=today).count()}
+
+    def _demo_appointments(self, today):
+        """Offices, opening and working hours, a week of appointments per caseworker (once)."""
+        from appointments.demo import ensure_demo
+
+        stats = ensure_demo(today)
+        if any(stats.values()):
+            self.stdout.write(f"Termine: {stats['offices']} Regionalstellen, {stats['appointments']} Termine angelegt.")
 
     def _print_logins(self, url, users, caseload, today):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
