@@ -40,7 +40,6 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -102,7 +101,7 @@ def team_list(runs: int):
                                       due_status__in=("ok", "suspended"), due_by__lt=today).count()
     say(f"Team „{lead.team.name}“: {size:,} Kunden, davon {overdue:,} überfällig; Teamleitung {lead.user.username}.")
 
-    setup_test_environment()  # lets the client see the response's context; no other effect here
+    # No setup_test_environment(): its instrumented template rendering would copy every context.
     client = Client()
     client.force_login(lead.user)
     url = reverse("team_overdue")

@@ -256,3 +256,25 @@ def test_market_team_size_sets_how_many_customers_a_market_team_holds(rulesets):
     market = {name: n for name, n in sizes.items() if name.startswith("Team Markt")}
     assert len(market) >= 3 and max(market.values()) <= 7
     assert sum(sizes.values()) == 60
+
+
+def test_recompute_of_unchanged_decisions_moves_only_the_computed_day(rulesets):
+    call_command("generate_caseload", customers=80, seed=8, today=DAY.isoformat())
+    duedates.recompute(today=DAY, chunk_size=9)
+    before = _stored_due_dates()
+    next_day = DAY + timedelta(days=1)
+
+    assert duedates.recompute(today=next_day, chunk_size=9) == 80
+
+    after = _stored_due_dates()
+    computed_on = duedates.DUE_FIELDS.index("due_computed_on")
+    assert {row[computed_on] for row in after.values()} == {next_day}
+    unchanged = [pk for pk in after if _without(after[pk], computed_on) == _without(before[pk], computed_on)]
+    assert unchanged  # most decisions hold from one day to the next ...
+    for customer in Customer.objects.all():  # ... and either way, bulk stores what one refresh stores
+        duedates.refresh_due_date(customer, next_day)
+    assert _stored_due_dates() == after
+
+
+def _without(row, index):
+    return row[:index] + row[index + 1:]
