@@ -135,6 +135,40 @@ def team_list(runs: int):
         f"≤ 3× roh {'erreicht' if page <= 3 * raw else 'VERFEHLT'}")
 
 
+def team_list_queries(runs: int):
+    """The list's own two queries through the ORM (summary, first page with the caseworkers'
+    names, model instances built), beside the same two statements run raw."""
+    from caseload import selectors
+
+    team_id = Customer.objects.values_list("team").annotate(n=Count("pk")).order_by("-n").first()[0]
+    lead = Staff.objects.filter(team_id=team_id, role=Staff.TEAM_LEAD).select_related("job_centre", "team").first()
+    today, version = timezone.localdate(), lead.job_centre.policy_version
+
+    def through_orm():
+        queryset = selectors.team_overdue(lead, today)
+        summary = selectors.team_overdue_summary(queryset, version)
+        page = [(c.number, str(c.caseworker) if c.caseworker else "", c.due_by) for c in queryset[:25]]
+        return summary, page
+
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
+        through_orm()
+    orm_times, raw_times = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        through_orm()
+        orm_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql, params in recorder.statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+        raw_times.append(time.perf_counter() - started)
+    orm, raw = statistics.median(orm_times), statistics.median(raw_times)
+    say(f"Nur die Abfragen der Liste ({len(recorder.statements)}: Zusammenfassung, erste Seite) über das ORM: "
+        f"Median {orm * 1000:.1f} ms, roh {raw * 1000:.1f} ms; Verhältnis {orm / raw:.2f}")
+
+
 def recompute(workers: int):
     from caseload.duedates import recompute as run
 
@@ -162,6 +196,7 @@ def main():
         f"Django {django.get_version()}")
     ensure_data(args.customers, args.seed, args.workers)
     team_list(args.runs)
+    team_list_queries(args.runs)
     if not args.skip_recompute:
         for workers in sorted({1, args.workers}):
             recompute(workers)
