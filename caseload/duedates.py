@@ -163,7 +163,7 @@ def recompute(*, job_centre_ids: Iterable[int] | None = None, due_only: bool = F
         centres = centres.filter(pk__in=list(job_centre_ids))
     tasks = []
     for centre_id, version in centres.values_list("pk", "policy_version"):
-        policy_for(centre_id, version)  # load once, before any fork
+        policy_for(centre_id, version)  # loaded here once for in-process chunks
         ids = list(_scope(centre_id, version, due_only, today).order_by("pk").values_list("pk", flat=True))
         tasks += [(centre_id, version, due_only, today, ids[i], ids[min(i + chunk_size, len(ids)) - 1])
                   for i in range(0, len(ids), chunk_size)]
@@ -195,16 +195,23 @@ def _recompute_range(centre_id: int, version: int, due_only: bool, today: date, 
 
 
 def _in_processes(tasks, workers: int):
-    """Run `_recompute_range` over the tasks in forked processes; yields counts as chunks finish."""
+    """Run `_recompute_range` over the tasks in worker processes; yields counts as chunks finish.
+
+    Spawned, not forked: a fork copies the parent's threads' locks in whatever state they are
+    (a web server's, a test browser's) and can hang the child. Each worker sets Django up
+    afresh, on the parent's database (its name included: a test database is renamed at run
+    time), and opens its own connection.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # A forked child must not share the parent's open connection: close it here (the parent
-    # reconnects on its next query) and let every child open its own.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for future in as_completed([pool.submit(_recompute_range, *task) for task in tasks]):
+    from . import recompute_worker
+
+    databases = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=recompute_worker.setup,
+                             initargs=(settings.SETTINGS_MODULE, databases)) as pool:
+        for future in as_completed([pool.submit(recompute_worker.recompute_range, *task) for task in tasks]):
             yield future.result()
 
 
