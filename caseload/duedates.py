@@ -37,6 +37,8 @@ DUE_FIELDS = (
 DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in DUE_FIELDS)
 # What a recomputation compares with the stored row: all but the day it was computed for.
 DECISION_ATTNAMES = tuple(a for a in DUE_ATTNAMES if a != "due_computed_on")
+# Below this many customers a recompute runs in-process: starting a worker costs about a second.
+PARALLEL_MIN_CUSTOMERS = 20_000
 # Stored, ok and overdue are one status: overdue is read from due_by (engine.status_on).
 STORED_OK = engine.OK
 
@@ -154,21 +156,23 @@ def recompute(*, job_centre_ids: Iterable[int] | None = None, due_only: bool = F
     `due_only`: only customers whose `recheck_on` has come or whose stored decision was made
     under an older policy version (or never). `progress(n)` is called after every chunk.
     `workers` > 1 spreads the chunks over that many processes, each with its own database
-    connection; only on PostgreSQL and outside a transaction (SQLite has a single writer, and
+    connection; only from PARALLEL_MIN_CUSTOMERS on, on PostgreSQL and outside a transaction (SQLite has a single writer, and
     other connections would not see the transaction's rows), else the chunks run here.
     """
     today = today or timezone.localdate()
     centres = JobCentre.objects.order_by("pk")
     if job_centre_ids is not None:
         centres = centres.filter(pk__in=list(job_centre_ids))
-    tasks = []
+    tasks, total = [], 0
     for centre_id, version in centres.values_list("pk", "policy_version"):
         policy_for(centre_id, version)  # loaded here once for in-process chunks
         ids = list(_scope(centre_id, version, due_only, today).order_by("pk").values_list("pk", flat=True))
+        total += len(ids)
         tasks += [(centre_id, version, due_only, today, ids[i], ids[min(i + chunk_size, len(ids)) - 1])
                   for i in range(0, len(ids), chunk_size)]
     connection = connections[router.db_for_write(Customer)]
-    if workers > 1 and len(tasks) > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if (workers > 1 and len(tasks) > 1 and total >= PARALLEL_MIN_CUSTOMERS
+            and connection.vendor == "postgresql" and not connection.in_atomic_block):
         results = _in_processes(tasks, workers)
     else:
         results = (_recompute_range(*task) for task in tasks)
@@ -210,7 +214,7 @@ def _in_processes(tasks, workers: int):
     databases = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=recompute_worker.setup,
-                             initargs=(settings.SETTINGS_MODULE, databases)) as pool:
+                             initargs=(databases,)) as pool:
         for future in as_completed([pool.submit(recompute_worker.recompute_range, *task) for task in tasks]):
             yield future.result()
 

@@ -5,13 +5,11 @@ imports nothing of Django's at import time.
 """
 
 
-def setup(settings_module: str, databases: dict[str, str]) -> None:
-    """Set Django up in the worker, on the parent's databases (a test database's run-time name too)."""
-    import os
-
+def setup(databases: dict[str, str]) -> None:
+    """Set Django up in the worker (DJANGO_SETTINGS_MODULE comes with the parent's environment),
+    on the parent's databases (a test database's run-time name too)."""
     import django
 
-    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     django.setup()
     from django.conf import settings
     from django.db import connections

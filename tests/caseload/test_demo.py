@@ -226,7 +226,7 @@ def test_store_due_dates_touches_only_the_given_job_centre(rulesets):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_recompute_in_worker_processes_stores_what_one_process_stores(rulesets):
+def test_recompute_in_worker_processes_stores_what_one_process_stores(rulesets, monkeypatch):
     # The workers run in forked processes with their own connections, so the data must be
     # committed: hence a transactional test, on PostgreSQL only (SQLite runs chunks in-process).
     call_command("generate_caseload", customers=90, seed=4, today=DAY.isoformat(), workers=1)
@@ -235,6 +235,7 @@ def test_recompute_in_worker_processes_stores_what_one_process_stores(rulesets):
     one_process = _stored_due_dates()
     Customer.objects.update(due_by=None, due_code="", due_computed_on=None)
 
+    monkeypatch.setattr(duedates, "PARALLEL_MIN_CUSTOMERS", 1)
     ticks = []
     assert duedates.recompute(today=later, chunk_size=8, workers=3, progress=ticks.append) == 90
 
