@@ -1,6 +1,5 @@
 """The admin checks an office's opening hours against its job centre's standard."""
 
-from datetime import time
 
 import pytest
 from django.urls import reverse

@@ -1,7 +1,7 @@
 """Booking without double booking, attendance, missed appointments in sequence, the contact note."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
