@@ -2,7 +2,7 @@
 standards themselves, caseworkers' working hours and, for corrections, appointments."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
@@ -47,6 +47,18 @@ class OfficeAdmin(SimpleHistoryAdmin):
 @admin.register(OpeningHoursStandard)
 class OpeningHoursStandardAdmin(SimpleHistoryAdmin):
     list_display = ["job_centre", "min_weekly_hours", "every_weekday", "every_morning", "late_afternoons"]
+
+    def save_model(self, request, obj, form, change):
+        """A changed standard does not change the offices' hours: name the offices that now fall short."""
+        super().save_model(request, obj, form, change)
+        standard, hours = Standard.of(obj), {}
+        for office_id, weekday, start, end in OpeningHours.objects.filter(
+                office__job_centre_id=obj.job_centre_id).values_list("office_id", "weekday", "start", "end"):
+            hours.setdefault(office_id, []).append((weekday, start, end))
+        short = [office.name for office in Office.objects.filter(job_centre_id=obj.job_centre_id).order_by("name")
+                 if check_opening_hours(hours.get(office.pk, []), standard, tandem=office.tandem_main_id is not None)]
+        if short:
+            messages.warning(request, "Diese Regionalstellen erfüllen den Standard nicht: " + ", ".join(short) + ".")
 
 
 @admin.register(WorkingHours)

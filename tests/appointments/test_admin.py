@@ -73,3 +73,14 @@ def test_every_appointments_admin_page_renders(client, world):
     for name in ("office", "openinghoursstandard", "workinghours", "appointment"):
         assert admin_client.get(reverse(f"admin:appointments_{name}_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:appointments_office_change", args=[office.pk])).status_code == 200
+
+
+def test_a_stricter_standard_names_the_offices_that_fall_short(admin_client, en):
+    make_office(en, "Regionalstelle Hattingen")  # Mon-Fri 8-12, Thu 14-18: 24 h
+    standard = OpeningHoursStandard.objects.get(job_centre=en)
+    url = reverse("admin:appointments_openinghoursstandard_change", args=[standard.pk])
+    data = {"job_centre": en.pk, "min_weekly_hours": "25", "every_weekday": "on", "every_morning": "on",
+            "morning_until": "10:00", "late_afternoons": 1, "late_until": "17:30", "tandem_mornings": 3}
+    response = admin_client.post(url, data, follow=True)
+    assert "Diese Regionalstellen erfüllen den Standard nicht: Regionalstelle Hattingen." in response.text
+    assert OpeningHoursStandard.objects.get(pk=standard.pk).min_weekly_hours == 25
