@@ -331,3 +331,17 @@ def test_the_ical_feed_runs_a_fixed_number_of_queries(client, world, size, djang
     with django_assert_num_queries(2):
         response = client.get(reverse("appointments:feed", args=[token]))
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == size
+
+
+def test_booking_more_than_60_minutes_with_limited_german_is_refused(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice, flags=["limited_german"])
+    office = make_office(world.coburg)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    client.force_login(world.alice.user)
+    url = reverse("appointments:book", args=[customer.pk])
+    assert "höchstens 60 Minuten" in text(client.get(url))  # said beside the field
+    response = client.post(url, {"day": f"{day:%Y-%m-%d}", "time": "09:00", "kind": "first", "mode": "office",
+                                 "office": office.pk, "minutes": "90"})
+    assert response.status_code == 400
+    assert "dauert ein Termin nach dem Kontaktdichtekonzept höchstens 60 Minuten" in text(response)
+    assert not Appointment.objects.exists()
