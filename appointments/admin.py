@@ -5,6 +5,9 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from caseload.admin import StaffAdmin
+from caseload.models import Staff
+
 from .models import Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
 from .standards import Standard, check_opening_hours
 
@@ -59,6 +62,21 @@ class OpeningHoursStandardAdmin(SimpleHistoryAdmin):
                  if check_opening_hours(hours.get(office.pk, []), standard, tandem=office.tandem_main_id is not None)]
         if short:
             messages.warning(request, "Diese Regionalstellen erfüllen den Standard nicht: " + ", ".join(short) + ".")
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+# Working hours belong on the staff member's page: extend caseload's Staff admin with them
+# (caseload is listed before appointments in INSTALLED_APPS, so its admin is registered first).
+admin.site.unregister(Staff)
+
+
+@admin.register(Staff)
+class StaffWithWorkingHoursAdmin(StaffAdmin):
+    inlines = [*StaffAdmin.inlines, WorkingHoursInline]
 
 
 @admin.register(WorkingHours)

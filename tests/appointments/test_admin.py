@@ -1,12 +1,15 @@
 """The admin checks an office's opening hours against its job centre's standard."""
 
 
+from datetime import time
+
 import pytest
 from django.urls import reverse
 
-from appointments.models import Office, OpeningHoursStandard
+from appointments.models import Office, OpeningHoursStandard, WorkingHours
 from policies.models import JobCentre
 
+from ..policies.test_admin import form_data
 from .factories import make_office, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,17 @@ def test_a_stricter_standard_names_the_offices_that_fall_short(admin_client, en)
     response = admin_client.post(url, data, follow=True)
     assert "Diese Regionalstellen erfüllen den Standard nicht: Regionalstelle Hattingen." in response.text
     assert OpeningHoursStandard.objects.get(pk=standard.pk).min_weekly_hours == 25
+
+
+def test_working_hours_are_edited_on_the_staff_page(client, world):
+    from ..caseload.factories import make_staff
+    erika = make_staff("erika", world.team_a)
+    client.force_login(world.admin)
+    url = reverse("admin:caseload_staff_change", args=[erika.pk])
+    data = form_data(client.get(url))
+    data.update({"working_hours-TOTAL_FORMS": "1", "working_hours-0-weekday": "0",
+                 "working_hours-0-start": "07:30", "working_hours-0-end": "15:30"})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(WorkingHours.objects.filter(staff=erika).values_list("weekday", "start", "end")) == [
+        (0, time(7, 30), time(15, 30))]
