@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 from django.utils import timezone
 
 from caseload import duedates
@@ -185,3 +186,73 @@ def test_recompute_due_without_due_only_recomputes_the_job_centre(rulesets):
 def test_recompute_due_rejects_an_unknown_job_centre(rulesets):
     with pytest.raises(CommandError, match="Unbekanntes Jobcenter: nirgendwo"):
         call_command("recompute_due", "--job-centre", "nirgendwo")
+
+
+def _stored_due_dates():
+    return {row[0]: row[1:] for row in Customer.objects.values_list("pk", *duedates.DUE_FIELDS)}
+
+
+def test_bulk_recompute_stores_exactly_what_the_per_customer_refresh_stores(rulesets):
+    # Every job centre, every rule the generator reaches; bulk goes through store_due_dates
+    # (UPDATE ... FROM unnest on PostgreSQL, executemany elsewhere), single through the ORM.
+    call_command("generate_caseload", customers=120, seed=11, today=DAY.isoformat())
+    later = DAY + timedelta(days=45)
+    for customer in Customer.objects.all():
+        duedates.refresh_due_date(customer, later)
+    single = _stored_due_dates()
+    Customer.objects.update(due_status="", due_by=None, due_rule=None, due_code="", due_flags=[],
+                            due_reasons=[], recheck_on=None, due_computed_on=None, policy_version=0)
+
+    written = duedates.recompute(today=later, chunk_size=7)
+
+    assert written == 120
+    assert _stored_due_dates() == single
+    assert {row[1] for row in single.values()} != {None}  # due dates were really computed
+    assert any(row[7] for row in single.values()) and any(row[8] for row in single.values())  # JSON lists
+
+
+def test_store_due_dates_touches_only_the_given_job_centre(rulesets):
+    call_command("generate_caseload", customers=20, seed=2, today=DAY.isoformat())
+    customer = Customer.objects.exclude(job_centre__slug="coburg-land").first()
+    other_centre = Customer.objects.filter(job_centre__slug="coburg-land").first().job_centre_id
+    before = _stored_due_dates()[customer.pk]
+    customer.due_code = "XX"
+    customer.due_reasons = ["nicht hier"]
+
+    duedates.store_due_dates(other_centre, [customer])
+
+    assert _stored_due_dates()[customer.pk] == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_recompute_in_worker_processes_stores_what_one_process_stores(rulesets):
+    # The workers run in forked processes with their own connections, so the data must be
+    # committed: hence a transactional test, on PostgreSQL only (SQLite runs chunks in-process).
+    call_command("generate_caseload", customers=90, seed=4, today=DAY.isoformat(), workers=1)
+    later = DAY + timedelta(days=60)
+    assert duedates.recompute(today=later, chunk_size=8, workers=1) == 90
+    one_process = _stored_due_dates()
+    Customer.objects.update(due_by=None, due_code="", due_computed_on=None)
+
+    ticks = []
+    assert duedates.recompute(today=later, chunk_size=8, workers=3, progress=ticks.append) == 90
+
+    assert _stored_due_dates() == one_process
+    assert sum(ticks) == 90 and len(ticks) == sum(
+        -(-n // 8) for n in Customer.objects.values_list("job_centre").annotate(n=Count("pk")).values_list(
+            "n", flat=True))
+
+
+def test_recompute_due_rejects_zero_workers(rulesets):
+    with pytest.raises(CommandError, match="--workers muss mindestens 1 sein"):
+        call_command("recompute_due", "--workers", "0")
+
+
+def test_market_team_size_sets_how_many_customers_a_market_team_holds(rulesets):
+    call_command("generate_caseload", "--job-centre", "coburg-land", "--market-team-size", "7",
+                 customers=60, seed=3, today=DAY.isoformat())
+    sizes = dict(Customer.objects.values_list("team__name").annotate(n=Count("pk")))
+    market = {name: n for name, n in sizes.items() if name.startswith("Team Markt")}
+    assert len(market) >= 3 and max(market.values()) <= 7
+    assert sum(sizes.values()) == 60

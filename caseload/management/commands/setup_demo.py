@@ -37,6 +37,29 @@ MG_SLUG = "moenchengladbach"
 MG_CONTINUATION_TITLE = "Kundenkontaktdichtekonzept Jobcenter Mönchengladbach (Fortschreibung)"
 
 
+def continue_moenchengladbach(today=None) -> str | None:
+    """Continue Mönchengladbach's documented rule set (ended 2016) as a labelled new version.
+
+    Does nothing when a rule set is in force today; returns what it did, in German.
+    """
+    today = today or timezone.localdate()
+    centre = JobCentre.objects.filter(slug=MG_SLUG).first()
+    if centre is None or RuleSet.objects.filter(job_centre=centre).in_force_on(today).exists():
+        return None
+    last = RuleSet.objects.filter(job_centre=centre, valid_from__lte=today).order_by("-valid_from").first()
+    if last is None or last.valid_until is None:
+        return None
+    ended = f"„{last.title}“ endete am {last.valid_until:%d.%m.%Y}"
+    with transaction.atomic():
+        version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk)
+        continued = clone_rule_set(last, valid_from=last.valid_until + timedelta(days=1),
+                                   title=MG_CONTINUATION_TITLE)
+        # Due dates stored as "no rule set" must be recomputed under the continuation.
+        if JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk) == version:
+            bump_policy_version(centre.pk)
+    return f"{centre.name}: {ended}; fortgeschrieben als „{continued.title}“ ab {continued.valid_from:%d.%m.%Y}."
+
+
 class Command(BaseCommand):
     help = "Richtet die lokale Demo ein (nur mit DEBUG=true): Konzepte, Demo-Daten, Demo-Zugänge."
 
@@ -53,30 +76,15 @@ class Command(BaseCommand):
         if not JobCentre.objects.exists():
             call_command("loaddata", "rulesets", verbosity=0)
             self.stdout.write("Kontaktdichtekonzepte geladen (fixtures/rulesets.json).")
-        self._continue_moenchengladbach(today)
+        message = continue_moenchengladbach(today)
+        if message:
+            self.stdout.write(message)
         self._generate_missing(today)
         users = self._demo_users()
         call_command("recompute_due", due_only=True, stdout=self.stdout)
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
         self._demo_appointments(today)
         self._print_logins(url, users, caseload, today)
-
-    def _continue_moenchengladbach(self, today):
-        centre = JobCentre.objects.filter(slug=MG_SLUG).first()
-        if centre is None or RuleSet.objects.filter(job_centre=centre).in_force_on(today).exists():
-            return
-        last = RuleSet.objects.filter(job_centre=centre, valid_from__lte=today).order_by("-valid_from").first()
-        if last is None or last.valid_until is None:
-            return
-        ended = f"„{last.title}“ endete am {last.valid_until:%d.%m.%Y}"
-        with transaction.atomic():
-            version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk)
-            continued = clone_rule_set(last, valid_from=last.valid_until + timedelta(days=1),
-                                       title=MG_CONTINUATION_TITLE)
-            # Due dates stored as "no rule set" must be recomputed under the continuation.
-            if JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk) == version:
-                bump_policy_version(centre.pk)
-        self.stdout.write(f"{centre.name}: {ended}; fortgeschrieben als „{continued.title}“ ab {continued.valid_from:%d.%m.%Y}.")
 
     def _generate_missing(self, today):
         shares = demo.split(DEMO_CUSTOMERS, list(demo.DEMO_SLUGS))
