@@ -2,8 +2,11 @@
 standards themselves, caseworkers' working hours and, for corrections, appointments."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
+
+from caseload.admin import StaffAdmin
+from caseload.models import Staff
 
 from .models import Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
 from .standards import Standard, check_opening_hours
@@ -47,6 +50,33 @@ class OfficeAdmin(SimpleHistoryAdmin):
 @admin.register(OpeningHoursStandard)
 class OpeningHoursStandardAdmin(SimpleHistoryAdmin):
     list_display = ["job_centre", "min_weekly_hours", "every_weekday", "every_morning", "late_afternoons"]
+
+    def save_model(self, request, obj, form, change):
+        """A changed standard does not change the offices' hours: name the offices that now fall short."""
+        super().save_model(request, obj, form, change)
+        standard, hours = Standard.of(obj), {}
+        for office_id, weekday, start, end in OpeningHours.objects.filter(
+                office__job_centre_id=obj.job_centre_id).values_list("office_id", "weekday", "start", "end"):
+            hours.setdefault(office_id, []).append((weekday, start, end))
+        short = [office.name for office in Office.objects.filter(job_centre_id=obj.job_centre_id).order_by("name")
+                 if check_opening_hours(hours.get(office.pk, []), standard, tandem=office.tandem_main_id is not None)]
+        if short:
+            messages.warning(request, "Diese Regionalstellen erfüllen den Standard nicht: " + ", ".join(short) + ".")
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+# Working hours belong on the staff member's page: extend caseload's Staff admin with them
+# (caseload is listed before appointments in INSTALLED_APPS, so its admin is registered first).
+admin.site.unregister(Staff)
+
+
+@admin.register(Staff)
+class StaffWithWorkingHoursAdmin(StaffAdmin):
+    inlines = [*StaffAdmin.inlines, WorkingHoursInline]
 
 
 @admin.register(WorkingHours)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from caseload import services as caseload_services
-from caseload.models import ContactNote, Customer, Staff
+from caseload.models import Customer, Staff
 from caseload.services import ServiceError
 
 from .models import Appointment, Office

@@ -1,13 +1,15 @@
 """The admin checks an office's opening hours against its job centre's standard."""
 
+
 from datetime import time
 
 import pytest
 from django.urls import reverse
 
-from appointments.models import Office, OpeningHoursStandard
+from appointments.models import Office, OpeningHoursStandard, WorkingHours
 from policies.models import JobCentre
 
+from ..policies.test_admin import form_data
 from .factories import make_office, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +76,28 @@ def test_every_appointments_admin_page_renders(client, world):
     for name in ("office", "openinghoursstandard", "workinghours", "appointment"):
         assert admin_client.get(reverse(f"admin:appointments_{name}_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:appointments_office_change", args=[office.pk])).status_code == 200
+
+
+def test_a_stricter_standard_names_the_offices_that_fall_short(admin_client, en):
+    make_office(en, "Regionalstelle Hattingen")  # Mon-Fri 8-12, Thu 14-18: 24 h
+    standard = OpeningHoursStandard.objects.get(job_centre=en)
+    url = reverse("admin:appointments_openinghoursstandard_change", args=[standard.pk])
+    data = {"job_centre": en.pk, "min_weekly_hours": "25", "every_weekday": "on", "every_morning": "on",
+            "morning_until": "10:00", "late_afternoons": 1, "late_until": "17:30", "tandem_mornings": 3}
+    response = admin_client.post(url, data, follow=True)
+    assert "Diese Regionalstellen erfüllen den Standard nicht: Regionalstelle Hattingen." in response.text
+    assert OpeningHoursStandard.objects.get(pk=standard.pk).min_weekly_hours == 25
+
+
+def test_working_hours_are_edited_on_the_staff_page(client, world):
+    from ..caseload.factories import make_staff
+    erika = make_staff("erika", world.team_a)
+    client.force_login(world.admin)
+    url = reverse("admin:caseload_staff_change", args=[erika.pk])
+    data = form_data(client.get(url))
+    data.update({"working_hours-TOTAL_FORMS": "1", "working_hours-0-weekday": "0",
+                 "working_hours-0-start": "07:30", "working_hours-0-end": "15:30"})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(WorkingHours.objects.filter(staff=erika).values_list("weekday", "start", "end")) == [
+        (0, time(7, 30), time(15, 30))]

@@ -1,6 +1,6 @@
 """The reports' selectors with hand-counted fixtures, the slot suggestions and the calendar."""
 
-from datetime import date, time, timedelta
+from datetime import date, time
 
 import pytest
 
@@ -9,7 +9,6 @@ from appointments.lengths import Length
 from appointments.models import Appointment
 from appointments.selectors import ConsultationShare
 from caseload.access import staff_for
-from caseload.models import Staff
 from policies.models import ClosingDay
 
 from .factories import at, book, give_working_hours, make_customer, make_office, world  # noqa: F401

@@ -1,7 +1,7 @@
 """Booking without double booking, attendance, missed appointments in sequence, the contact note."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
@@ -239,3 +239,18 @@ def test_twenty_concurrent_bookings_of_one_slot_exactly_one_succeeds(request):
     assert outcomes.count(services.DOUBLE_BOOKED) == 19
     assert Appointment.objects.filter(caseworker=alice).count() == 1
     assert connection.vendor == "postgresql"
+
+
+# --- Lengths from the seeds' rule sets ---------------------------------------------------------
+
+def test_lengths_come_from_the_rule_sets_of_the_fixture(rulesets):
+    from appointments.lengths import default_length
+    from policies.models import RuleSet
+
+    mg = RuleSet.objects.get(job_centre__slug="moenchengladbach")
+    coburg = RuleSet.objects.get(job_centre__slug="coburg-land")
+    first = default_length(mg, Appointment.FIRST)
+    assert (first.minutes, first.preparation) == (45, 15)
+    assert default_length(coburg, Appointment.FIRST).minutes == 60
+    assert default_length(coburg, Appointment.FOLLOW_UP).minutes == 30
+    assert default_length(coburg, Appointment.GROUP, limited_german=True).minutes == 60

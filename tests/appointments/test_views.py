@@ -318,3 +318,30 @@ def test_the_worklist_leaves_customers_with_a_planned_appointment_out_of_ohne_te
     assert re.search(r'<span class="count">2</span>\s*<span class="label">Ohne Termin</span>', page)
     overdue = text(client.get(reverse("worklist") + "?liste=ueberfaellig"))
     assert booked.number in overdue  # still overdue until the contact happens
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_ical_feed_runs_a_fixed_number_of_queries(client, world, size, django_assert_num_queries):
+    office = make_office(world.coburg)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    for n in range(size):
+        book(make_customer(world.team_a, caseworker=world.alice), world.alice, at(day, 8 + n), office=office)
+    token = CalendarFeed.objects.create(staff=world.alice).token
+    # 1 the token (+staff), 2 the appointments (+customer number, office)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("appointments:feed", args=[token]))
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == size
+
+
+def test_booking_more_than_60_minutes_with_limited_german_is_refused(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice, flags=["limited_german"])
+    office = make_office(world.coburg)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    client.force_login(world.alice.user)
+    url = reverse("appointments:book", args=[customer.pk])
+    assert "höchstens 60 Minuten" in text(client.get(url))  # said beside the field
+    response = client.post(url, {"day": f"{day:%Y-%m-%d}", "time": "09:00", "kind": "first", "mode": "office",
+                                 "office": office.pk, "minutes": "90"})
+    assert response.status_code == 400
+    assert "dauert ein Termin nach dem Kontaktdichtekonzept höchstens 60 Minuten" in text(response)
+    assert not Appointment.objects.exists()
