@@ -17,15 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(live_server, settings, monkeypatch):
+def demo(live_server, settings):
     # The due-date cache is keyed by (job centre id, policy version): after this test's flush the
     # fixture's job centres come back with the same ids but new rule ids, so start and end clean.
     duedates._policy_cache.clear()
     settings.DEBUG = True
-    # setup_demo's recompute forks workers on PostgreSQL; beside the live server's thread, after
-    # other tests in this process, a child ends up sharing a connection ("lost synchronization
-    # with server"). The demo's 600 customers need no workers.
-    monkeypatch.setattr("caseload.management.commands.recompute_due.check_workers", lambda workers: 1)
     call_command("setup_demo", url=live_server.url, stdout=StringIO())
     yield
     duedates._policy_cache.clear()

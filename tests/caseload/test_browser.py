@@ -13,12 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(live_server, settings, monkeypatch):
+def demo(live_server, settings):
     settings.DEBUG = True  # setup_demo creates the demo logins only in a local demo
-    # recompute_due forks workers on PostgreSQL; forked beside the live server's thread (which
-    # holds its own connection), a child ends up on a shared socket ("lost synchronization with
-    # server"). A command-line run has no such thread; the demo needs no workers.
-    monkeypatch.setattr("caseload.management.commands.recompute_due.check_workers", lambda workers: 1)
     call_command("setup_demo", url=live_server.url, stdout=StringIO())
 
 
