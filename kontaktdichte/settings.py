@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "simple_history",
     "policies",
     "caseload",
+    "appointments",
     "reports",
 ]
 

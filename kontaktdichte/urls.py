@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("termine/", include("appointments.urls")),
     path("", include("reports.urls")),
     path("", include("caseload.urls")),
 ]

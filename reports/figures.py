@@ -74,6 +74,10 @@ class Row:
     missed: int | None = None
 
     @property
+    def share_below_target(self) -> bool:
+        return self.share is not None and self.share_target is not None and self.share * 100 < self.share_target
+
+    @property
     def is_team(self) -> bool:
         return self.staff_id is None
 
@@ -112,7 +116,6 @@ class MonthlyReport:
     by_rule: list[tuple[str, str, int]]  # label, code, customers
     first_contact_target: int | None
     first_contact_max: int | None
-    appointments_recorded: bool
 
     @property
     def team_row(self) -> Row:
@@ -235,31 +238,26 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
         trend=[TrendPoint(m, c) for m, c in zip(months, trend)],
         by_rule=sorted(((label, code, n) for (label, code), n in by_rule.items()), key=lambda t: (-t[2], t[0])),
         first_contact_target=target, first_contact_max=maximum,
-        appointments_recorded=shares is not None,
     )
 
 
 def _apply_appointments(team_row: Row, rows: dict[int, Row], shares, missed) -> None:
-    if shares is not None:
-        targets = set()
-        for staff_id, share in shares.items():
-            row = rows.get(staff_id)
-            if row is None:
-                continue
-            row.share, row.share_target = share.share, share.target
-            row.attended_minutes, row.working_minutes = share.attended_minutes, share.working_minutes
-            team_row.attended_minutes += share.attended_minutes
-            team_row.working_minutes += share.working_minutes
-            targets.add(share.target)
-        if team_row.working_minutes:
-            team_row.share = team_row.attended_minutes / team_row.working_minutes
-        targets.discard(None)
-        team_row.share_target = targets.pop() if len(targets) == 1 else None
-    if missed is not None:
-        team_row.missed = 0
-        for staff_id, row in rows.items():
-            row.missed = missed.get(staff_id, 0)
-            team_row.missed += row.missed
+    """The team's share is its attended minutes over its working minutes (not a mean of shares)."""
+    targets = set()
+    team_row.missed = 0
+    for staff_id, share in shares.items():
+        row = rows[staff_id]
+        row.share, row.share_target = share.share, share.target
+        row.attended_minutes, row.working_minutes = share.attended_minutes, share.working_minutes
+        team_row.attended_minutes += share.attended_minutes
+        team_row.working_minutes += share.working_minutes
+        targets.add(share.target)
+        row.missed = missed.get(staff_id, 0)
+        team_row.missed += row.missed
+    if team_row.working_minutes:
+        team_row.share = team_row.attended_minutes / team_row.working_minutes
+    targets.discard(None)
+    team_row.share_target = targets.pop() if len(targets) == 1 else None
 
 
 # --- Formatting, shared by the page and the CSV -----------------------------------------------

@@ -57,8 +57,7 @@ def monthly(request):
                               title="Quote rechtzeitig gehaltener Kontakte je Fachkraft", css_class="bars-on-time"),
         "share_bars": svg.bar_chart(
             [(row.name, row.share) for row in staff_rows], title="Beratungsanteil an der Arbeitszeit je Fachkraft",
-            target=report.team_row.value("share_target"), css_class="bars-share")
-        if report.appointments_recorded else None,
+            target=report.team_row.value("share_target"), css_class="bars-share"),
         "trend_chart": svg.line_chart([(f"{p.month:%m/%y}", p.counts.on_time_rate) for p in report.trend],
                                       title="Quote rechtzeitig, letzte 12 Monate"),
     })

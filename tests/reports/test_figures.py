@@ -170,9 +170,48 @@ def test_a_new_customer_without_a_first_contact_is_counted_as_such(world):
     assert (may.due, may.on_time, may.overdue_end) == (1, 0, 1)
 
 
-def test_without_the_appointments_app_share_and_missed_are_dashes(march):
-    report, _ = march
+@pytest.fixture
+def appointments_in_march(world, march):
+    """March 2026 in Bavaria: 22 working days (no public holiday). Alice has no working hours
+    recorded: 39 h / 5 = 468 minutes a day, 10,296 minutes. She held a 60-minute and a 45-minute
+    (+15 preparation, not counted) appointment, one customer did not come, one appointment in
+    April does not count. A 30-minute appointment in March of charlie's (team B) stays out."""
+    from appointments import services
+
+    from ..appointments.factories import at, book
+
+    _report, (c1, c2, c3, _c4, _c5, c6) = march
+    after = at(date(2026, 4, 10), 12)
+    for customer, start, minutes, preparation, outcome in (
+            (c1, at(date(2026, 3, 5), 9), 60, 0, "attended"),
+            (c2, at(date(2026, 3, 12), 10), 45, 15, "attended"),
+            (c3, at(date(2026, 3, 19), 9), 30, 0, "missed"),
+            (c1, at(date(2026, 4, 1), 9), 30, 0, "attended")):
+        appointment = book(customer, world.alice, start, minutes, preparation)
+        if outcome == "attended":
+            services.record_attendance(appointment=appointment, by=world.alice.user, now=after)
+        else:
+            services.mark_missed(appointment=appointment, by=world.alice.user, now=after)
+    services.record_attendance(appointment=book(c6, world.charlie, at(date(2026, 3, 5), 9), 30), by=world.charlie.user,
+                               now=after)
+    return monthly_report(fresh(world.team_a), MARCH, TODAY)
+
+
+def test_consultation_share_and_missed_appointments_per_caseworker_and_team(appointments_in_march):
+    report = appointments_in_march
+    alice = row_of(report, "Alice Fachkraft")
+    assert (alice.attended_minutes, alice.working_minutes) == (105, 10_296)
+    assert alice.value("share") == pytest.approx(105 / 10_296)
+    assert alice.value("share_target") == 0.5 and alice.share_below_target
+    assert alice.value("missed") == 1
     team = report.team_row
-    assert display(COLUMNS[COLUMN_KEYS.index("share")], team.value("share")) == "—"
-    assert team.value("missed") is None
-    assert not report.appointments_recorded
+    assert (team.attended_minutes, team.working_minutes, team.missed) == (105, 10_296, 1)
+    assert team.share_target == 50
+    shown = {c.key: display(c, alice.value(c.key)) for c in COLUMNS}
+    assert (shown["share"], shown["share_target"], shown["missed"]) == ("1 %", "50 %", "1")
+
+
+def test_no_appointments_mean_a_share_of_zero_and_nothing_missed(march):
+    report, _ = march
+    alice = row_of(report, "Alice Fachkraft")
+    assert (alice.value("share"), alice.value("missed")) == (0.0, 0)

@@ -116,7 +116,7 @@ def test_the_page_shows_the_figures_and_the_charts(client, world):
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", alice_row)
     # Bestand, fällig, rechtzeitig, verspätet, überfällig am Monatsende, Quote
     assert cells[:6] == ["2", "2", "1", "0", "1", "50 %"]
-    assert page.count("<svg") == 2  # on-time bars, 12-month trend (no appointments yet: no share chart)
+    assert page.count("<svg") == 3  # on-time bars, consultation share bars, 12-month trend
     assert "Alice Fachkraft: 50 %" in page  # the bar's accessible text
     assert "report-print.css" in page and 'media="print"' in page
     assert "cdn" not in page.lower()
@@ -186,8 +186,10 @@ def test_the_monthly_report_runs_a_fixed_number_of_queries(client, world, size, 
     client.force_login(world.bob.user)
     client.get(MONTHLY)  # warms the per-process policy cache
     # 1 session, 2 user, 3 staff (+team, job centre), 4 readable teams (+job centre),
-    # 5 the team's staff, 6 customers, 7 measures, 8 suspensions, 9 contact notes.
-    with django_assert_num_queries(9):
+    # 5 the team's staff, 6 customers, 7 measures, 8 suspensions, 9 contact notes,
+    # 10-15 consultation share (job centre, staff, working hours, attended minutes, rule set,
+    # closing days), 16 missed appointments.
+    with django_assert_num_queries(16):
         response = client.get(MONTHLY)
     assert response.status_code == 200
 

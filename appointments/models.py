@@ -1,0 +1,219 @@
+"""Offices with opening hours, caseworkers' working hours, and appointments.
+
+An appointment blocks its caseworker from `start` to `blocked_until` (= `end` plus the rule
+set's preparation time, Vor-/Nachbereitung). Two appointments of one caseworker that are not
+cancelled must never share a minute of that span: on PostgreSQL an exclusion constraint says
+so (migration 0002), everywhere `appointments.services.book_appointment` checks it first.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from caseload.models import ContactNote, Customer, Staff
+from policies.models import JobCentre
+
+WEEKDAYS = [(0, "Montag"), (1, "Dienstag"), (2, "Mittwoch"), (3, "Donnerstag"), (4, "Freitag"),
+            (5, "Samstag"), (6, "Sonntag")]
+
+
+class OpeningHoursStandard(models.Model):
+    """What a job centre demands of its offices' opening hours (JobAgentur EN's quality
+    standard); `appointments.standards.check_opening_hours` applies it in the admin."""
+
+    job_centre = models.OneToOneField(JobCentre, on_delete=models.CASCADE, related_name="opening_hours_standard",
+                                      verbose_name="Jobcenter")
+    min_weekly_hours = models.DecimalField("Mindestöffnungszeit pro Woche (Stunden)", max_digits=4,
+                                           decimal_places=1, default=0)
+    every_weekday = models.BooleanField("an jedem Werktag (Mo–Fr) geöffnet", default=False)
+    every_morning = models.BooleanField("an jedem Vormittag geöffnet", default=False)
+    morning_until = models.TimeField("Vormittag: geöffnet spätestens ab", default="10:00",
+                                     help_text="Ein Tag zählt als Vormittag, wenn vor dieser Uhrzeit geöffnet ist.")
+    late_afternoons = models.PositiveSmallIntegerField("Nachmittage für Berufstätige (mindestens)", default=0)
+    late_until = models.TimeField("Nachmittag für Berufstätige: geöffnet bis mindestens", default="17:30")
+    tandem_mornings = models.PositiveSmallIntegerField(
+        "Tandem-Regionalstellen: Vormittage (mindestens)", default=3,
+        help_text="Tandemstellen dürfen seltener öffnen, wenn der Regionalstellensitz die übrigen Tage abdeckt.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Öffnungszeiten-Standard"
+        verbose_name_plural = "Öffnungszeiten-Standards"
+
+    def __str__(self):
+        return f"Standard {self.job_centre}"
+
+
+class Office(models.Model):
+    """A Regionalstelle: a place where customers are seen."""
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="offices",
+                                   verbose_name="Jobcenter")
+    name = models.CharField("Name", max_length=120)
+    address = models.CharField("Anschrift", max_length=300, blank=True)
+    room_hint = models.CharField("Hinweis für Besucher", max_length=200, blank=True,
+                                 help_text="z. B. „Eingang B, 2. OG, Wartebereich links“.")
+    tandem_main = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="tandem_offices", verbose_name="Tandem: Regionalstellensitz",
+                                    help_text="Nur für Tandem-Regionalstellen: der Sitz, der die übrigen Tage abdeckt.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Regionalstelle"
+        verbose_name_plural = "Regionalstellen"
+        ordering = ["job_centre__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["job_centre", "name"], name="office_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class OpeningHours(models.Model):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours",
+                               verbose_name="Regionalstelle")
+    weekday = models.PositiveSmallIntegerField("Wochentag", choices=WEEKDAYS)
+    start = models.TimeField("von")
+    end = models.TimeField("bis")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Öffnungszeit"
+        verbose_name_plural = "Öffnungszeiten"
+        ordering = ["office", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="opening_hours_end_after_start",
+                                   violation_error_message="Das Ende muss nach dem Beginn liegen."),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class WorkingHours(models.Model):
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="working_hours",
+                              verbose_name="Mitarbeiter/in")
+    weekday = models.PositiveSmallIntegerField("Wochentag", choices=WEEKDAYS)
+    start = models.TimeField("von")
+    end = models.TimeField("bis")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Arbeitszeit"
+        verbose_name_plural = "Arbeitszeiten"
+        ordering = ["staff", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="working_hours_end_after_start",
+                                   violation_error_message="Das Ende muss nach dem Beginn liegen."),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class Appointment(models.Model):
+    OFFICE, PHONE, VIDEO = "office", "phone", "video"
+    MODES = [(OFFICE, "in der Regionalstelle"), (PHONE, "telefonisch"), (VIDEO, "per Video")]
+    # The contact note's channel for each mode (policies.vocabulary.CHANNELS).
+    CHANNEL = {OFFICE: "in_person", PHONE: "phone", VIDEO: "video"}
+
+    FIRST, FOLLOW_UP, GROUP = "first", "follow_up", "group"
+    KINDS = [(FIRST, "Erstgespräch"), (FOLLOW_UP, "Folgegespräch"), (GROUP, "Gruppeninformation")]
+
+    PLANNED, ATTENDED, MISSED = "planned", "attended", "missed"
+    CANCELLED_CUSTOMER, CANCELLED_CENTRE = "cancelled_customer", "cancelled_centre"
+    STATUSES = [(PLANNED, "geplant"), (ATTENDED, "wahrgenommen"), (MISSED, "nicht erschienen"),
+                (CANCELLED_CUSTOMER, "abgesagt (Kunde)"), (CANCELLED_CENTRE, "abgesagt (Jobcenter)")]
+    CANCELLED = (CANCELLED_CUSTOMER, CANCELLED_CENTRE)
+    BLOCKING = (PLANNED, ATTENDED, MISSED)
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="appointments",
+                                 verbose_name="Kunde/Kundin")
+    caseworker = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="appointments",
+                                   verbose_name="Fachkraft")
+    mode = models.CharField("Art", max_length=10, choices=MODES, default=OFFICE)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments",
+                               verbose_name="Regionalstelle")
+    start = models.DateTimeField("Beginn")
+    end = models.DateTimeField("Ende")
+    preparation_minutes = models.PositiveSmallIntegerField("Vor-/Nachbereitung (Minuten)", default=0)
+    blocked_until = models.DateTimeField("belegt bis", help_text="Ende plus Vor-/Nachbereitung.")
+    kind = models.CharField("Gesprächsart", max_length=10, choices=KINDS, default=FOLLOW_UP)
+    subject = models.CharField("Betreff", max_length=200)
+    rule_code = models.CharField("Kürzel", max_length=10, blank=True)
+    status = models.CharField("Status", max_length=20, choices=STATUSES, default=PLANNED)
+    outcome_reason = models.CharField("Grund", max_length=300, blank=True)
+    important_reason = models.BooleanField("wichtiger Grund", default=False,
+                                           help_text="Das Fernbleiben ist entschuldigt.")
+    missed_sequence = models.PositiveSmallIntegerField(
+        "Versäumnis Nr.", null=True, blank=True,
+        help_text="Das wievielte unentschuldigte Versäumnis in Folge seit dem letzten wahrgenommenen Termin.")
+    contact_note = models.OneToOneField(ContactNote, on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="appointment", verbose_name="Beratungsvermerk")
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="vereinbart von")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Termin"
+        verbose_name_plural = "Termine"
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_end_after_start",
+                                   violation_error_message="Das Ende muss nach dem Beginn liegen."),
+            models.CheckConstraint(condition=Q(blocked_until__gte=F("end")), name="appointment_blocked_after_end",
+                                   violation_error_message="Die Vor-/Nachbereitung kann nicht negativ sein."),
+            models.CheckConstraint(condition=~Q(mode="office") | Q(office__isnull=False),
+                                   name="appointment_office_needs_office",
+                                   violation_error_message="Für einen Termin in der Regionalstelle bitte die "
+                                                           "Regionalstelle wählen."),
+        ]
+        indexes = [
+            models.Index(fields=["job_centre", "caseworker", "start"], name="appointment_caseworker_start"),
+            models.Index(fields=["job_centre", "customer", "start"], name="appointment_customer_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} ({self.start:%d.%m.%Y %H:%M})"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status in self.CANCELLED
+
+    def is_unresolved(self, now) -> bool:
+        """Past and without an outcome: never silently a no-show."""
+        return self.status == self.PLANNED and self.end <= now
+
+    @property
+    def channel(self) -> str:
+        return self.CHANNEL[self.mode]
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret, random address for a caseworker's iCalendar feed (calendar clients cannot log
+    in). The token carries no personal data; renewing it invalidates the old address."""
+
+    staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Kalender-Abo"
+        verbose_name_plural = "Kalender-Abos"
+
+    def __str__(self):
+        return f"Kalender-Abo {self.staff_id}"

@@ -1,0 +1,250 @@
+"""Reads for the appointment pages and for the reports, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from caseload.models import Customer, Staff
+from policies.calendar import WorkingCalendar
+from policies.models import ClosingDay, JobCentre, RuleSet
+
+from .lengths import Length
+from .models import Appointment, Office, OpeningHours, WorkingHours
+from .slots import BERLIN, Slot, free_slots, within
+
+DEFAULT_HOURS = {d: [(time(8, 0), time(16, 0))] for d in range(5)}
+SEARCH_DAYS_AFTER_DUE = 21  # how far past the due date (or today, when overdue) slots are looked for
+
+
+def local_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=BERLIN)
+
+
+def working_calendar(job_centre: JobCentre, first: date, last: date) -> WorkingCalendar:
+    """The job centre's working days between two dates (one query: its closing days)."""
+    closing = ClosingDay.objects.filter(job_centre_id=job_centre.pk, date__gte=first, date__lte=last)
+    return WorkingCalendar(job_centre.federal_state, closing.values_list("date", flat=True))
+
+
+def hours_by_weekday(rows) -> dict[int, list[tuple[time, time]]]:
+    hours = defaultdict(list)
+    for weekday, start, end in rows:
+        hours[weekday].append((start, end))
+    return dict(hours)
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+def team_appointments(staff: Staff):
+    """Appointments of customers of the staff member's team, in their job centre."""
+    return Appointment.objects.filter(job_centre_id=staff.job_centre_id, customer__team_id=staff.team_id)
+
+
+def get_appointment_for_user(staff: Staff, pk: int) -> Appointment:
+    queryset = team_appointments(staff).select_related(
+        "customer", "customer__job_centre", "caseworker__user", "office", "contact_note")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def calendar_owner(staff: Staff, requested: str | None) -> Staff:
+    """Whose calendar the page shows: one's own; a team lead may pick a member of the team."""
+    if not requested or str(requested) == str(staff.pk):
+        return staff
+    if not staff.is_team_lead or not str(requested).isdigit():
+        raise Http404("Kein Zugriff auf diesen Kalender.")
+    owner = get_object_or_404(Staff.objects.select_related("user"), pk=int(requested),
+                              job_centre_id=staff.job_centre_id, team_id=staff.team_id)
+    owner.job_centre = staff.job_centre  # the same row, already loaded
+    return owner
+
+
+def team_members(staff: Staff) -> list[Staff]:
+    return list(Staff.objects.filter(job_centre_id=staff.job_centre_id, team_id=staff.team_id)
+                .select_related("user").order_by("user__last_name", "user__first_name"))
+
+
+# --- Calendar --------------------------------------------------------------------------------
+
+@dataclass
+class CalendarDay:
+    day: date
+    working: bool
+    holiday: str | None
+    appointments: list
+
+
+def calendar_days(owner: Staff, first: date, last: date, now: datetime) -> list[CalendarDay]:
+    """The caseworker's appointments from `first` to `last`, by day (3 queries: appointments
+    with customer and office, the offices' opening hours, the closing days)."""
+    rows = list(Appointment.objects.filter(job_centre_id=owner.job_centre_id, caseworker_id=owner.pk,
+                                           start__gte=local_start(first),
+                                           start__lt=local_start(last + timedelta(days=1)))
+                .select_related("customer", "office").order_by("start"))
+    annotate_outside(rows, owner.job_centre_id)
+    cal = working_calendar(owner.job_centre, first, last)
+    by_day = defaultdict(list)
+    for row in rows:
+        row.unresolved = row.is_unresolved(now)
+        by_day[row.start.astimezone(BERLIN).date()].append(row)
+    days, day = [], first
+    while day <= last:
+        days.append(CalendarDay(day, cal.is_working_day(day), cal.holiday_name(day), by_day.get(day, [])))
+        day += timedelta(days=1)
+    return days
+
+
+def annotate_outside(rows, job_centre_id: int) -> None:
+    """Mark office appointments that lie outside the office's opening hours (one query)."""
+    office_ids = {r.office_id for r in rows if r.office_id}
+    hours = defaultdict(list)
+    if office_ids:
+        for office_id, weekday, start, end in OpeningHours.objects.filter(
+                office_id__in=office_ids, office__job_centre_id=job_centre_id).values_list(
+                "office_id", "weekday", "start", "end"):
+            hours[office_id].append((weekday, start, end))
+    for row in rows:
+        row.outside_opening_hours = bool(row.office_id) and not within(
+            row.start, row.end, hours_by_weekday(hours.get(row.office_id, [])))
+
+
+def unresolved(owner: Staff, now: datetime, limit: int = 50) -> list[Appointment]:
+    """Past appointments without an outcome: each needs one, none is a silent no-show."""
+    return list(Appointment.objects.filter(job_centre_id=owner.job_centre_id, caseworker_id=owner.pk,
+                                           status=Appointment.PLANNED, end__lte=now)
+                .select_related("customer").order_by("start")[:limit])
+
+
+def customer_appointments(customer: Customer) -> list[Appointment]:
+    return list(Appointment.objects.filter(job_centre_id=customer.job_centre_id, customer_id=customer.pk)
+                .select_related("caseworker__user", "office").order_by("-start"))
+
+
+def next_appointment(customer: Customer, now: datetime) -> Appointment | None:
+    return (Appointment.objects.filter(job_centre_id=customer.job_centre_id, customer_id=customer.pk,
+                                       status=Appointment.PLANNED, start__gte=now)
+            .select_related("office").order_by("start").first())
+
+
+# --- Booking ---------------------------------------------------------------------------------
+
+def offices(job_centre_id: int) -> list[Office]:
+    return list(Office.objects.filter(job_centre_id=job_centre_id).order_by("name"))
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    slots: list[Slot]
+    first_day: date
+    due_by: date | None
+    overdue: bool
+    hours_source: str  # "working" | "opening" | "default"
+
+
+def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: datetime,
+                  office: Office | None = None, limit: int = 6) -> Suggestions:
+    """The caseworker's next free slots inside the customer's due window (the first-contact
+    deadline when there was no contact yet: the stored due date is that deadline), on working
+    days, in working hours (else opening hours), long enough for the appointment and its
+    preparation. Overdue customers get the earliest slots from now on. 4 queries."""
+    today = now.astimezone(BERLIN).date()
+    due_by = customer.due_by
+    overdue = due_by is not None and due_by < today
+    first_day = max(today, customer.window_opens) if customer.window_opens and not overdue else today
+    last_day = max(first_day, due_by if due_by and not overdue else today) + timedelta(days=SEARCH_DAYS_AFTER_DUE)
+    busy = list(Appointment.objects.filter(caseworker_id=caseworker.pk, status__in=Appointment.BLOCKING,
+                                           blocked_until__gt=local_start(first_day),
+                                           start__lt=local_start(last_day + timedelta(days=1)))
+                .values_list("start", "blocked_until"))
+    working = hours_by_weekday(WorkingHours.objects.filter(staff_id=caseworker.pk)
+                               .values_list("weekday", "start", "end"))
+    opening = None
+    if office is not None:
+        opening = hours_by_weekday(OpeningHours.objects.filter(office_id=office.pk)
+                                   .values_list("weekday", "start", "end"))
+    hours, source = working, "working"
+    if not hours:
+        hours, source = (opening, "opening") if opening else (DEFAULT_HOURS, "default")
+    cal = working_calendar(customer.job_centre, first_day, last_day)
+    slots = free_slots(first_day=first_day, last_day=last_day, not_before=now, hours=hours, opening=opening,
+                       busy=busy, is_working_day=cal.is_working_day, minutes=length.minutes,
+                       preparation=length.preparation, due_by=None if overdue else due_by, limit=limit)
+    return Suggestions(slots=slots, first_day=first_day, due_by=due_by, overdue=overdue, hours_source=source)
+
+
+# --- For the reports -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConsultationShare:
+    attended_minutes: int
+    working_minutes: int
+    share: float | None  # 0..1; None without working time
+    target: int | None  # percent, from the rule set in force in that month
+
+
+def month_bounds(month_start: date) -> tuple[date, date]:
+    first = month_start.replace(day=1)
+    return first, first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def consultation_share(job_centre_id: int, staff_ids: list[int], month_start: date) -> dict[int, ConsultationShare]:
+    """Attended consultation time against working time per caseworker in one month, next to the
+    rule set's target. Working time: the staff's working hours summed over the month's working
+    days (public holidays and closing days excluded), else weekly hours / 5 per working day.
+    Consultation time: the attended appointments' length, without preparation. Every id in
+    `staff_ids` gets an entry (staff of another job centre: zero minutes, share None).
+    6 queries: job centre, staff, working hours, attended minutes, rule set, closing days."""
+    first, last = month_bounds(month_start)
+    centre = JobCentre.objects.get(pk=job_centre_id)
+    staff = dict(Staff.objects.filter(job_centre_id=job_centre_id, pk__in=staff_ids)
+                 .values_list("pk", "weekly_hours"))
+    hours = defaultdict(lambda: defaultdict(int))
+    for staff_id, weekday, start, end in WorkingHours.objects.filter(staff_id__in=staff).values_list(
+            "staff_id", "weekday", "start", "end"):
+        hours[staff_id][weekday] += _minutes(end) - _minutes(start)
+    attended = dict(Appointment.objects.filter(
+        job_centre_id=job_centre_id, caseworker_id__in=staff, status=Appointment.ATTENDED,
+        start__gte=local_start(first), start__lt=local_start(last + timedelta(days=1)))
+        .values("caseworker_id").annotate(total=Sum(ExpressionWrapper(F("end") - F("start"),
+                                                                      output_field=DurationField())))
+        .values_list("caseworker_id", "total"))
+    rule_set = (RuleSet.objects.filter(job_centre_id=job_centre_id, valid_from__lte=last)
+                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+                .order_by("-valid_from").first())
+    target = rule_set.consultation_share_target if rule_set else None
+    cal = working_calendar(centre, first, last)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    working_days = [d for d in days if cal.is_working_day(d)]
+    result = {}
+    for staff_id in staff_ids:
+        weekly = staff.get(staff_id, 0)
+        if hours.get(staff_id):
+            working = sum(hours[staff_id].get(d.weekday(), 0) for d in working_days)
+        else:
+            working = int(Decimal(weekly) * 60 / 5 * len(working_days))
+        total = attended.get(staff_id)
+        minutes = int(total.total_seconds() // 60) if total else 0
+        result[staff_id] = ConsultationShare(attended_minutes=minutes, working_minutes=working,
+                                             share=(minutes / working) if working else None, target=target)
+    return result
+
+
+def missed_appointments(job_centre_id: int, staff_ids: list[int], month_start: date) -> dict[int, int]:
+    """Missed appointments (nicht erschienen, excused or not) in the month per caseworker. 1 query."""
+    first, last = month_bounds(month_start)
+    counts = dict(Appointment.objects.filter(
+        job_centre_id=job_centre_id, caseworker_id__in=staff_ids, status=Appointment.MISSED,
+        start__gte=local_start(first), start__lt=local_start(last + timedelta(days=1)))
+        .values("caseworker_id").annotate(n=Count("pk")).values_list("caseworker_id", "n"))
+    return {staff_id: counts.get(staff_id, 0) for staff_id in staff_ids}

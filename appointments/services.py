@@ -1,0 +1,213 @@
+"""Every write to an appointment: one transaction each, German messages in `ServiceError`.
+
+Double booking: `book_appointment` locks the caseworker's Staff row, then looks for an
+overlapping appointment that is not cancelled. Concurrent bookings for one caseworker queue on
+that lock (PostgreSQL) or on the database file (SQLite), so the second one sees the first.
+On PostgreSQL the exclusion constraint `appointment_no_double_booking` also stands behind every
+other path that writes appointments; its IntegrityError becomes the same message.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from caseload import services as caseload_services
+from caseload.models import ContactNote, Customer, Staff
+from caseload.services import ServiceError
+
+from .models import Appointment, Office
+
+log = logging.getLogger(__name__)
+
+DOUBLE_BOOKED = ("Die Fachkraft hat zu dieser Zeit schon einen Termin (einschließlich Vor- und "
+                 "Nachbereitung). Bitte einen anderen Zeitpunkt wählen.")
+CONSTRAINT = "appointment_no_double_booking"
+
+
+def subject_for(kind: str, rule_code: str) -> str:
+    label = dict(Appointment.KINDS)[kind]
+    return f"{label} {rule_code}".strip()
+
+
+def overlapping(caseworker_id: int, start: datetime, blocked_until: datetime, *, exclude_pk=None):
+    clashes = Appointment.objects.filter(caseworker_id=caseworker_id, status__in=Appointment.BLOCKING,
+                                         start__lt=blocked_until, blocked_until__gt=start)
+    if exclude_pk is not None:
+        clashes = clashes.exclude(pk=exclude_pk)
+    return clashes
+
+
+def check_booking(*, customer: Customer, caseworker: Staff, start: datetime, minutes: int, mode: str,
+                  office: Office | None, now: datetime, max_minutes: int | None = None) -> dict[str, str]:
+    """The rules a booking must meet before the overlap check, as {field: message}."""
+    errors = {}
+    if caseworker.job_centre_id != customer.job_centre_id:
+        errors["caseworker"] = "Die Fachkraft gehört zu einem anderen Jobcenter."
+    if mode not in dict(Appointment.MODES):
+        errors["mode"] = "Unbekannte Terminart."
+    elif mode == Appointment.OFFICE and office is None:
+        errors["office"] = "Für einen Termin in der Regionalstelle bitte die Regionalstelle wählen."
+    if office is not None and office.job_centre_id != customer.job_centre_id:
+        errors["office"] = "Die Regionalstelle gehört zu einem anderen Jobcenter."
+    if minutes is None or minutes <= 0:
+        errors["minutes"] = "Die Dauer muss mindestens eine Minute betragen."
+    elif max_minutes is not None and minutes > max_minutes:
+        errors["minutes"] = (f"Ohne hinreichende Deutschkenntnisse dauert ein Termin nach dem "
+                             f"Kontaktdichtekonzept höchstens {max_minutes} Minuten.")
+    if start < now:
+        errors["start"] = "Ein Termin kann nicht in der Vergangenheit vereinbart werden."
+    return errors
+
+
+@transaction.atomic
+def book_appointment(*, customer: Customer, caseworker: Staff, by, start: datetime, minutes: int,
+                     preparation_minutes: int = 0, kind: str = Appointment.FOLLOW_UP,
+                     mode: str = Appointment.OFFICE, office: Office | None = None,
+                     max_minutes: int | None = None, now: datetime | None = None) -> Appointment:
+    now = now or timezone.now()
+    # Serialise bookings per caseworker: whoever holds this lock sees every earlier booking.
+    list(Staff.objects.select_for_update().filter(pk=caseworker.pk).values_list("pk", flat=True))
+    errors = check_booking(customer=customer, caseworker=caseworker, start=start, minutes=minutes, mode=mode,
+                           office=office, now=now, max_minutes=max_minutes)
+    if kind not in dict(Appointment.KINDS):
+        errors["kind"] = "Unbekannte Gesprächsart."
+    if errors:
+        raise ServiceError(errors)
+    end = start + timedelta(minutes=minutes)
+    blocked_until = end + timedelta(minutes=preparation_minutes or 0)
+    if overlapping(caseworker.pk, start, blocked_until).exists():
+        raise ServiceError({"start": DOUBLE_BOOKED})
+    appointment = Appointment(
+        job_centre_id=customer.job_centre_id, customer=customer, caseworker=caseworker,
+        mode=mode, office=office if mode == Appointment.OFFICE else None, start=start, end=end,
+        preparation_minutes=preparation_minutes or 0, blocked_until=blocked_until, kind=kind,
+        subject=subject_for(kind, customer.due_code), rule_code=customer.due_code, booked_by=by,
+    )
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if CONSTRAINT in str(error):
+            raise ServiceError({"start": DOUBLE_BOOKED}) from None
+        raise
+    log.info("appointment %s booked for customer id %s, staff id %s", appointment.pk, customer.pk, caseworker.pk)
+    return appointment
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    """Re-read the appointment under a row lock: two clicks on two screens must not both win."""
+    fresh = Appointment.objects.select_for_update().get(pk=appointment.pk, job_centre_id=appointment.job_centre_id)
+    appointment.status = fresh.status
+    appointment.contact_note_id = fresh.contact_note_id
+    return appointment
+
+
+def _require_planned(appointment: Appointment, what: str):
+    if appointment.status != Appointment.PLANNED:
+        raise ServiceError({"__all__": f"Der Termin ist bereits {appointment.get_status_display()}; "
+                                       f"{what} geht nur bei geplanten Terminen."})
+
+
+@transaction.atomic
+def record_attendance(*, appointment: Appointment, by, now: datetime | None = None) -> Appointment:
+    """The customer came. The contact note follows (`write_appointment_note`), which moves the due date."""
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    _require_planned(appointment, "„wahrgenommen“ erfassen")
+    if appointment.start > now:
+        raise ServiceError({"__all__": "Ein Termin kann erst ab seinem Beginn als wahrgenommen erfasst werden."})
+    appointment.status = Appointment.ATTENDED
+    appointment.outcome_reason, appointment.important_reason = "", False
+    appointment.save(update_fields=["status", "outcome_reason", "important_reason"])
+    renumber_missed(appointment.customer_id, appointment.job_centre_id)
+    return appointment
+
+
+@transaction.atomic
+def mark_missed(*, appointment: Appointment, by, reason: str = "", important_reason: bool = False,
+                now: datetime | None = None) -> Appointment:
+    """Nicht erschienen. With an important reason (wichtiger Grund) the absence is excused and
+    does not count in the customer's sequence of missed appointments."""
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    _require_planned(appointment, "„nicht erschienen“ erfassen")
+    if appointment.start > now:
+        raise ServiceError({"__all__": "Ein Termin kann erst ab seinem Beginn als versäumt erfasst werden."})
+    if important_reason and not (reason or "").strip():
+        raise ServiceError({"outcome_reason": "Bitte den wichtigen Grund angeben."})
+    appointment.status = Appointment.MISSED
+    appointment.outcome_reason, appointment.important_reason = (reason or "").strip(), important_reason
+    appointment.save(update_fields=["status", "outcome_reason", "important_reason"])
+    renumber_missed(appointment.customer_id, appointment.job_centre_id)
+    appointment.refresh_from_db(fields=["missed_sequence"])
+    return appointment
+
+
+@transaction.atomic
+def excuse_missed(*, appointment: Appointment, by, reason: str) -> Appointment:
+    """An excuse that arrives later: the miss no longer counts, later misses move up."""
+    appointment = _locked(appointment)
+    if appointment.status != Appointment.MISSED:
+        raise ServiceError({"__all__": "Nur ein versäumter Termin kann entschuldigt werden."})
+    if not (reason or "").strip():
+        raise ServiceError({"outcome_reason": "Bitte den wichtigen Grund angeben."})
+    appointment.outcome_reason, appointment.important_reason = reason.strip(), True
+    appointment.save(update_fields=["outcome_reason", "important_reason"])
+    renumber_missed(appointment.customer_id, appointment.job_centre_id)
+    appointment.refresh_from_db(fields=["missed_sequence"])
+    return appointment
+
+
+@transaction.atomic
+def cancel_appointment(*, appointment: Appointment, by, by_customer: bool, reason: str = "") -> Appointment:
+    appointment = _locked(appointment)
+    _require_planned(appointment, "eine Absage")
+    appointment.status = Appointment.CANCELLED_CUSTOMER if by_customer else Appointment.CANCELLED_CENTRE
+    appointment.outcome_reason = (reason or "").strip()
+    appointment.save(update_fields=["status", "outcome_reason"])
+    return appointment
+
+
+def renumber_missed(customer_id: int, job_centre_id: int) -> None:
+    """Number the customer's unexcused misses in a row: 1, 2, 3 ... since the last attended
+    appointment; an attended one starts again, excused and cancelled ones do not count."""
+    rows = list(Appointment.objects.filter(customer_id=customer_id, job_centre_id=job_centre_id,
+                                           status__in=(Appointment.ATTENDED, Appointment.MISSED))
+                .order_by("start", "pk").values_list("pk", "status", "important_reason", "missed_sequence"))
+    sequence, changed = 0, []
+    for pk, status, excused, stored in rows:
+        if status == Appointment.ATTENDED:
+            sequence, wanted = 0, None
+        elif excused:
+            wanted = None
+        else:
+            sequence += 1
+            wanted = sequence
+        if wanted != stored:
+            changed.append(Appointment(pk=pk, missed_sequence=wanted))
+    if changed:
+        Appointment.objects.bulk_update(changed, ["missed_sequence"])
+
+
+@transaction.atomic
+def write_appointment_note(*, appointment: Appointment, by, summary: str, agreements: str = "",
+                           follow_up_on: date | None = None, checklist=None, date=None, channel=None,
+                           today=None):
+    """The contact note for an attended appointment: `caseload.services.record_contact` writes
+    it and moves the due date; the appointment keeps a link to it."""
+    appointment = _locked(appointment)
+    if appointment.status != Appointment.ATTENDED:
+        raise ServiceError({"__all__": "Ein Beratungsvermerk zum Termin geht erst, wenn er als wahrgenommen erfasst ist."})
+    if appointment.contact_note_id is not None:
+        raise ServiceError({"__all__": "Zu diesem Termin gibt es schon einen Beratungsvermerk."})
+    note, decision = caseload_services.record_contact(
+        customer=appointment.customer, by=by, date=date or timezone.localdate(appointment.start),
+        channel=channel or appointment.channel, summary=summary, agreements=agreements,
+        follow_up_on=follow_up_on, checklist=checklist, today=today)
+    appointment.contact_note = note
+    appointment.save(update_fields=["contact_note"])
+    return note, decision

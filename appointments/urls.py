@@ -1,0 +1,23 @@
+"""Appointment pages under /termine/: database ids only, never names; the feed's token is random."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "appointments"
+
+urlpatterns = [
+    path("", views.day, name="day"),
+    path("woche/", views.week, name="week"),
+    path("anteil/", views.share, name="share"),
+    path("kalender-abo/", views.feed_settings, name="feed_settings"),
+    path("abo/<str:token>.ics", views.feed, name="feed"),
+    path("kunden/<int:pk>/neu/", views.book, name="book"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/wahrgenommen/", views.attended, name="attended"),
+    path("<int:pk>/nicht-erschienen/", views.missed, name="missed"),
+    path("<int:pk>/entschuldigt/", views.excuse, name="excuse"),
+    path("<int:pk>/absagen/", views.cancel, name="cancel"),
+    path("<int:pk>/vermerk/", views.note, name="note"),
+    path("<int:pk>/einladung/", views.invitation, name="invitation"),
+]

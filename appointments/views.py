@@ -1,0 +1,310 @@
+"""Appointment pages: thin views over `selectors` (reads), `forms` and `services` (writes).
+
+Who may see what follows `caseload.access`: a caseworker or team lead works with the
+appointments of their team's customers; another team's appointment is a 404; users without a
+Staff profile get the 403 page. URLs carry database ids only, never names.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from caseload import access
+from caseload import services as caseload_services
+from caseload.access import staff_required
+from caseload.forms import ContactNoteForm, add_service_errors
+from caseload.views import _contact_message, _due_context
+
+from . import ical, selectors, services
+from .forms import BookingForm, CancelForm, ExcuseForm, MissedForm
+from .lengths import default_length
+from .models import Appointment, CalendarFeed
+from .slots import BERLIN
+
+log = logging.getLogger(__name__)
+
+FEED_PAST_DAYS, FEED_FUTURE_DAYS = 30, 180
+
+
+def _day_param(request, name) -> date:
+    raw = request.GET.get(name)
+    if raw:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise Http404("Unbekanntes Datum.") from None
+    return timezone.localdate()
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+
+@require_GET
+@staff_required
+def day(request):
+    staff, now = request.staff, timezone.now()
+    owner = selectors.calendar_owner(staff, request.GET.get("fachkraft"))
+    shown = _day_param(request, "tag")
+    days = selectors.calendar_days(owner, shown, shown, now)
+    return render(request, "appointments/day.html", {
+        "staff": staff, "owner": owner, "day": days[0], "shown": shown,
+        "previous": shown - timedelta(days=1), "next": shown + timedelta(days=1),
+        "unresolved": selectors.unresolved(owner, now),
+        "members": selectors.team_members(staff) if staff.is_team_lead else [],
+    })
+
+
+@require_GET
+@staff_required
+def week(request):
+    staff, now = request.staff, timezone.now()
+    owner = selectors.calendar_owner(staff, request.GET.get("fachkraft"))
+    shown = _day_param(request, "woche")
+    monday = shown - timedelta(days=shown.weekday())
+    days = selectors.calendar_days(owner, monday, monday + timedelta(days=6), now)
+    return render(request, "appointments/week.html", {
+        "staff": staff, "owner": owner, "days": days, "monday": monday,
+        "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
+        "members": selectors.team_members(staff) if staff.is_team_lead else [],
+    })
+
+
+# --- Booking -----------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def book(request, pk):
+    staff, now = request.staff, timezone.now()
+    customer = access.get_customer_for_user(request.user, pk, staff=staff)
+    caseworker = customer.caseworker or staff
+    today = timezone.localdate()
+    rule_set = caseload_services.rule_set_for(customer, today)
+    limited = "limited_german" in (customer.flags or [])
+    lengths = {kind: default_length(rule_set, kind, limited_german=limited) for kind, _ in Appointment.KINDS}
+    default_kind = Appointment.FIRST if customer.last_contact_on is None else Appointment.FOLLOW_UP
+    offices = selectors.offices(customer.job_centre_id)
+    office = offices[0] if offices else None
+    suggestions = selectors.suggest_slots(customer, caseworker, lengths[default_kind], now, office=office)
+    form = BookingForm(request.POST if request.method == "POST" else None, offices=offices,
+                       suggestions=suggestions, lengths={k: v.minutes for k, v in lengths.items()},
+                       cap=lengths[default_kind].cap,
+                       initial={"kind": default_kind, "mode": Appointment.OFFICE,
+                                "office": office.pk if office else None,
+                                "slot": suggestions.slots[0].key if suggestions.slots else None})
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        length = lengths[data["kind"]]
+        try:
+            appointment = services.book_appointment(
+                customer=customer, caseworker=caseworker, by=request.user, start=data["start"],
+                minutes=data.get("minutes") or length.minutes, preparation_minutes=length.preparation,
+                kind=data["kind"], mode=data["mode"], office=data.get("office"), max_minutes=length.cap, now=now)
+        except services.ServiceError as error:
+            add_service_errors(form, {("slot" if k == "start" else k): v for k, v in error.message_dict.items()})
+        else:
+            messages.success(request, f"Termin am {appointment.start.astimezone(BERLIN):%d.%m.%Y um %H:%M} Uhr "
+                                      "vereinbart.")
+            return redirect("appointments:detail", pk=appointment.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "appointments/book.html", {
+        **_due_context(customer, today), "form": form, "suggestions": suggestions, "caseworker": caseworker,
+        "rule_set": rule_set, "length": lengths[default_kind],
+        "appointments": selectors.customer_appointments(customer),
+    }, status=status)
+
+
+# --- One appointment ---------------------------------------------------------------------------
+
+@require_GET
+@staff_required
+def detail(request, pk):
+    appointment = selectors.get_appointment_for_user(request.staff, pk)
+    now = timezone.now()
+    selectors.annotate_outside([appointment], appointment.job_centre_id)
+    return render(request, "appointments/detail.html", {
+        "appointment": appointment, "customer": appointment.customer, "now": now,
+        "started": appointment.start <= now, "unresolved": appointment.is_unresolved(now),
+        "missed_form": MissedForm(), "cancel_form": CancelForm(), "excuse_form": ExcuseForm(),
+    })
+
+
+
+
+@require_POST
+@staff_required
+def attended(request, pk):
+    appointment = selectors.get_appointment_for_user(request.staff, pk)
+    try:
+        services.record_attendance(appointment=appointment, by=request.user)
+    except services.ServiceError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("appointments:detail", pk=appointment.pk)
+    messages.success(request, "Termin als wahrgenommen erfasst. Bitte jetzt den Beratungsvermerk schreiben.")
+    return redirect("appointments:note", pk=appointment.pk)
+
+
+@require_POST
+@staff_required
+def missed(request, pk):
+    appointment = selectors.get_appointment_for_user(request.staff, pk)
+    form = MissedForm(request.POST)
+    form.is_valid()
+    try:
+        services.mark_missed(appointment=appointment, by=request.user,
+                             reason=form.cleaned_data.get("outcome_reason", ""),
+                             important_reason=form.cleaned_data.get("important_reason", False))
+    except services.ServiceError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        if appointment.important_reason:
+            messages.success(request, "Nicht erschienen, aus wichtigem Grund entschuldigt.")
+        else:
+            messages.success(request, f"Nicht erschienen: {appointment.missed_sequence}. Versäumnis in Folge.")
+    return redirect("appointments:detail", pk=appointment.pk)
+
+
+@require_POST
+@staff_required
+def excuse(request, pk):
+    appointment = selectors.get_appointment_for_user(request.staff, pk)
+    form = ExcuseForm(request.POST)
+    form.is_valid()
+    try:
+        services.excuse_missed(appointment=appointment, by=request.user,
+                               reason=form.cleaned_data.get("outcome_reason", ""))
+    except services.ServiceError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, "Versäumnis entschuldigt (wichtiger Grund).")
+    return redirect("appointments:detail", pk=appointment.pk)
+
+
+@require_POST
+@staff_required
+def cancel(request, pk):
+    appointment = selectors.get_appointment_for_user(request.staff, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Bitte angeben, wer abgesagt hat.")
+        return redirect("appointments:detail", pk=appointment.pk)
+    try:
+        services.cancel_appointment(appointment=appointment, by=request.user,
+                                    by_customer=form.cleaned_data["by"] == "kunde",
+                                    reason=form.cleaned_data["outcome_reason"])
+    except services.ServiceError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, f"Termin {appointment.get_status_display()}.")
+    return redirect("appointments:detail", pk=appointment.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def note(request, pk):
+    """The contact note for an attended appointment, with its date and channel filled in."""
+    appointment = selectors.get_appointment_for_user(request.staff, pk)
+    if appointment.status != Appointment.ATTENDED or appointment.contact_note_id:
+        messages.error(request, "Zu diesem Termin ist kein Beratungsvermerk (mehr) offen.")
+        return redirect("appointments:detail", pk=appointment.pk)
+    customer = access.get_customer_for_user(request.user, appointment.customer_id, staff=request.staff)
+    today = timezone.localdate()
+    rule_set = caseload_services.rule_set_for(customer, today)
+    form = ContactNoteForm(request.POST if request.method == "POST" else None, customer=customer,
+                           rule_set=rule_set, today=today,
+                           initial={"date": timezone.localdate(appointment.start), "channel": appointment.channel})
+    if form.is_bound and form.is_valid():
+        previous_due = customer.due_by
+        appointment.customer = customer
+        try:
+            note, decision = services.write_appointment_note(appointment=appointment, by=request.user,
+                                                             today=today, **form.service_kwargs())
+        except services.ServiceError as error:
+            add_service_errors(form, error.message_dict)
+        else:
+            messages.success(request, _contact_message(note, decision, previous_due, today))
+            return redirect("customer", pk=customer.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "appointments/note_form.html", {
+        **_due_context(customer, today), "form": form, "rule_set": rule_set, "appointment": appointment,
+    }, status=status)
+
+
+@require_GET
+@staff_required
+def invitation(request, pk):
+    appointment = selectors.get_appointment_for_user(request.staff, pk)
+    return render(request, "appointments/invitation.html", {
+        "appointment": appointment, "customer": appointment.customer,
+        "job_centre": appointment.customer.job_centre, "today": timezone.localdate(),
+    })
+
+
+# --- iCalendar feed ----------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def feed_settings(request):
+    staff = request.staff
+    feed, _created = CalendarFeed.objects.get_or_create(staff=staff)
+    if request.method == "POST":
+        feed.token = CalendarFeed._meta.get_field("token").default()
+        feed.save(update_fields=["token", "created_at"])
+        log.info("calendar feed token renewed for staff id %s", staff.pk)
+        messages.success(request, "Neue Kalender-Adresse erzeugt; die alte gilt nicht mehr.")
+        return redirect("appointments:feed_settings")
+    url = request.build_absolute_uri(reverse("appointments:feed", args=[feed.token]))
+    return render(request, "appointments/feed_settings.html", {"staff": staff, "feed_url": url})
+
+
+@login_not_required
+@require_GET
+def feed(request, token):
+    """For calendar clients, which cannot log in: the secret address is the key."""
+    subscription = get_object_or_404(CalendarFeed.objects.select_related("staff"), token=token)
+    staff, now = subscription.staff, timezone.now()
+    rows = (Appointment.objects.filter(job_centre_id=staff.job_centre_id, caseworker_id=staff.pk,
+                                       start__gte=now - timedelta(days=FEED_PAST_DAYS),
+                                       start__lt=now + timedelta(days=FEED_FUTURE_DAYS))
+            .select_related("customer", "office").only(
+                "pk", "start", "end", "subject", "mode", "status", "preparation_minutes",
+                "customer__number", "office__name", "office__address").order_by("start"))
+    response = HttpResponse(ical.feed(rows, now=now, host=request.get_host().split(":")[0]),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="termine.ics"'
+    return response
+
+
+# --- Share of working time ---------------------------------------------------------------------
+
+@require_GET
+@staff_required
+def share(request):
+    staff = request.staff
+    raw = request.GET.get("monat")
+    try:
+        month = date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
+    except ValueError:
+        raise Http404("Unbekannter Monat.") from None
+    members = selectors.team_members(staff) if staff.is_team_lead else [staff]
+    ids = [m.pk for m in members]
+    shares = selectors.consultation_share(staff.job_centre_id, ids, month)
+    missed_counts = selectors.missed_appointments(staff.job_centre_id, ids, month)
+    rows = [(m, shares[m.pk], missed_counts[m.pk]) for m in members]
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    return render(request, "appointments/share.html", {
+        "staff": staff, "month": month, "rows": rows, "previous": previous, "following": following,
+        "target": next((s.target for s in shares.values()), None),
+    })

@@ -1,0 +1,152 @@
+"""The reports' selectors with hand-counted fixtures, the slot suggestions and the calendar."""
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from appointments import selectors, services
+from appointments.lengths import Length
+from appointments.models import Appointment
+from appointments.selectors import ConsultationShare
+from caseload.access import staff_for
+from caseload.models import Staff
+from policies.models import ClosingDay
+
+from .factories import at, book, give_working_hours, make_customer, make_office, world  # noqa: F401
+
+MAY = date(2026, 5, 1)
+AFTER = at(date(2026, 6, 30), 12)  # when the outcomes are recorded
+
+
+@pytest.fixture
+def may(world):
+    """May 2026 in Bavaria (Coburg Land): 21 weekdays, minus 1 May (Friday), Ascension Day
+    (Thursday 14th), Whit Monday (25th) and a closing day on Friday 29th: 17 working days.
+    alice works Mon-Thu 8-16 (480 min), Fri 8-12 (240 min): Mon 3 + Tue 4 + Wed 4 + Thu 3 = 14
+    long days, 3 Fridays: 14 x 480 + 3 x 240 = 7440 minutes.
+    bob has no working hours and 39 h a week: 468 min x 17 days = 7956 minutes."""
+    ClosingDay.objects.create(job_centre=world.coburg, date=date(2026, 5, 29), label="Betriebsausflug")
+    give_working_hours(world.alice, days=range(4))
+    give_working_hours(world.alice, days=[4], start=time(8), end=time(12))
+    office = make_office(world.coburg)
+    c1, c2 = make_customer(world.team_a, caseworker=world.alice), make_customer(world.team_a, caseworker=world.bob)
+
+    def outcome(customer, staff, start, minutes, status, preparation=0, **kw):
+        appointment = book(customer, staff, start, minutes, preparation, office=office)
+        if status == "attended":
+            services.record_attendance(appointment=appointment, by=staff.user, now=AFTER)
+        elif status == "missed":
+            services.mark_missed(appointment=appointment, by=staff.user, now=AFTER, **kw)
+        elif status == "cancelled":
+            services.cancel_appointment(appointment=appointment, by=staff.user, by_customer=True)
+        return appointment
+
+    outcome(c1, world.alice, at(date(2026, 5, 4), 9), 60, "attended")
+    outcome(c1, world.alice, at(date(2026, 5, 12), 9), 45, "attended", preparation=15)  # preparation not counted
+    outcome(c1, world.alice, at(date(2026, 5, 13), 9), 30, "missed")
+    outcome(c1, world.alice, at(date(2026, 5, 19), 9), 30, "missed", reason="krank", important_reason=True)
+    outcome(c1, world.alice, at(date(2026, 5, 20), 9), 30, "cancelled")
+    outcome(c1, world.alice, at(date(2026, 5, 21), 9), 30, "planned")  # unresolved: not counted
+    outcome(c1, world.alice, at(date(2026, 4, 30), 9), 30, "attended")  # April
+    outcome(c1, world.alice, at(date(2026, 6, 1), 9), 30, "missed")  # June
+    outcome(c2, world.bob, at(date(2026, 5, 31), 23), 30, "attended")  # 31 May late in Berlin: May
+    outcome(c2, world.bob, at(date(2026, 6, 1), 0, 30), 30, "attended")  # 1 June early: June
+    return world
+
+
+def test_consultation_share_is_hand_counted(may, django_assert_num_queries):
+    ids = [may.alice.pk, may.bob.pk, may.charlie.pk]
+    # 1 job centre, 2 staff, 3 working hours, 4 attended minutes, 5 rule set, 6 closing days
+    with django_assert_num_queries(6):
+        shares = selectors.consultation_share(may.coburg.pk, ids, MAY)
+    assert shares[may.alice.pk] == ConsultationShare(attended_minutes=105, working_minutes=7440,
+                                                     share=105 / 7440, target=50)
+    assert shares[may.bob.pk] == ConsultationShare(attended_minutes=30, working_minutes=7956,
+                                                   share=30 / 7956, target=50)
+    assert shares[may.charlie.pk].attended_minutes == 0
+    assert shares[may.charlie.pk].working_minutes == 7956
+
+
+def test_consultation_share_takes_any_day_of_the_month(may):
+    shares = selectors.consultation_share(may.coburg.pk, [may.alice.pk], date(2026, 5, 17))
+    assert shares[may.alice.pk].attended_minutes == 105
+
+
+def test_consultation_share_ignores_other_job_centres_staff(may):
+    shares = selectors.consultation_share(may.coburg.pk, [may.dave.pk], MAY)
+    assert shares[may.dave.pk] == ConsultationShare(0, 0, None, 50)
+
+
+def test_consultation_share_target_comes_from_the_rule_set_of_that_month(world):
+    from policies.models import JobCentre
+
+    from ..caseload.factories import make_staff, make_team
+
+    assert selectors.consultation_share(world.weimar.pk, [world.dave.pk], MAY)[world.dave.pk].target is None
+    mg = JobCentre.objects.get(slug="moenchengladbach")
+    erika = make_staff("erika", make_team(mg, "Team Markt"))
+    assert selectors.consultation_share(mg.pk, [erika.pk], date(2016, 12, 1))[erika.pk].target == 60
+    assert selectors.consultation_share(mg.pk, [erika.pk], date(2017, 1, 1))[erika.pk].target is None
+
+
+def test_missed_appointments_are_counted_per_caseworker_in_the_month(may, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        counts = selectors.missed_appointments(may.coburg.pk, [may.alice.pk, may.bob.pk], MAY)
+    assert counts == {may.alice.pk: 2, may.bob.pk: 0}  # one unexcused, one excused; June's not
+
+
+def test_missed_appointments_stay_in_their_job_centre(may):
+    assert selectors.missed_appointments(may.weimar.pk, [may.alice.pk], MAY) == {may.alice.pk: 0}
+
+
+# --- Slot suggestions --------------------------------------------------------------------------
+
+def test_suggestions_fall_in_the_due_window_on_working_days_around_busy_time(world, django_assert_num_queries):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
+                             registered_on=date(2026, 3, 1))  # 2MM from registration: due 1 May
+    customer.due_by, customer.window_opens = date(2026, 5, 22), date(2026, 5, 13)
+    customer.job_centre = world.coburg  # as the page loads it (access.get_customer_for_user)
+    give_working_hours(world.alice, days=range(5), start=time(9), end=time(11))
+    office = make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)])
+    book(customer, world.alice, at(date(2026, 5, 13), 9), 60, office=office)
+    ClosingDay.objects.create(job_centre=world.coburg, date=date(2026, 5, 15))
+    now = at(date(2026, 5, 8), 12)
+    # 1 busy appointments, 2 working hours, 3 opening hours, 4 closing days
+    with django_assert_num_queries(4):
+        found = selectors.suggest_slots(customer, world.alice, Length(45, 15, None), now, office=office)
+    # Wed 13th 9-10 busy, Thu 14th Ascension Day, Fri 15th closed
+    assert [s.start for s in found.slots] == [
+        at(date(2026, 5, 13), 10), at(date(2026, 5, 18), 9), at(date(2026, 5, 18), 10),
+        at(date(2026, 5, 19), 9), at(date(2026, 5, 19), 10), at(date(2026, 5, 20), 9)]
+    assert [s.in_opening_hours for s in found.slots[:2]] == [False, True]
+    assert not found.overdue and found.hours_source == "working"
+
+
+def test_overdue_customers_get_the_next_free_slots_from_now(world):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
+                             registered_on=date(2026, 1, 1))
+    assert customer.due_by < date(2026, 5, 8)
+    found = selectors.suggest_slots(customer, world.alice, Length(30, 0, None), at(date(2026, 5, 8), 15, 10))
+    assert found.overdue and found.hours_source == "default"
+    assert found.slots[0].start == at(date(2026, 5, 8), 15, 15)
+    assert not any(s.after_due for s in found.slots)
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+
+def test_calendar_days_mark_unresolved_holidays_and_outside_opening_hours(world, django_assert_num_queries):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    office = make_office(world.coburg)  # Mon-Fri 8-12, Thu 14-18
+    early = book(customer, world.alice, at(date(2026, 5, 12), 9), office=office)
+    late = book(customer, world.alice, at(date(2026, 5, 12), 16), office=office)
+    now = at(date(2026, 5, 12), 12)
+    alice = staff_for(world.alice.user)  # as the pages load it, with the job centre
+    # 1 appointments (+customer, office), 2 opening hours, 3 closing days
+    with django_assert_num_queries(3):
+        days = selectors.calendar_days(alice, date(2026, 5, 11), date(2026, 5, 17), now)
+    assert [d.day.day for d in days] == [11, 12, 13, 14, 15, 16, 17]
+    assert days[3].holiday == "Christi Himmelfahrt" and not days[3].working
+    tuesday = days[1].appointments
+    assert [a.pk for a in tuesday] == [early.pk, late.pk]
+    assert [(a.unresolved, a.outside_opening_hours) for a in tuesday] == [(True, False), (False, True)]
+    assert early.status == Appointment.PLANNED

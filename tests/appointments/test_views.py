@@ -1,0 +1,301 @@
+"""The appointment pages: who may see what, what they show, their query counts."""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from appointments import services
+from appointments.models import Appointment, CalendarFeed
+from caseload.models import ContactNote, Customer
+
+from .factories import at, book, give_working_hours, make_customer, make_office, next_weekday, overdue_customer, world  # noqa: F401
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def setup(world):
+    """Team A's customer with a planned appointment next week and an attended one today."""
+    office = make_office(world.coburg)
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    planned = book(customer, world.alice, at(day, 9), office=office)
+    today = timezone.localdate()
+    attended = book(customer, world.alice, at(today, 0, 5), office=office)
+    services.record_attendance(appointment=attended, by=world.alice.user, now=at(today, 0, 40))
+    return world, customer, planned, attended
+
+
+def page_urls(customer, planned, attended):
+    return {
+        "day": reverse("appointments:day"),
+        "week": reverse("appointments:week"),
+        "share": reverse("appointments:share"),
+        "feed_settings": reverse("appointments:feed_settings"),
+        "book": reverse("appointments:book", args=[customer.pk]),
+        "detail": reverse("appointments:detail", args=[planned.pk]),
+        "invitation": reverse("appointments:invitation", args=[planned.pk]),
+        "note": reverse("appointments:note", args=[attended.pk]),
+    }
+
+
+OWN_PAGES = {"day", "week", "share", "feed_settings"}
+
+
+@pytest.mark.parametrize("persona, expected", [
+    ("anonymous", "login"), ("alice", 200), ("bob", 200), ("charlie", "404 on team A's"), ("admin", 403),
+])
+def test_role_matrix(client, setup, persona, expected):
+    world, customer, planned, attended = setup
+    if persona != "anonymous":
+        user = world.admin if persona == "admin" else getattr(world, persona).user
+        client.force_login(user)
+    for name, url in page_urls(customer, planned, attended).items():
+        response = client.get(url)
+        if expected == "login":
+            assert response.status_code == 302 and response["Location"].startswith("/anmelden/"), name
+        elif expected == "404 on team A's":
+            assert response.status_code == (200 if name in OWN_PAGES else 404), name
+        else:
+            assert response.status_code == expected, name
+
+
+@pytest.mark.parametrize("persona", ["charlie", "admin"])
+def test_outsiders_cannot_record_outcomes(client, setup, persona):
+    world, customer, planned, attended = setup
+    client.force_login(world.admin if persona == "admin" else world.charlie.user)
+    for name in ("attended", "missed", "cancel", "excuse"):
+        response = client.post(reverse(f"appointments:{name}", args=[planned.pk]), {"by": "kunde"})
+        assert response.status_code in (403, 404), name
+    assert Appointment.objects.get(pk=planned.pk).status == Appointment.PLANNED
+
+
+def test_a_caseworker_sees_only_their_own_calendar(client, setup):
+    world, customer, planned, attended = setup
+    client.force_login(world.alice.user)
+    assert client.get(reverse("appointments:day") + f"?fachkraft={world.bob.pk}").status_code == 404
+
+
+def test_a_team_lead_picks_a_team_member_but_not_another_team(client, setup):
+    world, customer, planned, attended = setup
+    client.force_login(world.bob.user)
+    url = reverse("appointments:week") + f"?woche={planned.start:%Y-%m-%d}"
+    assert customer.number not in text(client.get(url))  # bob's own week is empty
+    page = text(client.get(url + f"&fachkraft={world.alice.pk}"))
+    assert f"Kunde {customer.number}" in page and "Erika" not in page
+    assert client.get(url + f"&fachkraft={world.charlie.pk}").status_code == 404
+
+
+# --- Calendar pages ------------------------------------------------------------------------------
+
+def test_the_day_view_lists_unresolved_past_appointments(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    book(customer, world.alice, at(yesterday, 9))
+    client.force_login(world.alice.user)
+    page = text(client.get(reverse("appointments:day")))
+    section = page[page.index("Vergangene Termine ohne Ergebnis"):]
+    assert f"Kunde {customer.number}" in section and "ohne Ergebnis" in section
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_week_view_runs_a_fixed_number_of_queries(client, world, size, django_assert_num_queries):
+    monday = next_weekday(0, timezone.localdate() + timedelta(days=7))
+    office = make_office(world.coburg)
+    for n in range(size):
+        book(make_customer(world.team_a, caseworker=world.alice), world.alice, at(monday + timedelta(days=n), 9),
+             office=office)
+    client.force_login(world.alice.user)
+    # 1 session, 2 user, 3 staff, 4 appointments (+customer, office), 5 opening hours, 6 closing days
+    with django_assert_num_queries(6):
+        response = client.get(reverse("appointments:week") + f"?woche={monday:%Y-%m-%d}")
+    assert len(re.findall(r'href="/termine/\d+/"', text(response))) == size
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_day_view_runs_a_fixed_number_of_queries(client, world, size, django_assert_num_queries):
+    day = next_weekday(2, timezone.localdate() + timedelta(days=7))
+    office = make_office(world.coburg)
+    for n in range(size):
+        book(make_customer(world.team_a, caseworker=world.alice), world.alice, at(day, 8 + n), office=office)
+    client.force_login(world.bob.user)
+    # 1 session, 2 user, 3 staff, 4 the chosen team member, 5 appointments (+customer, office),
+    # 6 opening hours, 7 closing days, 8 unresolved, 9 team members for the picker
+    with django_assert_num_queries(9):
+        response = client.get(reverse("appointments:day") + f"?tag={day:%Y-%m-%d}&fachkraft={world.alice.pk}")
+    assert len(re.findall(r'href="/termine/\d+/"', text(response))) == size
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_share_page_runs_a_fixed_number_of_queries(client, world, size, django_assert_num_queries):
+    from ..caseload.factories import make_staff
+    for n in range(size):
+        make_staff(f"extra{n}", world.team_a)
+    client.force_login(world.bob.user)
+    # 1 session, 2 user, 3 staff, 4 team members, 5-10 consultation share (job centre, staff,
+    # working hours, attended minutes, rule set, closing days), 11 missed appointments
+    with django_assert_num_queries(11):
+        response = client.get(reverse("appointments:share") + "?monat=2026-05")
+    assert text(response).count("<tr><td>") == size + 2
+    assert "Ziel nach dem Kontaktdichtekonzept: 50 %" in text(response)
+
+
+def test_the_share_page_shows_a_caseworker_only_themselves(client, world):
+    client.force_login(world.alice.user)
+    page = text(client.get(reverse("appointments:share")))
+    assert "Alice Fachkraft" in page and "Bob Fachkraft" not in page
+
+
+# --- Booking -------------------------------------------------------------------------------------
+
+def test_booking_offers_suggested_slots_and_books_one(client, world, django_assert_num_queries):
+    customer = overdue_customer(world.team_a, world.alice)
+    give_working_hours(world.alice)
+    office = make_office(world.coburg)
+    client.force_login(world.alice.user)
+    url = reverse("appointments:book", args=[customer.pk])
+    # 1 session, 2 user, 3 staff, 4 customer, 5 rule set, 6 offices, 7 busy, 8 working hours,
+    # 9 opening hours, 10 closing days, 11 the customer's appointments
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    page = text(response)
+    slots = re.findall(r'name="slot" value="([^"]+)"', page)
+    assert len(slots) == 7 and slots[-1] == "manuell"  # six suggestions and "another time"
+    response = client.post(url, {"slot": slots[0], "kind": "follow_up", "mode": "office", "office": office.pk})
+    appointment = Appointment.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("appointments:detail", args=[appointment.pk])
+    assert appointment.start == datetime.fromisoformat(slots[0])
+    assert (appointment.minutes, appointment.subject) == (30, "Folgegespräch 2MM")  # Coburg follow-up
+
+
+def test_booking_a_taken_time_shows_the_message_beside_the_form(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    office = make_office(world.coburg)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    book(make_customer(world.team_a, caseworker=world.alice), world.alice, at(day, 9), office=office)
+    client.force_login(world.alice.user)
+    response = client.post(reverse("appointments:book", args=[customer.pk]), {
+        "slot": "manuell", "day": f"{day:%Y-%m-%d}", "time": "09:15", "kind": "first", "mode": "office",
+        "office": office.pk})
+    assert response.status_code == 400
+    assert services.DOUBLE_BOOKED in text(response)
+    assert Appointment.objects.count() == 1
+
+
+def test_booking_a_phone_appointment_outside_opening_hours_is_allowed(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    make_office(world.coburg)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    client.force_login(world.alice.user)
+    response = client.post(reverse("appointments:book", args=[customer.pk]), {
+        "day": f"{day:%Y-%m-%d}", "time": "18:30", "kind": "first", "mode": "phone", "minutes": "20"})
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert (appointment.mode, appointment.office, appointment.minutes) == ("phone", None, 20)
+
+
+def test_an_office_appointment_outside_opening_hours_is_shown_as_such(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    office = make_office(world.coburg)  # Tuesday 8-12
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    appointment = book(customer, world.alice, at(day, 13), office=office)
+    client.force_login(world.alice.user)
+    assert "außerhalb der Öffnungszeiten" in text(client.get(reverse("appointments:detail", args=[appointment.pk])))
+
+
+def test_the_customer_page_shows_the_next_appointment(client, setup):
+    world, customer, planned, attended = setup
+    client.force_login(world.alice.user)
+    page = text(client.get(reverse("customer", args=[customer.pk])))
+    assert f'href="/termine/{planned.pk}/"' in page and "Nächster Termin" in page
+    assert "Termin vereinbaren" in page
+
+
+# --- Attendance ----------------------------------------------------------------------------------
+
+def test_attended_opens_the_prefilled_note_and_the_note_moves_the_due_date(client, world):
+    customer = overdue_customer(world.team_a, world.alice)
+    today = timezone.localdate()
+    appointment = book(customer, world.alice, at(today, 0, 5), mode=Appointment.PHONE)
+    client.force_login(world.alice.user)
+    response = client.post(reverse("appointments:attended", args=[appointment.pk]))
+    note_url = reverse("appointments:note", args=[appointment.pk])
+    assert response.status_code == 302 and response["Location"] == note_url
+    form = text(client.get(note_url))
+    assert f'value="{today:%Y-%m-%d}"' in form
+    assert re.search(r'value="phone"[^>]*checked', form)
+    response = client.post(note_url, {"date": f"{today:%Y-%m-%d}", "channel": "in_person", "summary": "Gespräch"})
+    assert response.status_code == 302
+    note = ContactNote.objects.get(customer=customer)
+    assert Appointment.objects.get(pk=appointment.pk).contact_note_id == note.pk
+    assert Customer.objects.get(pk=customer.pk).due_by > today
+
+
+def test_missed_with_reason_is_recorded_and_counted(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    start = at(timezone.localdate() - timedelta(days=2), 9)
+    appointment = book(customer, world.alice, start)
+    client.force_login(world.alice.user)
+    client.post(reverse("appointments:missed", args=[appointment.pk]), {"outcome_reason": "keine Nachricht"})
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.missed_sequence, appointment.outcome_reason) == (
+        "missed", 1, "keine Nachricht")
+    page = text(client.get(reverse("appointments:detail", args=[appointment.pk])))
+    assert "1. Versäumnis in Folge" in page
+
+
+def test_cancel_by_the_job_centre(client, setup):
+    world, customer, planned, attended = setup
+    client.force_login(world.bob.user)
+    client.post(reverse("appointments:cancel", args=[planned.pk]), {"by": "jobcenter", "outcome_reason": "krank"})
+    assert Appointment.objects.get(pk=planned.pk).status == Appointment.CANCELLED_CENTRE
+
+
+# --- Invitation and iCalendar --------------------------------------------------------------------
+
+def test_the_invitation_letter_has_date_time_place_purpose_and_the_legal_notice(client, setup):
+    world, customer, planned, attended = setup
+    world.coburg.legal_notice = "Erscheinen Sie ohne wichtigen Grund nicht, kann das Bürgergeld gemindert werden."
+    world.coburg.save()
+    client.force_login(world.alice.user)
+    page = text(client.get(reverse("appointments:invitation", args=[planned.pk])))
+    local = timezone.localtime(planned.start)
+    for expected in ("Einladung", f"{local:%d.%m.%Y}", f"{local:%H:%M} Uhr", "Regionalstelle Rödental",
+                     "Bürgerplatz 1", planned.subject, "Bürgergeld gemindert", customer.last_name):
+        assert expected in page, expected
+
+
+def test_the_ical_feed_has_numbers_not_names_and_needs_its_token(client, setup):
+    world, customer, planned, attended = setup
+    client.force_login(world.alice.user)
+    settings_page = text(client.get(reverse("appointments:feed_settings")))
+    token = CalendarFeed.objects.get(staff=world.alice).token
+    assert token in settings_page and "alice" not in token.lower()
+    client.logout()
+    response = client.get(reverse("appointments:feed", args=[token]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert customer.number in body
+    for personal in (customer.first_name, customer.last_name, customer.street or "Erika"):
+        assert personal not in body
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert {str(e["uid"]) for e in events} == {f"termin-{planned.pk}@testserver", f"termin-{attended.pk}@testserver"}
+    assert client.get(reverse("appointments:feed", args=["falsch"])).status_code == 404
+
+
+def test_renewing_the_feed_token_invalidates_the_old_address(client, setup):
+    world, *_ = setup
+    client.force_login(world.alice.user)
+    client.get(reverse("appointments:feed_settings"))
+    old = CalendarFeed.objects.get(staff=world.alice).token
+    client.post(reverse("appointments:feed_settings"))
+    new = CalendarFeed.objects.get(staff=world.alice).token
+    assert new != old
+    assert client.get(reverse("appointments:feed", args=[old])).status_code == 404
+    assert client.get(reverse("appointments:feed", args=[new])).status_code == 200
