@@ -8,12 +8,15 @@ customer's rule later (`due_rule`'s deadline; an individual rule projects nothin
 to the horizon. Each contact takes the rule set's appointment length plus preparation: the first
 appointment for a customer without a qualified contact yet, else the follow-up length.
 
-Supply: weekly hours × working days of the week / 5 (public holidays and closing days from
-`policies.calendar` reduce it) × the rule set's target share of consultations.
+Supply: the caseworker's working time in the week × the rule set's target share of
+consultations. Working time: the working hours recorded in the appointments app for each
+working day of the week, or, without any, weekly hours / 5 per working day (public holidays and
+closing days from `policies.calendar` reduce both), as `appointments.selectors.consultation_share`
+reckons a month.
 
 Where the rule set in force states no appointment length or target share, the defaults below
-are used, and the page says so. Queries: the rule set, the team's staff, its customers, the policy
-(cached).
+are used, and the page says so. Queries: the rule set, the team's staff, their working hours, its
+customers, the policy (cached).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from appointments.models import WorkingHours
 from caseload.duedates import policy_for
 from caseload.models import Customer, Staff, Team
 from caseload.selectors import DATED
@@ -70,6 +74,7 @@ class CapacityRow:
     staff_id: int | None
     weekly_hours: float
     cells: list[Cell] = field(default_factory=list)
+    recorded_hours: bool = False  # working hours from the appointments app, not weekly hours / 5
 
     @property
     def short_weeks(self) -> int:
@@ -118,10 +123,19 @@ def forecast(team: Team, today: date) -> Forecast:
     rows = {s.pk: CapacityRow(_name(s), s.pk, float(s.weekly_hours), [Cell() for _ in weeks]) for s in staff}
     team_row = CapacityRow(team.name, None, sum(r.weekly_hours for r in rows.values()), [Cell() for _ in weeks])
 
-    working_days = [sum(1 for d in range(5) if calendar.is_working_day(w + timedelta(days=d))) for w in weeks]
+    hours = defaultdict(lambda: defaultdict(int))
+    for staff_id, weekday, start, end in WorkingHours.objects.filter(staff_id__in=list(rows)).values_list(
+            "staff_id", "weekday", "start", "end"):
+        hours[staff_id][weekday] += (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    working_days = [[d for d in (w + timedelta(days=n) for n in range(7)) if calendar.is_working_day(d)]
+                    for w in weeks]
     for row in rows.values():
+        own = hours.get(row.staff_id)
         for cell, days in zip(row.cells, working_days):
-            cell.available = row.weekly_hours * 60 * days / 5 * share / 100
+            minutes = (sum(own.get(d.weekday(), 0) for d in days) if own
+                       else row.weekly_hours * 60 / 5 * len(days))
+            cell.available = minutes * share / 100
+        row.recorded_hours = bool(own)
     for k, cell in enumerate(team_row.cells):
         cell.available = sum(r.cells[k].available for r in rows.values())
 

@@ -54,6 +54,23 @@ def test_available_time_follows_hours_share_and_public_holidays(result):
     assert [c.available for c in alice.cells[:10]] == [60, 60, 60, 60, 48, 48, 60, 60, 48, 60]
 
 
+def test_recorded_working_hours_replace_weekly_hours(world, result):
+    """Alice records Mon 8-12 and Thu 8-10 (360 minutes a week): 180 consultation minutes, and
+    in Easter week (Good Friday off, her days untouched) still 180; in the week of Easter Monday
+    only Thursday's 120 minutes, so 60; in the week of Labour Day (a Friday) 180."""
+    from datetime import time
+
+    from ..appointments.factories import give_working_hours
+
+    give_working_hours(world.alice, days=[0], start=time(8), end=time(12))
+    give_working_hours(world.alice, days=[3], start=time(8), end=time(10))
+    again = forecast(Team.objects.select_related("job_centre").get(pk=world.team_a.pk), TODAY)
+    alice = again.rows[1]
+    assert alice.recorded_hours
+    assert [c.available for c in alice.cells[:9]] == [180, 180, 180, 180, 180, 60, 180, 180, 180]
+    assert [k for k, c in enumerate(alice.cells) if c.short] == []
+
+
 def test_the_shortfall_is_marked(result):
     alice = result.rows[1]
     assert [k for k, c in enumerate(alice.cells) if c.short] == [0, 8]

@@ -200,7 +200,8 @@ def test_the_capacity_page_runs_a_fixed_number_of_queries(client, world, size, d
         due_on_the_first(world.team_a, world.alice, held=False)
     client.force_login(world.bob.user)
     client.get(CAPACITY)
-    # 1 session, 2 user, 3 staff, 4 readable teams, 5 rule set in force, 6 the team's staff, 7 customers.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 staff, 4 readable teams, 5 rule set in force, 6 the team's staff,
+    # 7 their working hours, 8 customers.
+    with django_assert_num_queries(8):
         response = client.get(CAPACITY)
     assert response.status_code == 200
