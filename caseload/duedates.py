@@ -7,13 +7,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from policies import engine, signals
@@ -69,7 +70,7 @@ def customer_facts(row: dict, measures=(), suspensions=()) -> engine.Customer:
     )
 
 
-def apply_decision(customer: Customer, decision: engine.Decision, today: date, version: int) -> None:
+def apply_decision(customer, decision: engine.Decision, today: date, version: int) -> None:
     status = decision.status
     customer.due_status = STORED_OK if status == engine.OVERDUE else status
     customer.due_by = decision.due_by
@@ -120,7 +121,13 @@ def refresh_due_date(customer: Customer, today: date | None = None) -> engine.De
 def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
     ids = [r["id"] for r in rows]
     job_centre_id = rows[0]["job_centre_id"]
-    scope = {"job_centre_id": job_centre_id, "customer_id__in": ids}
+    # Chunks come in id order. A dense chunk (as in a full recompute) is read by id range,
+    # which spares the database a list of thousands of parameters; the few rows of customers
+    # in the range but not in the chunk are read and ignored. A sparse chunk reads by id list.
+    if ids[-1] - ids[0] < 2 * len(ids):
+        scope = {"job_centre_id": job_centre_id, "customer_id__gte": ids[0], "customer_id__lte": ids[-1]}
+    else:
+        scope = {"job_centre_id": job_centre_id, "customer_id__in": ids}
     measures, suspensions, contacts = defaultdict(list), defaultdict(list), defaultdict(list)
     for cid, start, end, exited in Measure.objects.filter(**scope).values_list(
             "customer_id", "start", "end", "exited_on"):
@@ -188,14 +195,64 @@ def count_to_recompute(*, job_centre_ids=None, due_only=False, today=None) -> in
 
 
 def _write_chunk(policy, rows, today, version) -> int:
+    job_centre_id = rows[0]["job_centre_id"]
     updates = []
     for cid, decision in _chunk_decisions(policy, rows, today):
-        customer = Customer(pk=cid, job_centre_id=rows[0]["job_centre_id"])
-        apply_decision(customer, decision, today, version)
-        updates.append(customer)
-    with transaction.atomic():
-        Customer.objects.bulk_update(updates, DUE_FIELDS)
+        stored = StoredDueDate(cid)
+        apply_decision(stored, decision, today, version)
+        updates.append(stored)
+    store_due_dates(job_centre_id, updates)
     return len(updates)
+
+
+def _pg_type(field, connection) -> str:
+    return "jsonb" if field.get_internal_type() == "JSONField" else field.db_type(connection)
+
+
+class StoredDueDate:
+    """The due-date columns of one customer, without the cost of a model instance."""
+
+    __slots__ = ("pk", *DUE_ATTNAMES)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
+def store_due_dates(job_centre_id: int, customers: list[Customer | StoredDueDate]) -> None:
+    """Write the due-date columns of many customers of one job centre in one statement.
+
+    `bulk_update` builds a CASE expression per column and row, which costs seconds per
+    thousand rows on both ends. On PostgreSQL this is one UPDATE ... FROM unnest(arrays),
+    one array per column; elsewhere one prepared UPDATE run with executemany.
+    """
+    if not customers:
+        return
+    connection = connections[router.db_for_write(Customer)]
+    qn = connection.ops.quote_name
+    fields = [Customer._meta.get_field(name) for name in DUE_FIELDS]
+    table = qn(Customer._meta.db_table)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One JSON parameter, unpacked by json_to_recordset: far cheaper to send than a
+            # parameter per value or an array per column.
+            names = [f.column for f in fields]
+            attnames = [f.attname for f in fields]
+            payload = json.dumps([{"id": c.pk, **{n: getattr(c, a) for n, a in zip(names, attnames)}}
+                                  for c in customers], default=date.isoformat, separators=(",", ":"))
+            columns = ", ".join(["id bigint", *(f"{qn(f.column)} {_pg_type(f, connection)}" for f in fields)])
+            assignments = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields)
+            ids = [c.pk for c in customers]
+            cursor.execute(
+                f"UPDATE {table} AS c SET {assignments} "
+                f"FROM json_to_recordset(%s::json) AS v({columns}) "
+                f"WHERE c.id = v.id AND c.job_centre_id = %s AND c.id BETWEEN %s AND %s",
+                [payload, job_centre_id, min(ids), max(ids)])
+        else:
+            assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
+                [[f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields]
+                 + [c.pk, job_centre_id] for c in customers])
 
 
 bump_policy_version = signals.bump_policy_version  # for callers that think in due dates

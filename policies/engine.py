@@ -11,20 +11,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from .calendar import WorkingCalendar
 from .vocabulary import label, unit_label
 
 ONE_DAY = timedelta(days=1)
 GRADUATE_CONTACT_BEFORE_END = timedelta(days=90)
 GRADUATE_FOLLOW_UP_WORKING_DAYS = 15
-EMPLOYER_SERVICE_LEAD = relativedelta(months=1)
+EMPLOYER_SERVICE_LEAD_MONTHS = 1
 
 OK, OVERDUE, SUSPENDED, INDIVIDUAL, NO_RULE_SET, NO_RULE = (
     "ok", "overdue", "suspended", "individual", "no_rule_set", "no_rule")
 PROFILING_REVIEW = "profiling_review"
 EMPLOYER_SERVICE_TASK = "employer_service_task"
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus (or minus) whole months, clamped to the month's end (31 Jan + 1 month = 28 Feb).
+
+    The same as `day + dateutil.relativedelta(months=months)`, at a tenth of its cost: the
+    bulk recompute runs this for every customer.
+    """
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = 29 if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) \
+        else _DAYS_IN_MONTH[month - 1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
 
 
 def fmt(day: date) -> str:
@@ -37,11 +51,11 @@ def fmt(day: date) -> str:
 class Amount:
     value: int
     unit: str  # days | weeks | months
-    delta: relativedelta | timedelta = field(init=False, repr=False, compare=False)
+    delta: timedelta | None = field(init=False, repr=False, compare=False)  # None: months
 
     def __post_init__(self):
         if self.unit == "months":
-            delta = relativedelta(months=self.value)
+            delta = None
         elif self.unit == "weeks":
             delta = timedelta(weeks=self.value)
         else:
@@ -50,7 +64,7 @@ class Amount:
 
     def after(self, day: date) -> date:
         """`day` plus this amount; months clamp to the month's end (31 Jan + 1 month = 28 Feb)."""
-        return day + self.delta
+        return add_months(day, self.value) if self.delta is None else day + self.delta
 
     def __str__(self):
         return f"{self.value} {unit_label(self.unit, self.value)}"
@@ -228,7 +242,7 @@ class _Facts:
 
 def _whole_months(since: date, today: date) -> int:
     months = (today.year - since.year) * 12 + today.month - since.month
-    if since + relativedelta(months=months) > today:
+    if add_months(since, months) > today:
         months -= 1
     return months
 
@@ -414,7 +428,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
 
     if rule_set.profiling_review_months and customer.profile == "market_close" \
             and customer.profile_since is not None \
-            and today >= customer.profile_since + relativedelta(months=rule_set.profiling_review_months):
+            and today >= add_months(customer.profile_since, rule_set.profiling_review_months):
         flags.append(PROFILING_REVIEW)
         reasons.append(f"Seit {fmt(customer.profile_since)} marktnah und nicht integriert: "
                        f"Profiling und Integrationsprognose überprüfen.")
@@ -478,7 +492,7 @@ def _graduate_milestones(customer, last_qualified, contacts, channels, calendar,
                 milestone = max(ends_on - GRADUATE_CONTACT_BEFORE_END, measure.start)
                 text = (f"Absolventenmanagement: Kontakt seit Maßnahmebeginn am {fmt(measure.start)} "
                         f"fällig bis {fmt(milestone)} (90 Tage vor Ende am {fmt(ends_on)})")
-            if ends_on - EMPLOYER_SERVICE_LEAD <= today and EMPLOYER_SERVICE_TASK not in flags:
+            if add_months(ends_on, -EMPLOYER_SERVICE_LEAD_MONTHS) <= today and EMPLOYER_SERVICE_TASK not in flags:
                 flags.append(EMPLOYER_SERVICE_TASK)
                 reasons.append(f"Maßnahme endet am {fmt(ends_on)}: Arbeitgeber-Service (AG-S) einbinden.")
         else:
@@ -503,18 +517,18 @@ def _recheck_on(rule_set, customer, facts, today) -> date | None:
         candidates.append(facts.adult_on)
     if facts.unemployed_months is not None:
         for months in rule_set.unemployment_thresholds:
-            candidates.append(customer.unemployed_since + relativedelta(months=months))
+            candidates.append(add_months(customer.unemployed_since, months))
     if rule_set.uses_measures:
         for m in customer.measures:
             candidates.append(m.start)
             candidates.append(m.ends_on + ONE_DAY)
             if rule_set.graduate_management:
-                candidates.append(m.ends_on - EMPLOYER_SERVICE_LEAD)
+                candidates.append(add_months(m.ends_on, -EMPLOYER_SERVICE_LEAD_MONTHS))
     for s in customer.suspensions:
         candidates.append(s.start)
         candidates.append(s.end + ONE_DAY)
     if rule_set.profiling_review_months and customer.profile == "market_close" \
             and customer.profile_since is not None:
-        candidates.append(customer.profile_since + relativedelta(months=rule_set.profiling_review_months))
+        candidates.append(add_months(customer.profile_since, rule_set.profiling_review_months))
     future = [d for d in candidates if d > today]
     return min(future) if future else None

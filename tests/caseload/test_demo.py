@@ -185,3 +185,39 @@ def test_recompute_due_without_due_only_recomputes_the_job_centre(rulesets):
 def test_recompute_due_rejects_an_unknown_job_centre(rulesets):
     with pytest.raises(CommandError, match="Unbekanntes Jobcenter: nirgendwo"):
         call_command("recompute_due", "--job-centre", "nirgendwo")
+
+
+def _stored_due_dates():
+    return {row[0]: row[1:] for row in Customer.objects.values_list("pk", *duedates.DUE_FIELDS)}
+
+
+def test_bulk_recompute_stores_exactly_what_the_per_customer_refresh_stores(rulesets):
+    # Every job centre, every rule the generator reaches; bulk goes through store_due_dates
+    # (UPDATE ... FROM unnest on PostgreSQL, executemany elsewhere), single through the ORM.
+    call_command("generate_caseload", customers=120, seed=11, today=DAY.isoformat())
+    later = DAY + timedelta(days=45)
+    for customer in Customer.objects.all():
+        duedates.refresh_due_date(customer, later)
+    single = _stored_due_dates()
+    Customer.objects.update(due_status="", due_by=None, due_rule=None, due_code="", due_flags=[],
+                            due_reasons=[], recheck_on=None, due_computed_on=None, policy_version=0)
+
+    written = duedates.recompute(today=later, chunk_size=7)
+
+    assert written == 120
+    assert _stored_due_dates() == single
+    assert {row[1] for row in single.values()} != {None}  # due dates were really computed
+    assert any(row[7] for row in single.values()) and any(row[8] for row in single.values())  # JSON lists
+
+
+def test_store_due_dates_touches_only_the_given_job_centre(rulesets):
+    call_command("generate_caseload", customers=20, seed=2, today=DAY.isoformat())
+    customer = Customer.objects.exclude(job_centre__slug="coburg-land").first()
+    other_centre = Customer.objects.filter(job_centre__slug="coburg-land").first().job_centre_id
+    before = _stored_due_dates()[customer.pk]
+    customer.due_code = "XX"
+    customer.due_reasons = ["nicht hier"]
+
+    duedates.store_due_dates(other_centre, [customer])
+
+    assert _stored_due_dates()[customer.pk] == before
