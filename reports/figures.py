@@ -21,7 +21,7 @@ from caseload.models import ContactNote, Customer, Measure, Staff, Suspension, T
 from policies import engine
 
 from . import appointments
-from .replay import MonthCounts, add_months, lead_time, month_bounds, month_counts, replay
+from .replay import MonthCounts, add_months, lead_time, month_bounds, replay, tally
 
 TREND_MONTHS = 12
 ONE_DAY = timedelta(days=1)
@@ -199,10 +199,7 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
         targets = [team_row]
         if row["caseworker_id"] in rows:
             targets.append(rows[row["caseworker_id"]])
-        counts = month_counts(result.obligations, first, as_of) if as_of >= first else MonthCounts()
-        for k, (m, end) in enumerate(zip(months, month_ends)):
-            if end >= m:
-                trend[k].add(month_counts(result.obligations, m, end) if k < len(months) - 1 else counts)
+        counts = tally(result.obligations, months, month_ends, trend)
         by_rule[rule_name(result.final)] += 1
         new = first <= row["registered_on"] <= last
         lead = lead_time(calendar, row["registered_on"], result.first_contact_on) if new else None

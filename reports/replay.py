@@ -94,10 +94,17 @@ def add_months(month_start: date, months: int) -> date:
 
 
 def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[engine.Contact],
-           start: date, end: date) -> Replay:
+           start: date, end: date, *, compact: bool = True) -> Replay:
     """Walk the morning states from `start` to `end` (inclusive). `notes`: all of the
     customer's notes, sorted by date (earlier ones decide the state on `start`; later ones only
-    give the first contact of a customer registered near the end)."""
+    give the first contact of a customer registered near the end).
+
+    `compact`: hand the engine, of the notes before the day, only the last qualified contact and
+    the last note. The engine reads nothing else of the history (the cycle runs from the last
+    qualified contact, the follow-up date comes from the last note, graduate management asks
+    whether any qualified contact lies after a date, which the last one answers), so the
+    decisions are the same, at half the cost for a long history;
+    tests/reports/test_replay_properties.py holds the engine to that."""
     result = Replay()
     registered = facts.registered_on
     first_contact_channels = _channels_on(policy, registered)
@@ -118,8 +125,24 @@ def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[eng
     while i < count and notes[i].date < day:
         i += 1
     first_morning = True
+    seen, last_qualified, channels_seen = 0, None, None
     while True:
-        decision = evaluate(policy, facts, notes[:i], day)
+        if compact:
+            rule_set = policy.rule_set_on(day)
+            channels = rule_set.qualifying_channels if rule_set else frozenset()
+            if channels is not channels_seen:
+                seen, last_qualified, channels_seen = 0, None, channels
+            while seen < i:
+                note = notes[seen]
+                seen += 1
+                if note.channel in channels and (last_qualified is None or note.date > last_qualified.date):
+                    last_qualified = note
+            last_note = notes[i - 1] if i else None
+            history = (() if last_note is None else (last_note,) if last_qualified is None
+                       or last_qualified is last_note else (last_qualified, last_note))
+        else:
+            history = notes[:i]
+        decision = evaluate(policy, facts, history, day)
         due = decision.due_by if decision.status in DATED else None
         keep = []
         for o in open_:
@@ -208,6 +231,42 @@ def month_counts(obligations: Sequence[Obligation], first: date, as_of: date) ->
             overdue = True
     counts.overdue_end = int(overdue)
     return counts
+
+
+def tally(obligations: Sequence[Obligation], months: Sequence[date], ends: Sequence[date],
+          totals: list[MonthCounts]) -> MonthCounts:
+    """`month_counts` for consecutive months in one pass: adds one customer's counts for each
+    month (first days `months`, read up to `ends`) to `totals` and returns those of the last."""
+    base = months[0].year * 12 + months[0].month
+    n = len(months)
+    last = MonthCounts()
+    overdue = [False] * n
+    for o in obligations:
+        due, met = o.due, o.met_on
+        k = due.year * 12 + due.month - base
+        if 0 <= k < n and due <= ends[k]:
+            totals[k].due += 1
+            on_time = met is not None and met <= due
+            if on_time:
+                totals[k].on_time += 1
+            if k == n - 1:
+                last.due += 1
+                last.on_time += on_time
+        if met is not None and met > due:
+            k = met.year * 12 + met.month - base
+            if 0 <= k < n and met <= ends[k]:
+                totals[k].late += 1
+                if k == n - 1:
+                    last.late += 1
+        if met is None or met > due:
+            for k in range(n):
+                if not overdue[k] and o.open_on(ends[k]):
+                    overdue[k] = True
+    for k in range(n):
+        if overdue[k]:
+            totals[k].overdue_end += 1
+    last.overdue_end = int(overdue[-1])
+    return last
 
 
 def lead_time(calendar, registered_on: date, first_contact_on: date | None) -> int | None:
