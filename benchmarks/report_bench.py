@@ -39,7 +39,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.db import close_old_connections, connection, reset_queries  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -83,7 +84,11 @@ GROUP BY ROLLUP (c.caseworker_id)
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms".replace(",", ".")
+    return f"{n(seconds * 1000)} ms"
+
+
+def n(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
 
 
 def prepare(customers: int, seed: int) -> None:
@@ -95,7 +100,7 @@ def prepare(customers: int, seed: int) -> None:
         print(f"generate_caseload --customers {customers - have} --seed {seed} (vorhanden: {have}) …", flush=True)
         started = time.perf_counter()
         call_command("generate_caseload", customers=customers - have, seed=seed)
-        print(f"  erzeugt in {time.perf_counter() - started:,.0f} s", flush=True)
+        print(f"  erzeugt in {n(time.perf_counter() - started)} s", flush=True)
 
 
 def largest_team(today: date) -> Team:
@@ -135,10 +140,14 @@ def main():
                   "WHERE c.team_id = %s", [team.pk])
     note_count = notes.fetchone()[0]
     lead = Staff.objects.filter(team_id=team.pk, role=Staff.TEAM_LEAD).select_related("user").first()
-    print(f"Datenbank: {connection.vendor}, {Customer.objects.count():,} Kunden".replace(",", "."))
-    print(f"Team: {team.name} ({centre.name}), {team_size:,} Kunden, {note_count:,} Beratungsvermerke; "
-          f"Monat {month:%m/%Y}".replace(",", "."))
+    print(f"Datenbank: {connection.vendor}, {n(Customer.objects.count())} Kunden")
+    print(f"Team: {team.name} ({centre.name}), {n(team_size)} Kunden, {n(note_count)} Beratungsvermerke; "
+          f"Monat {month:%m/%Y}")
 
+    # As in Django's tests: keep the connection and the query log across requests.
+    request_started.disconnect(reset_queries)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     client = Client()
     client.force_login(lead.user)
     url = f"/berichte/?team={team.pk}&monat={month:%Y-%m}"
@@ -148,6 +157,7 @@ def main():
     assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
+    query_count = len(queries.captured_queries)  # now: the log is a bounded deque
     page, page_runs = median_time(lambda: client.get(url), args.runs)
 
     fresh = Team.objects.select_related("job_centre").get(pk=team.pk)
@@ -166,7 +176,7 @@ def main():
     print()
     print(f"Seite (Test-Client, Serverzeit):  Median {ms(page)} über {args.runs} Läufe "
           f"(min {ms(min(page_runs))}, max {ms(max(page_runs))}); erster Aufruf {ms(cold)}; "
-          f"{len(queries.captured_queries)} Abfragen")
+          f"{query_count} Abfragen")
     print(f"monthly_report allein:            Median {ms(report_time)} (davon Zeilen lesen {ms(load_time)}, "
           f"Nachrechnen und Zählen {ms(max(report_time - load_time, 0))})")
 

@@ -125,3 +125,16 @@ def test_a_team_lead_sees_only_their_own_job_centre(client, world, gcfak_data):
     client.force_login(lead.user)
     assert client.get(f"{URL}?jobcenter={world.coburg.pk}").status_code == 404
     assert "keine Akquisequellen" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_the_page_runs_a_fixed_number_of_queries(client, world, gcfak_data, extra, django_assert_num_queries):
+    source = AcquisitionSource.objects.get(name="VAMV Beratung")
+    for _ in range(extra):
+        customer = make_customer(world.team_a, caseworker=world.alice)
+        Customer.objects.filter(pk=customer.pk).update(acquisition_source=source)
+    client.force_login(world.admin)
+    # 1 session, 2 user, 3 staff profile (none), 4 job centres with sources, 5 sources, 6 inflow.
+    with django_assert_num_queries(6):
+        response = client.get(URL)
+    assert response.status_code == 200
