@@ -40,7 +40,8 @@ A month still running is read up to yesterday (`as_of`): due dates up to then, c
 then; "overdue at month end" is then "overdue this morning".
 
 What the replay cannot know and so takes from today: a customer's facts (status, profile, care
-type, flags) and team and caseworker are the current ones. A customer whose profile changed in
+type, flags), team and caseworker, and the rules as they stand now (rule sets apply by their
+validity; an edited rule is read as edited). A customer whose profile changed in
 March is replayed under today's profile; a customer who moved to another team counts in the
 new team's history. The report says so.
 """

@@ -93,3 +93,30 @@ def line_chart(points: Sequence[tuple[str, float | None]], *, title: str, css_cl
             body.insert(0, f'<polyline points="{path}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
     desc = "; ".join(f"{label}: {_pct(value)}" for label, value in points)
     return _svg(width, height, title, desc, body, css_class)
+
+
+def paired_bars(items: Sequence[tuple[str, float, float]], *, title: str, unit: str = "",
+                css_class: str = "pairs") -> SafeString:
+    """Two bars per label: expected (outlined) and actual (filled; red when below expected)."""
+    label_w, bar_w, row_h, top = 210, 340, 34, 8
+    width, height = label_w + bar_w + 90, top + row_h * max(len(items), 1) + 24
+    scale = max([max(e, a) for _, e, a in items] + [1.0])
+    body = []
+    for i, (label, expected, actual) in enumerate(items):
+        y = top + i * row_h
+        short = label if len(label) <= 30 else label[:29] + "…"
+        body.append(f'<text x="{label_w - 8}" y="{y + 20}" font-size="13" fill="{INK}" text-anchor="end" '
+                    f'{FONT}>{escape(short)}</text>')
+        we, wa = bar_w * expected / scale, bar_w * actual / scale
+        colour = LATE if actual < expected else OK
+        body.append(f'<rect x="{label_w}" y="{y + 4}" width="{we:.1f}" height="11" fill="none" stroke="{INK}">'
+                    f'<title>{escape(label)}: erwartet {expected:.1f}{unit}</title></rect>')
+        body.append(f'<rect x="{label_w}" y="{y + 17}" width="{wa:.1f}" height="11" fill="{colour}">'
+                    f'<title>{escape(label)}: tatsächlich {actual:.1f}{unit}</title></rect>')
+        text = f"{actual:.1f} / {expected:.1f}".replace(".", ",")
+        body.append(f'<text x="{label_w + max(we, wa) + 6:.1f}" y="{y + 20}" font-size="12" fill="{INK}" '
+                    f'{FONT}>{text}</text>')
+    body.append(f'<text x="{label_w}" y="{height - 6}" font-size="11" fill="{MUTED}" {FONT}>'
+                f'oben erwartet, unten tatsächlich (Ø je Monat)</text>')
+    desc = "; ".join(f"{label}: erwartet {e:.1f}, tatsächlich {a:.1f}" for label, e, a in items) or "keine Daten"
+    return _svg(width, height, title, desc, body, css_class)

@@ -91,9 +91,13 @@ def gcfak_view(request):
         log.info("GCfaK export %s of job centre %s for %s by user id %s", export, centre.pk, quarter.label,
                  request.user.pk)
         return gcfak.export_response(centre, quarter, export)
+    analysis = gcfak.inflow(centre, today)
     return render(request, "reports/gcfak.html", {
         "centres": centres, "centre": centre, "today": today, "quarter": quarter,
         "quarters": gcfak.recent_quarters(today),
-        "analysis": gcfak.inflow(centre, today),
+        "analysis": analysis,
+        "chart": svg.paired_bars([(s.name, s.expected, s.average) for s in analysis.sources],
+                                 title="Akquise: erwarteter und tatsächlicher Zugang je Monat")
+        if analysis else None,
         "next_delivery": gcfak.next_delivery(today),
     })

@@ -113,6 +113,7 @@ def test_admins_see_the_next_delivery_team_leads_the_analysis_only(client, world
     assert response.status_code == 200
     page = response.content.decode()
     assert "VAMV Beratung" in page and "Nächste Lieferung" not in page
+    assert "<svg" in page and "Beratungstag: erwartet 4.5, tatsächlich 0.1" in page
     assert client.get(f"{URL}?export=xlsx").status_code == 403
 
 

@@ -89,3 +89,11 @@ def test_it_reads_with_two_queries_whatever_the_number_of_customers(emails, djan
     with django_assert_num_queries(2):  # staff with users and teams; customers
         result = reminders.build(TODAY)
     assert len(result.messages) == 2
+
+
+def test_inactive_users_get_no_mail(emails, mailoutbox):
+    customer_due(emails.team_a, emails.alice, date(2026, 3, 2))
+    emails.alice.user.is_active = False
+    emails.alice.user.save()
+    run()
+    assert [m.to for m in mailoutbox] == [["bob@jobcenter.example"]]
