@@ -15,9 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from policies.models import JobCentre
 
@@ -38,6 +40,45 @@ TEAM_KINDS = {  # name, customers per team, customers per caseworker
 SOURCES = [("Runder Tisch Kinderarmut", 0), ("VAMV Beratung", 1), ("Beratungstag", 4.5),
            ("Kontaktstelle Familie & Beruf", 2.5), ("Wer hilft weiter?", 0)]
 SOURCE_WEIGHTS = [1, 1, 4.5, 2.5, 1]
+
+
+class NoteRow(NamedTuple):
+    """A generated contact note, before its customer has an id."""
+
+    date: date
+    channel: str
+    caseworker_id: int
+    summary: str
+    agreements: str
+    follow_up_on: date | None
+
+
+NOTE_COLUMNS = ("job_centre", "customer", "date", "channel", "caseworker", "summary", "agreements",
+                "follow_up_on", "prognosis_reviewed", "strategy_reviewed", "agreement_reviewed",
+                "job_search_done", "created_at")
+
+
+def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain rows: COPY on PostgreSQL, executemany elsewhere.
+
+    For the hundreds of thousands of generated contact notes, where model instances and
+    bulk_create cost most of the generation's time. No signals, no history: demo data only.
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    meta_fields = [model._meta.get_field(name) for name in fields]
+    table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in meta_fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
+                [[f.get_db_prep_save(value, connection) for f, value in zip(meta_fields, row)] for row in rows])
 
 
 @dataclass(frozen=True)
@@ -174,8 +215,11 @@ def _next_serial(names, prefix: str) -> int:
 
 
 class CentreGenerator:
-    def __init__(self, centre: JobCentre, count: int, seed: int, today: date):
+    def __init__(self, centre: JobCentre, count: int, seed: int, today: date, market_team_size=None):
         self.centre, self.count, self.today = centre, count, today
+        self.team_sizes = {kind: size for kind, (_, size, _) in TEAM_KINDS.items()}
+        if market_team_size:
+            self.team_sizes["markt"] = market_team_size
         self.rng = random.Random(f"{seed}/{centre.slug}")
         self.table = ARCHETYPES.get(centre.slug, ARCHETYPES["coburg-land"])
         self.places = PLACES.get(centre.slug, PLACES["coburg-land"])
@@ -223,7 +267,8 @@ class CentreGenerator:
         serial = {code: _next_serial(usernames, f"{prefix}-{code}-") for code in ("fk", "tl")}
         team_names = list(Team.objects.filter(job_centre=centre).values_list("name", flat=True))
         layout = []  # (team, [(user, role)], customer indices)
-        for kind, (stem, team_size, caseload) in TEAM_KINDS.items():
+        for kind, (stem, _, caseload) in TEAM_KINDS.items():
+            team_size = self.team_sizes[kind]
             indices = [i for i, (_, _, k) in enumerate(plan) if k == kind]
             n_teams, first = math.ceil(len(indices) / team_size), _next_serial(team_names, f"{stem} ")
             for t in range(n_teams):
@@ -268,8 +313,14 @@ class CentreGenerator:
         rows = [self._customer(a, u25, next(numbers), *owner, sources) for (a, u25, _), owner in zip(plan, owners)]
         Customer.objects.bulk_create([customer for customer, _ in rows])
         self.stats.update(customers=len(rows))
-        for n, (model, key) in enumerate(((ContactNote, "notes"), (Measure, "measures"),
-                                          (Suspension, "suspensions"))):
+        checked = self.weimar  # Weimarer Land's notes carry the qualified-contact checklist
+        created = timezone.now()
+        notes = [(self.centre.pk, customer.pk, n.date, n.channel, n.caseworker_id, n.summary, n.agreements,
+                  n.follow_up_on, checked, checked, checked, checked, created)
+                 for customer, (customer_notes, _, _) in rows for n in customer_notes]
+        insert_rows(ContactNote, NOTE_COLUMNS, notes)
+        self.stats.update(notes=len(notes))
+        for n, (model, key) in enumerate(((Measure, "measures"), (Suspension, "suspensions")), start=1):
             objs = [obj for _, related in rows for obj in related[n]]
             model.objects.bulk_create(objs)  # each knows its customer, which has an id by now
             self.stats.update({key: len(objs)})
@@ -337,11 +388,11 @@ class CentreGenerator:
             case_status=status, closing_outcome=outcome,
             closing_reason=rng.choice(NOT_TAKEN) if outcome == "job_not_taken" else "",
         )
-        for obj in (*notes, *measures, *suspensions):
+        for obj in (*measures, *suspensions):
             obj.customer = customer
         return customer, (notes, measures, suspensions)
 
-    def _notes(self, a: Archetype, floor: date, registered: date, user_id) -> list[ContactNote]:
+    def _notes(self, a: Archetype, floor: date, registered: date, user_id) -> list[NoteRow]:
         """Contact notes, built backwards from the last one, which decides today's status."""
         rng, today, cycle = self.rng, self.today, a.cycle
         if rng.random() < OVERDUE_SHARE:
@@ -378,20 +429,21 @@ class CentreGenerator:
             notes.append(self._note(day, "phone", None, user_id))  # a call after it, no follow-up set
         return notes
 
-    def _note(self, day, channel, follow_up, user_id) -> ContactNote:
+    def _note(self, day, channel, follow_up, user_id) -> NoteRow:
         rng = self.rng
-        return ContactNote(
-            job_centre_id=self.centre.pk, date=day, channel=channel, caseworker_id=user_id,
-            summary=rng.choice(SUMMARIES), agreements=rng.choice(AGREEMENTS), follow_up_on=follow_up,
-            prognosis_reviewed=self.weimar, strategy_reviewed=self.weimar,
-            agreement_reviewed=self.weimar, job_search_done=self.weimar,
-        )
+        return NoteRow(day, channel, user_id, rng.choice(SUMMARIES), rng.choice(AGREEMENTS), follow_up)
 
 
-def generate(*, customers: int, seed: int, job_centres: list[JobCentre], today: date, progress=None) -> dict:
-    """Write `customers` new customers (with staff and histories) across `job_centres`."""
+def generate(*, customers: int, seed: int, job_centres: list[JobCentre], today: date, progress=None,
+             market_team_size: int | None = None) -> dict:
+    """Write `customers` new customers (with staff and histories) across `job_centres`.
+
+    `market_team_size` overrides the customers per market team (2,000), e.g. for benchmarks
+    that need the largest teams of big job centres.
+    """
     shares = split(customers, [c.slug for c in job_centres])
     totals = Counter()
     for centre in job_centres:
-        totals.update(CentreGenerator(centre, shares[centre.slug], seed, today).run(progress))
+        totals.update(CentreGenerator(centre, shares[centre.slug], seed, today,
+                                      market_team_size=market_team_size).run(progress))
     return totals

@@ -146,33 +146,64 @@ def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
 
 
 def recompute(*, job_centre_ids: Iterable[int] | None = None, due_only: bool = False,
-              today: date | None = None, chunk_size: int = 2000, progress=None) -> int:
+              today: date | None = None, chunk_size: int = 2000, progress=None, workers: int = 1) -> int:
     """Recompute stored due dates in chunks; returns the number of customers written.
 
     `due_only`: only customers whose `recheck_on` has come or whose stored decision was made
     under an older policy version (or never). `progress(n)` is called after every chunk.
+    `workers` > 1 spreads the chunks over that many processes, each with its own database
+    connection; only on PostgreSQL and outside a transaction (SQLite has a single writer, and
+    other connections would not see the transaction's rows), else the chunks run here.
     """
     today = today or timezone.localdate()
     centres = JobCentre.objects.order_by("pk")
     if job_centre_ids is not None:
         centres = centres.filter(pk__in=list(job_centre_ids))
-    written = 0
+    tasks = []
     for centre_id, version in centres.values_list("pk", "policy_version"):
-        policy = policy_for(centre_id, version)
-        base = Customer.objects.filter(job_centre_id=centre_id)
-        if due_only:
-            base = stale_customers(base, today, version)
-        last_id = 0
-        while True:
-            rows = list(base.filter(pk__gt=last_id).order_by("pk").values(*FACT_FIELDS)[:chunk_size])
-            if not rows:
-                break
-            last_id = rows[-1]["id"]
-            written += _write_chunk(policy, rows, today, version)
-            if progress:
-                progress(len(rows))
+        policy_for(centre_id, version)  # load once, before any fork
+        ids = list(_scope(centre_id, version, due_only, today).order_by("pk").values_list("pk", flat=True))
+        tasks += [(centre_id, version, due_only, today, ids[i], ids[min(i + chunk_size, len(ids)) - 1])
+                  for i in range(0, len(ids), chunk_size)]
+    connection = connections[router.db_for_write(Customer)]
+    if workers > 1 and len(tasks) > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        results = _in_processes(tasks, workers)
+    else:
+        results = (_recompute_range(*task) for task in tasks)
+    written = 0
+    for count in results:
+        written += count
+        if progress:
+            progress(count)
     log.info("recomputed due dates: %d customers", written)
     return written
+
+
+def _scope(centre_id: int, version: int, due_only: bool, today: date):
+    base = Customer.objects.filter(job_centre_id=centre_id)
+    return stale_customers(base, today, version) if due_only else base
+
+
+def _recompute_range(centre_id: int, version: int, due_only: bool, today: date, first_id: int,
+                     last_id: int) -> int:
+    """One chunk: the job centre's customers (stale ones only, if so asked) with ids in a range."""
+    rows = list(_scope(centre_id, version, due_only, today).filter(pk__gte=first_id, pk__lte=last_id)
+                .order_by("pk").values(*FACT_FIELDS))
+    return _write_chunk(policy_for(centre_id, version), rows, today, version) if rows else 0
+
+
+def _in_processes(tasks, workers: int):
+    """Run `_recompute_range` over the tasks in forked processes; yields counts as chunks finish."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # A forked child must not share the parent's open connection: close it here (the parent
+    # reconnects on its next query) and let every child open its own.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for future in as_completed([pool.submit(_recompute_range, *task) for task in tasks]):
+            yield future.result()
 
 
 def stale_customers(queryset, today: date, version: int):

@@ -95,8 +95,9 @@ class Customer(models.Model):
     CASE_STATUSES = [(STATUS_NEW, "neu"), (STATUS_COUNSELLING, "in Beratung"), (STATUS_CLOSED, "abgeschlossen")]
     OUTCOMES = [("job_taken", "Arbeitsstelle angenommen"), ("job_not_taken", "Arbeitsstelle nicht angenommen")]
 
+    # No index of its own: every index below starts with the job centre.
     job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="customers",
-                                   verbose_name="Jobcenter")
+                                   verbose_name="Jobcenter", db_index=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="customers", verbose_name="Team")
     caseworker = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="customers", verbose_name="Integrationsfachkraft")
@@ -134,10 +135,11 @@ class Customer(models.Model):
     due_by = models.DateField("fällig bis", null=True, blank=True)
     window_opens = models.DateField("Fenster ab", null=True, blank=True)
     due_last_working_day = models.DateField("letzter Arbeitstag", null=True, blank=True)
+    # Unindexed: written by every recompute, read only when a rule is deleted (rare, admin).
     due_rule = models.ForeignKey(ContactRule, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+", verbose_name="Regel")
+                                 related_name="+", verbose_name="Regel", db_index=False)
     due_rule_set = models.ForeignKey(RuleSet, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name="Konzept")
+                                     related_name="+", verbose_name="Konzept", db_index=False)
     due_code = models.CharField("Kürzel", max_length=10, blank=True)
     due_flags = models.JSONField("Hinweise", default=list, blank=True)
     due_reasons = models.JSONField("Begründung", default=list, blank=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from policies import engine
 from policies.models import RuleSet
@@ -40,14 +40,16 @@ def due_soon_q(today: date) -> Q:
 
 
 def without_appointment_q(today: date) -> Q:
-    """Overdue or due soon, and no appointment booked.
+    """Overdue or due soon, and no planned appointment from today on (appointments app)."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
 
-    Appointments are not recorded yet, so today nobody has one booked and this is every
-    overdue or soon-due customer. When the Appointment model arrives, this adds
-    `~Exists(Appointment.objects.filter(customer=OuterRef("pk"), starts_at__date__gte=today))`
-    and the worklist section, its count and its tests follow without further change.
-    """
-    return overdue_q(today) | due_soon_q(today)
+    from appointments.models import Appointment
+
+    midnight = datetime.combine(today, time(0), tzinfo=ZoneInfo("Europe/Berlin"))
+    booked = Appointment.objects.filter(customer_id=OuterRef("pk"), status=Appointment.PLANNED,
+                                        start__gte=midnight)
+    return (overdue_q(today) | due_soon_q(today)) & ~Q(Exists(booked))
 
 
 def individual_q(today: date) -> Q:
@@ -99,9 +101,8 @@ SECTIONS = (
     Section("ueberfaellig", "Überfällig", overdue_q, "Niemand ist überfällig."),
     Section("bald", "Fällig in 14 Tagen", due_soon_q, "In den nächsten 14 Tagen ist niemand fällig."),
     Section("ohne_termin", "Ohne Termin", without_appointment_q,
-            "Niemand ist überfällig oder bald fällig.",
-            hint="Termine werden noch nicht erfasst: hier stehen alle überfälligen und in den "
-                 "nächsten 14 Tagen fälligen Kunden."),
+            "Alle überfälligen und bald fälligen Kunden haben einen Termin (oder es ist niemand fällig).",
+            hint="Überfällig oder in den nächsten 14 Tagen fällig, und noch kein Termin vereinbart."),
     Section("individuell", "Individuell ohne Datum", individual_q,
             "Alle Kunden mit individuellem Zyklus haben eine Wiedervorlage.",
             hint="Individueller Zyklus ohne Wiedervorlage: bitte im Beratungsvermerk ein Datum festlegen."),

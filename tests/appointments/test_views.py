@@ -299,3 +299,22 @@ def test_renewing_the_feed_token_invalidates_the_old_address(client, setup):
     assert new != old
     assert client.get(reverse("appointments:feed", args=[old])).status_code == 404
     assert client.get(reverse("appointments:feed", args=[new])).status_code == 200
+
+
+# --- The worklist's "Ohne Termin" -----------------------------------------------------------------
+
+def test_the_worklist_leaves_customers_with_a_planned_appointment_out_of_ohne_termin(client, world):
+    booked = overdue_customer(world.team_a, world.alice)
+    cancelled = overdue_customer(world.team_a, world.alice)
+    waiting = overdue_customer(world.team_a, world.alice)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    book(booked, world.alice, at(day, 9))
+    services.cancel_appointment(appointment=book(cancelled, world.alice, at(day, 10)), by=world.alice.user,
+                                by_customer=True)
+    client.force_login(world.alice.user)
+    page = text(client.get(reverse("worklist") + "?liste=ohne_termin"))
+    listed = set(re.findall(r'<a href="/kunden/\d+/">(\d+)</a>', page))
+    assert listed == {cancelled.number, waiting.number}
+    assert re.search(r'<span class="count">2</span>\s*<span class="label">Ohne Termin</span>', page)
+    overdue = text(client.get(reverse("worklist") + "?liste=ueberfaellig"))
+    assert booked.number in overdue  # still overdue until the contact happens

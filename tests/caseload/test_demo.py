@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 from django.utils import timezone
 
 from caseload import duedates
@@ -221,3 +222,37 @@ def test_store_due_dates_touches_only_the_given_job_centre(rulesets):
     duedates.store_due_dates(other_centre, [customer])
 
     assert _stored_due_dates()[customer.pk] == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_recompute_in_worker_processes_stores_what_one_process_stores(rulesets):
+    # The workers run in forked processes with their own connections, so the data must be
+    # committed: hence a transactional test, on PostgreSQL only (SQLite runs chunks in-process).
+    call_command("generate_caseload", customers=90, seed=4, today=DAY.isoformat(), workers=1)
+    later = DAY + timedelta(days=60)
+    assert duedates.recompute(today=later, chunk_size=8, workers=1) == 90
+    one_process = _stored_due_dates()
+    Customer.objects.update(due_by=None, due_code="", due_computed_on=None)
+
+    ticks = []
+    assert duedates.recompute(today=later, chunk_size=8, workers=3, progress=ticks.append) == 90
+
+    assert _stored_due_dates() == one_process
+    assert sum(ticks) == 90 and len(ticks) == sum(
+        -(-n // 8) for n in Customer.objects.values_list("job_centre").annotate(n=Count("pk")).values_list(
+            "n", flat=True))
+
+
+def test_recompute_due_rejects_zero_workers(rulesets):
+    with pytest.raises(CommandError, match="--workers muss mindestens 1 sein"):
+        call_command("recompute_due", "--workers", "0")
+
+
+def test_market_team_size_sets_how_many_customers_a_market_team_holds(rulesets):
+    call_command("generate_caseload", "--job-centre", "coburg-land", "--market-team-size", "7",
+                 customers=60, seed=3, today=DAY.isoformat())
+    sizes = dict(Customer.objects.values_list("team__name").annotate(n=Count("pk")))
+    market = {name: n for name, n in sizes.items() if name.startswith("Team Markt")}
+    assert len(market) >= 3 and max(market.values()) <= 7
+    assert sum(sizes.values()) == 60

@@ -15,7 +15,8 @@ from caseload import demo
 from caseload.duedates import count_to_recompute, recompute
 from caseload.models import Customer
 
-from .recompute_due import as_date, german_number, progress_bar, resolve_job_centres
+from .recompute_due import (add_workers_argument, as_date, check_workers, german_number, progress_bar,
+                            resolve_job_centres)
 
 
 class Command(BaseCommand):
@@ -28,10 +29,17 @@ class Command(BaseCommand):
                             help="Nur dieses Jobcenter (mehrfach möglich). Standard: "
                                  + ", ".join(demo.DEMO_SLUGS) + ".")
         parser.add_argument("--today", metavar="JJJJ-MM-TT", help="Stichtag der Daten (Standard: heute).")
+        parser.add_argument("--market-team-size", type=int, metavar="N",
+                            help="Kunden je Markt-Team (Standard: 2.000), etwa für Messungen großer Teams.")
+        add_workers_argument(parser)
 
-    def handle(self, *args, customers, seed=1, job_centres=None, today=None, **options):
+    def handle(self, *args, customers, seed=1, job_centres=None, today=None, workers=None,
+               market_team_size=None, **options):
         if customers < 1:
             raise CommandError("--customers muss mindestens 1 sein.")
+        if market_team_size is not None and market_team_size < 1:
+            raise CommandError("--market-team-size muss mindestens 1 sein.")
+        workers = check_workers(workers)
         centres = resolve_job_centres(job_centres or list(demo.DEMO_SLUGS))
         today = as_date(today) or timezone.localdate()
         ids = [c.pk for c in centres]
@@ -39,14 +47,15 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with progress_bar(customers, "Kunden anlegen") as bar:
             stats = demo.generate(customers=customers, seed=seed, job_centres=centres, today=today,
-                                  progress=bar.update)
+                                  progress=bar.update, market_team_size=market_team_size)
         generated = time.perf_counter() - started
 
         # Only the new customers (and any stale ones) need a decision; existing ones keep theirs.
         started = time.perf_counter()
         with progress_bar(count_to_recompute(job_centre_ids=ids, due_only=True, today=today),
                           "Fälligkeiten") as bar:
-            computed = recompute(job_centre_ids=ids, due_only=True, today=today, progress=bar.update)
+            computed = recompute(job_centre_ids=ids, due_only=True, today=today, progress=bar.update,
+                                 workers=workers)
         recomputed = time.perf_counter() - started
 
         overdue = Customer.objects.filter(job_centre_id__in=ids, due_status__in=("ok", "suspended"),

@@ -5,6 +5,7 @@
     python manage.py recompute_due --job-centre coburg-land --today 2026-03-01
 """
 
+import os
 import sys
 import time
 from datetime import date
@@ -48,6 +49,20 @@ def german_number(n: float, decimals: int = 0) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def add_workers_argument(parser):
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="Parallele Prozesse für die Berechnung (nur PostgreSQL; Standard: Anzahl "
+                             "der Prozessoren, höchstens 8).")
+
+
+def check_workers(workers: int | None) -> int:
+    if workers is None:
+        return min(os.cpu_count() or 1, 8)
+    if workers < 1:
+        raise CommandError("--workers muss mindestens 1 sein.")
+    return workers
+
+
 class Command(BaseCommand):
     help = "Berechnet die gespeicherten Fälligkeiten neu (alle, je Jobcenter oder nur die fälligen)."
 
@@ -59,17 +74,20 @@ class Command(BaseCommand):
                                  "oder die noch nie berechnet wurden.")
         parser.add_argument("--today", metavar="JJJJ-MM-TT", help="Stichtag (Standard: heute).")
         parser.add_argument("--chunk-size", type=int, default=2000, help="Kunden je Abschnitt (Standard: 2000).")
+        add_workers_argument(parser)
 
-    def handle(self, *args, job_centres=None, due_only=False, today=None, chunk_size=2000, **options):
+    def handle(self, *args, job_centres=None, due_only=False, today=None, chunk_size=2000, workers=None,
+               **options):
         if chunk_size < 1:
             raise CommandError("--chunk-size muss mindestens 1 sein.")
+        workers = check_workers(workers)
         ids = [c.pk for c in resolve_job_centres(job_centres)] if job_centres else None
         today = as_date(today) or timezone.localdate()
         total = count_to_recompute(job_centre_ids=ids, due_only=due_only, today=today)
         started = time.perf_counter()
         with progress_bar(total, "Fälligkeiten") as bar:
             written = recompute(job_centre_ids=ids, due_only=due_only, today=today, chunk_size=chunk_size,
-                                progress=bar.update)
+                                progress=bar.update, workers=workers)
         seconds = time.perf_counter() - started
         rate = written / seconds if seconds > 0 else 0
         self.stdout.write(

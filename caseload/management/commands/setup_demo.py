@@ -8,6 +8,8 @@
 4. Demo logins with the password "demo", only with DEBUG on: demo-caseworker (with a caseload
    that has overdue customers), demo-teamlead (the same team), demo-admin (superuser).
 5. Stored due dates that are stale are recomputed (as `recompute_due --due-only`).
+6. Offices, opening and working hours and a week of appointments per caseworker
+   (`appointments.demo`), each only where none exist yet.
 """
 
 from datetime import timedelta
@@ -35,6 +37,29 @@ MG_SLUG = "moenchengladbach"
 MG_CONTINUATION_TITLE = "Kundenkontaktdichtekonzept Jobcenter Mönchengladbach (Fortschreibung)"
 
 
+def continue_moenchengladbach(today=None) -> str | None:
+    """Continue Mönchengladbach's documented rule set (ended 2016) as a labelled new version.
+
+    Does nothing when a rule set is in force today; returns what it did, in German.
+    """
+    today = today or timezone.localdate()
+    centre = JobCentre.objects.filter(slug=MG_SLUG).first()
+    if centre is None or RuleSet.objects.filter(job_centre=centre).in_force_on(today).exists():
+        return None
+    last = RuleSet.objects.filter(job_centre=centre, valid_from__lte=today).order_by("-valid_from").first()
+    if last is None or last.valid_until is None:
+        return None
+    ended = f"„{last.title}“ endete am {last.valid_until:%d.%m.%Y}"
+    with transaction.atomic():
+        version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk)
+        continued = clone_rule_set(last, valid_from=last.valid_until + timedelta(days=1),
+                                   title=MG_CONTINUATION_TITLE)
+        # Due dates stored as "no rule set" must be recomputed under the continuation.
+        if JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk) == version:
+            bump_policy_version(centre.pk)
+    return f"{centre.name}: {ended}; fortgeschrieben als „{continued.title}“ ab {continued.valid_from:%d.%m.%Y}."
+
+
 class Command(BaseCommand):
     help = "Richtet die lokale Demo ein (nur mit DEBUG=true): Konzepte, Demo-Daten, Demo-Zugänge."
 
@@ -51,29 +76,15 @@ class Command(BaseCommand):
         if not JobCentre.objects.exists():
             call_command("loaddata", "rulesets", verbosity=0)
             self.stdout.write("Kontaktdichtekonzepte geladen (fixtures/rulesets.json).")
-        self._continue_moenchengladbach(today)
+        message = continue_moenchengladbach(today)
+        if message:
+            self.stdout.write(message)
         self._generate_missing(today)
         users = self._demo_users()
         call_command("recompute_due", due_only=True, stdout=self.stdout)
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
+        self._demo_appointments(today)
         self._print_logins(url, users, caseload, today)
-
-    def _continue_moenchengladbach(self, today):
-        centre = JobCentre.objects.filter(slug=MG_SLUG).first()
-        if centre is None or RuleSet.objects.filter(job_centre=centre).in_force_on(today).exists():
-            return
-        last = RuleSet.objects.filter(job_centre=centre, valid_from__lte=today).order_by("-valid_from").first()
-        if last is None or last.valid_until is None:
-            return
-        ended = f"„{last.title}“ endete am {last.valid_until:%d.%m.%Y}"
-        with transaction.atomic():
-            version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk)
-            continued = clone_rule_set(last, valid_from=last.valid_until + timedelta(days=1),
-                                       title=MG_CONTINUATION_TITLE)
-            # Due dates stored as "no rule set" must be recomputed under the continuation.
-            if JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk) == version:
-                bump_policy_version(centre.pk)
-        self.stdout.write(f"{centre.name}: {ended}; fortgeschrieben als „{continued.title}“ ab {continued.valid_from:%d.%m.%Y}.")
 
     def _generate_missing(self, today):
         shares = demo.split(DEMO_CUSTOMERS, list(demo.DEMO_SLUGS))
@@ -125,6 +136,14 @@ class Command(BaseCommand):
             team.filter(pk__in=overdue + others).update(caseworker=staff)
         return {"staff": staff, "customers": mine.count(),
                 "overdue": mine.filter(due_status__in=("ok", "suspended"), due_by__lt=today).count()}
+
+    def _demo_appointments(self, today):
+        """Offices, opening and working hours, a week of appointments per caseworker (once)."""
+        from appointments.demo import ensure_demo
+
+        stats = ensure_demo(today)
+        if any(stats.values()):
+            self.stdout.write(f"Termine: {stats['offices']} Regionalstellen, {stats['appointments']} Termine angelegt.")
 
     def _print_logins(self, url, users, caseload, today):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]

@@ -1,0 +1,172 @@
+"""Benchmark (not a test): the team overdue list and the bulk recompute on a big caseload.
+
+    DATABASE_URL=postgres://user@host/db make bench-caseload
+    .venv/bin/python benchmarks/caseload_bench.py --customers 200000 --runs 30
+
+On the database in DATABASE_URL (meant for PostgreSQL; it must be a scratch database: the
+script migrates it and, with --customers, fills it). Steps:
+
+1. Unless the database already holds that many customers: load the rule sets (if missing),
+   continue Mönchengladbach's rule set (as setup_demo does) and run
+   `generate_caseload --customers N --market-team-size 3000` (two years of contact history).
+2. The team overdue list (`/team/ueberfaellig/`) of the largest team, fetched as its team lead
+   through Django's test client: server time per request (median, p95) and the number of
+   queries; then the very SQL statements the page sent, captured at the cursor, run again as
+   raw SQL on the same connection: median time, and the page's ratio to it.
+3. `recompute_due` for all customers: customers per second (with --workers processes).
+
+Targets (issue 3): team list under 50 ms and within 3x of its raw SQL; recompute >= 10,000/s.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontaktdichte.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from caseload.models import Customer, Staff  # noqa: E402
+from policies.models import JobCentre  # noqa: E402
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+def database_facts():
+    if connection.vendor != "postgresql":
+        return f"{connection.vendor} {connection.Database.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(" on ")[0]
+        facts = []
+        for name in ("fsync", "synchronous_commit", "shared_buffers", "jit"):
+            cursor.execute(f"SHOW {name}")
+            facts.append(f"{name}={cursor.fetchone()[0]}")
+    return f"{version} ({', '.join(facts)})"
+
+
+def ensure_data(customers: int, seed: int, workers: int):
+    call_command("migrate", verbosity=0)
+    if not JobCentre.objects.exists():
+        call_command("loaddata", "rulesets", verbosity=0)
+    have = Customer.objects.count()
+    if have >= customers:
+        say(f"Daten: {have:,} Kunden vorhanden, nichts erzeugt.")
+        return
+    from caseload.management.commands.setup_demo import continue_moenchengladbach
+
+    continue_moenchengladbach()
+    say(f"Erzeuge {customers - have:,} Kunden (Seed {seed}) ...")
+    started = time.perf_counter()
+    call_command("generate_caseload", customers=customers - have, seed=seed, market_team_size=3000,
+                 workers=workers)
+    say(f"Erzeugt in {time.perf_counter() - started:.0f} s.")
+
+
+class Recorder:
+    """Keeps every statement a request sends, exactly as sent (SQL and parameters)."""
+
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def team_list(runs: int):
+    team_id, size = (Customer.objects.values_list("team").annotate(n=Count("pk")).order_by("-n").first())
+    lead = Staff.objects.filter(team_id=team_id, role=Staff.TEAM_LEAD).select_related("user", "team").first()
+    today = timezone.localdate()
+    overdue = Customer.objects.filter(team_id=team_id, job_centre_id=lead.job_centre_id,
+                                      due_status__in=("ok", "suspended"), due_by__lt=today).count()
+    say(f"Team „{lead.team.name}“: {size:,} Kunden, davon {overdue:,} überfällig; Teamleitung {lead.user.username}.")
+
+    setup_test_environment()  # lets the client see the response's context; no other effect here
+    client = Client()
+    client.force_login(lead.user)
+    url = reverse("team_overdue")
+    response = client.get(url)  # warm-up: sessions, template cache, plans
+    assert response.status_code == 200, response.status_code
+    assert "überfällig" in response.content.decode()
+
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
+        client.get(url)
+    page_statements = recorder.statements  # session and user lookups included: the page needs them too
+
+    page_times, raw_times = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        page_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql, params in page_statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+        raw_times.append(time.perf_counter() - started)
+    page, raw = statistics.median(page_times), statistics.median(raw_times)
+    p95 = sorted(page_times)[max(int(len(page_times) * 0.95) - 1, 0)]
+    say(f"Teamliste überfällig: Median {page * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms je Seite "
+        f"({runs} Abrufe, {len(page_statements)} Abfragen)")
+    say(f"Dieselben {len(page_statements)} SQL-Anweisungen roh: Median {raw * 1000:.1f} ms; "
+        f"Verhältnis Seite/roh {page / raw:.2f}")
+    say(f"Ziele: < 50 ms {'erreicht' if page < 0.05 else 'VERFEHLT'}; "
+        f"≤ 3× roh {'erreicht' if page <= 3 * raw else 'VERFEHLT'}")
+
+
+def recompute(workers: int):
+    from caseload.duedates import recompute as run
+
+    total = Customer.objects.count()
+    started = time.perf_counter()
+    written = run(workers=workers)
+    seconds = time.perf_counter() - started
+    say(f"recompute_due (alle {total:,} Kunden, {workers} Prozess(e)): {written:,} in {seconds:.1f} s "
+        f"= {written / seconds:,.0f} Kunden/s (Ziel ≥ 10.000/s: {'erreicht' if written / seconds >= 10000 else 'VERFEHLT'})")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 8))
+    parser.add_argument("--skip-recompute", action="store_true")
+    args = parser.parse_args()
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    say(f"Datenbank: {database_facts()}")
+    say(f"Rechner: {platform.machine()}, {os.cpu_count()} Prozessoren, Python {platform.python_version()}, "
+        f"Django {django.get_version()}")
+    ensure_data(args.customers, args.seed, args.workers)
+    team_list(args.runs)
+    if not args.skip_recompute:
+        for workers in sorted({1, args.workers}):
+            recompute(workers)
+
+
+if __name__ == "__main__":
+    main()

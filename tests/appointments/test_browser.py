@@ -1,0 +1,76 @@
+"""The caseworker books a suggested slot for an overdue customer, marks it attended and writes
+the note, in a real browser."""
+
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from appointments.models import Appointment
+from appointments.slots import BERLIN
+from caseload import duedates
+from caseload.models import ContactNote, Customer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server, settings):
+    # The due-date cache is keyed by (job centre id, policy version): after this test's flush the
+    # fixture's job centres come back with the same ids but new rule ids, so start and end clean.
+    duedates._policy_cache.clear()
+    settings.DEBUG = True
+    call_command("setup_demo", url=live_server.url, stdout=StringIO())
+    yield
+    duedates._policy_cache.clear()
+
+
+def test_book_a_suggested_slot_mark_it_attended_and_write_the_note(demo, live_server, page, login):
+    today = timezone.localdate()
+    login("demo-caseworker", "demo")
+
+    page.goto(f"{live_server.url}/faelle/?liste=ueberfaellig")
+    first = page.locator("table tbody a[href^='/kunden/']").first
+    customer = Customer.objects.get(number=first.inner_text().strip())
+    assert customer.due_by < today
+    first.click()
+
+    page.get_by_role("link", name="Termin vereinbaren").click()
+    suggested = page.locator("input[name=slot]").first
+    assert suggested.is_checked()  # the earliest free slot is preselected
+    slot = datetime.fromisoformat(suggested.get_attribute("value"))
+    page.get_by_role("button", name="Termin vereinbaren").click()
+    page.wait_for_load_state()
+
+    appointment = Appointment.objects.get(customer=customer, start=slot)
+    assert appointment.status == Appointment.PLANNED and appointment.caseworker.user.username == "demo-caseworker"
+    assert "Termin am" in page.locator(".messages").inner_text()
+    assert page.get_by_role("button", name="Wahrgenommen").count() == 0  # not before it begins
+
+    # Time passes: the appointment took place early this morning (a time the demo leaves free).
+    start = datetime.combine(today, time(0, 0), tzinfo=BERLIN)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=start, end=start + timedelta(minutes=appointment.minutes),
+        blocked_until=start + timedelta(minutes=appointment.minutes + appointment.preparation_minutes))
+    page.reload()
+    page.get_by_role("button", name="Wahrgenommen").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_label("Datum des Kontakts").input_value() == today.isoformat()
+    assert page.get_by_label("persönlich").is_checked()
+    page.get_by_label("Zusammenfassung").fill("Termin wahrgenommen, Bewerbungsstrategie besprochen.")
+    follow_up = page.get_by_label("Wiedervorlage")
+    if follow_up.count():
+        follow_up.fill(date(today.year + 1, today.month, 1).isoformat())
+    for box in page.locator(".checklist-fields input[type=checkbox]").all():
+        box.check()
+    page.get_by_role("button", name="Vermerk speichern").click()
+    page.wait_for_load_state()
+
+    note = ContactNote.objects.get(customer=customer, date=today, summary__startswith="Termin wahrgenommen")
+    assert Appointment.objects.get(pk=appointment.pk).contact_note_id == note.pk
+    moved = Customer.objects.get(pk=customer.pk)
+    assert moved.due_by > today
+    assert f"fällig bis {moved.due_by:%d.%m.%Y}" in page.locator(".due-box").inner_text()

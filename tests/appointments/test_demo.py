@@ -1,0 +1,58 @@
+"""setup_demo adds offices, opening and working hours and a week of appointments, once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from appointments.models import Appointment, Office, OpeningHours, WorkingHours
+from appointments.standards import Standard, check_opening_hours
+from caseload import duedates
+from caseload.models import Staff
+
+
+@pytest.fixture
+def demo(db, settings):
+    # The due-date cache is keyed by (job centre id, policy version); rolled-back tests reuse both.
+    duedates._policy_cache.clear()
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("setup_demo", stdout=StringIO())
+    yield
+    duedates._policy_cache.clear()
+
+
+def test_setup_demo_adds_offices_that_meet_their_standard(demo):
+    for office in Office.objects.select_related("job_centre", "job_centre__opening_hours_standard"):
+        standard = getattr(office.job_centre, "opening_hours_standard", None)
+        if standard is None:
+            continue
+        hours = office.opening_hours.values_list("weekday", "start", "end")
+        assert check_opening_hours(hours, Standard.of(standard), tandem=office.tandem_main_id is not None) == [], office
+    assert Office.objects.filter(job_centre__slug="jobagentur-en", tandem_main__isnull=False).exists()
+    assert OpeningHours.objects.exists()
+    assert not Staff.objects.filter(working_hours__isnull=True).exists()
+
+
+def test_setup_demo_gives_every_caseworker_a_week_with_every_outcome(demo):
+    now = timezone.now()
+    caseworkers = Staff.objects.filter(role=Staff.CASEWORKER, customers__isnull=False).distinct()
+    assert caseworkers.count() >= 5
+    for staff in caseworkers:
+        assert Appointment.objects.filter(caseworker=staff).count() >= 5, staff.user.username
+    mine = Appointment.objects.filter(caseworker__user__username="demo-caseworker")
+    assert mine.filter(start__gt=now, status=Appointment.PLANNED).exists()
+    everyone = Appointment.objects.filter(end__lte=now)
+    assert everyone.filter(status=Appointment.ATTENDED, contact_note__isnull=False).exists()
+    assert everyone.filter(status=Appointment.MISSED, missed_sequence=1).exists()
+    assert everyone.filter(status=Appointment.PLANNED).exists()  # unresolved
+    for appointment in Appointment.objects.filter(contact_note__isnull=False).select_related("contact_note"):
+        assert appointment.contact_note.customer_id == appointment.customer_id
+        assert appointment.contact_note.date == timezone.localtime(appointment.start).date()
+
+
+def test_setup_demo_adds_appointments_once(demo, settings):
+    counts = [m.objects.count() for m in (Office, OpeningHours, WorkingHours, Appointment)]
+    call_command("setup_demo", stdout=StringIO())
+    assert [m.objects.count() for m in (Office, OpeningHours, WorkingHours, Appointment)] == counts
