@@ -13,7 +13,9 @@ job centre with a rule set in force and times, as its team lead:
    middleware, queries, the replay, the template, the SVG), median of `--runs` after a warm-up,
    with the number of queries;
 2. `reports.figures.monthly_report` alone, and how much of it is reading the rows;
-3. the same aggregation as one raw SQL statement (PostgreSQL): per caseworker and for the team,
+3. the very statements the page sent (captured at the cursor, with their parameters) run again
+   raw on the same connection: what of the page's time is the database's;
+4. the same aggregation as one raw SQL statement (PostgreSQL): per caseworker and for the team,
    caseload, qualified contacts held in the month and in each of the 12 months, customers whose
    stored due date passed by the month's end, new customers and their mean lead time in days.
    SQL cannot replay the engine, so it reads the stored due dates instead: a floor for what the
@@ -43,7 +45,6 @@ from django.core.signals import request_finished, request_started  # noqa: E402
 from django.db import close_old_connections, connection, reset_queries  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from caseload.models import Customer, Staff, Team  # noqa: E402
@@ -114,6 +115,17 @@ def largest_team(today: date) -> Team:
     return team
 
 
+class Recorder:
+    """Keeps every statement a request sends, exactly as sent (SQL and parameters)."""
+
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
 def median_time(fn, runs: int) -> tuple[float, list[float]]:
     times = []
     for _ in range(runs):
@@ -157,10 +169,19 @@ def main():
     response = client.get(url)
     cold = time.perf_counter() - started
     assert response.status_code == 200, response.status_code
-    with CaptureQueriesContext(connection) as queries:
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
         client.get(url)
-    query_count = len(queries.captured_queries)  # now: the log is a bounded deque
+    statements = recorder.statements  # session and user included: the page needs them too
     page, page_runs = median_time(lambda: client.get(url), args.runs)
+
+    def statements_raw():
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    statements_time, _ = median_time(statements_raw, args.runs)
 
     fresh = Team.objects.select_related("job_centre").get(pk=team.pk)
     report = figures.monthly_report(fresh, month, today)
@@ -178,7 +199,9 @@ def main():
     print()
     print(f"Seite (Test-Client, Serverzeit):  Median {ms(page)} über {args.runs} Läufe "
           f"(min {ms(min(page_runs))}, max {ms(max(page_runs))}); erster Aufruf {ms(cold)}; "
-          f"{query_count} Abfragen")
+          f"{len(statements)} Abfragen")
+    print(f"Dieselben {len(statements)} Abfragen roh:     Median {ms(statements_time)} "
+          f"(Seite / roh: {page / statements_time:.1f})")
     print(f"monthly_report allein:            Median {ms(report_time)} (davon Zeilen lesen {ms(load_time)}, "
           f"Nachrechnen und Zählen {ms(max(report_time - load_time, 0))})")
 

@@ -205,3 +205,13 @@ def test_the_capacity_page_runs_a_fixed_number_of_queries(client, world, size, d
     with django_assert_num_queries(8):
         response = client.get(CAPACITY)
     assert response.status_code == 200
+
+
+def test_an_admin_exports_any_teams_report(client, world):
+    due_on_the_first(world.team_b, world.charlie, held=True)
+    client.force_login(world.admin)
+    response = client.get(f"{MONTHLY}?team={world.team_b.pk}&export=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == ["Team B", "Charlie Fachkraft"]
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="monatsbericht-team-{world.team_b.pk}-{month_start():%Y-%m}.csv"')
