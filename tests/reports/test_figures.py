@@ -215,3 +215,42 @@ def test_no_appointments_mean_a_share_of_zero_and_nothing_missed(march):
     report, _ = march
     alice = row_of(report, "Alice Fachkraft")
     assert (alice.value("share"), alice.value("missed")) == (0.0, 0)
+
+
+def test_the_replay_up_to_today_agrees_with_the_stored_due_dates(world):
+    """The morning state of today, replayed from the history, is the due date the worklist
+    stores (written by the services): the report and the lists read the same rules."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from caseload import services
+    from caseload.duedates import FACT_FIELDS, customer_facts, policy_for
+    from caseload.models import Customer
+    from reports.figures import _history
+    from reports.replay import replay
+
+    today = timezone.localdate()
+    a = world.team_a
+    made = [
+        make_customer(a, caseworker=world.alice, registered_on=today - timedelta(days=200)),  # overdue
+        make_customer(a, caseworker=world.alice, registered_on=today - timedelta(days=40)),
+        make_customer(a, caseworker=world.alice, registered_on=today - timedelta(days=300), profile="market_far"),
+    ]
+    services.record_contact(customer=made[1], by=world.alice.user, date=today - timedelta(days=20),
+                            channel="in_person", summary="Gespräch", follow_up_on=today + timedelta(days=10))
+    services.record_contact(customer=made[2], by=world.alice.user, date=today - timedelta(days=100),
+                            channel="in_person", summary="Gespräch")
+    services.record_contact(customer=made[2], by=world.alice.user, date=today - timedelta(days=5),
+                            channel="phone", summary="Telefonat")
+    services.record_suspension(customer=made[0], by=world.alice.user, reason="Gutachten",
+                               start=today - timedelta(days=3), end=today + timedelta(days=30))
+    team = fresh(a)
+    policy = policy_for(team.job_centre_id, team.job_centre.policy_version)
+    measures, suspensions, notes = _history(team, today)
+    rows = Customer.objects.filter(team=a).values(*FACT_FIELDS, "due_by")
+    for row in rows:
+        facts = customer_facts(row, measures.get(row["id"], ()), suspensions.get(row["id"], ()))
+        result = replay(policy, facts, notes.get(row["id"], ()), today - timedelta(days=400), today)
+        assert result.final.due_by == row["due_by"], row["id"]
+    assert len(rows) == 3
