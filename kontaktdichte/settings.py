@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "policies",
     "caseload",
     "appointments",
+    "reports",
 ]
 
 MIDDLEWARE = [

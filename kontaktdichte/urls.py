@@ -7,5 +7,6 @@ urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("termine/", include("appointments.urls")),
+    path("", include("reports.urls")),
     path("", include("caseload.urls")),
 ]

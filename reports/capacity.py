@@ -1,0 +1,172 @@
+"""Capacity forecast ("Kapazität"): the next 12 weeks, per caseworker, the consultation time the
+contacts falling due will take against the consultation time available.
+
+Demand: every customer's stored due date (`Customer.due_by`, as the worklist shows it) that falls
+before the horizon, counted in its week (an overdue one in this week), and the follow-ups it will
+bring: assuming the contact is held on its due date, the next falls due one cycle of the
+customer's rule later (`due_rule`'s deadline; an individual rule projects nothing), and so on up
+to the horizon. Each contact takes the rule set's appointment length plus preparation: the first
+appointment for a customer without a qualified contact yet, else the follow-up length.
+
+Supply: the caseworker's working time in the week × the rule set's target share of
+consultations. Working time: the working hours recorded in the appointments app for each
+working day of the week, or, without any, weekly hours / 5 per working day (public holidays and
+closing days from `policies.calendar` reduce both), as `appointments.selectors.consultation_share`
+reckons a month.
+
+Where the rule set in force states no appointment length or target share, the defaults below
+are used, and the page says so. Queries: the rule set, the team's staff, their working hours, its
+customers, the policy (cached).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from appointments.models import WorkingHours
+from caseload.duedates import policy_for
+from caseload.models import Customer, Staff, Team
+from caseload.selectors import DATED
+from policies import engine
+from policies.models import RuleSet
+
+from .figures import _name, team_staff
+
+WEEKS = 12
+DEFAULT_FIRST_MINUTES = 60
+DEFAULT_FOLLOW_UP_MINUTES = 30
+DEFAULT_SHARE = 50  # percent
+
+
+@dataclass
+class Cell:
+    contacts: int = 0
+    minutes: int = 0
+    available: float = 0.0
+
+    @property
+    def shortfall(self) -> float:
+        """Minutes missing (0 when the time suffices)."""
+        return max(self.minutes - self.available, 0.0)
+
+    @property
+    def shortfall_hours(self) -> float:
+        return self.shortfall / 60
+
+    @property
+    def short(self) -> bool:
+        return self.minutes > self.available
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+    @property
+    def available_hours(self) -> float:
+        return self.available / 60
+
+
+@dataclass
+class CapacityRow:
+    name: str
+    staff_id: int | None
+    weekly_hours: float
+    cells: list[Cell] = field(default_factory=list)
+    recorded_hours: bool = False  # working hours from the appointments app, not weekly hours / 5
+
+    @property
+    def short_weeks(self) -> int:
+        return sum(1 for c in self.cells if c.short)
+
+
+@dataclass
+class Forecast:
+    team: Team
+    weeks: list[date]  # Mondays
+    rows: list[CapacityRow]  # the team first
+    first_minutes: int
+    follow_up_minutes: int
+    preparation_minutes: int
+    share: int
+    defaults_used: list[str]
+
+
+def _minutes(rule_set: RuleSet | None):
+    defaults = []
+    first = rule_set.first_appointment_minutes if rule_set else None
+    follow_up = rule_set.follow_up_minutes if rule_set else None
+    share = rule_set.consultation_share_target if rule_set else None
+    if first is None:
+        first = follow_up or DEFAULT_FIRST_MINUTES
+        defaults.append(f"Erstgespräch {first} Minuten")
+    if follow_up is None:
+        follow_up = first if rule_set and rule_set.first_appointment_minutes else DEFAULT_FOLLOW_UP_MINUTES
+        defaults.append(f"Folgegespräch {follow_up} Minuten")
+    if share is None:
+        share = DEFAULT_SHARE
+        defaults.append(f"Beratungsanteil {share} %")
+    return first, follow_up, (rule_set.preparation_minutes if rule_set else 0), share, defaults
+
+
+def forecast(team: Team, today: date) -> Forecast:
+    centre = team.job_centre
+    calendar = policy_for(centre.pk, centre.policy_version).calendar
+    week0 = today - timedelta(days=today.weekday())
+    weeks = [week0 + timedelta(weeks=k) for k in range(WEEKS)]
+    horizon = weeks[-1] + timedelta(days=6)
+    rule_set = RuleSet.objects.in_force_on(today).filter(job_centre_id=centre.pk).first()
+    first_min, follow_min, prep, share, defaults = _minutes(rule_set)
+
+    staff = [s for s in team_staff(team) if s.role == Staff.CASEWORKER]
+    rows = {s.pk: CapacityRow(_name(s), s.pk, float(s.weekly_hours), [Cell() for _ in weeks]) for s in staff}
+    team_row = CapacityRow(team.name, None, sum(r.weekly_hours for r in rows.values()), [Cell() for _ in weeks])
+
+    hours = defaultdict(lambda: defaultdict(int))
+    for staff_id, weekday, start, end in WorkingHours.objects.filter(staff_id__in=list(rows)).values_list(
+            "staff_id", "weekday", "start", "end"):
+        hours[staff_id][weekday] += (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    working_days = [[d for d in (w + timedelta(days=n) for n in range(7)) if calendar.is_working_day(d)]
+                    for w in weeks]
+    for row in rows.values():
+        own = hours.get(row.staff_id)
+        for cell, days in zip(row.cells, working_days):
+            minutes = (sum(own.get(d.weekday(), 0) for d in days) if own
+                       else row.weekly_hours * 60 / 5 * len(days))
+            cell.available = minutes * share / 100
+        row.recorded_hours = bool(own)
+    for k, cell in enumerate(team_row.cells):
+        cell.available = sum(r.cells[k].available for r in rows.values())
+
+    demand = defaultdict(lambda: [[0, 0] for _ in weeks])
+    customers = (Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, due_status__in=DATED,
+                                         due_by__lte=horizon)
+                 .values_list("caseworker_id", "due_by", "last_contact_on", "due_rule__individual",
+                              "due_rule__deadline_amount", "due_rule__deadline_unit"))
+    cycles: dict[tuple, engine.Amount | None] = {}
+    for caseworker_id, due_by, last_contact, individual, amount, unit in customers:
+        key = (amount, unit)
+        if key not in cycles:
+            cycles[key] = engine.Amount(amount, unit) if amount and unit and not individual else None
+        cycle = cycles[key] if not individual else None
+        day = max(due_by, week0)
+        minutes = (first_min if last_contact is None else follow_min) + prep
+        cells = demand[caseworker_id]
+        while day <= horizon:
+            cell = cells[(day - week0).days // 7]
+            cell[0] += 1
+            cell[1] += minutes
+            if cycle is None:
+                break
+            day, minutes = cycle.after(day), follow_min + prep
+
+    for caseworker_id, cells in demand.items():
+        for k, (contacts, minutes) in enumerate(cells):
+            targets = [team_row] + ([rows[caseworker_id]] if caseworker_id in rows else [])
+            for row in targets:
+                row.cells[k].contacts += contacts
+                row.cells[k].minutes += minutes
+
+    return Forecast(team=team, weeks=weeks, rows=[team_row, *rows.values()], first_minutes=first_min,
+                    follow_up_minutes=follow_min, preparation_minutes=prep, share=share, defaults_used=defaults)

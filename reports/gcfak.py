@@ -1,0 +1,223 @@
+"""GCfaK counselling process (seed 004): acquisition sources against their expected inflow, and
+the quarterly anonymised export.
+
+Inflow: customers entered in the customer list (`registered_on`) with an acquisition source,
+per source and month, against the source's `expected_per_month`. The export, delivered on the
+28th of March, June, September and December to the process owner, holds the quarter's data:
+
+- customer list (anonymised): ID (the customer number), first contact (the first contact
+  note, any channel), acquisition source, status, counsellor; every customer with a source
+  entered by the quarter's end;
+- customer log: date, customer ID, summary (with the agreements and the follow-up date) of
+  the notes dated in the quarter.
+
+No names, birth dates, addresses, phone numbers or e-mail addresses leave the system.
+Who reads it: admins (every job centre that keeps acquisition sources) and the team leads of
+such a job centre; the export is the admins' (they deliver it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Min
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+
+from caseload.models import AcquisitionSource, ContactNote, Customer
+from policies.models import JobCentre
+
+from .exports import Sheet, csv_response, xlsx_response
+from .figures import Column
+from .replay import ONE_DAY, add_months
+
+DELIVERY_DAY = 28
+INFLOW_MONTHS = 12
+EXPORTS = ("xlsx", "kunden-csv", "doku-csv")
+STATUS_LABELS = dict(Customer.CASE_STATUSES)
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        return add_months(self.start, 3) - ONE_DAY
+
+    @property
+    def delivery(self) -> date:
+        return date(self.year, 3 * self.number, DELIVERY_DAY)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. Quartal {self.year}"
+
+    @property
+    def param(self) -> str:
+        return f"{self.year}-{self.number}"
+
+
+def quarter_of(day: date) -> Quarter:
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def next_delivery(today: date) -> date:
+    """The next delivery day on or after today: 28 March, June, September or December."""
+    quarter = quarter_of(today)
+    if today <= quarter.delivery:
+        return quarter.delivery
+    return quarter_of(add_months(quarter.start, 3)).delivery
+
+
+def recent_quarters(today: date, count: int = 8) -> list[Quarter]:
+    current = quarter_of(today)
+    return [quarter_of(add_months(current.start, -3 * k)) for k in range(count)]
+
+
+def parse_quarter(raw: str | None, today: date) -> Quarter:
+    """`2026-3` → the third quarter of 2026; default: the quarter of the next delivery."""
+    if not raw:
+        return quarter_of(next_delivery(today))
+    try:
+        year, number = (int(p) for p in raw.split("-"))
+    except ValueError:
+        raise Http404("Unbekanntes Quartal.") from None
+    if not (2000 <= year <= today.year + 1 and 1 <= number <= 4):
+        raise Http404("Unbekanntes Quartal.")
+    return Quarter(year, number)
+
+
+# --- Who reads which job centre ----------------------------------------------------------------
+
+def readable_centres(request) -> list[JobCentre]:
+    centres = JobCentre.objects.filter(acquisition_sources__isnull=False).distinct().order_by("name")
+    if not request.is_report_admin:
+        centres = centres.filter(pk=request.staff.job_centre_id)
+    return list(centres)
+
+
+def centre_for(request, centres: list[JobCentre]) -> JobCentre | None:
+    raw = request.GET.get("jobcenter")
+    if not raw:
+        if request.staff is not None:
+            own = [c for c in centres if c.pk == request.staff.job_centre_id]
+            if own:
+                return own[0]
+        return centres[0] if centres else None
+    for centre in centres:
+        if str(centre.pk) == raw:
+            return centre
+    raise Http404("Keine GCfaK-Auswertung für dieses Jobcenter.")
+
+
+# --- Inflow ------------------------------------------------------------------------------------
+
+@dataclass
+class SourceInflow:
+    name: str
+    expected: float
+    per_month: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_month)
+
+    @property
+    def average(self) -> float:
+        return self.total / len(self.per_month) if self.per_month else 0.0
+
+    @property
+    def difference(self) -> float:
+        return self.average - self.expected
+
+    @property
+    def below(self) -> bool:
+        return self.average < self.expected
+
+
+@dataclass
+class Inflow:
+    months: list[date]
+    sources: list[SourceInflow]
+
+
+def inflow(centre: JobCentre | None, today: date) -> Inflow | None:
+    """The last 12 complete months, per source. Two queries."""
+    if centre is None:
+        return None
+    first_month = add_months(today.replace(day=1), -INFLOW_MONTHS)
+    months = [add_months(first_month, k) for k in range(INFLOW_MONTHS)]
+    until = today.replace(day=1) - ONE_DAY
+    sources = list(AcquisitionSource.objects.filter(job_centre_id=centre.pk).order_by("name"))
+    counts = defaultdict(int)
+    for source_id, month, n in (
+            Customer.objects.filter(job_centre_id=centre.pk, acquisition_source__isnull=False,
+                                    registered_on__gte=first_month, registered_on__lte=until)
+            .annotate(month=TruncMonth("registered_on")).values("acquisition_source_id", "month")
+            .annotate(n=Count("pk")).values_list("acquisition_source_id", "month", "n")):
+        month = month.date() if hasattr(month, "date") else month
+        counts[source_id, month.replace(day=1)] += n
+    return Inflow(months, [SourceInflow(s.name, float(s.expected_per_month), [counts[s.pk, m] for m in months])
+                           for s in sources])
+
+
+# --- The quarterly export ----------------------------------------------------------------------
+
+LIST_COLUMNS = [Column("id", "ID", "text"), Column("first_contact", "Erstkontakt", "date"),
+                Column("source", "Akquise", "text"), Column("status", "Status", "text"),
+                Column("counsellor", "Berater", "text")]
+LOG_COLUMNS = [Column("date", "Datum", "date"), Column("id", "Kunde", "text"),
+               Column("summary", "Zusammenfassung", "text")]
+
+
+def customer_list(centre: JobCentre, quarter: Quarter) -> list[list]:
+    rows = (Customer.objects.filter(job_centre_id=centre.pk, acquisition_source__isnull=False,
+                                    registered_on__lte=quarter.end)
+            .annotate(first_contact=Min("contact_notes__date"))
+            .values_list("number", "first_contact", "acquisition_source__name", "case_status",
+                         "caseworker__user__first_name", "caseworker__user__last_name",
+                         "caseworker__user__username")
+            .order_by("number"))
+    return [[number, first, source, STATUS_LABELS.get(status, status),
+             f"{first_name} {last_name}".strip() or (username or "")]
+            for number, first, source, status, first_name, last_name, username in rows]
+
+
+def _summary(summary: str, agreements: str, follow_up: date | None) -> str:
+    parts = [summary.strip()]
+    if agreements.strip():
+        parts.append(f"Vereinbarungen: {agreements.strip()}")
+    if follow_up is not None:
+        parts.append(f"Folgetermin: {follow_up.isoformat()}")
+    return " ".join(parts)
+
+
+def customer_log(centre: JobCentre, quarter: Quarter) -> list[list]:
+    rows = (ContactNote.objects.filter(job_centre_id=centre.pk, customer__acquisition_source__isnull=False,
+                                       date__gte=quarter.start, date__lte=quarter.end)
+            .values_list("date", "customer__number", "summary", "agreements", "follow_up_on")
+            .order_by("date", "customer__number", "id"))
+    return [[day, number, _summary(summary, agreements, follow_up)]
+            for day, number, summary, agreements, follow_up in rows]
+
+
+def export_response(centre: JobCentre | None, quarter: Quarter, kind: str):
+    if centre is None:
+        raise Http404("Keine Akquisequellen erfasst.")
+    filename = f"gcfak-{centre.slug}-{quarter.year}-q{quarter.number}"
+    if kind == "kunden-csv":
+        return csv_response(Sheet("Kundenliste", LIST_COLUMNS, customer_list(centre, quarter)),
+                            filename + "-kundenliste")
+    if kind == "doku-csv":
+        return csv_response(Sheet("Kundendoku", LOG_COLUMNS, customer_log(centre, quarter)),
+                            filename + "-kundendoku")
+    return xlsx_response([Sheet("Kundenliste", LIST_COLUMNS, customer_list(centre, quarter)),
+                          Sheet("Kundendoku", LOG_COLUMNS, customer_log(centre, quarter))], filename)

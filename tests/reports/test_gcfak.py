@@ -1,0 +1,141 @@
+"""GCfaK: inflow per acquisition source, the delivery dates and the anonymised quarterly export."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from caseload.models import AcquisitionSource, ContactNote, Customer
+from reports import gcfak
+
+from ..caseload.factories import make_customer, world  # noqa: F401
+
+URL = "/berichte/gcfak/"
+
+
+@pytest.mark.parametrize("today, delivery", [
+    (date(2026, 1, 10), date(2026, 3, 28)),
+    (date(2026, 3, 28), date(2026, 3, 28)),
+    (date(2026, 3, 29), date(2026, 6, 28)),
+    (date(2026, 11, 23), date(2026, 12, 28)),
+    (date(2026, 12, 29), date(2027, 3, 28)),
+])
+def test_the_next_delivery_is_the_28th_of_the_quarters_last_month(today, delivery):
+    assert gcfak.next_delivery(today) == delivery
+
+
+def test_quarters():
+    q = gcfak.Quarter(2026, 1)
+    assert (q.start, q.end, q.delivery, q.label) == (date(2026, 1, 1), date(2026, 3, 31), date(2026, 3, 28),
+                                                     "1. Quartal 2026")
+    assert gcfak.Quarter(2024, 4).end == date(2024, 12, 31)
+    assert gcfak.parse_quarter("2026-2", date(2026, 11, 23)) == gcfak.Quarter(2026, 2)
+    assert gcfak.parse_quarter(None, date(2026, 12, 29)) == gcfak.Quarter(2027, 1)
+
+
+@pytest.fixture
+def gcfak_data(world):
+    """Coburg: VAMV (1 a month expected) brought 3 customers, two of them last month; Beratungstag
+    (4.5 expected) one. Quarter Q1/2026: one note in it, one after it."""
+    vamv = AcquisitionSource.objects.create(job_centre=world.coburg, name="VAMV Beratung",
+                                            expected_per_month=Decimal("1"))
+    day = AcquisitionSource.objects.create(job_centre=world.coburg, name="Beratungstag",
+                                           expected_per_month=Decimal("4.5"))
+    last_month = timezone.localdate().replace(day=1) - relativedelta(months=1)
+    made = []
+    for source, registered in ((vamv, last_month), (vamv, last_month + relativedelta(days=3)),
+                               (vamv, last_month - relativedelta(months=1)), (day, last_month)):
+        customer = make_customer(world.team_a, caseworker=world.alice, registered_on=registered)
+        Customer.objects.filter(pk=customer.pk).update(acquisition_source=source)
+        made.append(customer)
+    early = make_customer(world.team_a, caseworker=world.alice, registered_on=date(2026, 1, 5))
+    Customer.objects.filter(pk=early.pk).update(acquisition_source=vamv, case_status=Customer.STATUS_COUNSELLING)
+    make_customer(world.team_a, caseworker=world.alice, registered_on=date(2026, 1, 5))  # no source: not GCfaK
+    for d, summary in ((date(2026, 2, 10), "Bewerbungsunterlagen besprochen."), (date(2026, 4, 2), "Später.")):
+        ContactNote.objects.create(job_centre=world.coburg, customer=early, date=d, channel="in_person",
+                                   caseworker=world.alice.user, summary=summary, agreements="Drei Bewerbungen.",
+                                   follow_up_on=date(2026, 3, 3) if d.month == 2 else None)
+    return early, made
+
+
+def test_inflow_per_source_and_month_against_the_expectation(world, gcfak_data):
+    result = gcfak.inflow(world.coburg, timezone.localdate())
+    by_name = {s.name: s for s in result.sources}
+    vamv, day = by_name["VAMV Beratung"], by_name["Beratungstag"]
+    assert len(result.months) == 12 and vamv.per_month[-1] == 2 and vamv.per_month[-2] == 1
+    assert day.per_month[-1] == 1 and day.below
+    assert day.average == pytest.approx(1 / 12) and day.difference == pytest.approx(1 / 12 - 4.5)
+
+
+def test_the_export_is_anonymised_and_holds_the_quarter(client, world, gcfak_data):
+    early, _made = gcfak_data
+    client.force_login(world.admin)
+    response = client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-1&export=xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    customers = list(book["Kundenliste"].iter_rows(values_only=True))
+    assert customers[0] == ("ID", "Erstkontakt", "Akquise", "Status", "Berater")
+    # Only `early` was entered by the end of Q1/2026; the others came later.
+    assert [(r[0], r[1].date(), *r[2:]) for r in customers[1:]] == [
+        (early.number, date(2026, 2, 10), "VAMV Beratung", "in Beratung", "Alice Fachkraft")]
+    log = list(book["Kundendoku"].iter_rows(values_only=True))
+    assert log[0] == ("Datum", "Kunde", "Zusammenfassung")
+    assert [(row[0].date(), row[1], row[2]) for row in log[1:]] == [
+        (date(2026, 2, 10), early.number,
+         "Bewerbungsunterlagen besprochen. Vereinbarungen: Drei Bewerbungen. Folgetermin: 2026-03-03")]
+    flat = repr(customers) + repr(log)
+    assert early.last_name not in flat and early.first_name not in flat
+
+
+def test_the_csv_exports(client, world, gcfak_data):
+    early, _ = gcfak_data
+    client.force_login(world.admin)
+    response = client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-2&export=doku-csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows == [["Datum", "Kunde", "Zusammenfassung"], ["2026-04-02", early.number,
+                                                            "Später. Vereinbarungen: Drei Bewerbungen."]]
+    response = client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-1&export=kunden-csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == [early.number, "2026-02-10", "VAMV Beratung", "in Beratung", "Alice Fachkraft"]
+
+
+def test_admins_see_the_next_delivery_team_leads_the_analysis_only(client, world, gcfak_data):
+    client.force_login(world.admin)
+    page = client.get(URL).content.decode()
+    assert f"Nächste Lieferung: <strong>{gcfak.next_delivery(timezone.localdate()):%d.%m.%Y}</strong>" in page
+    client.force_login(world.bob.user)
+    response = client.get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "VAMV Beratung" in page and "Nächste Lieferung" not in page
+    assert "<svg" in page and "Beratungstag: erwartet 4.5, tatsächlich 0.1" in page
+    assert client.get(f"{URL}?export=xlsx").status_code == 403
+
+
+def test_a_team_lead_sees_only_their_own_job_centre(client, world, gcfak_data):
+    from caseload.models import Staff
+
+    from ..caseload.factories import make_staff
+
+    lead = make_staff("weimar-lead", world.weimar_team, Staff.TEAM_LEAD)
+    client.force_login(lead.user)
+    assert client.get(f"{URL}?jobcenter={world.coburg.pk}").status_code == 404
+    assert "keine Akquisequellen" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_the_page_runs_a_fixed_number_of_queries(client, world, gcfak_data, extra, django_assert_num_queries):
+    source = AcquisitionSource.objects.get(name="VAMV Beratung")
+    for _ in range(extra):
+        customer = make_customer(world.team_a, caseworker=world.alice)
+        Customer.objects.filter(pk=customer.pk).update(acquisition_source=source)
+    client.force_login(world.admin)
+    # 1 session, 2 user, 3 staff profile (none), 4 job centres with sources, 5 sources, 6 inflow.
+    with django_assert_num_queries(6):
+        response = client.get(URL)
+    assert response.status_code == 200
