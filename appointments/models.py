@@ -73,46 +73,47 @@ class Office(models.Model):
         return self.name
 
 
-class OpeningHours(models.Model):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours",
-                               verbose_name="Regionalstelle")
+class WeeklyHours(models.Model):
+    """A weekday's span of time: an office's opening hours, a caseworker's working hours."""
+
     weekday = models.PositiveSmallIntegerField("Wochentag", choices=WEEKDAYS)
     start = models.TimeField("von")
     end = models.TimeField("bis")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+def _end_after_start(name):
+    return models.CheckConstraint(condition=Q(end__gt=F("start")), name=name,
+                                  violation_error_message="Das Ende muss nach dem Beginn liegen.")
+
+
+class OpeningHours(WeeklyHours):
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours",
+                               verbose_name="Regionalstelle")
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Öffnungszeit"
         verbose_name_plural = "Öffnungszeiten"
         ordering = ["office", "weekday", "start"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="opening_hours_end_after_start",
-                                   violation_error_message="Das Ende muss nach dem Beginn liegen."),
-        ]
-
-    def __str__(self):
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+        constraints = [_end_after_start("opening_hours_end_after_start")]
 
 
-class WorkingHours(models.Model):
+class WorkingHours(WeeklyHours):
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="working_hours",
                               verbose_name="Mitarbeiter/in")
-    weekday = models.PositiveSmallIntegerField("Wochentag", choices=WEEKDAYS)
-    start = models.TimeField("von")
-    end = models.TimeField("bis")
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "Arbeitszeit"
         verbose_name_plural = "Arbeitszeiten"
         ordering = ["staff", "weekday", "start"]
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="working_hours_end_after_start",
-                                   violation_error_message="Das Ende muss nach dem Beginn liegen."),
-        ]
-
-    def __str__(self):
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+        constraints = [_end_after_start("working_hours_end_after_start")]
 
 
 class Appointment(models.Model):
