@@ -136,20 +136,26 @@ def detail(request, pk):
     })
 
 
+def _run(request, action, success) -> bool:
+    """Run a service call; its German errors become messages, else `success()` does. True if it ran."""
+    try:
+        action()
+    except services.ServiceError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return False
+    messages.success(request, success())
+    return True
 
 
 @require_POST
 @staff_required
 def attended(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
-    try:
-        services.record_attendance(appointment=appointment, by=request.user)
-    except services.ServiceError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect("appointments:detail", pk=appointment.pk)
-    messages.success(request, "Termin als wahrgenommen erfasst. Bitte jetzt den Beratungsvermerk schreiben.")
-    return redirect("appointments:note", pk=appointment.pk)
+    if _run(request, lambda: services.record_attendance(appointment=appointment, by=request.user),
+            lambda: "Termin als wahrgenommen erfasst. Bitte jetzt den Beratungsvermerk schreiben."):
+        return redirect("appointments:note", pk=appointment.pk)
+    return redirect("appointments:detail", pk=appointment.pk)
 
 
 @require_POST
@@ -158,18 +164,12 @@ def missed(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
     form = MissedForm(request.POST)
     form.is_valid()
-    try:
-        services.mark_missed(appointment=appointment, by=request.user,
-                             reason=form.cleaned_data.get("outcome_reason", ""),
-                             important_reason=form.cleaned_data.get("important_reason", False))
-    except services.ServiceError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        if appointment.important_reason:
-            messages.success(request, "Nicht erschienen, aus wichtigem Grund entschuldigt.")
-        else:
-            messages.success(request, f"Nicht erschienen: {appointment.missed_sequence}. Versäumnis in Folge.")
+    _run(request,
+         lambda: services.mark_missed(appointment=appointment, by=request.user,
+                                      reason=form.cleaned_data.get("outcome_reason", ""),
+                                      important_reason=form.cleaned_data.get("important_reason", False)),
+         lambda: "Nicht erschienen, aus wichtigem Grund entschuldigt." if appointment.important_reason
+         else f"Nicht erschienen: {appointment.missed_sequence}. Versäumnis in Folge.")
     return redirect("appointments:detail", pk=appointment.pk)
 
 
@@ -179,14 +179,10 @@ def excuse(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
     form = ExcuseForm(request.POST)
     form.is_valid()
-    try:
-        services.excuse_missed(appointment=appointment, by=request.user,
-                               reason=form.cleaned_data.get("outcome_reason", ""))
-    except services.ServiceError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, "Versäumnis entschuldigt (wichtiger Grund).")
+    _run(request,
+         lambda: services.excuse_missed(appointment=appointment, by=request.user,
+                                        reason=form.cleaned_data.get("outcome_reason", "")),
+         lambda: "Versäumnis entschuldigt (wichtiger Grund).")
     return redirect("appointments:detail", pk=appointment.pk)
 
 
@@ -198,15 +194,11 @@ def cancel(request, pk):
     if not form.is_valid():
         messages.error(request, "Bitte angeben, wer abgesagt hat.")
         return redirect("appointments:detail", pk=appointment.pk)
-    try:
-        services.cancel_appointment(appointment=appointment, by=request.user,
-                                    by_customer=form.cleaned_data["by"] == "kunde",
-                                    reason=form.cleaned_data["outcome_reason"])
-    except services.ServiceError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, f"Termin {appointment.get_status_display()}.")
+    _run(request,
+         lambda: services.cancel_appointment(appointment=appointment, by=request.user,
+                                             by_customer=form.cleaned_data["by"] == "kunde",
+                                             reason=form.cleaned_data["outcome_reason"]),
+         lambda: f"Termin {appointment.get_status_display()}.")
     return redirect("appointments:detail", pk=appointment.pk)
 
 
