@@ -169,7 +169,9 @@ class Customer(models.Model):
             models.Index(fields=["job_centre", "caseworker", "due_by"], name="customer_caseworker_due"),
             models.Index(fields=["job_centre", "team", "due_by"], name="customer_team_due"),
             models.Index(fields=["job_centre", "recheck_on"], name="customer_recheck"),
-            models.Index(fields=["job_centre", "policy_version"], name="customer_policy_version"),
+            # No index on policy_version: "computed under an older version" is an inequality no
+            # index serves, and an indexed policy_version made every recompute after a rule
+            # change update all indexes instead of none (HOT): 6,246 against 9,860 customers/s.
         ]
 
     def __str__(self):
