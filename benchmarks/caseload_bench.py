@@ -21,7 +21,6 @@ Targets (issue 3): team list under 50 ms and within 3x of its raw SQL; recompute
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -43,6 +42,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from benchmarks.capture import captured, median_time, run_raw  # noqa: E402
 from caseload.models import Customer, Staff  # noqa: E402
 from policies.models import JobCentre  # noqa: E402
 
@@ -82,17 +82,6 @@ def ensure_data(customers: int, seed: int, workers: int):
     say(f"Erzeugt in {time.perf_counter() - started:.0f} s.")
 
 
-class Recorder:
-    """Keeps every statement a request sends, exactly as sent (SQL and parameters)."""
-
-    def __init__(self):
-        self.statements = []
-
-    def __call__(self, execute, sql, params, many, context):
-        self.statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-
 def team_list(runs: int):
     team_id, size = (Customer.objects.values_list("team").annotate(n=Count("pk")).order_by("-n").first())
     lead = Staff.objects.filter(team_id=team_id, role=Staff.TEAM_LEAD).select_related("user", "team").first()
@@ -109,23 +98,9 @@ def team_list(runs: int):
     assert response.status_code == 200, response.status_code
     assert "überfällig" in response.content.decode()
 
-    recorder = Recorder()
-    with connection.execute_wrapper(recorder):
-        client.get(url)
-    page_statements = recorder.statements  # session and user lookups included: the page needs them too
-
-    page_times, raw_times = [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url)
-        page_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql, params in page_statements:
-                cursor.execute(sql, params)
-                cursor.fetchall()
-        raw_times.append(time.perf_counter() - started)
-    page, raw = statistics.median(page_times), statistics.median(raw_times)
+    page_statements = captured(lambda: client.get(url))  # session and user lookups: the page needs them too
+    page, page_times = median_time(lambda: client.get(url), runs)
+    raw, _ = median_time(lambda: run_raw(page_statements), runs)
     p95 = sorted(page_times)[max(int(len(page_times) * 0.95) - 1, 0)]
     say(f"Teamliste überfällig: Median {page * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms je Seite "
         f"({runs} Abrufe, {len(page_statements)} Abfragen)")
@@ -150,22 +125,10 @@ def team_list_queries(runs: int):
         page = [(c.number, str(c.caseworker) if c.caseworker else "", c.due_by) for c in queryset[:25]]
         return summary, page
 
-    recorder = Recorder()
-    with connection.execute_wrapper(recorder):
-        through_orm()
-    orm_times, raw_times = [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        through_orm()
-        orm_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql, params in recorder.statements:
-                cursor.execute(sql, params)
-                cursor.fetchall()
-        raw_times.append(time.perf_counter() - started)
-    orm, raw = statistics.median(orm_times), statistics.median(raw_times)
-    say(f"Nur die Abfragen der Liste ({len(recorder.statements)}: Zusammenfassung, erste Seite) über das ORM: "
+    statements = captured(through_orm)
+    orm, _ = median_time(through_orm, runs)
+    raw, _ = median_time(lambda: run_raw(statements), runs)
+    say(f"Nur die Abfragen der Liste ({len(statements)}: Zusammenfassung, erste Seite) über das ORM: "
         f"Median {orm * 1000:.1f} ms, roh {raw * 1000:.1f} ms; Verhältnis {orm / raw:.2f}")
 
 

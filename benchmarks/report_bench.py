@@ -24,7 +24,6 @@ job centre with a rule set in force and times, as its team lead:
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import date
@@ -47,6 +46,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from benchmarks.capture import captured, median_time, run_raw  # noqa: E402
 from caseload.models import Customer, Staff, Team  # noqa: E402
 from policies.models import JobCentre, RuleSet  # noqa: E402
 from reports import figures  # noqa: E402
@@ -115,26 +115,6 @@ def largest_team(today: date) -> Team:
     return team
 
 
-class Recorder:
-    """Keeps every statement a request sends, exactly as sent (SQL and parameters)."""
-
-    def __init__(self):
-        self.statements = []
-
-    def __call__(self, execute, sql, params, many, context):
-        self.statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-
-def median_time(fn, runs: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=200_000)
@@ -169,19 +149,10 @@ def main():
     response = client.get(url)
     cold = time.perf_counter() - started
     assert response.status_code == 200, response.status_code
-    recorder = Recorder()
-    with connection.execute_wrapper(recorder):
-        client.get(url)
-    statements = recorder.statements  # session and user included: the page needs them too
+    statements = captured(lambda: client.get(url))  # session and user included: the page needs them too
     page, page_runs = median_time(lambda: client.get(url), args.runs)
 
-    def statements_raw():
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                cursor.fetchall()
-
-    statements_time, _ = median_time(statements_raw, args.runs)
+    statements_time, _ = median_time(lambda: run_raw(statements), args.runs)
 
     fresh = Team.objects.select_related("job_centre").get(pk=team.pk)
     report = figures.monthly_report(fresh, month, today)
