@@ -41,14 +41,12 @@ def due_soon_q(today: date) -> Q:
 
 def without_appointment_q(today: date) -> Q:
     """Overdue or due soon, and no planned appointment from today on (appointments app)."""
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
+    # Imported here: the appointments app builds on this one.
     from appointments.models import Appointment
+    from appointments.selectors import local_start
 
-    midnight = datetime.combine(today, time(0), tzinfo=ZoneInfo("Europe/Berlin"))
-    booked = Appointment.objects.filter(customer_id=OuterRef("pk"), status=Appointment.PLANNED,
-                                        start__gte=midnight)
+    booked = Appointment.objects.filter(job_centre_id=OuterRef("job_centre_id"), customer_id=OuterRef("pk"),
+                                        status=Appointment.PLANNED, start__gte=local_start(today))
     return (overdue_q(today) | due_soon_q(today)) & ~Q(Exists(booked))
 
 
