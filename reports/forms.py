@@ -8,7 +8,7 @@ from datetime import date
 
 from django import forms
 
-from .replay import add_months
+from policies.engine import add_months
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 

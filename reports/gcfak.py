@@ -31,7 +31,9 @@ from policies.models import JobCentre
 
 from .exports import Sheet, csv_response, xlsx_response
 from .figures import Column
-from .replay import ONE_DAY, add_months
+from policies.engine import add_months
+
+from .replay import ONE_DAY
 
 DELIVERY_DAY = 28
 INFLOW_MONTHS = 12

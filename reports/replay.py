@@ -89,11 +89,6 @@ def month_bounds(month_start: date) -> tuple[date, date]:
     return first, following - ONE_DAY
 
 
-def add_months(month_start: date, months: int) -> date:
-    index = month_start.year * 12 + month_start.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[engine.Contact],
            start: date, end: date, *, compact: bool = True) -> Replay:
     """Walk the morning states from `start` to `end` (inclusive). `notes`: all of the

@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 
 from policies import engine
-from reports.replay import add_months, month_bounds, month_counts, replay
+from policies.engine import add_months
+from reports.replay import month_bounds, month_counts, replay
 
 IN_PERSON, PHONE = "in_person", "phone"
 

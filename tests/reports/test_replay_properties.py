@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from policies import engine
 from policies import vocabulary as voc
-from reports.replay import MonthCounts, add_months, month_bounds, month_counts, replay, tally
+from policies.engine import add_months
+from reports.replay import MonthCounts, month_bounds, month_counts, replay, tally
 
 pytestmark = pytest.mark.django_db
 
