@@ -19,11 +19,17 @@ from .models import Customer, Measure, Staff
 
 
 def staff_for(user) -> Staff | None:
-    """The user's Staff profile with team and job centre, in one query (None without one)."""
+    """The user's Staff profile with team and job centre, in one query (None without one).
+    `staff.user` is the very user object given, not a second copy from the join: every page
+    runs this, so the query is kept to what a page needs (no user join, no ordering)."""
     if not user.is_authenticated:
         return None
-    return (Staff.objects.select_related("team", "job_centre", "user")
-            .filter(user_id=user.pk).first())
+    try:
+        staff = Staff.objects.select_related("team", "job_centre").get(user_id=user.pk)
+    except Staff.DoesNotExist:
+        return None
+    staff.user = user
+    return staff
 
 
 def team_customers(staff: Staff) -> QuerySet[Customer]:

@@ -111,14 +111,23 @@ SECTIONS = (
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 DEFAULT_SECTION = "ueberfaellig"
 
-_CASEWORKER_FIELDS = ("caseworker__id", "caseworker__user", "caseworker__user__first_name",
-                      "caseworker__user__last_name", "caseworker__user__username")
-WORKLIST_FIELDS = ("id", "job_centre_id", "team_id", "number", "first_name", "last_name", "due_status",
-                   "due_by", "due_last_working_day", "due_code", "last_contact_on", "policy_version",
-                   "caseworker", "due_rule", "due_rule__label", "due_rule__code") + _CASEWORKER_FIELDS
+# List rows are plain dicts (`values()`): a page shows 25 of them and builds no model instances.
+# Keys without "__" where a table column reads them.
+_CASEWORKER_VALUES = ("caseworker_id", "caseworker__user__first_name", "caseworker__user__last_name",
+                      "caseworker__user__username")
+WORKLIST_VALUES = ("pk", "number", "first_name", "last_name", "due_status", "due_by", "due_last_working_day",
+                   "due_code", "last_contact_on", "policy_version", "current_status") + _CASEWORKER_VALUES
 # No names, no birth dates: the team list and its export are pseudonymised (§ 35 SGB I).
-TEAM_LIST_FIELDS = ("id", "job_centre_id", "team_id", "number", "due_status", "due_by", "due_code",
-                    "last_contact_on", "policy_version", "caseworker") + _CASEWORKER_FIELDS
+TEAM_LIST_VALUES = ("pk", "number", "due_status", "due_by", "due_code", "last_contact_on",
+                    "policy_version") + _CASEWORKER_VALUES
+
+
+def caseworker_name(row: dict) -> str:
+    """The caseworker's name in a list row, as `str(staff)` gives it; "" without one."""
+    if row["caseworker_id"] is None:
+        return ""
+    name = f"{row['caseworker__user__first_name']} {row['caseworker__user__last_name']}".strip()
+    return name or row["caseworker__user__username"]
 
 
 def caseload(staff: Staff, scope: str) -> QuerySet[Customer]:
@@ -138,21 +147,25 @@ def section_counts(queryset: QuerySet[Customer], today: date, policy_version: in
     return queryset.aggregate(**aggregates)
 
 
-def worklist_rows(queryset: QuerySet[Customer], section: Section, today: date) -> QuerySet[Customer]:
+def worklist_rows(queryset: QuerySet[Customer], section: Section, today: date) -> QuerySet[dict]:
+    """The section's rows as dicts (WORKLIST_VALUES, and the rule's label as `rule_label`)."""
     return (queryset.filter(section.q(today))
-            .select_related("due_rule", "caseworker__user")
-            .only(*WORKLIST_FIELDS)
             .annotate(current_status=current_status(today))
+            .values(*WORKLIST_VALUES, rule_label=F("due_rule__label"))
             .order_by(F("due_by").asc(nulls_last=True), "number"))
 
 
 # --- The team's overdue list -------------------------------------------------------------------
 
 def team_overdue(staff: Staff, today: date) -> QuerySet[Customer]:
-    return (team_customers(staff).filter(overdue_q(today))
-            .select_related("caseworker__user")
-            .only(*TEAM_LIST_FIELDS)
-            .order_by("due_by", "number"))
+    """The team's overdue customers, oldest due date first: what the filters narrow and the
+    summary counts; `team_overdue_rows` gives the rows to show."""
+    return team_customers(staff).filter(overdue_q(today)).order_by("due_by", "number")
+
+
+def team_overdue_rows(queryset: QuerySet[Customer]) -> QuerySet[dict]:
+    """The list's rows as dicts (TEAM_LIST_VALUES): no names, no birth dates."""
+    return queryset.values(*TEAM_LIST_VALUES)
 
 
 def team_overdue_summary(queryset: QuerySet[Customer], policy_version: int) -> dict[str, int]:
@@ -171,15 +184,15 @@ STALE_TEXT = "Regeln wurden geändert – Fälligkeit wird neu berechnet"
 
 def team_overdue_export(queryset: QuerySet[Customer], today: date, policy_version: int):
     """Rows for the CSV/XLSX export: customer number, never a name or a birth date."""
-    for customer in queryset.iterator(chunk_size=2000):
+    for row in team_overdue_rows(queryset).iterator(chunk_size=2000):
         yield (
-            customer.number,
-            str(customer.caseworker) if customer.caseworker_id else "",
-            customer.due_code,
-            customer.due_by,
-            (today - customer.due_by).days,
-            customer.last_contact_on,
-            STALE_TEXT if customer.policy_version != policy_version else "",
+            row["number"],
+            caseworker_name(row),
+            row["due_code"],
+            row["due_by"],
+            (today - row["due_by"]).days,
+            row["last_contact_on"],
+            STALE_TEXT if row["policy_version"] != policy_version else "",
         )
 
 

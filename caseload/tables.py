@@ -7,23 +7,26 @@ select_related): no column triggers a query per row.
 from __future__ import annotations
 
 import csv
+import html
 import inspect
 import io
 from datetime import date
+from functools import partial
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from policies import engine
 
-from .selectors import EXPORT_HEADERS, STALE_TEXT
+from .selectors import EXPORT_HEADERS, STALE_TEXT, caseworker_name
 
 PER_PAGE = 25
 
@@ -55,6 +58,25 @@ class DateColumn(tables.Column):
         return value.strftime("%d.%m.%Y")
 
 
+def _getter(accessor: str):
+    """How a cell finds its value in a record: a plain key of a dict row directly, anything
+    else as django-tables2's Accessor does (relations, attributes, callables)."""
+    if tables.A.LEGACY_SEPARATOR not in accessor and tables.A.SEPARATOR not in accessor:
+        def get(record, _key=accessor, _resolve=tables.A(accessor).resolve):
+            if type(record) is dict:
+                return record.get(_key)
+            return _resolve(record, quiet=True)
+        return get
+    return partial(tables.A(accessor).resolve, quiet=True)
+
+
+def _escaped(content) -> str:
+    """conditional_escape without its lazy-string wrapper: the body renders ~150 cells."""
+    if isinstance(content, SafeData):
+        return content
+    return html.escape(str(content))
+
+
 class FastBodyTable(tables.Table):
     """A table whose body rows are rendered in one pass, in Python.
 
@@ -72,41 +94,57 @@ class FastBodyTable(tables.Table):
         for column in self.columns:
             render = column.render
             takes = set(inspect.signature(render).parameters)
-            plans.append((column.attrs["td"].as_html(), tables.A(column.accessor), column.column.empty_values,
-                          column.default, render, "value" in takes, "record" in takes, column.link))
+            plans.append((column.attrs["td"].as_html(), _getter(column.accessor), column.column.empty_values,
+                          _escaped(column.default), render, "value" in takes, "record" in takes, column.link))
         rows = []
         for row in self.paginated_rows:
             record, cells = row.record, []
-            for td, accessor, empty, default, render, with_value, with_record, link in plans:
-                value = accessor.resolve(record, quiet=True)
+            for td, get, empty, default, render, with_value, with_record, link in plans:
+                value = get(record)
                 if value in empty:
                     content = default
                 else:
-                    kwargs = {}
-                    if with_value:
-                        kwargs["value"] = value
-                    if with_record:
-                        kwargs["record"] = record
-                    content = render(**kwargs)
+                    if with_value and with_record:
+                        content = render(value=value, record=record)
+                    elif with_value:
+                        content = render(value=value)
+                    elif with_record:
+                        content = render(record=record)
+                    else:
+                        content = render()
                     if link:
                         content = link(content, value=value, record=record)
-                cells.append(format_html("<td {}>{}</td>", td, content))
-            rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(cells))))
+                    content = _escaped(content)
+                cells.append(f"<td {td}>{content}</td>")
+            rows.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
         return mark_safe("\n".join(rows))
 
 
+def customer_url_maker():
+    """pk -> the customer page's URL, as `reverse("customer", kwargs={"pk": pk})` gives it, with
+    the URL resolved once per table instead of once per row (tests/caseload/test_tables.py)."""
+    marker = 987654321
+    prefix, suffix = reverse("customer", kwargs={"pk": marker}).split(str(marker))
+    return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
 class _StaleAwareTable(FastBodyTable):
-    """Marks due dates computed under a rule set that has changed since (see the page notice)."""
+    """Links the customer number and marks due dates computed under a rule set that has
+    changed since (see the page notice)."""
 
     def __init__(self, *args, today: date, policy_version: int, **kwargs):
         self.today = today
         self.policy_version = policy_version
+        self.customer_url = customer_url_maker()
         super().__init__(*args, **kwargs)
+
+    def render_number(self, value, record):
+        return format_html('<a href="{}">{}</a>', self.customer_url(record["pk"]), value)
 
     def render_due_by(self, value, record):
         if value is None:
             return "—"
-        if record.policy_version != self.policy_version:
+        if record["policy_version"] != self.policy_version:
             return format_html('{} <abbr class="stale-mark" title="{}">*</abbr>',
                                value.strftime("%d.%m.%Y"), STALE_TEXT)
         return value.strftime("%d.%m.%Y")
@@ -116,15 +154,14 @@ class _StaleAwareTable(FastBodyTable):
 
 
 class WorklistTable(_StaleAwareTable):
-    number = tables.Column("Kundennummer", linkify=("customer", {"pk": tables.A("pk")}),
-                           attrs={"td": {"class": "nowrap"}})
+    number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     name = tables.Column("Name", accessor="last_name", order_by=("last_name", "first_name"),
                          attrs={"td": {"class": "nowrap"}})
-    caseworker = tables.Column("Fachkraft", order_by=("caseworker__user__last_name",
-                                                       "caseworker__user__first_name"),
+    caseworker = tables.Column("Fachkraft", accessor="caseworker_id",
+                               order_by=("caseworker__user__last_name", "caseworker__user__first_name"),
                                attrs={"td": {"class": "nowrap"}})
     due_code = tables.Column("Kürzel")
-    rule = tables.Column("Regel", accessor="due_rule__label", order_by=("due_rule__position", "due_code"))
+    rule = tables.Column("Regel", accessor="rule_label", order_by=("due_rule__position", "due_code"))
     due_by = DateColumn(verbose_name="fällig bis", order_by=("due_by", "number"),
                                attrs={"td": {"class": "nowrap"}})
     due_last_working_day = DateColumn(verbose_name="letzter Arbeitstag", attrs={"td": {"class": "nowrap"}})
@@ -139,19 +176,21 @@ class WorklistTable(_StaleAwareTable):
         per_page = PER_PAGE
         default = "—"
         empty_text = "Keine Kunden."
-        row_attrs = {"class": lambda record: f"row-{record.current_status or 'none'}"}
+        row_attrs = {"class": lambda record: f"row-{record['current_status'] or 'none'}"}
 
     def render_name(self, record):
-        return f"{record.last_name}, {record.first_name}"
+        return f"{record['last_name']}, {record['first_name']}"
+
+    def render_caseworker(self, record):
+        return caseworker_name(record)
 
     def render_current_status(self, value, record):
-        return status_badge(value, record.due_by, self.today)
+        return status_badge(value, record["due_by"], self.today)
 
 
 class TeamOverdueTable(_StaleAwareTable):
-    number = tables.Column("Kundennummer", linkify=("customer", {"pk": tables.A("pk")}),
-                           attrs={"td": {"class": "nowrap"}})
-    caseworker = tables.Column("Fachkraft", default="nicht zugeordnet",
+    number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
+    caseworker = tables.Column("Fachkraft", accessor="caseworker_id", default="nicht zugeordnet",
                                order_by=("caseworker__user__last_name", "caseworker__user__first_name"))
     due_code = tables.Column("Kürzel")
     due_by = DateColumn(verbose_name="fällig bis", order_by=("due_by", "number"),
@@ -167,6 +206,9 @@ class TeamOverdueTable(_StaleAwareTable):
         per_page = PER_PAGE
         default = "—"
         empty_text = "Im Team ist niemand überfällig."
+
+    def render_caseworker(self, record):
+        return caseworker_name(record)
 
     def render_days_overdue(self, value):
         return (self.today - value).days

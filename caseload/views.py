@@ -91,7 +91,7 @@ def team_overdue(request):
         return (csv_response if export == "csv" else xlsx_response)(rows, filename)
 
     summary = selectors.team_overdue_summary(filterset.qs, version)
-    table = TeamOverdueTable(filterset.qs, today=today, policy_version=version)
+    table = TeamOverdueTable(selectors.team_overdue_rows(filterset.qs), today=today, policy_version=version)
     paginate(table, request, count=summary["total"])
     return render(request, "caseload/team_overdue.html", {
         "staff": staff, "today": today, "summary": summary, "filterset": filterset, "table": table,

@@ -6,4 +6,4 @@ class PoliciesConfig(AppConfig):
     verbose_name = "Kontaktdichtekonzepte"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import lookups, signals  # noqa: F401  (connect their receivers)

@@ -4,13 +4,14 @@ import re
 
 import pytest
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from caseload import selectors
 from caseload.duedates import bump_policy_version
-from caseload.tables import TeamOverdueTable, WorklistTable, paginate
+from caseload.tables import TeamOverdueTable, WorklistTable, customer_url_maker, paginate
 
 from .factories import due_soon_customer, no_rule_customer, overdue_customer, world  # noqa: F401
 
@@ -47,7 +48,7 @@ def mixed_team(world):
 @pytest.mark.parametrize("sort", ["", "-due_by", "caseworker"])
 def test_team_table_body_matches_django_tables2(world, mixed_team, sort):
     staff, today = world.bob, mixed_team
-    table = TeamOverdueTable(selectors.team_overdue(staff, today), today=today,
+    table = TeamOverdueTable(selectors.team_overdue_rows(selectors.team_overdue(staff, today)), today=today,
                              policy_version=world.coburg.policy_version + 1)
     paginate(table, RequestFactory().get("/", {"sort": sort} if sort else {}))
     assert len(table.paginated_rows) == 3
@@ -64,3 +65,8 @@ def test_worklist_table_body_matches_django_tables2(world, mixed_team):
     body = table.body_html()
     assert _normalised(body) == _normalised(tables2_body(table))
     assert "überfällig" in body and "—" in body and '<a href="/kunden/' in body
+
+
+@pytest.mark.parametrize("pk", [1, 42, 987654321, 10**12])
+def test_customer_links_are_what_reverse_gives(pk):
+    assert customer_url_maker()(pk) == reverse("customer", kwargs={"pk": pk})
