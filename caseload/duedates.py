@@ -15,6 +15,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connections, router, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from policies import engine, signals
@@ -35,8 +37,16 @@ DUE_FIELDS = (
     "last_contact_on",
 )
 DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in DUE_FIELDS)
-# What a recomputation compares with the stored row: all but the day it was computed for.
-DECISION_ATTNAMES = tuple(a for a in DUE_ATTNAMES if a != "due_computed_on")
+# What a recomputation compares with the stored row: the decision, without the day it was
+# computed on and the policy version it was computed under (after a rule change most
+# decisions stay as they were, under the new version).
+DECISION_ATTNAMES = tuple(a for a in DUE_ATTNAMES if a not in ("due_computed_on", "policy_version"))
+# Of those, the JSON lists are read as their text and decoded only when every other column is
+# equal: decoding them for every row cost more than the comparison saved.
+_JSON_DECISION = tuple(a for a in DECISION_ATTNAMES
+                       if Customer._meta.get_field(a).get_internal_type() == "JSONField")
+_PLAIN_DECISION = tuple(a for a in DECISION_ATTNAMES if a not in _JSON_DECISION)
+_STORED_TEXT = {a: f"stored_{a}_text" for a in _JSON_DECISION}
 # Below this many customers a recompute runs in-process: starting a worker costs about a second.
 PARALLEL_MIN_CUSTOMERS = 20_000
 # Stored, ok and overdue are one status: overdue is read from due_by (engine.status_on).
@@ -134,9 +144,10 @@ def histories(scope: dict, until: date):
     for cid, start, end, reason in Suspension.objects.filter(**scope).values_list(
             "customer_id", "start", "end", "reason"):
         suspensions[cid].append(engine.Suspension(start, end, reason))
-    for cid, day, channel, follow_up in ContactNote.objects.filter(**scope, date__lte=until).order_by(
+    make_contact = engine.Contact._make
+    for row in ContactNote.objects.filter(**scope, date__lte=until).order_by(
             "customer_id", "date", "id").values_list("customer_id", "date", "channel", "follow_up_on"):
-        contacts[cid].append(engine.Contact(day, channel, follow_up))
+        contacts[row[0]].append(make_contact(row[1:]))
     return measures, suspensions, contacts
 
 
@@ -203,7 +214,8 @@ def _recompute_range(centre_id: int, version: int, due_only: bool, today: date, 
                      last_id: int) -> int:
     """One chunk: the job centre's customers (stale ones only, if so asked) with ids in a range."""
     rows = list(_scope(centre_id, version, due_only, today).filter(pk__gte=first_id, pk__lte=last_id)
-                .order_by("pk").values(*FACT_FIELDS, *DECISION_ATTNAMES))
+                .order_by("pk").values(*FACT_FIELDS, "policy_version", *_PLAIN_DECISION,
+                                       **{alias: Cast(a, TextField()) for a, alias in _STORED_TEXT.items()}))
     return _write_chunk(policy_for(centre_id, version), rows, today, version) if rows else 0
 
 
@@ -248,39 +260,66 @@ def count_to_recompute(*, job_centre_ids=None, due_only=False, today=None) -> in
 
 
 def _write_chunk(policy, rows, today, version) -> int:
-    """Store the chunk's decisions. Rows read with DECISION_ATTNAMES are compared first: a
-    decision that did not change (most of them, on most days) only gets its `due_computed_on`
+    """Store the chunk's decisions. Rows read with the stored decision (as `_recompute_range`
+    reads them) are compared first: a decision that did not change (most of them, on most
+    days, and after most rule changes) only gets its `due_computed_on` (and policy version)
     moved, in one cheap statement, instead of a rewrite of every column."""
     job_centre_id = rows[0]["job_centre_id"]
-    compare = DECISION_ATTNAMES[0] in rows[0]
+    compare = _PLAIN_DECISION[0] in rows[0]
     by_id = {row["id"]: row for row in rows} if compare else {}
-    changed, unchanged = [], []
+    changed, unchanged, new_version = [], [], []
     for cid, decision in _chunk_decisions(policy, rows, today):
         stored = StoredDueDate(cid)
         apply_decision(stored, decision, today, version)
         old = by_id.get(cid)
-        if old is not None and all(getattr(stored, a) == old[a] for a in DECISION_ATTNAMES):
-            unchanged.append(cid)
+        if (old is not None and all(getattr(stored, a) == old[a] for a in _PLAIN_DECISION)
+                and all(_stored_json(old[alias]) == getattr(stored, a) for a, alias in _STORED_TEXT.items())):
+            (unchanged if old["policy_version"] == version else new_version).append(cid)
         else:
             changed.append(stored)
-    store_due_dates(job_centre_id, changed)
-    _touch_computed_on(job_centre_id, unchanged, today)
-    return len(changed) + len(unchanged)
+    connection = connections[router.db_for_write(Customer)]
+    on_its_own = not connection.in_atomic_block
+    with transaction.atomic(using=connection.alias):
+        if on_its_own and connection.vendor == "postgresql":
+            # A chunk of a bulk run, in a transaction of its own: its commit need not wait for
+            # the WAL to reach the disk. After a crash the last chunks' writes may be lost (the
+            # database stays consistent), which leaves those customers with the due dates they
+            # had before this run: still valid, or marked stale (older policy version, recheck
+            # date come) so that the next `recompute_due --due-only` redoes them. Never inside a
+            # caller's transaction, whose own writes must be durable.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        store_due_dates(job_centre_id, changed)
+        _touch_computed_on(job_centre_id, unchanged, today)
+        _touch_computed_on(job_centre_id, new_version, today, version)
+    return len(changed) + len(unchanged) + len(new_version)
 
 
-def _touch_computed_on(job_centre_id: int, ids: list[int], today: date) -> None:
+def _stored_json(text):
+    return None if text is None else json.loads(text)
+
+
+def _touch_computed_on(job_centre_id: int, ids: list[int], today: date, version: int | None = None) -> None:
+    """Set `due_computed_on` (and, given one, `policy_version`) of these customers: their
+    decision is the one stored."""
     if not ids:
         return
     connection = connections[router.db_for_write(Customer)]
     qn = connection.ops.quote_name
-    table, column = qn(Customer._meta.db_table), qn(Customer._meta.get_field("due_computed_on").column)
+    table = qn(Customer._meta.db_table)
+    columns = [qn(Customer._meta.get_field("due_computed_on").column)]
+    values = [connection.ops.adapt_datefield_value(today)]
+    if version is not None:
+        columns.append(qn(Customer._meta.get_field("policy_version").column))
+        values.append(version)
+    assignments = ", ".join(f"{column} = %s" for column in columns)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"UPDATE {table} SET {column} = %s WHERE job_centre_id = %s AND id = ANY(%s)",
-                           [today, job_centre_id, ids])
+            cursor.execute(f"UPDATE {table} SET {assignments} WHERE job_centre_id = %s AND id = ANY(%s)",
+                           [*values, job_centre_id, ids])
         else:
-            cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE id = %s AND job_centre_id = %s",
-                               [[connection.ops.adapt_datefield_value(today), cid, job_centre_id] for cid in ids])
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
+                               [[*values, cid, job_centre_id] for cid in ids])
 
 
 def _pg_type(field, connection) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .calendar import WorkingCalendar
 from .vocabulary import label, unit_label
@@ -173,8 +174,11 @@ class Suspension:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(NamedTuple):
+    """A contact note as the engine reads it. A named tuple, not a dataclass like its
+    neighbours: a bulk recompute builds one per note, millions of them, and a tuple is built
+    several times faster than a frozen dataclass."""
+
     date: date
     channel: str
     follow_up_on: date | None = None

@@ -1,6 +1,7 @@
 """Generated demo data and the commands around it: generate_caseload, setup_demo, recompute_due."""
 
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,7 +13,7 @@ from django.utils import timezone
 from caseload import duedates
 from caseload.demo import DEMO_SLUGS
 from caseload.models import ContactNote, Customer, Measure, Staff, Suspension, Team
-from policies.models import ContactRule, RuleSet
+from policies.models import ContactRule, JobCentre, RuleSet
 
 DAY = date(2026, 3, 2)
 DEMO_LOGINS = {"demo-caseworker", "demo-teamlead", "demo-admin"}
@@ -264,17 +265,46 @@ def test_recompute_of_unchanged_decisions_moves_only_the_computed_day(rulesets):
     duedates.recompute(today=DAY, chunk_size=9)
     before = _stored_due_dates()
     next_day = DAY + timedelta(days=1)
+    rewritten = []
+    store = duedates.store_due_dates
 
-    assert duedates.recompute(today=next_day, chunk_size=9) == 80
+    def recording_store(job_centre_id, customers):
+        rewritten.extend(c.pk for c in customers)
+        store(job_centre_id, customers)
+
+    with mock.patch.object(duedates, "store_due_dates", recording_store):
+        assert duedates.recompute(today=next_day, chunk_size=9) == 80
 
     after = _stored_due_dates()
     computed_on = duedates.DUE_FIELDS.index("due_computed_on")
     assert {row[computed_on] for row in after.values()} == {next_day}
     unchanged = [pk for pk in after if _without(after[pk], computed_on) == _without(before[pk], computed_on)]
     assert unchanged  # most decisions hold from one day to the next ...
+    assert set(rewritten) == set(after) - set(unchanged)  # ... and only the others are rewritten
     for customer in Customer.objects.all():  # ... and either way, bulk stores what one refresh stores
         duedates.refresh_due_date(customer, next_day)
     assert _stored_due_dates() == after
+
+
+def test_recompute_after_a_rule_change_that_changes_no_decision_only_moves_the_version(rulesets):
+    call_command("generate_caseload", customers=60, seed=9, today=DAY.isoformat())
+    duedates.recompute(today=DAY, chunk_size=7)
+    before = _stored_due_dates()
+    for centre in JobCentre.objects.all():
+        duedates.bump_policy_version(centre.pk)
+    versions = dict(JobCentre.objects.values_list("pk", "policy_version"))
+    rewritten = []
+    with mock.patch.object(duedates, "store_due_dates", lambda centre, customers: rewritten.extend(customers)):
+        assert duedates.recompute(today=DAY, chunk_size=7) == 60
+
+    assert rewritten == []
+    after = _stored_due_dates()
+    version = duedates.DUE_FIELDS.index("policy_version")
+    assert {pk: _without(row, version) for pk, row in after.items()} == {
+        pk: _without(row, version) for pk, row in before.items()}
+    assert all(row[version] == versions[centre] for (pk, row), centre in zip(
+        sorted(after.items()), Customer.objects.order_by("pk").values_list("job_centre_id", flat=True)))
+    assert Customer.objects.count() == 60
 
 
 def _without(row, index):
