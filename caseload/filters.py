@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -20,6 +19,14 @@ from .selectors import STATUS_FILTERS
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
+def _attrs_html(attrs: dict) -> str:
+    """The attributes as Django's widgets/attrs.html writes them: in order, True as a bare
+    name, False left out (flatatt would sort them)."""
+    return mark_safe("".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items() if value is not False))
+
+
 class Input:
     """An <input> rendered in Python, for the same reason as `Select` below."""
 
@@ -27,7 +34,7 @@ class Input:
         widget = self.get_context(name, value, attrs)["widget"]
         shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
         return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown,
-                           flatatt(widget["attrs"]))
+                           _attrs_html(widget["attrs"]))
 
 
 class TextInput(Input, forms.TextInput):
@@ -54,7 +61,8 @@ class Select(forms.Select):
             "", "<option value=\"{}\"{}>{}</option>",
             ((option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
              for _group, group_options, _index in widget["optgroups"] for option in group_options))
-        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]), options)
+        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], _attrs_html(widget["attrs"]),
+                           options)
 
 
 def team_staff_choices(staff: Staff) -> list[tuple[int, str]]:

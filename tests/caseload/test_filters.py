@@ -6,7 +6,9 @@ import pytest
 from django import forms
 from django.utils.html import escape
 
-from caseload.filters import Select
+from caseload.filters import DateInput, Select, TextInput
+
+from .factories import world  # noqa: F401
 
 
 def _normalised(html):
@@ -22,3 +24,32 @@ def test_select_renders_what_djangos_select_renders(value):
     assert "&lt;Ä &amp; Ö&gt;" in ours
     assert ours.count(" selected") == 1
     assert f'<option value="{escape(value or "")}" selected>' in ours
+
+
+@pytest.mark.parametrize("value", ["", "2026-11-23", '<"x">', None])
+@pytest.mark.parametrize("ours, theirs", [
+    (TextInput(attrs={"inputmode": "numeric", "size": 12}),
+     forms.TextInput(attrs={"inputmode": "numeric", "size": 12})),
+    (DateInput(), forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")),
+])
+def test_inputs_render_what_djangos_inputs_render(ours, theirs, value):
+    attrs = {"id": "id_feld", "required": False, "autofocus": True}
+    mine = ours.render("feld", value, attrs=attrs)
+    assert _normalised(mine) == _normalised(theirs.render("feld", value, attrs=attrs).replace(
+        'type="text" name="feld" type="date"', 'type="date" name="feld"'))
+    if value:
+        assert f'value="{escape(value)}"' in mine
+
+
+def test_caseworker_choices_are_the_teams_staff_by_their_names(world, django_assert_num_queries):
+    from caseload.filters import team_staff_choices
+    from caseload.models import Staff
+
+    world.alice.user.first_name = ""
+    world.alice.user.last_name = ""
+    world.alice.user.save()  # no name: the user name, as str(staff) gives it
+    with django_assert_num_queries(1):
+        choices = team_staff_choices(world.bob)
+    team = Staff.objects.filter(team=world.team_a).select_related("user")
+    assert sorted(choices) == sorted((s.pk, str(s)) for s in team)
+    assert (world.alice.pk, "alice") in choices and world.charlie.pk not in dict(choices)
