@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from caseload.models import Customer, Staff
+from caseload.selectors import team_staff
 from policies.calendar import WorkingCalendar
 from policies.models import ClosingDay, JobCentre, RuleSet
 
@@ -67,8 +68,7 @@ def calendar_owner(staff: Staff, requested: str | None) -> Staff:
 
 
 def team_members(staff: Staff) -> list[Staff]:
-    return list(Staff.objects.filter(job_centre_id=staff.job_centre_id, team_id=staff.team_id)
-                .select_related("user").order_by("user__last_name", "user__first_name"))
+    return list(team_staff(staff.job_centre_id, staff.team_id).select_related("user"))
 
 
 # --- Calendar --------------------------------------------------------------------------------

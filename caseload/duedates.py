@@ -265,14 +265,13 @@ def _write_chunk(policy, rows, today, version) -> int:
     days, and after most rule changes) only gets its `due_computed_on` (and policy version)
     moved, in one cheap statement, instead of a rewrite of every column."""
     job_centre_id = rows[0]["job_centre_id"]
-    compare = _PLAIN_DECISION[0] in rows[0]
-    by_id = {row["id"]: row for row in rows} if compare else {}
+    by_id = {row["id"]: row for row in rows}
     changed, unchanged, new_version = [], [], []
     for cid, decision in _chunk_decisions(policy, rows, today):
         stored = StoredDueDate(cid)
         apply_decision(stored, decision, today, version)
-        old = by_id.get(cid)
-        if (old is not None and all(getattr(stored, a) == old[a] for a in _PLAIN_DECISION)
+        old = by_id[cid]
+        if (all(getattr(stored, a) == old[a] for a in _PLAIN_DECISION)
                 and all(_stored_json(old[alias]) == getattr(stored, a) for a, alias in _STORED_TEXT.items())):
             (unchanged if old["policy_version"] == version else new_version).append(cid)
         else:

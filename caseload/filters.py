@@ -13,8 +13,8 @@ from django.utils.safestring import mark_safe
 
 from policies.lookups import rule_codes
 
-from .models import Customer, Staff
-from .selectors import STATUS_FILTERS
+from .models import Customer, Staff, person_name
+from .selectors import STATUS_FILTERS, team_staff
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
@@ -68,10 +68,9 @@ class Select(forms.Select):
 def team_staff_choices(staff: Staff) -> list[tuple[int, str]]:
     """The team's staff as (id, name), one query, no model instances; the name is what
     `str(staff)` gives."""
-    rows = (Staff.objects.filter(job_centre_id=staff.job_centre_id, team_id=staff.team_id)
-            .order_by("user__last_name", "user__first_name", "pk")
-            .values_list("pk", "user__first_name", "user__last_name", "user__username"))
-    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+    rows = team_staff(staff.job_centre_id, staff.team_id).values_list(
+        "pk", "user__first_name", "user__last_name", "user__username")
+    return [(pk, person_name(first, last, username)) for pk, first, last, username in rows]
 
 
 def _date_filter(lookup, label):

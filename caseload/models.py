@@ -35,6 +35,12 @@ class Team(models.Model):
         return self.name
 
 
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """A staff member's name as pages show it (`str(staff)`): "first last", else the user name.
+    For rows read as values, without the model."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class Staff(models.Model):
     CASEWORKER = "caseworker"
     TEAM_LEAD = "team_lead"
@@ -61,7 +67,7 @@ class Staff(models.Model):
         ]
 
     def __str__(self):
-        return self.user.get_full_name() or self.user.get_username()
+        return person_name(self.user.first_name, self.user.last_name, self.user.username)
 
     @property
     def is_team_lead(self):

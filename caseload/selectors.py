@@ -18,7 +18,7 @@ from policies import engine
 from policies.models import RuleSet
 
 from .access import team_customers
-from .models import ContactNote, Customer, Measure, Staff, Suspension
+from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
 
 DUE_SOON = timedelta(days=14)
 # Stored statuses that carry a due date and so can turn overdue (engine.status_on).
@@ -126,8 +126,14 @@ def caseworker_name(row: dict) -> str:
     """The caseworker's name in a list row, as `str(staff)` gives it; "" without one."""
     if row["caseworker_id"] is None:
         return ""
-    name = f"{row['caseworker__user__first_name']} {row['caseworker__user__last_name']}".strip()
-    return name or row["caseworker__user__username"]
+    return person_name(row["caseworker__user__first_name"], row["caseworker__user__last_name"],
+                       row["caseworker__user__username"])
+
+
+def team_staff(job_centre_id: int, team_id: int) -> QuerySet[Staff]:
+    """The team's caseworkers and team leads, by name."""
+    return (Staff.objects.filter(job_centre_id=job_centre_id, team_id=team_id)
+            .order_by("user__last_name", "user__first_name", "pk"))
 
 
 def caseload(staff: Staff, scope: str) -> QuerySet[Customer]:

@@ -32,7 +32,7 @@ from caseload.selectors import DATED
 from policies import engine
 from policies.models import RuleSet
 
-from .figures import _name, team_staff
+from .figures import team_staff
 
 WEEKS = 12
 DEFAULT_FIRST_MINUTES = 60
@@ -120,7 +120,7 @@ def forecast(team: Team, today: date) -> Forecast:
     first_min, follow_min, prep, share, defaults = _minutes(rule_set)
 
     staff = [s for s in team_staff(team) if s.role == Staff.CASEWORKER]
-    rows = {s.pk: CapacityRow(_name(s), s.pk, float(s.weekly_hours), [Cell() for _ in weeks]) for s in staff}
+    rows = {s.pk: CapacityRow(str(s), s.pk, float(s.weekly_hours), [Cell() for _ in weeks]) for s in staff}
     team_row = CapacityRow(team.name, None, sum(r.weekly_hours for r in rows.values()), [Cell() for _ in weeks])
 
     hours = defaultdict(lambda: defaultdict(int))

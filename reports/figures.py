@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from caseload import duedates
+from caseload import duedates, selectors
 from caseload.duedates import FACT_FIELDS, customer_facts, policy_for
 from caseload.models import Customer, Staff, Team
 from policies import engine
@@ -131,15 +131,9 @@ class MonthlyReport:
         return self.as_of < self.last_day
 
 
-def _name(staff: Staff) -> str:
-    user = staff.user
-    return user.get_full_name() or user.get_username()
-
-
 def team_staff(team: Team) -> list[Staff]:
     """The team's caseworkers and team leads, by name. One query."""
-    return list(Staff.objects.filter(job_centre_id=team.job_centre_id, team_id=team.pk)
-                .select_related("user").order_by("user__last_name", "user__first_name", "pk"))
+    return list(selectors.team_staff(team.job_centre_id, team.pk).select_related("user"))
 
 
 def _history(team: Team, until: date):
@@ -173,7 +167,7 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
     measures, suspensions, notes = _history(team, max(today, as_of))
 
     team_row = Row(name=f"Team {team.name}" if not team.name.lower().startswith("team") else team.name)
-    rows = {s.pk: Row(name=_name(s), staff_id=s.pk) for s in staff}
+    rows = {s.pk: Row(name=str(s), staff_id=s.pk) for s in staff}
     trend = [MonthCounts() for _ in months]
     by_rule = Counter()
     rule_set = policy.rule_set_on(as_of if as_of >= first else first)

@@ -75,7 +75,7 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
         elif caseworker_id:
             soon_by_worker[caseworker_id].append(case)
 
-    names = {s.pk: (s.user.get_full_name() or s.user.get_username()) for s in staff}
+    names = {s.pk: str(s) for s in staff}
     result = Reminders()
     for member in staff:
         if member.role == Staff.TEAM_LEAD:
