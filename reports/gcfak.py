@@ -26,7 +26,7 @@ from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from caseload.models import AcquisitionSource, ContactNote, Customer
+from caseload.models import AcquisitionSource, ContactNote, Customer, person_name
 from policies.models import JobCentre
 
 from .exports import Sheet, csv_response, xlsx_response
@@ -189,7 +189,7 @@ def customer_list(centre: JobCentre, quarter: Quarter) -> list[list]:
                          "caseworker__user__username")
             .order_by("number"))
     return [[number, first, source, STATUS_LABELS.get(status, status),
-             f"{first_name} {last_name}".strip() or (username or "")]
+             person_name(first_name, last_name, username) if username else ""]
             for number, first, source, status, first_name, last_name, username in rows]
 
 
