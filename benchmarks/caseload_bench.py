@@ -14,7 +14,8 @@ script migrates it and, with --customers, fills it). Steps:
    queries; then the very SQL statements the page sent, captured at the cursor, run again as
    raw SQL on the same connection: median time, and the page's ratio to it; beside it the
    same for the start page, which only looks up session, user and staff profile and
-   redirects: the ratio of Django's request cycle alone.
+   redirects: the ratio of Django's request cycle alone; then the list's own queries through
+   the ORM against raw, and a single primary-key lookup (the user) through the ORM against raw.
 3. `recompute_due` for all customers, customers per second, with one process and with
    --workers processes, in three cases: nightly (most decisions unchanged: only the computed
    day moves); after a rule change (every job centre's policy version raised: most decisions
@@ -148,6 +149,14 @@ def team_list_queries(runs: int):
     raw, _ = median_time(lambda: run_raw(statements), runs)
     say(f"Nur die Abfragen der Liste ({len(statements)}: Zusammenfassung, erste Seite) über das ORM: "
         f"Median {orm * 1000:.1f} ms, roh {raw * 1000:.1f} ms; Verhältnis {orm / raw:.2f}")
+
+    # The smallest unit of all: one row by primary key, as the user lookup of every request.
+    user_model, user_id = lead.user._meta.model, lead.user_id
+    one_statement = captured(lambda: user_model.objects.get(pk=user_id))
+    one, _ = median_time(lambda: user_model.objects.get(pk=user_id), runs * 10)
+    one_raw, _ = median_time(lambda: run_raw(one_statement), runs * 10)
+    say(f"Eine Zeile über den Primärschlüssel (Benutzer), ORM: Median {one * 1000:.2f} ms, "
+        f"roh {one_raw * 1000:.2f} ms; Verhältnis {one / one_raw:.2f}")
 
 
 def _raise_policy_versions():
