@@ -16,6 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -212,11 +213,38 @@ def _scope(centre_id: int, version: int, due_only: bool, today: date):
 
 def _recompute_range(centre_id: int, version: int, due_only: bool, today: date, first_id: int,
                      last_id: int) -> int:
-    """One chunk: the job centre's customers (stale ones only, if so asked) with ids in a range."""
-    rows = list(_scope(centre_id, version, due_only, today).filter(pk__gte=first_id, pk__lte=last_id)
-                .order_by("pk").values(*FACT_FIELDS, "policy_version", *_PLAIN_DECISION,
-                                       **{alias: Cast(a, TextField()) for a, alias in _STORED_TEXT.items()}))
-    return _write_chunk(policy_for(centre_id, version), rows, today, version) if rows else 0
+    """One chunk: the job centre's customers (stale ones only, if so asked) with ids in a range.
+
+    Read and written in one transaction, and every write is conditional on the row being as it
+    was read: a caseworker who saves a contact note for one of these customers while the chunk
+    is being evaluated keeps the due date their note gave (see `_write_chunk`)."""
+    connection = connections[router.db_for_write(Customer)]
+    on_its_own = not connection.in_atomic_block
+    with transaction.atomic(using=connection.alias):
+        if on_its_own and connection.vendor == "postgresql":
+            # A chunk of a bulk run, in a transaction of its own: its commit need not wait for
+            # the WAL to reach the disk. After a crash the last chunks' writes may be lost (the
+            # database stays consistent), which leaves those customers with the due dates they
+            # had before this run: still valid, or marked stale (older policy version, recheck
+            # date come) so that the next `recompute_due --due-only` redoes them. Never inside a
+            # caller's transaction, whose own writes must be durable.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        rows = list(_scope(centre_id, version, due_only, today).filter(pk__gte=first_id, pk__lte=last_id)
+                    .order_by("pk").values(*FACT_FIELDS, "policy_version", *_PLAIN_DECISION,
+                                           **_row_version(connection),
+                                           **{alias: Cast(a, TextField()) for a, alias in _STORED_TEXT.items()}))
+        return _write_chunk(policy_for(centre_id, version), rows, today, version) if rows else 0
+
+
+def _row_version(connection) -> dict:
+    """On PostgreSQL, the row's `xmin` (the transaction that wrote it last) as `row_version`:
+    any write to the row changes it. SQLite needs none: the chunk's transaction holds the write
+    lock from its first statement (transaction_mode IMMEDIATE), so no other writer comes between
+    its reads and its writes."""
+    if connection.vendor != "postgresql":
+        return {}
+    return {"row_version": RawSQL(f"{connection.ops.quote_name(Customer._meta.db_table)}.xmin::text", ())}
 
 
 def _in_processes(tasks, workers: int):
@@ -263,7 +291,11 @@ def _write_chunk(policy, rows, today, version) -> int:
     """Store the chunk's decisions. Rows read with the stored decision (as `_recompute_range`
     reads them) are compared first: a decision that did not change (most of them, on most
     days, and after most rule changes) only gets its `due_computed_on` (and policy version)
-    moved, in one cheap statement, instead of a rewrite of every column."""
+    moved, in one cheap statement, instead of a rewrite of every column.
+
+    With `row_version` in the rows, a row written by someone else since it was read is left as
+    that write stored it: its writer computed the due date from newer facts. Returns how many
+    customers were evaluated."""
     job_centre_id = rows[0]["job_centre_id"]
     by_id = {row["id"]: row for row in rows}
     changed, unchanged, new_version = [], [], []
@@ -276,33 +308,27 @@ def _write_chunk(policy, rows, today, version) -> int:
             (unchanged if old["policy_version"] == version else new_version).append(cid)
         else:
             changed.append(stored)
-    connection = connections[router.db_for_write(Customer)]
-    on_its_own = not connection.in_atomic_block
-    with transaction.atomic(using=connection.alias):
-        if on_its_own and connection.vendor == "postgresql":
-            # A chunk of a bulk run, in a transaction of its own: its commit need not wait for
-            # the WAL to reach the disk. After a crash the last chunks' writes may be lost (the
-            # database stays consistent), which leaves those customers with the due dates they
-            # had before this run: still valid, or marked stale (older policy version, recheck
-            # date come) so that the next `recompute_due --due-only` redoes them. Never inside a
-            # caller's transaction, whose own writes must be durable.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        store_due_dates(job_centre_id, changed)
-        _touch_computed_on(job_centre_id, unchanged, today)
-        _touch_computed_on(job_centre_id, new_version, today, version)
-    return len(changed) + len(unchanged) + len(new_version)
+    read_as = {cid: row["row_version"] for cid, row in by_id.items()} if "row_version" in rows[0] else None
+    written = store_due_dates(job_centre_id, changed, read_as=read_as)
+    written += _touch_computed_on(job_centre_id, unchanged, today, read_as=read_as)
+    written += _touch_computed_on(job_centre_id, new_version, today, version, read_as=read_as)
+    if written < len(rows):
+        log.info("recompute: %d of %d customers of job centre %s changed meanwhile, left as written",
+                 len(rows) - written, len(rows), job_centre_id)
+    return len(rows)
 
 
 def _stored_json(text):
     return None if text is None else json.loads(text)
 
 
-def _touch_computed_on(job_centre_id: int, ids: list[int], today: date, version: int | None = None) -> None:
+def _touch_computed_on(job_centre_id: int, ids: list[int], today: date, version: int | None = None, *,
+                       read_as: dict[int, str] | None = None) -> int:
     """Set `due_computed_on` (and, given one, `policy_version`) of these customers: their
-    decision is the one stored."""
+    decision is the one stored. With `read_as` (PostgreSQL: id -> row version when read), only
+    rows nobody wrote since. Returns how many rows were updated."""
     if not ids:
-        return
+        return 0
     connection = connections[router.db_for_write(Customer)]
     qn = connection.ops.quote_name
     table = qn(Customer._meta.db_table)
@@ -313,12 +339,19 @@ def _touch_computed_on(job_centre_id: int, ids: list[int], today: date, version:
         values.append(version)
     assignments = ", ".join(f"{column} = %s" for column in columns)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and read_as is not None:
+            cursor.execute(f"UPDATE {table} AS c SET {assignments} "
+                           f"FROM unnest(%s::bigint[], %s::text[]) AS v(id, row_version) "
+                           f"WHERE c.job_centre_id = %s AND c.id = v.id AND c.xmin::text = v.row_version",
+                           [*values, ids, [read_as[cid] for cid in ids], job_centre_id])
+            return cursor.rowcount
         if connection.vendor == "postgresql":
             cursor.execute(f"UPDATE {table} SET {assignments} WHERE job_centre_id = %s AND id = ANY(%s)",
                            [*values, job_centre_id, ids])
-        else:
-            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
-                               [[*values, cid, job_centre_id] for cid in ids])
+            return cursor.rowcount
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
+                           [[*values, cid, job_centre_id] for cid in ids])
+        return len(ids)
 
 
 def _pg_type(field, connection) -> str:
@@ -334,15 +367,18 @@ class StoredDueDate:
         self.pk = pk
 
 
-def store_due_dates(job_centre_id: int, customers: list[Customer | StoredDueDate]) -> None:
-    """Write the due-date columns of many customers of one job centre in one statement.
+def store_due_dates(job_centre_id: int, customers: list[Customer | StoredDueDate], *,
+                    read_as: dict[int, str] | None = None) -> int:
+    """Write the due-date columns of many customers of one job centre in one statement; with
+    `read_as` (PostgreSQL: id -> row version when read), only rows nobody wrote since.
+    Returns how many rows were written.
 
     `bulk_update` builds a CASE expression per column and row, which costs seconds per
-    thousand rows on both ends. On PostgreSQL this is one UPDATE ... FROM unnest(arrays),
-    one array per column; elsewhere one prepared UPDATE run with executemany.
+    thousand rows on both ends. On PostgreSQL this is one UPDATE ... FROM json_to_recordset;
+    elsewhere one prepared UPDATE run with executemany.
     """
     if not customers:
-        return
+        return 0
     connection = connections[router.db_for_write(Customer)]
     qn = connection.ops.quote_name
     fields = [Customer._meta.get_field(name) for name in DUE_FIELDS]
@@ -353,22 +389,29 @@ def store_due_dates(job_centre_id: int, customers: list[Customer | StoredDueDate
             # parameter per value or an array per column.
             names = [f.column for f in fields]
             attnames = [f.attname for f in fields]
-            payload = json.dumps([{"id": c.pk, **{n: getattr(c, a) for n, a in zip(names, attnames)}}
-                                  for c in customers], default=date.isoformat, separators=(",", ":"))
-            columns = ", ".join(["id bigint", *(f"{qn(f.column)} {_pg_type(f, connection)}" for f in fields)])
+            rows = [{"id": c.pk, **{n: getattr(c, a) for n, a in zip(names, attnames)}} for c in customers]
+            columns = ["id bigint", *(f"{qn(f.column)} {_pg_type(f, connection)}" for f in fields)]
+            condition = ""
+            if read_as is not None:
+                for row in rows:
+                    row["row_version"] = read_as[row["id"]]
+                columns.append("row_version text")
+                condition = " AND c.xmin::text = v.row_version"
+            payload = json.dumps(rows, default=date.isoformat, separators=(",", ":"))
             assignments = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields)
             ids = [c.pk for c in customers]
             cursor.execute(
                 f"UPDATE {table} AS c SET {assignments} "
-                f"FROM json_to_recordset(%s::json) AS v({columns}) "
-                f"WHERE c.id = v.id AND c.job_centre_id = %s AND c.id BETWEEN %s AND %s",
+                f"FROM json_to_recordset(%s::json) AS v({', '.join(columns)}) "
+                f"WHERE c.id = v.id AND c.job_centre_id = %s AND c.id BETWEEN %s AND %s{condition}",
                 [payload, job_centre_id, min(ids), max(ids)])
-        else:
-            assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
-                [[f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields]
-                 + [c.pk, job_centre_id] for c in customers])
+            return cursor.rowcount
+        assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
+            [[f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields]
+             + [c.pk, job_centre_id] for c in customers])
+        return len(customers)
 
 
 bump_policy_version = signals.bump_policy_version  # for callers that think in due dates

@@ -139,7 +139,8 @@ class MeasureForm(forms.Form):
         data = super().clean()
         if data.get("start") is not None and data.get("end") is not None:
             add_service_errors(self, services.check_measure(
-                start=data["start"], end=data["end"], exited_on=data.get("exited_on")))
+                title=data.get("title", "-"), start=data["start"], end=data["end"],
+                exited_on=data.get("exited_on")))
         return data
 
     def service_kwargs(self) -> dict:

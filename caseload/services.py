@@ -128,24 +128,20 @@ def record_suspension(*, customer: Customer, by, reason, start, end, today=None)
     return suspension, refresh_due_date(customer, today)
 
 
-@transaction.atomic
-def end_suspension(*, suspension: Suspension, on: date, today=None) -> engine.Decision:
-    today = today or timezone.localdate()
-    if on < suspension.start:
-        raise ServiceError({"end": "Das Ende darf nicht vor dem Beginn liegen."})
-    suspension.end = on
-    suspension.save(update_fields=["end"])
-    return refresh_due_date(_lock(suspension.customer), today)
-
-
 # --- Measures -----------------------------------------------------------------------------
 
-def check_measure(*, start, end, exited_on) -> dict[str, str]:
+def check_measure(*, title, start, end, exited_on) -> dict[str, str]:
     errors = {}
+    if not (title or "").strip():
+        errors["title"] = "Bitte die Maßnahme benennen."
     if end < start:
         errors["end"] = "Das geplante Ende darf nicht vor dem Beginn liegen."
     if exited_on is not None and exited_on < start:
         errors["exited_on"] = "Der Austritt darf nicht vor dem Beginn liegen."
+    elif exited_on is not None and exited_on > end:
+        # The engine reads an exit as the measure's real end: a later one would lengthen it.
+        errors["exited_on"] = ("Ein Austritt nach dem geplanten Ende ist keiner: bitte das geplante "
+                               "Ende ändern, wenn die Maßnahme verlängert wurde.")
     return errors
 
 
@@ -153,9 +149,7 @@ def check_measure(*, start, end, exited_on) -> dict[str, str]:
 def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=None) -> tuple[Measure, engine.Decision]:
     today = today or timezone.localdate()
     customer = _lock(customer)
-    errors = check_measure(start=start, end=end, exited_on=exited_on)
-    if not (title or "").strip():
-        errors["title"] = "Bitte die Maßnahme benennen."
+    errors = check_measure(title=title, start=start, end=end, exited_on=exited_on)
     if errors:
         raise ServiceError(errors)
     measure = Measure.objects.create(job_centre_id=customer.job_centre_id, customer=customer,
@@ -166,12 +160,13 @@ def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=
 @transaction.atomic
 def update_measure(*, measure: Measure, title, start, end, exited_on=None, today=None) -> engine.Decision:
     today = today or timezone.localdate()
-    errors = check_measure(start=start, end=end, exited_on=exited_on)
+    customer = _lock(measure.customer)
+    errors = check_measure(title=title, start=start, end=end, exited_on=exited_on)
     if errors:
         raise ServiceError(errors)
     measure.title, measure.start, measure.end, measure.exited_on = title.strip(), start, end, exited_on
     measure.save()
-    return refresh_due_date(_lock(measure.customer), today)
+    return refresh_due_date(customer, today)
 
 
 # --- Customer facts -----------------------------------------------------------------------
@@ -212,7 +207,10 @@ def create_customer(*, today=None, **fields) -> tuple[Customer, engine.Decision]
 
 
 def _lock(customer: Customer) -> Customer:
-    """Serialise concurrent writes to one customer (a no-op on SQLite, which locks the file)."""
-    list(Customer.objects.select_for_update().filter(pk=customer.pk, job_centre_id=customer.job_centre_id)
-         .values_list("pk", flat=True))
+    """Serialise concurrent writes to one customer and reload them as they are now: a colleague
+    may have changed the facts since this request read them, and the due date must be computed
+    from what is stored. On PostgreSQL the row stays locked until the transaction ends; SQLite
+    serialises writers itself (`transaction_mode` IMMEDIATE in the settings)."""
+    customer.refresh_from_db(from_queryset=Customer.objects.select_for_update().filter(
+        job_centre_id=customer.job_centre_id))
     return customer

@@ -46,8 +46,13 @@ if DATABASES["default"]["ENGINE"] not in {
 }:
     raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several writers (runserver threads, management commands) share one file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several writers (runserver threads, management commands) share one file. IMMEDIATE: a
+    # transaction takes the write lock when it begins, so that what it reads stays true until
+    # it writes (a bulk recompute chunk reads facts, then stores decisions) and two writers
+    # queue instead of failing with "database is locked" halfway.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["timeout"] = 20
+    options.setdefault("transaction_mode", "IMMEDIATE")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 INSTALLED_APPS = [

@@ -268,9 +268,9 @@ def test_recompute_of_unchanged_decisions_moves_only_the_computed_day(rulesets):
     rewritten = []
     store = duedates.store_due_dates
 
-    def recording_store(job_centre_id, customers):
+    def recording_store(job_centre_id, customers, **kwargs):
         rewritten.extend(c.pk for c in customers)
-        store(job_centre_id, customers)
+        return store(job_centre_id, customers, **kwargs)
 
     with mock.patch.object(duedates, "store_due_dates", recording_store):
         assert duedates.recompute(today=next_day, chunk_size=9) == 80
@@ -294,7 +294,8 @@ def test_recompute_after_a_rule_change_that_changes_no_decision_only_moves_the_v
         duedates.bump_policy_version(centre.pk)
     versions = dict(JobCentre.objects.values_list("pk", "policy_version"))
     rewritten = []
-    with mock.patch.object(duedates, "store_due_dates", lambda centre, customers: rewritten.extend(customers)):
+    with mock.patch.object(duedates, "store_due_dates",
+                           lambda centre, customers, **kwargs: rewritten.extend(customers) or 0):
         assert duedates.recompute(today=DAY, chunk_size=7) == 60
 
     assert rewritten == []
