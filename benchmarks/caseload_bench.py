@@ -139,7 +139,7 @@ def team_list_queries(runs: int):
 
     def through_orm():
         queryset = selectors.team_overdue(lead, today)
-        summary = selectors.team_overdue_summary(queryset, version)
+        summary = selectors.team_overdue_summary(queryset, today, version)
         page = [(r["number"], selectors.caseworker_name(r), r["due_by"])
                 for r in selectors.team_overdue_rows(queryset)[:25]]
         return summary, page

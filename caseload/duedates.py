@@ -15,7 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -268,11 +268,27 @@ def _in_processes(tasks, workers: int):
             yield future.result()
 
 
-def stale_customers(queryset, today: date, version: int):
-    from django.db.models import Q
+def stale_q(today: date, version: int):
+    """Stored due dates that may no longer hold: never computed, computed under an older policy
+    version (the rules changed since), or their recheck day has come (a birthday, a measure's
+    end, the end of a rule set's validity) and the nightly `recompute_due --due-only` has not
+    redone them yet. Pages mark these; `stale_reason` says which of the three."""
+    return Q(recheck_on__lte=today) | Q(due_computed_on__isnull=True) | ~Q(policy_version=version)
 
-    return queryset.filter(Q(recheck_on__lte=today) | Q(due_computed_on__isnull=True)
-                           | ~Q(policy_version=version))
+
+def stale_reason(*, due_computed_on, policy_version, recheck_on, today: date, version: int) -> str:
+    """"" for a stored due date that holds; else "new", "rules" or "recheck" (see `stale_q`)."""
+    if due_computed_on is None:
+        return "new"
+    if policy_version != version:
+        return "rules"
+    if recheck_on is not None and recheck_on <= today:
+        return "recheck"
+    return ""
+
+
+def stale_customers(queryset, today: date, version: int):
+    return queryset.filter(stale_q(today, version))
 
 
 def count_to_recompute(*, job_centre_ids=None, due_only=False, today=None) -> int:

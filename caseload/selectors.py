@@ -18,6 +18,7 @@ from policies import engine
 from policies.models import RuleSet
 
 from .access import team_customers
+from .duedates import stale_q, stale_reason
 from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
 
 DUE_SOON = timedelta(days=14)
@@ -115,11 +116,13 @@ DEFAULT_SECTION = "ueberfaellig"
 # Keys without "__" where a table column reads them.
 _CASEWORKER_VALUES = ("caseworker_id", "caseworker__user__first_name", "caseworker__user__last_name",
                       "caseworker__user__username")
+# What `row_is_stale` reads.
+_STALE_VALUES = ("policy_version", "recheck_on", "due_computed_on")
 WORKLIST_VALUES = ("pk", "number", "first_name", "last_name", "due_status", "due_by", "due_last_working_day",
-                   "due_code", "last_contact_on", "policy_version", "current_status") + _CASEWORKER_VALUES
+                   "due_code", "last_contact_on", "current_status") + _STALE_VALUES + _CASEWORKER_VALUES
 # No names, no birth dates: the team list and its export are pseudonymised (§ 35 SGB I).
 TEAM_LIST_VALUES = ("pk", "number", "due_status", "due_by", "due_code", "last_contact_on",
-                    "policy_version") + _CASEWORKER_VALUES
+                    ) + _STALE_VALUES + _CASEWORKER_VALUES
 
 
 def caseworker_name(row: dict) -> str:
@@ -128,6 +131,12 @@ def caseworker_name(row: dict) -> str:
         return ""
     return person_name(row["caseworker__user__first_name"], row["caseworker__user__last_name"],
                        row["caseworker__user__username"])
+
+
+def row_is_stale(row: dict, today: date, policy_version: int) -> bool:
+    """Whether a list row's stored due date may no longer hold (`duedates.stale_q`)."""
+    return bool(stale_reason(due_computed_on=row["due_computed_on"], policy_version=row["policy_version"],
+                             recheck_on=row["recheck_on"], today=today, version=policy_version))
 
 
 def team_staff(job_centre_id: int, team_id: int) -> QuerySet[Staff]:
@@ -146,10 +155,10 @@ def caseload(staff: Staff, scope: str) -> QuerySet[Customer]:
 
 def section_counts(queryset: QuerySet[Customer], today: date, policy_version: int) -> dict[str, int]:
     """One query: how many customers each section holds, and how many stored due dates were
-    computed under an older rule set (`stale`)."""
+    may no longer hold (`stale`: older rule set, or recheck day come)."""
     aggregates = {s.key: Count("pk", filter=s.q(today)) for s in SECTIONS if s.key != "alle"}
     aggregates["alle"] = Count("pk")
-    aggregates["stale"] = Count("pk", filter=~Q(policy_version=policy_version))
+    aggregates["stale"] = Count("pk", filter=stale_q(today, policy_version))
     return queryset.aggregate(**aggregates)
 
 
@@ -174,18 +183,18 @@ def team_overdue_rows(queryset: QuerySet[Customer]) -> QuerySet[dict]:
     return queryset.values(*TEAM_LIST_VALUES)
 
 
-def team_overdue_summary(queryset: QuerySet[Customer], policy_version: int) -> dict[str, int]:
+def team_overdue_summary(queryset: QuerySet[Customer], today: date, policy_version: int) -> dict[str, int]:
     """One query: the list's length, stale due dates, customers without a caseworker."""
     return queryset.aggregate(
         total=Count("pk"),
-        stale=Count("pk", filter=~Q(policy_version=policy_version)),
+        stale=Count("pk", filter=stale_q(today, policy_version)),
         unassigned=Count("pk", filter=Q(caseworker__isnull=True)),
     )
 
 
 EXPORT_HEADERS = ("Kundennummer", "Fachkraft", "Kürzel", "fällig bis", "Tage überfällig",
                   "letzter qualifizierter Kontakt", "Hinweis")
-STALE_TEXT = "Regeln wurden geändert – Fälligkeit wird neu berechnet"
+STALE_TEXT = "Nicht mehr aktuell – Fälligkeit wird neu berechnet"
 
 
 def team_overdue_export(queryset: QuerySet[Customer], today: date, policy_version: int):
@@ -198,7 +207,7 @@ def team_overdue_export(queryset: QuerySet[Customer], today: date, policy_versio
             row["due_by"],
             (today - row["due_by"]).days,
             row["last_contact_on"],
-            STALE_TEXT if row["policy_version"] != policy_version else "",
+            STALE_TEXT if row_is_stale(row, today, policy_version) else "",
         )
 
 
@@ -242,7 +251,8 @@ def customer_timeline(customer: Customer) -> list[TimelineEntry]:
     return entries
 
 
-def is_stale(customer: Customer) -> bool:
-    """The stored due date was computed under a rule set that has changed since.
-    Needs `job_centre` loaded (get_customer_for_user does)."""
-    return customer.due_computed_on is None or customer.policy_version != customer.job_centre.policy_version
+def stale(customer: Customer, today: date) -> str:
+    """Why the customer's stored due date may no longer hold ("" when it holds; see
+    `duedates.stale_reason`). Needs `job_centre` loaded (get_customer_for_user does)."""
+    return stale_reason(due_computed_on=customer.due_computed_on, policy_version=customer.policy_version,
+                        recheck_on=customer.recheck_on, today=today, version=customer.job_centre.policy_version)

@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 
 from policies import engine
 
-from .selectors import EXPORT_HEADERS, STALE_TEXT, caseworker_name
+from .selectors import EXPORT_HEADERS, STALE_TEXT, caseworker_name, row_is_stale
 
 PER_PAGE = 25
 
@@ -139,7 +139,7 @@ class _StaleAwareTable(FastBodyTable):
     def render_due_by(self, value, record):
         if value is None:
             return "—"
-        if record["policy_version"] != self.policy_version:
+        if row_is_stale(record, self.today, self.policy_version):
             return format_html('{} <abbr class="stale-mark" title="{}">*</abbr>',
                                value.strftime("%d.%m.%Y"), STALE_TEXT)
         return value.strftime("%d.%m.%Y")

@@ -90,7 +90,7 @@ def team_overdue(request):
         log.info("team overdue list of team %s exported as %s by staff id %s", staff.team_id, export, staff.pk)
         return (csv_response if export == "csv" else xlsx_response)(rows, filename)
 
-    summary = selectors.team_overdue_summary(filterset.qs, version)
+    summary = selectors.team_overdue_summary(filterset.qs, today, version)
     table = TeamOverdueTable(selectors.team_overdue_rows(filterset.qs), today=today, policy_version=version)
     paginate(table, request, count=summary["total"])
     return render(request, "caseload/team_overdue.html", {
@@ -116,7 +116,7 @@ def _due_context(customer, today):
         "status": status,
         "status_word": STATUS_WORDS.get(status, status),
         "days_overdue": (today - customer.due_by).days if customer.due_by and customer.due_by < today else 0,
-        "stale": selectors.is_stale(customer),
+        "stale": selectors.stale(customer, today),
         "due_flags": [DUE_FLAG_LABELS.get(f, f) for f in customer.due_flags],
     }
 

@@ -146,7 +146,7 @@ def test_team_overdue_takes_one_query_whatever_the_list(world, size, django_asse
 def test_team_overdue_summary_counts_in_one_query(world, caseload_a, django_assert_num_queries):
     overdue_customer(world.team_a, None, today=TODAY)
     with django_assert_num_queries(1):
-        summary = selectors.team_overdue_summary(selectors.team_overdue(world.bob, TODAY),
+        summary = selectors.team_overdue_summary(selectors.team_overdue(world.bob, TODAY), TODAY,
                                                  world.coburg.policy_version)
     assert summary == {"total": 3, "stale": 0, "unassigned": 1}
 
@@ -195,10 +195,30 @@ def test_timeline_merges_notes_measures_and_suspensions_newest_first(world, djan
     assert [e.qualified for e in timeline if e.kind == "note"] == [False, True]
 
 
-def test_is_stale_compares_the_customers_rule_version_with_the_job_centres(world):
-    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
-    customer = Customer.objects.select_related("job_centre").get(pk=customer.pk)
-    assert not selectors.is_stale(customer)
+def test_stale_says_why_a_stored_due_date_may_no_longer_hold(world):
+    def fresh():
+        return Customer.objects.select_related("job_centre").get(pk=customer.pk)
+
+    # U25: the decision changes on the 25th birthday, the recheck day.
+    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY,
+                             birth_date=date(TODAY.year - 24, 12, 1))
+    assert fresh().recheck_on > TODAY and selectors.stale(fresh(), TODAY) == ""
+    assert selectors.stale(fresh(), fresh().recheck_on) == "recheck"  # the day has come
     bump_policy_version(world.coburg.pk)
-    customer = Customer.objects.select_related("job_centre").get(pk=customer.pk)
-    assert selectors.is_stale(customer)
+    assert selectors.stale(fresh(), TODAY) == "rules"
+    Customer.objects.filter(pk=customer.pk).update(due_computed_on=None)
+    assert selectors.stale(fresh(), TODAY) == "new"
+
+
+def test_lists_count_and_mark_due_dates_whose_recheck_day_has_come(world, caseload_a):
+    overdue = caseload_a["overdue"]
+    version = world.coburg.policy_version
+    team = selectors.team_overdue(world.bob, TODAY)
+    assert selectors.team_overdue_summary(team, TODAY, version)["stale"] == 0
+    Customer.objects.filter(pk=overdue.pk).update(recheck_on=TODAY)
+
+    assert selectors.team_overdue_summary(team, TODAY, version)["stale"] == 1
+    assert selectors.section_counts(selectors.caseload(world.alice, selectors.TEAM), TODAY, version)["stale"] == 1
+    export = {r[0]: r[-1] for r in selectors.team_overdue_export(team, TODAY, version)}
+    assert export[overdue.number] == selectors.STALE_TEXT
+    assert [text for number, text in export.items() if number != overdue.number] == [""] * (len(export) - 1)

@@ -29,6 +29,11 @@ def text(response):
     return response.content.decode()
 
 
+def words(response):
+    """The page's text without tags, whitespace collapsed: for sentences that span lines."""
+    return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
+
+
 def numbers_on(response):
     """Customer numbers linked on a list page."""
     return set(re.findall(r'<a href="/kunden/\d+/">(\d+)</a>', text(response)))
@@ -189,9 +194,19 @@ def test_worklist_links_and_filters_carry_no_names(client, world, alice):
 def test_worklist_marks_due_dates_computed_under_older_rules(client, world, alice):
     overdue_customer(world.team_a, world.alice)
     bump_policy_version(world.coburg.pk)
-    page = text(client.get(WORKLIST))
-    assert "Regeln wurden geändert – Fälligkeit wird neu berechnet" in page
-    assert 'class="stale-mark"' in page
+    response = client.get(WORKLIST)
+    assert "Fälligkeiten werden neu berechnet. Eine Fälligkeit wurde nach einem älteren Stand berechnet" in words(
+        response)
+    assert 'class="stale-mark"' in text(response)
+
+
+def test_customer_page_says_when_the_recheck_day_has_come_before_the_nightly_run(client, world, alice):
+    customer = overdue_customer(world.team_a, world.alice)
+    assert "Stichtag erreicht" not in text(client.get(reverse("customer", args=[customer.pk])))
+    Customer.objects.filter(pk=customer.pk).update(recheck_on=today())  # e.g. a 25th birthday today
+    page = words(client.get(reverse("customer", args=[customer.pk])))
+    assert f"Stichtag erreicht – Fälligkeit wird neu berechnet. Seit dem {fmt(today())}" in page
+    assert "Regeln wurden geändert" not in page
 
 
 # --- Team overdue list ---------------------------------------------------------------------------
