@@ -23,6 +23,7 @@ from .slots import BERLIN, Slot, free_slots, within
 
 DEFAULT_HOURS = {d: [(time(8, 0), time(16, 0))] for d in range(5)}
 SEARCH_DAYS_AFTER_DUE = 21  # how far past the due date (or today, when overdue) slots are looked for
+SEARCH_DAYS_AT_MOST = 120  # a window opening or due date far ahead: look no further than this
 
 
 def local_start(day: date) -> datetime:
@@ -158,7 +159,9 @@ def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: da
     due_by = customer.due_by
     overdue = due_by is not None and due_by < today
     first_day = max(today, customer.window_opens) if customer.window_opens and not overdue else today
-    last_day = max(first_day, due_by if due_by and not overdue else today) + timedelta(days=SEARCH_DAYS_AFTER_DUE)
+    until = min(max(first_day, due_by if due_by and not overdue else today),
+                first_day + timedelta(days=SEARCH_DAYS_AT_MOST - SEARCH_DAYS_AFTER_DUE))
+    last_day = until + timedelta(days=SEARCH_DAYS_AFTER_DUE)
     busy = list(Appointment.objects.filter(caseworker_id=caseworker.pk, status__in=Appointment.BLOCKING,
                                            blocked_until__gt=local_start(first_day),
                                            start__lt=local_start(last_day + timedelta(days=1)))

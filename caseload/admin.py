@@ -7,11 +7,13 @@ after every save, in the admin's own transaction, as the services do for the cas
 
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from policies import vocabulary as voc
 from policies.admin_forms import code_list_field
 
+from . import services
 from .duedates import DUE_FIELDS, refresh_due_date
 from .models import AcquisitionSource, ContactNote, Customer, Measure, Staff, Suspension, Team
 
@@ -84,11 +86,18 @@ class CustomerAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         team = data.get("team")
-        if team and data.get("job_centre") and team.job_centre_id != data["job_centre"].pk:
+        # On a change the job centre is read-only (CustomerAdmin.get_readonly_fields): the stored one.
+        centre = data.get("job_centre") or (self.instance.job_centre if self.instance.pk else None)
+        if team and centre and team.job_centre_id != centre.pk:
             self.add_error("team", "Das Team gehört zu einem anderen Jobcenter.")
         caseworker = data.get("caseworker")
         if caseworker and team and caseworker.team_id != team.pk:
             self.add_error("caseworker", "Die Fachkraft gehört zu einem anderen Team.")
+        values = {f: data.get(f) for f in services.FACT_FIELDS}
+        for field, message in services.changed_facts_errors(values, self.changed_data,
+                                                            timezone.localdate()).items():
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
 
 
@@ -113,6 +122,12 @@ class CustomerAdmin(SimpleHistoryAdmin):
         ("GCfaK", {"fields": ["acquisition_source", "case_status", "closing_outcome", "closing_reason"]}),
         ("Gespeicherte Fälligkeit (berechnet)", {"classes": ["collapse"], "fields": list(DUE_FIELDS)}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A customer's notes, measures and suspensions belong to their job centre: moving the
+        # customer alone would orphan them (every query is scoped by job centre).
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "job_centre"] if obj is not None else fields
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

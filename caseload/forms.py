@@ -161,9 +161,10 @@ class FactsForm(forms.Form):
 
     FIELDS = services.FACT_FIELDS
 
-    def __init__(self, *args, customer: Customer, **kwargs):
+    def __init__(self, *args, customer: Customer, today, **kwargs):
         kwargs.setdefault("initial", {f: getattr(customer, f) for f in self.FIELDS})
         super().__init__(*args, **kwargs)
+        self.today = today
         fields = {}
         for name in self.FIELDS:
             if name == "flags":
@@ -176,6 +177,13 @@ class FactsForm(forms.Form):
                 field = model_field.formfield()
             fields[name] = field
         self.fields = fields
+
+    def clean(self):
+        data = super().clean()
+        values = {f: data.get(f) for f in self.FIELDS}
+        changed = [f for f in self.FIELDS if f in data and data[f] != self.initial.get(f)]
+        add_service_errors(self, services.changed_facts_errors(values, changed, self.today))
+        return data
 
     def changes(self) -> dict:
         data = dict(self.cleaned_data)

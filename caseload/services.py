@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,14 +37,24 @@ def _fmt(day):
 
 # --- Contact notes ------------------------------------------------------------------------
 
+# A follow-up date further ahead than this is a typing error: the longest cycle is six months.
+FOLLOW_UP_YEARS_AT_MOST = 2
+
+
 def check_contact(rule_set: RuleSet | None, *, date, channel, follow_up_on, checklist: dict,
-                  today: date) -> dict[str, str]:
+                  today: date, registered_on: date | None = None) -> dict[str, str]:
     """The rule set's demands on a contact note, as {field: message}."""
     errors = {}
     if date > today:
         errors["date"] = "Ein Beratungsvermerk kann nicht für einen künftigen Tag geschrieben werden."
+    elif registered_on is not None and date < registered_on:
+        errors["date"] = (f"Der Kontakt liegt vor der Meldung am {_fmt(registered_on)}: bitte das Datum "
+                          f"prüfen.")
     if follow_up_on is not None and follow_up_on <= date:
         errors["follow_up_on"] = "Die Wiedervorlage muss nach dem Kontakt liegen."
+    elif follow_up_on is not None and follow_up_on > date + relativedelta(years=FOLLOW_UP_YEARS_AT_MOST):
+        errors["follow_up_on"] = (f"Die Wiedervorlage darf höchstens {FOLLOW_UP_YEARS_AT_MOST} Jahre nach dem "
+                                  f"Kontakt liegen: bitte das Datum prüfen.")
     if rule_set is None:
         return errors
     if rule_set.follow_up_required and follow_up_on is None:
@@ -66,7 +77,8 @@ def record_contact(*, customer: Customer, by, date, channel, summary, agreements
     checklist = checklist or {}
     customer = _lock(customer)
     errors = check_contact(rule_set_for(customer, date), date=date, channel=channel,
-                           follow_up_on=follow_up_on, checklist=checklist, today=today)
+                           follow_up_on=follow_up_on, checklist=checklist, today=today,
+                           registered_on=customer.registered_on)
     if channel not in voc.CHANNEL_CODES:
         errors["channel"] = "Unbekannte Kontaktart."
     if not (summary or "").strip():
@@ -104,6 +116,10 @@ def check_suspension(customer: Customer, *, start, end, today: date) -> dict[str
     errors = {}
     if end < start:
         errors["end"] = "Das Ende darf nicht vor dem Beginn liegen."
+        return errors
+    if end < customer.registered_on:
+        errors["end"] = (f"Die Ausnahme endet vor der Meldung am {_fmt(customer.registered_on)}: bitte die "
+                         f"Daten prüfen.")
         return errors
     limit = extension_limit(customer, today)
     if limit is not None and end > limit:
@@ -173,6 +189,31 @@ def update_measure(*, measure: Measure, title, start, end, exited_on=None, today
 
 FACT_FIELDS = ("birth_date", "registered_on", "employment", "profile", "profile_since", "care", "flags",
                "integrated_employment", "unemployed_since", "benefit_renewal_on")
+# Days that have happened: one in the future is a typing error that would choose another rule.
+PAST_DATES = ("birth_date", "registered_on", "unemployed_since", "profile_since")
+
+
+def check_facts(values: dict, today: date) -> dict[str, str]:
+    """Plausibility of a customer's dates, as {field: message}: `values` maps fact fields to
+    their new values (missing ones are not checked)."""
+    errors = {}
+    for field in PAST_DATES:
+        day = values.get(field)
+        if day is not None and day > today:
+            label = Customer._meta.get_field(field).verbose_name
+            errors[field] = f"„{label}“ kann nicht in der Zukunft liegen."
+    birth, registered = values.get("birth_date"), values.get("registered_on")
+    if birth is not None and registered is not None and registered < birth and "registered_on" not in errors:
+        errors["registered_on"] = "Die Meldung kann nicht vor der Geburt liegen."
+    return errors
+
+
+def changed_facts_errors(values: dict, changed, today: date) -> dict[str, str]:
+    """`check_facts` for the fields that change: a doubtful date already stored does not stop
+    an edit of something else."""
+    changed = set(changed)
+    return {field: message for field, message in check_facts(values, today).items()
+            if field in changed or (field == "registered_on" and "birth_date" in changed)}
 
 
 @transaction.atomic
@@ -183,10 +224,13 @@ def update_customer(*, customer: Customer, changes: dict, today=None) -> engine.
     changed = [f for f, v in changes.items() if getattr(customer, f) != v]
     for field, value in changes.items():
         setattr(customer, field, value)
+    errors = changed_facts_errors({f: getattr(customer, f) for f in FACT_FIELDS}, changed, today)
     try:
         customer.full_clean(exclude=["job_centre", "team", "caseworker", "acquisition_source"])
     except ValidationError as error:
-        raise ServiceError(error.message_dict) from None
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ServiceError(errors)
     if changed:
         customer.save(update_fields=changed)
     if any(f in FACT_FIELDS for f in changed):
@@ -198,10 +242,13 @@ def update_customer(*, customer: Customer, changes: dict, today=None) -> engine.
 def create_customer(*, today=None, **fields) -> tuple[Customer, engine.Decision]:
     today = today or timezone.localdate()
     customer = Customer(**fields)
+    errors = check_facts({f: getattr(customer, f) for f in FACT_FIELDS}, today)
     try:
         customer.full_clean()
     except ValidationError as error:
-        raise ServiceError(error.message_dict) from None
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ServiceError(errors)
     customer.save()
     return customer, refresh_due_date(customer, today)
 

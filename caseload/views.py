@@ -249,7 +249,7 @@ def measure(request, pk, measure_pk=None):
 def facts(request, pk):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
-    form = FactsForm(request.POST if request.method == "POST" else None, customer=customer)
+    form = FactsForm(request.POST if request.method == "POST" else None, customer=customer, today=today)
     if form.is_bound and form.is_valid():
         try:
             decision = services.update_customer(customer=customer, changes=form.changes(), today=today)

@@ -1,6 +1,6 @@
 """The reports' selectors with hand-counted fixtures, the slot suggestions and the calendar."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -129,6 +129,16 @@ def test_overdue_customers_get_the_next_free_slots_from_now(world):
     assert found.overdue and found.hours_source == "default"
     assert found.slots[0].start == at(date(2026, 5, 8), 15, 15)
     assert not any(s.after_due for s in found.slots)
+
+
+def test_a_due_date_far_ahead_searches_a_bounded_stretch(world):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
+                             registered_on=date(2026, 5, 1))
+    customer.due_by, customer.window_opens = date(9999, 12, 31), None  # individual cycle, typed wrong once
+    found = selectors.suggest_slots(customer, world.alice, Length(30, 0, None), at(date(2026, 5, 8), 9))
+    assert found.slots and found.slots[0].start.date() == date(2026, 5, 8)
+    assert all(s.start.date() <= date(2026, 5, 8) + timedelta(days=selectors.SEARCH_DAYS_AT_MOST)
+               for s in found.slots)
 
 
 # --- Calendar ----------------------------------------------------------------------------------

@@ -134,11 +134,11 @@ def test_it_refuses_an_exit_before_the_start():
 
 
 def test_facts_form_starts_from_the_customer_and_returns_every_fact(coburg_customer):
-    form = FactsForm(None, customer=coburg_customer)
+    form = FactsForm(None, customer=coburg_customer, today=TODAY)
     assert form["employment"].value() == "unemployed"
     data = {"birth_date": "1980-05-17", "registered_on": "10.01.2026", "employment": "jobseeking",
             "profile": "", "care": "placement", "flags": ["section_10", "refugee"]}
-    form = FactsForm(data, customer=coburg_customer)
+    form = FactsForm(data, customer=coburg_customer, today=TODAY)
     assert form.is_valid(), form.errors
     changes = form.changes()
     assert set(changes) == set(services.FACT_FIELDS)
@@ -148,7 +148,7 @@ def test_facts_form_starts_from_the_customer_and_returns_every_fact(coburg_custo
 
 def test_facts_form_does_not_touch_the_customer_while_validating(coburg_customer):
     form = FactsForm({"birth_date": "1980-05-17", "registered_on": "2026-01-10", "employment": "jobseeking",
-                      "care": "placement"}, customer=coburg_customer)
+                      "care": "placement"}, customer=coburg_customer, today=TODAY)
     assert form.is_valid()
     assert coburg_customer.employment == "unemployed"
 
