@@ -6,6 +6,8 @@ customer NUMBER, status, code, caseworker (by id) and a due range, never a name 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import django_filters
 from django import forms
 from django.utils.html import format_html, format_html_join
@@ -49,6 +51,17 @@ class DateInput(Input, forms.DateInput):
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
 
+    def format_value(self, value):
+        # A date typed as 31.12.2026 comes back as the ISO date the browser's picker shows; a
+        # browser leaves a date input with any other value empty, hiding what was typed.
+        if isinstance(value, str):
+            for input_format in DATE_INPUT_FORMATS:
+                try:
+                    return datetime.strptime(value.strip(), input_format).date().isoformat()
+                except ValueError:
+                    continue
+        return super().format_value(value)
+
 
 class Select(forms.Select):
     """A <select> rendered in Python. Django renders every option through a template include,
@@ -78,9 +91,18 @@ def _date_filter(lookup, label):
                                      widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
 
 
+class CaseloadFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("faellig_ab"), data.get("faellig_bis")
+        if start is not None and end is not None and end < start:
+            self.add_error("faellig_bis", "„fällig bis“ liegt vor „fällig ab“: so findet die Liste niemanden.")
+        return data
+
+
 class CaseloadFilter(django_filters.FilterSet):
     nummer = django_filters.CharFilter(field_name="number", lookup_expr="startswith", label="Kundennummer",
-                                       widget=TextInput(attrs={"inputmode": "numeric", "size": 12}))
+                                       widget=TextInput(attrs={"size": 12}))
     status = django_filters.ChoiceFilter(
         label="Status", method="filter_status", empty_label="alle", widget=Select,
         choices=[(key, label) for key, (label, _q) in STATUS_FILTERS.items()])
@@ -94,6 +116,7 @@ class CaseloadFilter(django_filters.FilterSet):
     class Meta:
         model = Customer
         fields = []
+        form = CaseloadFilterForm
 
     def __init__(self, data=None, queryset=None, *, staff: Staff, today, with_status=True,
                  with_caseworker=True, **kwargs):

@@ -39,9 +39,9 @@ def add_service_errors(form: forms.Form, errors: dict) -> None:
 class ContactNoteForm(forms.Form):
     date = date_field("Datum des Kontakts")
     channel = forms.ChoiceField(label="Kontaktart", widget=forms.RadioSelect, choices=voc.CHANNELS)
-    summary = forms.CharField(label="Zusammenfassung", widget=forms.Textarea(attrs={"rows": 5}),
+    summary = forms.CharField(label="Zusammenfassung", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
                               help_text="Kurz und sachlich: Anlass, Inhalt, Ergebnis des Gesprächs.")
-    agreements = forms.CharField(label="Vereinbarungen", required=False,
+    agreements = forms.CharField(label="Vereinbarungen", required=False, max_length=5_000,
                                  widget=forms.Textarea(attrs={"rows": 3}))
     # Optional here on purpose: when the rule set demands it, the service's message says why.
     follow_up_on = date_field("Wiedervorlage", required=False,
@@ -71,13 +71,13 @@ class ContactNoteForm(forms.Form):
                 self.fields["follow_up_on"].widget.attrs["aria-required"] = "true"
                 self.fields["follow_up_on"].help_text = (
                     "Pflicht nach dem Kontaktdichtekonzept („kein BewA ohne WV“).")
-        if rule_set is None or not rule_set.checklist_required:
-            for name in ContactNote.CHECKLIST:
-                del self.fields[name]
+        # Shown when today's rule set asks for it, or (see clean) the one in force on the date of
+        # a backdated note does: the person must be able to tick what the check asks for.
+        self.checklist_shown = rule_set is not None and rule_set.checklist_required
 
     @property
     def checklist_fields(self):
-        return [self[name] for name in ContactNote.CHECKLIST if name in self.fields]
+        return [self[name] for name in ContactNote.CHECKLIST] if self.checklist_shown else []
 
     @property
     def main_fields(self):
@@ -89,10 +89,11 @@ class ContactNoteForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date") is not None and data.get("channel"):
+            rule_set = services.rule_set_for(self.customer, data["date"])
+            self.checklist_shown = self.checklist_shown or (rule_set is not None and rule_set.checklist_required)
             errors = services.check_contact(
-                services.rule_set_for(self.customer, data["date"]), date=data["date"],
-                channel=data["channel"], follow_up_on=data.get("follow_up_on"),
-                checklist=self.checklist(), today=self.today)
+                rule_set, date=data["date"], channel=data["channel"], follow_up_on=data.get("follow_up_on"),
+                checklist=self.checklist(), today=self.today, registered_on=self.customer.registered_on)
             add_service_errors(self, errors)
         return data
 
@@ -175,6 +176,9 @@ class FactsForm(forms.Form):
                 field = date_field(model_field.verbose_name, required=not model_field.blank)
             else:
                 field = model_field.formfield()
+                if isinstance(field, forms.ChoiceField):
+                    field.choices = [("", "– keine Angabe –") if value == "" else (value, label)
+                                     for value, label in field.choices]
             fields[name] = field
         self.fields = fields
 

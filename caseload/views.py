@@ -198,6 +198,12 @@ def _contact_message(note, decision: engine.Decision, previous_due, today) -> st
                 else "die Fälligkeit ändert sich nicht")
         return (f"{head} Die Kontaktart „{channel}“ zählt nach dem Kontaktdichtekonzept nicht als "
                 f"qualifizierter Kontakt: {kept}.")
+    if note.follow_up_on is None:
+        # The follow-up date of the last note counts (DOMAIN.md, "How the due date is computed"
+        # step 4): a note without one ends an earlier note's.
+        return (f"{head} Die Kontaktart „{channel}“ zählt nach dem Kontaktdichtekonzept nicht als "
+                f"qualifizierter Kontakt. Weil dieser Vermerk keine Wiedervorlage hat, gilt die des "
+                f"vorigen Vermerks nicht mehr: {_due_message(decision, today)}")
     return (f"{head} Die Kontaktart „{channel}“ zählt nach dem Kontaktdichtekonzept nicht als "
             f"qualifizierter Kontakt; wegen der Wiedervorlage gilt: {_due_message(decision, today)}")
 

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .views import LogoutView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("abmelden/", LogoutView.as_view(), name="logout"),
     path("termine/", include("appointments.urls")),
     path("", include("reports.urls")),
     path("", include("caseload.urls")),

@@ -1,12 +1,14 @@
-"""The filter form's Python-rendered <select> gives Django's own markup."""
+"""The filter form: Python-rendered inputs give Django's own markup; dates and ranges."""
 
 import re
+from datetime import date
 
 import pytest
 from django import forms
 from django.utils.html import escape
 
-from caseload.filters import DateInput, Select, TextInput
+from caseload.filters import CaseloadFilter, DateInput, Select, TextInput
+from caseload.models import Customer
 
 from .factories import world  # noqa: F401
 
@@ -53,3 +55,17 @@ def test_caseworker_choices_are_the_teams_staff_by_their_names(world, django_ass
     team = Staff.objects.filter(team=world.team_a).select_related("user")
     assert sorted(choices) == sorted((s.pk, str(s)) for s in team)
     assert (world.alice.pk, "alice") in choices and world.charlie.pk not in dict(choices)
+
+
+@pytest.mark.parametrize("typed, shown", [("01.10.2026", "2026-10-01"), ("2026-10-01", "2026-10-01"),
+                                          ("31.02.2026", "31.02.2026")])
+def test_a_date_typed_the_german_way_comes_back_as_the_iso_date_a_browser_shows(typed, shown):
+    assert f'value="{shown}"' in DateInput().render("faellig_ab", typed)
+
+
+def test_an_inverted_due_range_says_so_instead_of_an_empty_list(world):
+    filterset = CaseloadFilter({"faellig_ab": "01.10.2026", "faellig_bis": "01.09.2026"},
+                               queryset=Customer.objects.none(), staff=world.bob, today=date(2026, 11, 23))
+    assert not filterset.form.is_valid()
+    assert filterset.form.errors["faellig_bis"] == [
+        "„fällig bis“ liegt vor „fällig ab“: so findet die Liste niemanden."]

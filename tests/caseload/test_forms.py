@@ -8,6 +8,8 @@ from django import forms
 from caseload import services
 from caseload.forms import ContactNoteForm, FactsForm, MeasureForm, SuspensionForm, add_service_errors
 from caseload.models import ContactNote
+from policies.cloning import clone_rule_set
+from policies.models import RuleSet
 
 from .factories import make_customer, world  # noqa: F401
 
@@ -62,6 +64,31 @@ def test_it_accepts_a_complete_weimar_note(weimar_customer):
 def test_it_shows_the_checklist_only_where_the_rule_set_requires_it(weimar_customer, coburg_customer):
     assert len(note_form(weimar_customer, None).checklist_fields) == 4
     assert note_form(coburg_customer, None).checklist_fields == []
+
+
+def test_a_backdated_note_shows_the_checklist_its_days_rule_set_demands(world):
+    # Weimar's rule set is continued from 01.03.2026 without the checklist; a note dated 20.02.
+    # still falls under the old one, which demands it: the form must offer the boxes it asks for.
+    old = services.rule_set_for(make_customer(world.weimar_team, today=TODAY), TODAY)
+    new = clone_rule_set(old, valid_from=date(2026, 3, 1))
+    RuleSet.objects.filter(pk=new.pk).update(checklist_required=False)
+    customer = make_customer(world.weimar_team, caseworker=world.dave, today=TODAY,
+                             registered_on=date(2026, 2, 1))
+    data = {"date": "2026-02-20", "channel": "in_person", "summary": "Gespräch", "follow_up_on": "2026-03-20"}
+    assert note_form(customer, None).checklist_fields == []  # today's rule set asks for none
+
+    form = note_form(customer, data)
+
+    assert not form.is_valid()
+    assert form.non_field_errors()[0].startswith("Für einen qualifizierten Kontakt fehlt noch")
+    assert len(form.checklist_fields) == 4
+    assert note_form(customer, {**data, **CHECKLIST_ALL}).is_valid()
+
+
+def test_a_summary_beyond_ten_thousand_characters_is_refused_in_german(coburg_customer):
+    form = note_form(coburg_customer, {"date": "2026-03-09", "channel": "in_person", "summary": "x" * 10_001})
+    assert not form.is_valid()
+    assert "höchstens 10000 Zeichen" in form.errors["summary"][0]
 
 
 def test_it_marks_which_channels_count_as_qualified(coburg_customer, weimar_customer):
@@ -144,6 +171,12 @@ def test_facts_form_starts_from_the_customer_and_returns_every_fact(coburg_custo
     assert set(changes) == set(services.FACT_FIELDS)
     assert changes["flags"] == ["refugee", "section_10"]  # vocabulary order, whatever was ticked first
     assert changes["profile"] == "" and changes["unemployed_since"] is None
+
+
+def test_facts_form_names_the_empty_choice_in_german(coburg_customer):
+    form = FactsForm(None, customer=coburg_customer, today=TODAY)
+    assert form.fields["profile"].choices[0] == ("", "– keine Angabe –")
+    assert "---------" not in str(form)
 
 
 def test_facts_form_does_not_touch_the_customer_while_validating(coburg_customer):

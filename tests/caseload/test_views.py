@@ -366,6 +366,19 @@ def test_a_note_on_a_channel_that_does_not_count_says_so(client, world, alice):
     assert ContactNote.objects.filter(customer=customer).count() == 1
 
 
+def test_a_note_that_does_not_count_and_ends_an_earlier_follow_up_says_why_the_date_moved(client, world, alice):
+    customer = overdue_customer(world.team_a, world.alice)
+    services.record_contact(customer=customer, by=world.alice.user, date=today() - timedelta(days=40),
+                            channel="in_person", summary="Gespräch", follow_up_on=today() - timedelta(days=10))
+    response = client.post(reverse("contact_note", args=[customer.pk]), {
+        "date": today().isoformat(), "channel": "phone", "summary": "Telefonat"}, follow=True)
+    new_due = today() - timedelta(days=40) + relativedelta(months=2)
+    assert Customer.objects.get(pk=customer.pk).due_by == new_due
+    assert ("Die Kontaktart „telefonisch“ zählt nach dem Kontaktdichtekonzept nicht als qualifizierter Kontakt. "
+            "Weil dieser Vermerk keine Wiedervorlage hat, gilt die des vorigen Vermerks nicht mehr: "
+            f"Nächster Kontakt fällig bis {fmt(new_due)}") in words(response)
+
+
 def test_an_invalid_note_saves_nothing(client, world):
     customer = make_customer(world.weimar_team, caseworker=world.dave)
     client.force_login(world.dave.user)
