@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from .models import Customer, Measure, Staff
+from .models import Customer, Measure, Staff, Suspension
 
 
 def staff_for(user) -> Staff | None:
@@ -52,6 +52,13 @@ def get_measure_for_customer(customer: Customer, pk: int) -> Measure:
     measure = get_object_or_404(Measure, pk=pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
     measure.customer = customer
     return measure
+
+
+def get_suspension_for_customer(customer: Customer, pk: int) -> Suspension:
+    """A documented exception of this customer (404 for anyone else's, whatever its id)."""
+    suspension = get_object_or_404(Suspension, pk=pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
+    suspension.customer = customer
+    return suspension
 
 
 def staff_required(view):

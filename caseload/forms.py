@@ -129,6 +129,21 @@ class SuspensionForm(forms.Form):
         return {f: self.cleaned_data[f] for f in ("reason", "start", "end")}
 
 
+class SuspensionEndForm(forms.Form):
+    end = date_field("endet am", help_text="Der letzte Tag der Ausnahme; ab dem Tag danach gilt die Kontaktdichte wieder.")
+
+    def __init__(self, *args, suspension, today, **kwargs):
+        kwargs.setdefault("initial", {"end": min(max(today, suspension.start), suspension.end)})
+        super().__init__(*args, **kwargs)
+        self.suspension = suspension
+
+    def clean(self):
+        data = super().clean()
+        if data.get("end") is not None:
+            add_service_errors(self, services.check_suspension_end(self.suspension, on=data["end"]))
+        return data
+
+
 class MeasureForm(forms.Form):
     title = forms.CharField(label="Maßnahme", max_length=200)
     start = date_field("Beginn")

@@ -144,6 +144,33 @@ def record_suspension(*, customer: Customer, by, reason, start, end, today=None)
     return suspension, refresh_due_date(customer, today)
 
 
+def check_suspension_end(suspension: Suspension, *, on: date) -> dict[str, str]:
+    errors = {}
+    if on < suspension.start:
+        errors["end"] = f"Die Ausnahme kann nicht vor ihrem Beginn am {_fmt(suspension.start)} enden."
+    elif on > suspension.end:
+        errors["end"] = (f"Hier endet eine Ausnahme nur vorzeitig, also spätestens am {_fmt(suspension.end)}; "
+                         f"für eine längere bitte eine neue Ausnahme dokumentieren (dort gilt die Obergrenze).")
+    return errors
+
+
+@transaction.atomic
+def end_suspension(*, suspension: Suspension, on: date, today=None) -> engine.Decision:
+    """End a documented exception early (or correct its end downwards): contacts are due again
+    from the day after `on`."""
+    today = today or timezone.localdate()
+    customer = _lock(suspension.customer)
+    suspension = Suspension.objects.get(pk=suspension.pk, customer_id=customer.pk,
+                                        job_centre_id=customer.job_centre_id)
+    errors = check_suspension_end(suspension, on=on)
+    if errors:
+        raise ServiceError(errors)
+    suspension.end = on
+    suspension.save(update_fields=["end"])
+    log.info("suspension %s of customer id %s ended early", suspension.pk, customer.pk)
+    return refresh_due_date(customer, today)
+
+
 # --- Measures -----------------------------------------------------------------------------
 
 def check_measure(*, title, start, end, exited_on) -> dict[str, str]:

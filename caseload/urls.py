@@ -11,6 +11,7 @@ urlpatterns = [
     path("kunden/<int:pk>/", views.customer_detail, name="customer"),
     path("kunden/<int:pk>/vermerk/", views.contact_note, name="contact_note"),
     path("kunden/<int:pk>/ausnahme/", views.suspension, name="suspension"),
+    path("kunden/<int:pk>/ausnahme/<int:suspension_pk>/beenden/", views.suspension_end, name="suspension_end"),
     path("kunden/<int:pk>/massnahme/", views.measure, name="measure_add"),
     path("kunden/<int:pk>/massnahme/<int:measure_pk>/", views.measure, name="measure_edit"),
     path("kunden/<int:pk>/daten/", views.facts, name="facts"),

@@ -21,7 +21,7 @@ from policies import vocabulary as voc
 from . import access, selectors, services
 from .access import staff_required
 from .filters import CaseloadFilter
-from .forms import ContactNoteForm, FactsForm, MeasureForm, SuspensionForm, add_service_errors
+from .forms import ContactNoteForm, FactsForm, MeasureForm, SuspensionEndForm, SuspensionForm, add_service_errors
 from .tables import STATUS_WORDS, TeamOverdueTable, WorklistTable, csv_response, paginate, xlsx_response
 
 log = logging.getLogger(__name__)
@@ -225,6 +225,25 @@ def suspension(request, pk):
             messages.success(request, f"Ausnahme dokumentiert. {_due_message(decision, today)}")
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/suspension_form.html", form, customer, today)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def suspension_end(request, pk, suspension_pk):
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    today = timezone.localdate()
+    instance = access.get_suspension_for_customer(customer, suspension_pk)
+    form = SuspensionEndForm(request.POST if request.method == "POST" else None, suspension=instance, today=today)
+    if form.is_bound and form.is_valid():
+        try:
+            decision = services.end_suspension(suspension=instance, on=form.cleaned_data["end"], today=today)
+        except services.ServiceError as error:
+            add_service_errors(form, error.message_dict)
+        else:
+            messages.success(request, f"Ausnahme endet am {engine.fmt(form.cleaned_data['end'])}. "
+                                      f"{_due_message(decision, today)}")
+            return redirect("customer", pk=customer.pk)
+    return _form_page(request, "caseload/suspension_end_form.html", form, customer, today, suspension=instance)
 
 
 @require_http_methods(["GET", "POST"])
