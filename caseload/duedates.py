@@ -341,8 +341,9 @@ def _stored_json(text):
 def _touch_computed_on(job_centre_id: int, ids: list[int], today: date, version: int | None = None, *,
                        read_as: dict[int, str] | None = None) -> int:
     """Set `due_computed_on` (and, given one, `policy_version`) of these customers: their
-    decision is the one stored. With `read_as` (PostgreSQL: id -> row version when read), only
-    rows nobody wrote since. Returns how many rows were updated."""
+    decision is the one stored. With `read_as` (PostgreSQL, where `_recompute_range` always
+    reads it: id -> row version when read), only rows nobody wrote since; elsewhere the chunk's
+    transaction holds the write lock. Returns how many rows were updated."""
     if not ids:
         return 0
     connection = connections[router.db_for_write(Customer)]
@@ -354,16 +355,12 @@ def _touch_computed_on(job_centre_id: int, ids: list[int], today: date, version:
         columns.append(qn(Customer._meta.get_field("policy_version").column))
         values.append(version)
     assignments = ", ".join(f"{column} = %s" for column in columns)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and read_as is not None:
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+        if read_as is not None:
             cursor.execute(f"UPDATE {table} AS c SET {assignments} "
                            f"FROM unnest(%s::bigint[], %s::text[]) AS v(id, row_version) "
                            f"WHERE c.job_centre_id = %s AND c.id = v.id AND c.xmin::text = v.row_version",
                            [*values, ids, [read_as[cid] for cid in ids], job_centre_id])
-            return cursor.rowcount
-        if connection.vendor == "postgresql":
-            cursor.execute(f"UPDATE {table} SET {assignments} WHERE job_centre_id = %s AND id = ANY(%s)",
-                           [*values, job_centre_id, ids])
             return cursor.rowcount
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
                            [[*values, cid, job_centre_id] for cid in ids])
@@ -399,7 +396,8 @@ def store_due_dates(job_centre_id: int, customers: list[Customer | StoredDueDate
     qn = connection.ops.quote_name
     fields = [Customer._meta.get_field(name) for name in DUE_FIELDS]
     table = qn(Customer._meta.db_table)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+    # No savepoint: inside a chunk's transaction there is nothing to roll back to separately.
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One JSON parameter, unpacked by json_to_recordset: far cheaper to send than a
             # parameter per value or an array per column.

@@ -243,6 +243,16 @@ def changed_facts_errors(values: dict, changed, today: date) -> dict[str, str]:
             if field in changed or (field == "registered_on" and "birth_date" in changed)}
 
 
+def _validate(customer: Customer, errors: dict[str, str], exclude=None) -> None:
+    """Raise ServiceError with the model's own checks and `errors` (which win for a field)."""
+    try:
+        customer.full_clean(exclude=exclude)
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ServiceError(errors)
+
+
 @transaction.atomic
 def update_customer(*, customer: Customer, changes: dict, today=None) -> engine.Decision | None:
     """Change master data or facts; the due date is recomputed when a fact the rules read changed."""
@@ -251,13 +261,8 @@ def update_customer(*, customer: Customer, changes: dict, today=None) -> engine.
     changed = [f for f, v in changes.items() if getattr(customer, f) != v]
     for field, value in changes.items():
         setattr(customer, field, value)
-    errors = changed_facts_errors({f: getattr(customer, f) for f in FACT_FIELDS}, changed, today)
-    try:
-        customer.full_clean(exclude=["job_centre", "team", "caseworker", "acquisition_source"])
-    except ValidationError as error:
-        errors = {**error.message_dict, **errors}
-    if errors:
-        raise ServiceError(errors)
+    _validate(customer, changed_facts_errors({f: getattr(customer, f) for f in FACT_FIELDS}, changed, today),
+              exclude=["job_centre", "team", "caseworker", "acquisition_source"])
     if changed:
         customer.save(update_fields=changed)
     if any(f in FACT_FIELDS for f in changed):
@@ -269,13 +274,7 @@ def update_customer(*, customer: Customer, changes: dict, today=None) -> engine.
 def create_customer(*, today=None, **fields) -> tuple[Customer, engine.Decision]:
     today = today or timezone.localdate()
     customer = Customer(**fields)
-    errors = check_facts({f: getattr(customer, f) for f in FACT_FIELDS}, today)
-    try:
-        customer.full_clean()
-    except ValidationError as error:
-        errors = {**error.message_dict, **errors}
-    if errors:
-        raise ServiceError(errors)
+    _validate(customer, check_facts({f: getattr(customer, f) for f in FACT_FIELDS}, today))
     customer.save()
     return customer, refresh_due_date(customer, today)
 

@@ -192,20 +192,18 @@ def _contact_message(note, decision: engine.Decision, previous_due, today) -> st
     channels = decision.rule_set.qualifying_channels if decision.rule_set else frozenset()
     if note.channel in channels:
         return f"{head} {_due_message(decision, today)}"
-    channel = voc.label(note.channel)
+    not_counted = (f"{head} Die Kontaktart „{voc.label(note.channel)}“ zählt nach dem Kontaktdichtekonzept "
+                   f"nicht als qualifizierter Kontakt")
     if decision.due_by == previous_due:
         kept = (f"die Fälligkeit bleibt beim {engine.fmt(previous_due)}" if previous_due
                 else "die Fälligkeit ändert sich nicht")
-        return (f"{head} Die Kontaktart „{channel}“ zählt nach dem Kontaktdichtekonzept nicht als "
-                f"qualifizierter Kontakt: {kept}.")
+        return f"{not_counted}: {kept}."
     if note.follow_up_on is None:
         # The follow-up date of the last note counts (DOMAIN.md, "How the due date is computed"
         # step 4): a note without one ends an earlier note's.
-        return (f"{head} Die Kontaktart „{channel}“ zählt nach dem Kontaktdichtekonzept nicht als "
-                f"qualifizierter Kontakt. Weil dieser Vermerk keine Wiedervorlage hat, gilt die des "
-                f"vorigen Vermerks nicht mehr: {_due_message(decision, today)}")
-    return (f"{head} Die Kontaktart „{channel}“ zählt nach dem Kontaktdichtekonzept nicht als "
-            f"qualifizierter Kontakt; wegen der Wiedervorlage gilt: {_due_message(decision, today)}")
+        return (f"{not_counted}. Weil dieser Vermerk keine Wiedervorlage hat, gilt die des vorigen "
+                f"Vermerks nicht mehr: {_due_message(decision, today)}")
+    return f"{not_counted}; wegen der Wiedervorlage gilt: {_due_message(decision, today)}"
 
 
 @require_http_methods(["GET", "POST"])
