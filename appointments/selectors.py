@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar as pycalendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from caseload.models import Customer, Staff
 from caseload.selectors import team_staff
+from policies import engine
 from policies.calendar import WorkingCalendar
 from policies.models import ClosingDay, JobCentre, RuleSet
 
@@ -192,9 +192,7 @@ class ConsultationShare:
     target: int | None  # percent, from the rule set in force in that month
 
 
-def month_bounds(month_start: date) -> tuple[date, date]:
-    first = month_start.replace(day=1)
-    return first, first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+month_bounds = engine.month_bounds
 
 
 def _minutes(t: time) -> int:

@@ -22,8 +22,7 @@ from .duedates import stale_q, stale_reason
 from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
 
 DUE_SOON = timedelta(days=14)
-# Stored statuses that carry a due date and so can turn overdue (engine.status_on).
-DATED = (engine.OK, engine.OVERDUE, engine.SUSPENDED)
+DATED = engine.DATED
 # No rule set in force, no rule matched, or never computed: somebody must look at these.
 UNRULED = (engine.NO_RULE, engine.NO_RULE_SET, "")
 
@@ -114,15 +113,16 @@ DEFAULT_SECTION = "ueberfaellig"
 
 # List rows are plain dicts (`values()`): a page shows 25 of them and builds no model instances.
 # Keys without "__" where a table column reads them.
-_CASEWORKER_VALUES = ("caseworker_id", "caseworker__user__first_name", "caseworker__user__last_name",
+# What `caseworker_name` reads.
+CASEWORKER_VALUES = ("caseworker_id", "caseworker__user__first_name", "caseworker__user__last_name",
                       "caseworker__user__username")
 # What `row_is_stale` reads.
 _STALE_VALUES = ("policy_version", "recheck_on", "due_computed_on")
 WORKLIST_VALUES = ("pk", "number", "first_name", "last_name", "due_status", "due_by", "due_last_working_day",
-                   "due_code", "last_contact_on", "current_status") + _STALE_VALUES + _CASEWORKER_VALUES
+                   "due_code", "last_contact_on", "current_status") + _STALE_VALUES + CASEWORKER_VALUES
 # No names, no birth dates: the team list and its export are pseudonymised (§ 35 SGB I).
 TEAM_LIST_VALUES = ("pk", "number", "due_status", "due_by", "due_code", "last_contact_on",
-                    ) + _STALE_VALUES + _CASEWORKER_VALUES
+                    ) + _STALE_VALUES + CASEWORKER_VALUES
 
 
 def caseworker_name(row: dict) -> str:

@@ -42,6 +42,12 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, last))
 
 
+def month_bounds(month_start: date) -> tuple[date, date]:
+    """The first and the last day of the month `month_start` falls in."""
+    first = month_start.replace(day=1)
+    return first, add_months(first, 1) - ONE_DAY
+
+
 def fmt(day: date) -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
@@ -225,9 +231,13 @@ class Decision:
         return status_on(self.status, self.due_by, day)
 
 
+# Statuses that carry a due date and so can turn overdue.
+DATED = (OK, OVERDUE, SUSPENDED)
+
+
 def status_on(status: str, due_by: date | None, day: date) -> str:
     """A stored status read on `day`: a dated one turns overdue once its due date has passed."""
-    if status in (OK, OVERDUE, SUSPENDED) and due_by is not None and day > due_by:
+    if status in DATED and due_by is not None and day > due_by:
         return OVERDUE
     if status == OVERDUE:
         return OK

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from caseload.access import staff_for
-from caseload.models import Staff, Team
+from caseload.models import Team
 
 
 def is_admin(user) -> bool:
@@ -30,7 +30,7 @@ def report_reader(view):
     def wrapper(request, *args, **kwargs):
         staff = staff_for(request.user)
         admin = is_admin(request.user)
-        if not admin and (staff is None or staff.role != Staff.TEAM_LEAD):
+        if not admin and (staff is None or not staff.is_team_lead):
             return render(request, "reports/forbidden.html", {"staff": staff}, status=403)
         request.staff, request.is_report_admin = staff, admin
         return view(request, *args, **kwargs)

@@ -162,8 +162,8 @@ def forecast(team: Team, today: date) -> Forecast:
             day, minutes = cycle.after(day), follow_min + prep
 
     for caseworker_id, cells in demand.items():
+        targets = [team_row] + ([rows[caseworker_id]] if caseworker_id in rows else [])
         for k, (contacts, minutes) in enumerate(cells):
-            targets = [team_row] + ([rows[caseworker_id]] if caseworker_id in rows else [])
             for row in targets:
                 row.cells[k].contacts += contacts
                 row.cells[k].minutes += minutes

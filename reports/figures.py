@@ -3,7 +3,8 @@
 `COLUMNS` is the one definition of the report's table: the page, the CSV and the XLSX export
 all read it, so a column added here appears everywhere. The contact figures come from replaying
 the engine (`reports.replay`, whose docstring defines them); the consultation share and missed
-appointments from the appointments app (`reports.appointments`).
+appointments from the appointments app (`appointments.selectors.consultation_share` and
+`missed_appointments`, defined there next to the data).
 
 Queries, whatever the team's size: the team's staff, its customers, their contact notes,
 measures and suspensions (one each, filtered through the team, no id lists), the policy (four,
@@ -16,12 +17,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from appointments.selectors import consultation_share, missed_appointments
 from caseload import duedates, selectors
 from caseload.duedates import FACT_FIELDS, customer_facts, policy_for
 from caseload.models import Customer, Staff, Team
 from policies import engine
 
-from . import appointments
 from .replay import MonthCounts, lead_time, month_bounds, replay, tally
 
 TREND_MONTHS = 12
@@ -209,8 +210,8 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
             r.lead_max = None if maximum is None else r.lead_max
 
     staff_ids = [r.staff_id for r in all_rows[1:]]
-    shares = appointments.consultation_shares(centre.pk, staff_ids, first)
-    missed = appointments.missed_appointments(centre.pk, staff_ids, first)
+    shares = consultation_share(centre.pk, staff_ids, first)
+    missed = missed_appointments(centre.pk, staff_ids, first)
     _apply_appointments(team_row, rows, shares, missed)
 
     return MonthlyReport(

@@ -13,14 +13,8 @@ from policies.engine import add_months
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class MonthInput(forms.TextInput):
-    """The browser's month picker; without one, typing 2026-10 works too."""
-
-    input_type = "month"
-
-
 class MonthField(forms.CharField):
-    widget = MonthInput
+    """A month as 2026-10 (the template writes the browser's month picker itself)."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -30,9 +24,6 @@ class MonthField(forms.CharField):
         if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
             raise forms.ValidationError("Bitte einen Monat im Format JJJJ-MM angeben, z. B. 2026-10.")
         return date(int(match.group(1)), int(match.group(2)), 1)
-
-    def prepare_value(self, value):
-        return f"{value:%Y-%m}" if isinstance(value, date) else value
 
 
 def team_id(params) -> int | None:

@@ -26,7 +26,8 @@ from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from caseload.models import AcquisitionSource, ContactNote, Customer, person_name
+from caseload.models import AcquisitionSource, ContactNote, Customer
+from caseload.selectors import CASEWORKER_VALUES, caseworker_name
 from policies.models import JobCentre
 
 from .exports import Sheet, csv_response, xlsx_response
@@ -184,13 +185,10 @@ def customer_list(centre: JobCentre, quarter: Quarter) -> list[list]:
     rows = (Customer.objects.filter(job_centre_id=centre.pk, acquisition_source__isnull=False,
                                     registered_on__lte=quarter.end)
             .annotate(first_contact=Min("contact_notes__date"))
-            .values_list("number", "first_contact", "acquisition_source__name", "case_status",
-                         "caseworker__user__first_name", "caseworker__user__last_name",
-                         "caseworker__user__username")
+            .values("number", "first_contact", "acquisition_source__name", "case_status", *CASEWORKER_VALUES)
             .order_by("number"))
-    return [[number, first, source, STATUS_LABELS.get(status, status),
-             person_name(first_name, last_name, username) if username else ""]
-            for number, first, source, status, first_name, last_name, username in rows]
+    return [[row["number"], row["first_contact"], row["acquisition_source__name"],
+             STATUS_LABELS.get(row["case_status"], row["case_status"]), caseworker_name(row)] for row in rows]
 
 
 def _summary(summary: str, agreements: str, follow_up: date | None) -> str:

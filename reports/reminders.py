@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.mail import EmailMessage
+from django.urls import reverse
 
 from caseload.models import Customer, Staff
 from caseload.selectors import DUE_SOON, due_soon_q, overdue_q
@@ -78,7 +79,7 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
     names = {s.pk: str(s) for s in staff}
     result = Reminders()
     for member in staff:
-        if member.role == Staff.TEAM_LEAD:
+        if member.is_team_lead:
             cases = overdue_by_team.get(member.team_id, [])
             if not cases:
                 continue
@@ -86,9 +87,9 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
             body = [f"Stand {today:%d.%m.%Y}: im {member.team.name} sind {len(cases)} Kunden überfällig.", "",
                     f"Am längsten überfällig ({min(len(cases), LONGEST)}):"]
             for case in cases[:LONGEST]:
-                worker = names.get(case.caseworker_id, "ohne Fachkraft") if case.caseworker_id else "ohne Fachkraft"
+                worker = names.get(case.caseworker_id, "ohne Fachkraft")
                 body.append(f"{_line(case, today)}, {worker}")
-            body += [""] + _footer(url, "/team/ueberfaellig/")
+            body += [""] + _footer(url, reverse("team_overdue"))
             kind = "team_leads"
         else:
             overdue, soon = overdue_by_worker.get(member.pk, []), soon_by_worker.get(member.pk, [])
@@ -98,7 +99,7 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
             body = [f"Stand {today:%d.%m.%Y} in Ihrem Bestand:", ""]
             body += _section("Überfällig", overdue, today)
             body += _section(f"In den nächsten {DUE_SOON.days} Tagen fällig", soon, today)
-            body += _footer(url, "/faelle/")
+            body += _footer(url, reverse("worklist"))
             kind = "caseworkers"
         if not member.user.email:
             result.without_email += 1

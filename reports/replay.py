@@ -55,7 +55,7 @@ from datetime import date, timedelta
 from policies import engine
 
 ONE_DAY = timedelta(days=1)
-DATED = (engine.OK, engine.OVERDUE, engine.SUSPENDED)
+DATED = engine.DATED
 
 
 @dataclass(slots=True)
@@ -83,10 +83,7 @@ class Replay:
     first_contact_on: date | None = None
 
 
-def month_bounds(month_start: date) -> tuple[date, date]:
-    first = month_start.replace(day=1)
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - ONE_DAY
+month_bounds = engine.month_bounds
 
 
 def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[engine.Contact],
@@ -124,8 +121,7 @@ def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[eng
     seen, last_qualified, channels_seen = 0, None, None
     while True:
         if compact:
-            rule_set = policy.rule_set_on(day)
-            channels = rule_set.qualifying_channels if rule_set else frozenset()
+            channels = _channels_on(policy, day)
             if channels is not channels_seen:
                 seen, last_qualified, channels_seen = 0, None, channels
             while seen < i:
@@ -219,7 +215,7 @@ def month_counts(obligations: Sequence[Obligation], first: date, as_of: date) ->
     for o in obligations:
         if first <= o.due <= as_of:
             counts.due += 1
-            if o.met_on is not None and o.met_on <= o.due:
+            if o.on_time():
                 counts.on_time += 1
         if o.met_on is not None and first <= o.met_on <= as_of and o.met_on > o.due:
             counts.late += 1
@@ -242,7 +238,7 @@ def tally(obligations: Sequence[Obligation], months: Sequence[date], ends: Seque
         k = due.year * 12 + due.month - base
         if 0 <= k < n and due <= ends[k]:
             totals[k].due += 1
-            on_time = met is not None and met <= due
+            on_time = o.on_time()
             if on_time:
                 totals[k].on_time += 1
             if k == n - 1:
