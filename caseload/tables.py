@@ -6,9 +6,7 @@ select_related): no column triggers a query per row.
 
 from __future__ import annotations
 
-import csv
 import inspect
-import io
 from datetime import date
 from functools import partial
 
@@ -19,10 +17,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from kontaktdichte import spreadsheets
 from policies import engine
 
 from .selectors import EXPORT_HEADERS, STALE_TEXT, caseworker_name, row_is_stale
@@ -243,39 +239,14 @@ def _cell(value):
     return value.strftime("%d.%m.%Y") if isinstance(value, date) else value
 
 
+def _date_format(_index, value):
+    return "DD.MM.YYYY" if isinstance(value, date) else None
+
+
 def csv_response(rows, filename: str) -> HttpResponse:
-    """Semicolon-separated UTF-8 with BOM: what German Excel opens without an import dialog."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(EXPORT_HEADERS)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return spreadsheets.csv_response(EXPORT_HEADERS, ([_cell(v) for v in row] for row in rows), filename)
 
 
 def xlsx_response(rows, filename: str) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Überfällig")
-    header = []
-    for title in EXPORT_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, date):
-                cell.number_format = "DD.MM.YYYY"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return spreadsheets.xlsx_response([spreadsheets.XlsxSheet("Überfällig", EXPORT_HEADERS, rows, _date_format)],
+                                      filename)

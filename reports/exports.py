@@ -1,25 +1,21 @@
 """CSV and XLSX files of the reports. Tables are given as (headers, rows) with one `Column` per
 cell, so the monthly report's files follow `figures.COLUMNS`, as its page does.
 
-CSV is semicolon-separated UTF-8 with BOM and decimal commas: what German Excel opens without
-an import dialog. XLSX keeps numbers as numbers (shares as percentages, dates as dates).
+CSV (written by `kontaktdichte.spreadsheets`, as every export) has decimal commas; XLSX keeps
+numbers as numbers (shares as percentages, dates as dates).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from kontaktdichte import spreadsheets
 
 from .figures import COLUMNS, Column, MonthlyReport
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {"pct": "0%", "days": "0.0", "int": "0", "date": "DD.MM.YYYY"}
 
 
@@ -48,44 +44,23 @@ def csv_value(column: Column, value) -> str:
 
 
 def csv_response(sheet: Sheet, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([header(c) for c in sheet.columns])
-    for row in sheet.rows:
-        writer.writerow([csv_value(c, v) for c, v in zip(sheet.columns, row)])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return spreadsheets.csv_response([header(c) for c in sheet.columns],
+                                     ([csv_value(c, v) for c, v in zip(sheet.columns, row)] for row in sheet.rows),
+                                     filename)
 
 
 def xlsx_response(sheets: list[Sheet], filename: str) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        ws = workbook.create_sheet(sheet.title)
-        for line in sheet.heading or ():
-            ws.append([line])
-        if sheet.heading:
-            ws.append([])
-        cells = []
-        for column in sheet.columns:
-            cell = WriteOnlyCell(ws, value=header(column))
-            cell.font = Font(bold=True)
-            cells.append(cell)
-        ws.append(cells)
-        for row in sheet.rows:
-            cells = []
-            for column, value in zip(sheet.columns, row):
-                cell = WriteOnlyCell(ws, value=value)
-                if column.kind in NUMBER_FORMATS and value is not None:
-                    cell.number_format = NUMBER_FORMATS[column.kind]
-                cells.append(cell)
-            ws.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return spreadsheets.xlsx_response([_xlsx_sheet(sheet) for sheet in sheets], filename)
+
+
+def _xlsx_sheet(sheet: Sheet) -> spreadsheets.XlsxSheet:
+    kinds = [c.kind for c in sheet.columns]
+
+    def number_format(index, value):
+        return NUMBER_FORMATS.get(kinds[index]) if value is not None else None
+
+    return spreadsheets.XlsxSheet(sheet.title, [header(c) for c in sheet.columns], sheet.rows, number_format,
+                                  sheet.heading or ())
 
 
 # --- The monthly report's sheets ---------------------------------------------------------------

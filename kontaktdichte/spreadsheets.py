@@ -1,0 +1,74 @@
+"""CSV and XLSX downloads, for every export of the application (team list, reports).
+
+CSV: semicolon-separated UTF-8 with a BOM, what German Excel opens without an import dialog.
+XLSX: a write-only workbook, bold header, one sheet per table, optional lines above a table.
+Callers format their own cells: `csv_response` takes the values as they should read,
+`xlsx_response` takes typed values and a function giving each cell's number format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence], filename: str) -> HttpResponse:
+    """`filename` without the extension."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return _download(buffer.getvalue(), "text/csv; charset=utf-8", f"{filename}.csv")
+
+
+@dataclass
+class XlsxSheet:
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+    # (column index, value) -> an Excel number format, or None for none
+    number_format: Callable[[int, object], str | None] = lambda index, value: None
+    heading: Sequence[str] = ()  # lines above the table
+
+
+def xlsx_response(sheets: Iterable[XlsxSheet], filename: str) -> HttpResponse:
+    """`filename` without the extension."""
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = workbook.create_sheet(sheet.title)
+        for line in sheet.heading:
+            ws.append([line])
+        if sheet.heading:
+            ws.append([])
+        ws.append([_cell(ws, title, bold=True) for title in sheet.header])
+        for row in sheet.rows:
+            ws.append([_cell(ws, value, number_format=sheet.number_format(index, value))
+                       for index, value in enumerate(row)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _download(buffer.getvalue(), XLSX_TYPE, f"{filename}.xlsx")
+
+
+def _cell(ws, value, *, bold=False, number_format=None):
+    cell = WriteOnlyCell(ws, value=value)
+    if bold:
+        cell.font = Font(bold=True)
+    if number_format:
+        cell.number_format = number_format
+    return cell
