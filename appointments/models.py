@@ -58,6 +58,9 @@ class Office(models.Model):
     address = models.CharField("Anschrift", max_length=300, blank=True)
     room_hint = models.CharField("Hinweis für Besucher", max_length=200, blank=True,
                                  help_text="z. B. „Eingang B, 2. OG, Wartebereich links“.")
+    phone = models.CharField("Telefon (für Absagen)", max_length=40, blank=True,
+                             help_text="Erscheint in Einladungen: hier können Kunden einen Termin absagen.")
+    email = models.EmailField("E-Mail (für Absagen)", blank=True)
     tandem_main = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="tandem_offices", verbose_name="Tandem: Regionalstellensitz",
                                     help_text="Nur für Tandem-Regionalstellen: der Sitz, der die übrigen Tage abdeckt.")
@@ -117,10 +120,12 @@ class WorkingHours(WeeklyHours):
 
 
 class Appointment(models.Model):
-    OFFICE, PHONE, VIDEO = "office", "phone", "video"
-    MODES = [(OFFICE, "in der Regionalstelle"), (PHONE, "telefonisch"), (VIDEO, "per Video")]
-    # The contact note's channel for each mode (policies.vocabulary.CHANNELS).
-    CHANNEL = {OFFICE: "in_person", PHONE: "phone", VIDEO: "video"}
+    OFFICE, FIELD, PHONE, VIDEO = "office", "field", "phone", "video"
+    MODES = [(OFFICE, "in der Regionalstelle"), (FIELD, "Außendienst (beim Kunden)"), (PHONE, "telefonisch"),
+             (VIDEO, "per Video")]
+    # The contact note's channel for each mode (policies.vocabulary.CHANNELS); a group
+    # information session is the "group" channel whatever its mode (see `channel_for`).
+    CHANNEL = {OFFICE: "in_person", FIELD: "in_person", PHONE: "phone", VIDEO: "video"}
 
     FIRST, FOLLOW_UP, GROUP = "first", "follow_up", "group"
     KINDS = [(FIRST, "Erstgespräch"), (FOLLOW_UP, "Folgegespräch"), (GROUP, "Gruppeninformation")]
@@ -197,7 +202,46 @@ class Appointment(models.Model):
 
     @property
     def channel(self) -> str:
-        return self.CHANNEL[self.mode]
+        return self.channel_for(self.mode, self.kind)
+
+    @classmethod
+    def channel_for(cls, mode: str, kind: str) -> str:
+        return "group" if kind == cls.GROUP else cls.CHANNEL[mode]
+
+
+class Absence(models.Model):
+    """A caseworker's day(s) away from consultations, recorded by the team lead: leave,
+    sickness, training, or duty on the immediate-placement desk (Sofortvermittlung). Working
+    time for the consultation share and the capacity forecast leaves these days out (the desk
+    days only where the rule set says so: Coburg Land)."""
+
+    LEAVE, SICKNESS, TRAINING, IMMEDIATE_PLACEMENT = "leave", "sickness", "training", "immediate_placement"
+    KINDS = [(LEAVE, "Urlaub"), (SICKNESS, "Krankheit"), (TRAINING, "Fortbildung"),
+             (IMMEDIATE_PLACEMENT, "Sofortvermittlung")]
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="absences",
+                              verbose_name="Mitarbeiter/in")
+    kind = models.CharField("Art", max_length=20, choices=KINDS)
+    start = models.DateField("von")
+    end = models.DateField("bis (einschließlich)")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="erfasst von")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Abwesenheit"
+        verbose_name_plural = "Abwesenheiten"
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="absence_end_after_start",
+                                   violation_error_message="Das Ende darf nicht vor dem Beginn liegen."),
+        ]
+        indexes = [models.Index(fields=["job_centre", "staff", "start"], name="absence_staff_start")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
 
 
 def new_feed_token() -> str:

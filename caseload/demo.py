@@ -55,7 +55,7 @@ class NoteRow(NamedTuple):
 
 NOTE_COLUMNS = ("job_centre", "customer", "date", "channel", "caseworker", "summary", "agreements",
                 "follow_up_on", "prognosis_reviewed", "strategy_reviewed", "agreement_reviewed",
-                "job_search_done", "created_at")
+                "job_search_done", "walk_in", "rule_code", "created_at")
 
 
 def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
@@ -316,7 +316,7 @@ class CentreGenerator:
         checked = self.weimar  # Weimarer Land's notes carry the qualified-contact checklist
         created = timezone.now()
         notes = [(self.centre.pk, customer.pk, n.date, n.channel, n.caseworker_id, n.summary, n.agreements,
-                  n.follow_up_on, checked, checked, checked, checked, created)
+                  n.follow_up_on, checked, checked, checked, checked, False, "", created)
                  for customer, (customer_notes, _, _) in rows for n in customer_notes]
         insert_rows(ContactNote, NOTE_COLUMNS, notes)
         self.stats.update(notes=len(notes))

@@ -252,6 +252,11 @@ class ContactNote(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_notes")
     date = models.DateField("Datum")
     channel = models.CharField("Kontaktart", max_length=20, choices=choices(voc.CHANNELS))
+    walk_in = models.BooleanField("unterminierte Vorsprache", default=False,
+                                  help_text="Der Kunde kam ohne Termin (nur bei persönlichem Kontakt).")
+    # The rule's code (1MM, 2MM ...) under which the contact was held, as in appointment
+    # subjects ("in die Betreffzeilen von ATV und Verbis"); internal, never in letters.
+    rule_code = models.CharField("Kürzel", max_length=10, blank=True)
     caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name="Fachkraft")
     summary = models.TextField("Zusammenfassung")
@@ -274,3 +279,9 @@ class ContactNote(models.Model):
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y} {self.get_channel_display()}"
+
+    @property
+    def subject(self) -> str:
+        """As in the customer's history and exports: "Beratungsvermerk 2MM"."""
+        label = "Unterminierte Vorsprache" if self.walk_in else "Beratungsvermerk"
+        return f"{label} {self.rule_code}".strip()

@@ -199,10 +199,9 @@ def _contact_message(note, decision: engine.Decision, previous_due, today) -> st
                 else "die Fälligkeit ändert sich nicht")
         return f"{not_counted}: {kept}."
     if note.follow_up_on is None:
-        # The follow-up date of the last note counts (DOMAIN.md, "How the due date is computed"
-        # step 4): a note without one ends an earlier note's.
-        return (f"{not_counted}. Weil dieser Vermerk keine Wiedervorlage hat, gilt die des vorigen "
-                f"Vermerks nicht mehr: {_due_message(decision, today)}")
+        # Not this note: the stored due date was older than the facts (DOMAIN step 4: a note
+        # without a follow-up date leaves the one that counts as it is).
+        return f"{not_counted}. {_due_message(decision, today)}"
     return f"{not_counted}; wegen der Wiedervorlage gilt: {_due_message(decision, today)}"
 
 

@@ -86,7 +86,7 @@ class ContactRuleInline(admin.StackedInline):
         ]}),
         ("Zyklus", {"fields": [
             "individual", ("window_amount", "window_unit"), ("deadline_amount", "deadline_unit"),
-            "cap_at_benefit_renewal",
+            "cap_at_benefit_renewal", "first_contact_exempt",
         ]}),
     ]
 
@@ -115,6 +115,11 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             ("max_extension_amount", "max_extension_unit"),
             "profiling_review_months",
             "graduate_management",
+            ("graduate_days_before_end", "graduate_follow_up_working_days", "employer_service_lead_months"),
+        ]}),
+        ("Terminierung", {"fields": [
+            "bookable_channels", "office_hours_only", "invitation_lead_working_days",
+            "letters_name_opening_hours", "immediate_placement_excluded",
         ]}),
         ("Quelltext", {"fields": ["source_text"], "classes": ["collapse"]}),
     ]

@@ -33,6 +33,10 @@ class RuleSetForm(forms.ModelForm):
     qualifying_channels = code_list_field(
         RuleSet, "qualifying_channels", voc.CHANNELS,
         "Kontaktarten, die als qualifizierter Kontakt zählen (mindestens eine).")
+    bookable_channels = code_list_field(
+        RuleSet, "bookable_channels", voc.BOOKABLE_CHANNELS,
+        "Kontaktarten, für die Termine vereinbart werden dürfen (mindestens eine). Coburg Land: "
+        "nur persönlich und Gruppe.")
 
     class Meta:
         model = RuleSet

@@ -16,9 +16,6 @@ from .calendar import WorkingCalendar
 from .vocabulary import label, unit_label
 
 ONE_DAY = timedelta(days=1)
-GRADUATE_CONTACT_BEFORE_END = timedelta(days=90)
-GRADUATE_FOLLOW_UP_WORKING_DAYS = 15
-EMPLOYER_SERVICE_LEAD_MONTHS = 1
 
 OK, OVERDUE, SUSPENDED, INDIVIDUAL, NO_RULE_SET, NO_RULE = (
     "ok", "overdue", "suspended", "individual", "no_rule_set", "no_rule")
@@ -104,6 +101,9 @@ class Rule:
     window: Amount | None = None
     code: str | None = None
     cap_at_benefit_renewal: bool = False
+    # Without a qualified contact the cycle runs from the registration, even where the rule
+    # set has a first-contact deadline (Mönchengladbach: U25 and case management).
+    first_contact_exempt: bool = False
     key: int | None = None  # the database id, when loaded from the database
 
     @property
@@ -123,6 +123,9 @@ class RuleSet:
     max_extension: Amount | None = None
     profiling_review_months: int | None = None
     graduate_management: bool = False
+    graduate_days_before_end: int = 90
+    graduate_follow_up_working_days: int = 15
+    employer_service_lead_months: int = 1
     key: int | None = None
     # What the rules look at, derived once, for `recheck_on`.
     uses_age: bool = field(init=False, repr=False, compare=False)
@@ -356,9 +359,12 @@ def _cycle_text(rule: Rule) -> str:
 
 
 def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact], today: date) -> Decision:
-    """Decide the customer's next due contact on `today` under the rule set in force then."""
+    """Decide the customer's next due contact on `today` under the rule set in force then.
+
+    The steps are those of docs/domain.md, "How the due date is computed"; each has a function
+    of its own below, named after it."""
     rule_set = centre.rule_set_on(today)
-    if rule_set is None:
+    if rule_set is None:  # step 1
         return Decision(
             status=NO_RULE_SET,
             recheck_on=centre.next_rule_set_start(today),
@@ -366,13 +372,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
         )
 
     facts = _facts(customer, today)
-    rule = None
-    position = None
-    for index, candidate in enumerate(rule_set.rules, start=1):
-        if _matches(candidate.conditions, customer, facts):
-            rule, position = candidate, index
-            break
-
+    position, rule = _matching_rule(rule_set, customer, facts)
     recheck_on = _recheck_on(rule_set, customer, facts, today)
     head = f"Konzept: {rule_set.title} (gültig ab {fmt(rule_set.valid_from)})"
     if rule is None:
@@ -385,99 +385,27 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
     reasons = [head, f"Regel {position}: {rule.label} ({_why(rule.conditions, customer, facts)}); "
                      f"Kontakt {_cycle_text(rule)}."]
     calendar = centre.calendar
-    channels = rule_set.qualifying_channels
+    last_qualified, follow_up_note = _read_contacts(contacts, rule_set.qualifying_channels, today)
 
-    last_qualified = None
-    last_note = None
-    for contact in contacts:
-        if contact.date > today:
-            continue
-        if last_note is None or contact.date >= last_note.date:
-            last_note = contact
-        if contact.channel in channels and (last_qualified is None or contact.date > last_qualified.date):
-            last_qualified = contact
-
-    window_opens = due_by = None
-    if last_qualified is not None:
-        base = last_qualified.date
-        reasons.append(f"Letzter qualifizierter Kontakt am {fmt(base)} ({label(last_qualified.channel)}).")
-        if not rule.individual:
-            due_by = rule.deadline.after(base)
-            if rule.window is not None:
-                window_opens = rule.window.after(base)
-    else:
-        base = customer.registered_on
-        if rule_set.first_contact_max_days:
-            due_by = calendar.add_working_days(base, rule_set.first_contact_max_days)
-            target = rule_set.first_contact_target_days
-            reasons.append(
-                f"Noch kein qualifizierter Kontakt: Erstkontakt spätestens "
-                f"{rule_set.first_contact_max_days} Arbeitstage nach der Meldung am {fmt(base)}"
-                + (f" (Ziel: {target} Arbeitstage, bis {fmt(calendar.add_working_days(base, target))})"
-                   if target and target != rule_set.first_contact_max_days else "")
-                + ".")
-        else:
-            reasons.append(f"Noch kein qualifizierter Kontakt: der Zyklus läuft ab der Meldung am {fmt(base)}.")
-            if not rule.individual:
-                due_by = rule.deadline.after(base)
-                if rule.window is not None:
-                    window_opens = rule.window.after(base)
-
-    renewal = customer.benefit_renewal_on
-    if rule.cap_at_benefit_renewal and renewal is not None and renewal > base and due_by is not None \
-            and renewal < due_by:
-        due_by = renewal
-        reasons.append(f"Spätestens zum Weiterbewilligungsantrag am {fmt(renewal)}.")
-
-    if last_note is not None and last_note.follow_up_on is not None:
-        follow_up = last_note.follow_up_on
-        if due_by is None or follow_up < due_by:
-            due_by = follow_up
-            reasons.append(f"Wiedervorlage aus dem Beratungsvermerk vom {fmt(last_note.date)}: {fmt(follow_up)}.")
+    window_opens, due_by = _cycle(rule_set, rule, customer, last_qualified, calendar, reasons)
+    base = last_qualified.date if last_qualified is not None else customer.registered_on
+    due_by = _cap_at_benefit_renewal(rule, customer, base, due_by, reasons)
+    due_by = _follow_up(follow_up_note, due_by, reasons)
 
     flags = []
     if rule_set.graduate_management:
-        due_by = _graduate_milestones(customer, last_qualified, contacts, channels, calendar, today,
-                                      due_by, reasons, flags)
-
-    if rule_set.profiling_review_months and customer.profile == "market_close" \
-            and customer.profile_since is not None \
-            and today >= add_months(customer.profile_since, rule_set.profiling_review_months):
+        milestone, texts, graduate_flags = _graduate_milestones(rule_set, customer, contacts, calendar, today)
+        reasons += texts
+        flags += graduate_flags
+        if milestone is not None and (due_by is None or milestone < due_by):
+            due_by = milestone
+    if _profiling_review_due(rule_set, customer, today):
         flags.append(PROFILING_REVIEW)
         reasons.append(f"Seit {fmt(customer.profile_since)} marktnah und nicht integriert: "
                        f"Profiling und Integrationsprognose überprüfen.")
 
-    status = None
-    active = [s for s in customer.suspensions if s.start <= today <= s.end]
-    if active:
-        suspension = max(active, key=lambda s: s.end)
-        status = SUSPENDED
-        if due_by is None or suspension.end > due_by:
-            extended = suspension.end
-            capped = ""
-            if due_by is not None and rule_set.max_extension is not None:
-                limit = rule_set.max_extension.after(due_by)
-                if extended > limit:
-                    extended = limit
-                    capped = f" (höchstens {rule_set.max_extension} Verlängerung)"
-            due_by = extended
-            reasons.append(f"Ausnahme dokumentiert{': ' + suspension.reason if suspension.reason else ''} "
-                           f"bis {fmt(suspension.end)}: fällig am {fmt(due_by)}{capped}.")
-        else:
-            reasons.append(f"Ausnahme dokumentiert bis {fmt(suspension.end)}; "
-                           f"der Kontakt ist vorher fällig.")
-
-    if status == SUSPENDED and due_by is not None and today > due_by:
-        status = OVERDUE
-        reasons.append("Die größte zulässige Verlängerung ist ausgeschöpft: der Kontakt ist überfällig.")
-    if status is None:
-        if due_by is None:
-            status = INDIVIDUAL
-            reasons.append("Individueller Zyklus ohne Wiedervorlage: bitte ein Datum festlegen.")
-        elif today > due_by:
-            status = OVERDUE
-        else:
-            status = OK
+    due_by, suspended = _extend_by_suspensions(rule_set, customer, due_by, today, reasons)
+    status = _status(due_by, suspended, today, reasons)
 
     if window_opens is not None and due_by is not None and window_opens > due_by:
         window_opens = due_by
@@ -491,35 +419,168 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
     )
 
 
-def _graduate_milestones(customer, last_qualified, contacts, channels, calendar, today, due_by,
-                         reasons, flags):
-    """Weimarer Land's graduate management: open milestones that fall earlier win."""
-    if not customer.measures:
+def _matching_rule(rule_set: RuleSet, customer: Customer, facts: _Facts) -> tuple[int | None, Rule | None]:
+    """Step 1: the first rule (1-based position) whose conditions all hold."""
+    for index, candidate in enumerate(rule_set.rules, start=1):
+        if _matches(candidate.conditions, customer, facts):
+            return index, candidate
+    return None, None
+
+
+def _read_contacts(contacts: Sequence[Contact], channels: frozenset[str], today: date
+                   ) -> tuple[Contact | None, Contact | None]:
+    """The last qualified contact, and the note whose follow-up date counts (step 4): the latest
+    note that carries one, if it is no older than the last qualified contact (whose own note
+    counts). A note without a follow-up date does not cancel an earlier one; a newer qualified
+    contact does. Of notes on one day, the later in the sequence counts."""
+    last_qualified = last_follow_up = None
+    for contact in contacts:
+        if contact.date > today:
+            continue
+        if contact.channel in channels and (last_qualified is None or contact.date > last_qualified.date):
+            last_qualified = contact
+        if contact.follow_up_on is not None and (last_follow_up is None or contact.date >= last_follow_up.date):
+            last_follow_up = contact
+    if last_follow_up is not None and last_qualified is not None and last_follow_up.date < last_qualified.date:
+        last_follow_up = None
+    return last_qualified, last_follow_up
+
+
+def _cycle(rule_set: RuleSet, rule: Rule, customer: Customer, last_qualified: Contact | None,
+           calendar: WorkingCalendar, reasons: list[str]) -> tuple[date | None, date | None]:
+    """Steps 2 and 3: (window opens, due by) from the last qualified contact; without one, the
+    first-contact deadline in working days, or (no deadline, or a rule exempt from it) the
+    rule's cycle from the registration."""
+    if last_qualified is not None:
+        base = last_qualified.date
+        reasons.append(f"Letzter qualifizierter Kontakt am {fmt(base)} ({label(last_qualified.channel)}).")
+    else:
+        base = customer.registered_on
+        maximum = rule_set.first_contact_max_days
+        if maximum and not rule.first_contact_exempt:
+            target = rule_set.first_contact_target_days
+            reasons.append(
+                f"Noch kein qualifizierter Kontakt: Erstkontakt spätestens {maximum} Arbeitstage nach der "
+                f"Meldung am {fmt(base)}"
+                + (f" (Ziel: {target} Arbeitstage, bis {fmt(calendar.add_working_days(base, target))})"
+                   if target and target != maximum else "")
+                + ".")
+            return None, calendar.add_working_days(base, maximum)
+        exempt = " (die Erstkontakt-Frist gilt für diese Regel nicht)" if maximum else ""
+        reasons.append(f"Noch kein qualifizierter Kontakt: der Zyklus läuft ab der Meldung am {fmt(base)}{exempt}.")
+    if rule.individual:
+        return None, None
+    return (rule.window.after(base) if rule.window is not None else None), rule.deadline.after(base)
+
+
+def _cap_at_benefit_renewal(rule: Rule, customer: Customer, base: date, due_by: date | None,
+                            reasons: list[str]) -> date | None:
+    """"spätestens zum WBA": the benefit renewal date, when it falls inside the cycle."""
+    renewal = customer.benefit_renewal_on
+    if rule.cap_at_benefit_renewal and renewal is not None and due_by is not None and base < renewal < due_by:
+        reasons.append(f"Spätestens zum Weiterbewilligungsantrag am {fmt(renewal)}.")
+        return renewal
+    return due_by
+
+
+def _follow_up(note: Contact | None, due_by: date | None, reasons: list[str]) -> date | None:
+    """Step 4: the follow-up date that counts wins when it is earlier (for an individual rule, it
+    is the due date)."""
+    if note is None or (due_by is not None and note.follow_up_on >= due_by):
         return due_by
+    reasons.append(f"Wiedervorlage aus dem Beratungsvermerk vom {fmt(note.date)}: {fmt(note.follow_up_on)}.")
+    return note.follow_up_on
+
+
+def _graduate_milestones(rule_set: RuleSet, customer: Customer, contacts: Sequence[Contact],
+                         calendar: WorkingCalendar, today: date) -> tuple[date | None, list[str], list[str]]:
+    """Step 5, Weimarer Land's graduate management: the earliest open milestone, with the
+    reasons and flags it adds. While a measure runs, a qualified contact on or after its start
+    is due by its end minus `graduate_days_before_end` (by the start, for a shorter measure);
+    once it has ended, one after the end within `graduate_follow_up_working_days`; the employer
+    service task from `employer_service_lead_months` before the end."""
+    earliest, reasons, flags = None, [], []
+    if not customer.measures:
+        return earliest, reasons, flags
+    channels = rule_set.qualifying_channels
     qualified_dates = [c.date for c in contacts if c.date <= today and c.channel in channels]
+    days_before = rule_set.graduate_days_before_end
+    working_days = rule_set.graduate_follow_up_working_days
     for measure in customer.measures:
         ends_on = measure.ends_on
+        milestone = None
         if ends_on >= today:
-            if any(d >= measure.start for d in qualified_dates):
-                milestone = None
-            else:
-                milestone = max(ends_on - GRADUATE_CONTACT_BEFORE_END, measure.start)
+            if not any(d >= measure.start for d in qualified_dates):
+                milestone = max(ends_on - timedelta(days=days_before), measure.start)
                 text = (f"Absolventenmanagement: Kontakt seit Maßnahmebeginn am {fmt(measure.start)} "
-                        f"fällig bis {fmt(milestone)} (90 Tage vor Ende am {fmt(ends_on)})")
-            if add_months(ends_on, -EMPLOYER_SERVICE_LEAD_MONTHS) <= today and EMPLOYER_SERVICE_TASK not in flags:
+                        f"fällig bis {fmt(milestone)} ({days_before} Tage vor Ende am {fmt(ends_on)})")
+            if EMPLOYER_SERVICE_TASK not in flags and \
+                    add_months(ends_on, -rule_set.employer_service_lead_months) <= today:
                 flags.append(EMPLOYER_SERVICE_TASK)
                 reasons.append(f"Maßnahme endet am {fmt(ends_on)}: Arbeitgeber-Service (AG-S) einbinden.")
-        else:
-            if any(d > ends_on for d in qualified_dates):
-                milestone = None
-            else:
-                milestone = calendar.add_working_days(ends_on, GRADUATE_FOLLOW_UP_WORKING_DAYS)
-                text = (f"Absolventenmanagement: Folgegespräch nach Maßnahmeende am {fmt(ends_on)} "
-                        f"fällig binnen {GRADUATE_FOLLOW_UP_WORKING_DAYS} Arbeitstagen, bis {fmt(milestone)}")
-        if milestone is not None and (due_by is None or milestone < due_by):
-            due_by = milestone
+        elif not any(d > ends_on for d in qualified_dates):
+            milestone = calendar.add_working_days(ends_on, working_days)
+            text = (f"Absolventenmanagement: Folgegespräch nach Maßnahmeende am {fmt(ends_on)} "
+                    f"fällig binnen {working_days} Arbeitstagen, bis {fmt(milestone)}")
+        if milestone is not None and (earliest is None or milestone < earliest):
+            earliest = milestone
             reasons.append(text + ".")
-    return due_by
+    return earliest, reasons, flags
+
+
+def _profiling_review_due(rule_set: RuleSet, customer: Customer, today: date) -> bool:
+    """Coburg Land: market_close for `profiling_review_months` and still not integrated."""
+    return bool(rule_set.profiling_review_months and customer.profile == "market_close"
+                and customer.profile_since is not None
+                and today >= add_months(customer.profile_since, rule_set.profiling_review_months))
+
+
+def _extend_by_suspensions(rule_set: RuleSet, customer: Customer, due_by: date | None, today: date,
+                           reasons: list[str]) -> tuple[date | None, bool]:
+    """Step 6: every documented exception that has started by `today` moves the due date to
+    its end, if later, capped at the due date plus the rule set's largest extension. The
+    extension stands after the exception ends. Returns the due date and whether an exception
+    covers `today`. Without a due date (an individual rule with no follow-up date), a covering
+    exception's end is the due date while it lasts."""
+    started = [s for s in customer.suspensions if s.start <= today]
+    if not started:
+        return due_by, False
+    covering = [s for s in started if today <= s.end]
+    if due_by is None:
+        if not covering:
+            return None, False
+        latest = max(covering, key=lambda s: s.end)
+        reasons.append(f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
+                       f"bis {fmt(latest.end)}: fällig am {fmt(latest.end)}.")
+        return latest.end, True
+    latest = max(started, key=lambda s: s.end)
+    if latest.end > due_by:
+        extended, capped = latest.end, ""
+        if rule_set.max_extension is not None:
+            limit = rule_set.max_extension.after(due_by)
+            if extended > limit:
+                extended, capped = limit, f" (höchstens {rule_set.max_extension} Verlängerung)"
+        reasons.append(f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
+                       f"bis {fmt(latest.end)}: fällig am {fmt(extended)}{capped}.")
+        return extended, bool(covering)
+    if covering:
+        reasons.append(f"Ausnahme dokumentiert bis {fmt(max(s.end for s in covering))}; "
+                       f"der Kontakt ist vorher fällig.")
+    return due_by, bool(covering)
+
+
+def _status(due_by: date | None, suspended: bool, today: date, reasons: list[str]) -> str:
+    """Step 7: overdue once the (extended) due date has passed, exception or not."""
+    if due_by is None:
+        if suspended:
+            return SUSPENDED
+        reasons.append("Individueller Zyklus ohne Wiedervorlage: bitte ein Datum festlegen.")
+        return INDIVIDUAL
+    if today > due_by:
+        if suspended:
+            reasons.append("Die größte zulässige Verlängerung ist ausgeschöpft: der Kontakt ist überfällig.")
+        return OVERDUE
+    return SUSPENDED if suspended else OK
 
 
 def _recheck_on(rule_set, customer, facts, today) -> date | None:
@@ -537,7 +598,7 @@ def _recheck_on(rule_set, customer, facts, today) -> date | None:
             candidates.append(m.start)
             candidates.append(m.ends_on + ONE_DAY)
             if rule_set.graduate_management:
-                candidates.append(add_months(m.ends_on, -EMPLOYER_SERVICE_LEAD_MONTHS))
+                candidates.append(add_months(m.ends_on, -rule_set.employer_service_lead_months))
     for s in customer.suspensions:
         candidates.append(s.start)
         candidates.append(s.end + ONE_DAY)

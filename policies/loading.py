@@ -35,6 +35,7 @@ def rule_from_row(row: ContactRule) -> engine.Rule:
         deadline=None if row.individual else _amount(row.deadline_amount, row.deadline_unit),
         window=_amount(row.window_amount, row.window_unit),
         cap_at_benefit_renewal=row.cap_at_benefit_renewal,
+        first_contact_exempt=row.first_contact_exempt,
         key=row.pk,
     )
 
@@ -51,6 +52,9 @@ def rule_set_from_row(row: RuleSet, rules) -> engine.RuleSet:
         max_extension=_amount(row.max_extension_amount, row.max_extension_unit),
         profiling_review_months=row.profiling_review_months,
         graduate_management=row.graduate_management,
+        graduate_days_before_end=row.graduate_days_before_end,
+        graduate_follow_up_working_days=row.graduate_follow_up_working_days,
+        employer_service_lead_months=row.employer_service_lead_months,
         key=row.pk,
     )
 

@@ -103,8 +103,35 @@ class RuleSet(models.Model):
         help_text="Marktnahe Kunden, die nach so vielen Monaten noch so eingestuft sind, werden markiert.")
     graduate_management = models.BooleanField(
         "Absolventenmanagement für Maßnahmen", default=False,
-        help_text="Kontakt bis 90 Tage vor Maßnahmeende, Folgegespräch binnen 15 Arbeitstagen "
-                  "nach Austritt, AG-S-Aufgabe einen Monat vor Ende.")
+        help_text="Kontakt spätestens die eingestellten Tage vor Maßnahmeende, Folgegespräch binnen "
+                  "der eingestellten Arbeitstage nach Austritt, AG-S-Aufgabe vor Ende.")
+    graduate_days_before_end = models.PositiveSmallIntegerField(
+        "Absolventenmanagement: Kontakt spätestens (Tage vor Maßnahmeende)", default=90,
+        validators=[MaxValueValidator(3650)])
+    graduate_follow_up_working_days = models.PositiveSmallIntegerField(
+        "Absolventenmanagement: Folgegespräch binnen (Arbeitstagen nach Austritt)", default=15,
+        validators=[MaxValueValidator(250)])
+    employer_service_lead_months = models.PositiveSmallIntegerField(
+        "Absolventenmanagement: AG-S einbinden (Monate vor Maßnahmeende)", default=1,
+        validators=[MaxValueValidator(24)])
+
+    # Scheduling (appointments).
+    bookable_channels = models.JSONField(
+        "Terminierbare Kontaktarten", default=voc.default_bookable_channels,
+        help_text="Kontaktarten, für die Termine vereinbart werden dürfen.")
+    office_hours_only = models.BooleanField(
+        "Termine in der Regionalstelle nur in den Öffnungszeiten", default=False,
+        help_text="Vorschläge liegen dann nie außerhalb, eine andere Uhrzeit wird abgelehnt. "
+                  "Außendienste sind nicht an Öffnungszeiten gebunden.")
+    invitation_lead_working_days = models.PositiveSmallIntegerField(
+        "Einladung: Vorlauf (Arbeitstage)", default=3, validators=[MaxValueValidator(30)],
+        help_text="Liegt ein Termin näher, warnt die Terminseite, dass ein Brief nicht rechtzeitig ankommt.")
+    letters_name_opening_hours = models.BooleanField(
+        "Einladungen an Integrierte, aber Hilfebedürftige nennen die Öffnungszeiten", default=False,
+        help_text="Sie können sich dann auch ohne Termin persönlich melden.")
+    immediate_placement_excluded = models.BooleanField(
+        "Tage in der Sofortvermittlung zählen nicht zur Arbeitszeit", default=False,
+        help_text="Für den Beratungsanteil: eingeteilte Sofortvermittlungstage werden abgezogen.")
 
     history = HistoricalRecords()
     objects = RuleSetQuerySet.as_manager()
@@ -165,6 +192,12 @@ class RuleSet(models.Model):
                 "Erlaubt sind nur: " + ", ".join(voc.CHANNEL_CODES) + ".")
         elif not self.qualifying_channels:
             errors["qualifying_channels"] = "Mindestens eine Kontaktart muss zählen."
+        unknown = set(self.bookable_channels or []) - set(voc.BOOKABLE_CHANNEL_CODES)
+        if not isinstance(self.bookable_channels, list) or unknown:
+            errors["bookable_channels"] = (
+                "Erlaubt sind nur: " + ", ".join(voc.BOOKABLE_CHANNEL_CODES) + ".")
+        elif not self.bookable_channels:
+            errors["bookable_channels"] = "Mindestens eine Kontaktart muss terminierbar sein."
         if self.job_centre_id and self.valid_from and not errors.get("valid_until"):
             clash = self.overlapping().first()
             if clash is not None:
@@ -211,6 +244,10 @@ class ContactRule(models.Model):
     deadline_unit = models.CharField("Einheit", max_length=6, choices=voc.UNITS, blank=True)
     cap_at_benefit_renewal = models.BooleanField(
         "spätestens zum Weiterbewilligungsantrag (WBA)", default=False)
+    first_contact_exempt = models.BooleanField(
+        "ohne Erstkontakt-Frist", default=False,
+        help_text="Die Erstkontakt-Frist des Konzepts gilt für diese Regel nicht: ohne "
+                  "qualifizierten Kontakt läuft ihr Zyklus ab der Meldung.")
 
     history = HistoricalRecords()
 

@@ -44,6 +44,8 @@ CHANNELS = [
     ("video", "Video"),
     ("group", "Gruppe"),
 ]
+# Channels an appointment can be booked in (email is not an appointment).
+BOOKABLE_CHANNELS = [(code, label) for code, label in CHANNELS if code != "email"]
 AGE_BANDS = [
     ("u25", "unter 25"),
     ("ue25", "25 und älter"),
@@ -78,6 +80,7 @@ CARE_CODES = [c for c, _ in CARE]
 FLAG_CODES = [c for c, _ in FLAGS]
 INTEGRATED_EMPLOYMENT_CODES = [c for c, _ in INTEGRATED_EMPLOYMENT]
 CHANNEL_CODES = [c for c, _ in CHANNELS]
+BOOKABLE_CHANNEL_CODES = [c for c, _ in BOOKABLE_CHANNELS]
 UNIT_CODES = [c for c, _ in UNITS]
 
 LABELS = {
@@ -94,6 +97,10 @@ _APPROX_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.44}
 
 def default_channels():
     return ["in_person"]
+
+
+def default_bookable_channels():
+    return list(BOOKABLE_CHANNEL_CODES)
 
 
 def unit_label(unit, amount=2, dative=False):

@@ -11,7 +11,8 @@ Definitions (../shared/DOMAIN.md, "How the due date is computed", read on each m
 - **Morning state of day d**: `evaluate(policy, facts, notes dated before d, today=d)`, the
   decision a caseworker's worklist shows on the morning of d. It is computed on the first day of
   the window (or the day of registration, when later), on the day after every contact note (of
-  any channel: a note's follow-up date or the loss of an earlier one moves the due date) and on
+  any channel: a note's follow-up date, or a qualified contact ending an earlier one, moves the
+  due date) and on
   the engine's own `recheck_on` (25th birthday, anniversaries, measures, suspensions, a rule set's
   start or end).
 - **Obligation**: a due date D shown by a morning state whose status carries a date (ok,
@@ -93,10 +94,11 @@ def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[eng
     give the first contact of a customer registered near the end).
 
     `compact`: hand the engine, of the notes before the day, only the last qualified contact and
-    the last note. The engine reads nothing else of the history (the cycle runs from the last
-    qualified contact, the follow-up date comes from the last note, graduate management asks
-    whether any qualified contact lies after a date, which the last one answers), so the
-    decisions are the same, at half the cost for a long history;
+    the last note that carries a follow-up date. The engine reads nothing else of the history
+    (the cycle runs from the last qualified contact, the follow-up date comes from the latest
+    note that carries one, graduate management asks whether any qualified contact lies after a
+    date, which the last one answers), so the decisions are the same, at half the cost for a
+    long history;
     tests/reports/test_replay_properties.py holds the engine to that."""
     result = Replay()
     registered = facts.registered_on
@@ -118,20 +120,22 @@ def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[eng
     while i < count and notes[i].date < day:
         i += 1
     first_morning = True
-    seen, last_qualified, channels_seen = 0, None, None
+    seen, last_qualified, last_follow_up, channels_seen = 0, None, None, None
     while True:
         if compact:
             channels = _channels_on(policy, day)
             if channels is not channels_seen:
-                seen, last_qualified, channels_seen = 0, None, channels
+                seen, last_qualified, last_follow_up, channels_seen = 0, None, None, channels
             while seen < i:
                 note = notes[seen]
                 seen += 1
                 if note.channel in channels and (last_qualified is None or note.date > last_qualified.date):
                     last_qualified = note
-            last_note = notes[i - 1] if i else None
-            history = (() if last_note is None else (last_note,) if last_qualified is None
-                       or last_qualified is last_note else (last_qualified, last_note))
+                if note.follow_up_on is not None:
+                    last_follow_up = note
+            history = tuple(n for n in (last_qualified, last_follow_up) if n is not None)
+            if len(history) == 2 and (history[0] is history[1] or history[1].date < history[0].date):
+                history = (history[0],) if history[0] is history[1] else (history[1], history[0])
         else:
             history = notes[:i]
         decision = evaluate(policy, facts, history, day)

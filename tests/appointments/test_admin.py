@@ -32,10 +32,15 @@ NO_FRIDAY = [(d, "08:00", "13:00") for d in range(4)] + [(3, "14:00", "18:00")]
 
 @pytest.fixture
 def en(rulesets):
-    centre = JobCentre.objects.get(slug="jobagentur-en")
-    OpeningHoursStandard.objects.create(job_centre=centre, min_weekly_hours="21.5", every_weekday=True,
-                                        every_morning=True, late_afternoons=1)
-    return centre
+    """JobAgentur EN with the opening-hours standard the fixture brings (003 §2)."""
+    return JobCentre.objects.get(slug="jobagentur-en")
+
+
+def test_the_fixture_brings_jobagentur_ens_opening_hours_standard(en):
+    standard = OpeningHoursStandard.objects.get(job_centre=en)
+    assert (standard.min_weekly_hours, standard.every_weekday, standard.every_morning,
+            standard.late_afternoons, standard.tandem_mornings) == (21.5, True, True, 1, 3)
+    assert f"{standard.late_until:%H:%M}" == "17:30"
 
 
 def test_opening_hours_meeting_the_standard_are_saved(admin_client, en):

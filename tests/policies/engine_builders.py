@@ -16,12 +16,13 @@ def amount(spec):
 
 
 def rule(label="Regel", deadline=(1, "months"), window=None, code=None,
-         cap_at_benefit_renewal=False, **conditions):
+         cap_at_benefit_renewal=False, first_contact_exempt=False, **conditions):
     """A rule; `deadline=None` makes it individual. Condition sets may be given as sets."""
     conditions = {k: frozenset(v) if isinstance(v, (set, list, tuple)) else v
                   for k, v in conditions.items()}
     return Rule(label=label, conditions=Conditions(**conditions), deadline=amount(deadline),
-                window=amount(window), code=code, cap_at_benefit_renewal=cap_at_benefit_renewal)
+                window=amount(window), code=code, cap_at_benefit_renewal=cap_at_benefit_renewal,
+                first_contact_exempt=first_contact_exempt)
 
 
 def rule_set(*rules, valid_from=date(2020, 1, 1), valid_until=None, title="Testkonzept", **settings):

@@ -109,7 +109,9 @@ def test_code_lists_round_trip_through_checkboxes(admin):
     response = admin.post(reverse("admin:policies_ruleset_add"), {
         "job_centre": centre.pk, "title": "Neu", "reference": "", "valid_from": "01.01.2020",
         "valid_until": "", "source_text": "", "qualifying_channels": ["in_person", "video"],
-        "preparation_minutes": "0",
+        "preparation_minutes": "0", "graduate_days_before_end": "90", "graduate_follow_up_working_days": "15",
+        "employer_service_lead_months": "1", "bookable_channels": ["in_person", "group"],
+        "invitation_lead_working_days": "3",
         "rules-TOTAL_FORMS": "1", "rules-INITIAL_FORMS": "0",
         "rules-MIN_NUM_FORMS": "0", "rules-MAX_NUM_FORMS": "1000",
         "rules-0-position": "10", "rules-0-label": "Geflüchtete", "rules-0-code": "",

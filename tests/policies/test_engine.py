@@ -155,6 +155,28 @@ def test_without_a_first_contact_deadline_the_cycle_runs_from_registration():
     assert decision.status == "ok"
 
 
+def test_a_rule_exempt_from_the_first_contact_deadline_runs_its_cycle_from_registration():
+    # Registered Fri 27.03.2026 + 6 weeks = Fri 08.05.2026 (the deadline would be 14.04.2026).
+    policy = centre(rule_set(rule(deadline=(6, "weeks"), first_contact_exempt=True),
+                             first_contact_target_days=7, first_contact_max_days=10))
+
+    decision = decide(policy=policy, registered_on=date(2026, 3, 27), today=date(2026, 4, 20))
+
+    assert (decision.due_by, decision.status) == (date(2026, 5, 8), "ok")
+
+
+def test_an_exempt_rule_only_exempts_its_own_customers():
+    exempt = rule("U25", deadline=(1, "months"), first_contact_exempt=True, age_band="u25")
+    policy = centre(rule_set(exempt, rule("Ü25", deadline=(6, "weeks")), first_contact_max_days=10))
+
+    young = decide(policy=policy, registered_on=date(2026, 3, 27), birth_date=date(2005, 1, 1),
+                   today=date(2026, 4, 1))
+    older = decide(policy=policy, registered_on=date(2026, 3, 27), today=date(2026, 4, 1))
+
+    assert (young.rule.label, young.due_by) == ("U25", date(2026, 4, 27))
+    assert (older.rule.label, older.due_by) == ("Ü25", date(2026, 4, 14))
+
+
 # --- Step 3: the cycle from the last qualified contact ---------------------------------------
 
 def test_the_cycle_runs_from_the_last_qualified_contact_only():

@@ -11,9 +11,9 @@ from .engine_builders import centre, decide, met, rule, rule_set
 
 # --- Step 5: graduate management milestones --------------------------------------------------
 
-def graduate_policy(graduate_management=True):
+def graduate_policy(graduate_management=True, **settings):
     return centre(rule_set(rule(deadline=(3, "months")), graduate_management=graduate_management,
-                           qualifying_channels={"in_person", "phone", "email", "video", "group"}))
+                           qualifying_channels={"in_person", "phone", "email", "video", "group"}, **settings))
 
 
 def test_a_running_measure_needs_a_contact_90_days_before_its_end():
@@ -113,6 +113,45 @@ def test_a_market_close_profile_older_than_six_months_is_flagged_for_review():
     assert on_the_day.due_by == date(2026, 3, 20)
 
 
+# The three figures are rule-set settings (Weimarer Land: 90 days, 15 working days, 1 month).
+
+def test_the_days_before_the_end_are_a_setting():
+    # Ends 31.05.2026; 60 days before is 01.04.2026 (90 would be 02.03.2026).
+    decision = decide(met(date(2026, 1, 15)), policy=graduate_policy(graduate_days_before_end=60),
+                      measures=[Measure(date(2026, 2, 1), date(2026, 5, 31))], today=date(2026, 3, 1))
+
+    assert decision.due_by == date(2026, 4, 1)
+    assert any("60 Tage vor Ende" in r for r in decision.reasons)
+
+
+def test_the_working_days_after_the_end_are_a_setting():
+    # Ended Fri 13.02.2026; 10 NW working days: 16, 17, 18, 19, 20, 23, 24, 25, 26, 27 Feb.
+    # With the default 15: 2, 3, 4, 5, 6 Mar more, so 06.03.2026.
+    measures = [Measure(date(2025, 10, 1), date(2026, 2, 13))]
+    ten = decide(met(date(2026, 1, 20)), policy=graduate_policy(graduate_follow_up_working_days=10),
+                 measures=measures)
+    fifteen = decide(met(date(2026, 1, 20)), policy=graduate_policy(), measures=measures)
+
+    assert (ten.due_by, ten.status) == (date(2026, 2, 27), "overdue")
+    assert (fifteen.due_by, fifteen.status) == (date(2026, 3, 6), "ok")
+
+
+def test_the_employer_service_lead_is_a_setting_and_moves_the_recheck_date():
+    # Ends 30.06.2026: two months before is 30.04.2026, one month before 30.05.2026.
+    measures = [Measure(date(2026, 1, 5), date(2026, 6, 30))]
+    policy = graduate_policy(employer_service_lead_months=2)
+
+    before = decide(met(date(2026, 4, 1)), policy=policy, measures=measures, today=date(2026, 4, 15))
+    on_the_day = decide(met(date(2026, 4, 1)), policy=policy, measures=measures, today=date(2026, 4, 30))
+    default = decide(met(date(2026, 4, 1)), policy=graduate_policy(), measures=measures, today=date(2026, 4, 30))
+
+    assert before.recheck_on == date(2026, 4, 30)
+    assert "employer_service_task" not in before.flags
+    assert "employer_service_task" in on_the_day.flags
+    assert "employer_service_task" not in default.flags
+    assert default.recheck_on == date(2026, 5, 30)
+
+
 # --- Step 6: documented suspensions ----------------------------------------------------------
 
 def test_a_suspension_covering_today_extends_the_due_date_to_its_end():
@@ -157,7 +196,7 @@ def test_a_suspension_starting_after_today_has_no_effect():
     assert (decision.status, decision.due_by) == ("overdue", date(2026, 2, 20))
 
 
-def test_a_suspension_that_ended_before_today_has_no_effect():
+def test_a_suspension_that_ended_before_the_due_date_has_no_effect():
     decision = decide(met(date(2026, 1, 20)), today=date(2026, 2, 18),
                       suspensions=[Suspension(date(2026, 1, 1), date(2026, 2, 15))])
 
@@ -182,6 +221,32 @@ def test_a_suspension_of_an_individual_rule_is_due_at_its_end():
 
 
 # --- Step 7: status --------------------------------------------------------------------------
+
+def test_an_ended_suspension_keeps_its_extension():
+    # Cycle 20.02.2026, extended to the suspension's end 28.02.2026; on 01.03.2026 the customer
+    # is one day overdue, not nine.
+    decision = decide(met(date(2026, 1, 20)),
+                      suspensions=[Suspension(date(2026, 2, 1), date(2026, 2, 28))])
+
+    assert (decision.status, decision.due_by) == ("overdue", date(2026, 2, 28))
+
+
+def test_the_latest_of_several_started_suspensions_decides():
+    suspensions = [Suspension(date(2026, 2, 1), date(2026, 2, 25)), Suspension(date(2026, 2, 10), date(2026, 3, 10))]
+
+    decision = decide(met(date(2026, 1, 20)), suspensions=suspensions)
+
+    assert (decision.status, decision.due_by) == ("suspended", date(2026, 3, 10))
+
+
+def test_an_ended_suspension_of_an_individual_rule_leaves_it_individual():
+    policy = centre(rule_set(rule(deadline=None)))
+
+    decision = decide(met(date(2026, 1, 20)), policy=policy,
+                      suspensions=[Suspension(date(2026, 2, 1), date(2026, 2, 15))])
+
+    assert (decision.status, decision.due_by) == ("individual", None)
+
 
 def test_a_contact_due_today_is_ok_and_overdue_the_day_after():
     assert decide(met(date(2026, 1, 20)), today=date(2026, 2, 20)).status == "ok"

@@ -202,6 +202,95 @@ def test_coburg_suspended_decision_is_rechecked_the_day_after_the_suspension_end
     assert decision.recheck_on == date(2025, 4, 1)
 
 
+# Corrected 29.11.2026 (step 6): the extension stands after the exception ends. Seen Wed 15 Jan
+# 2025 as Ü25 unemployed market_far (3MM): due Tue 15 Apr 2025; exception from Sat 1 Mar.
+
+def test_coburg_extension_stands_after_the_exception_ends(policies):
+    customer = _coburg_suspended(date(2025, 6, 30))
+    contacts = [seen(date(2025, 1, 15))]
+    last_day = decide(policies, COBURG, customer, contacts, date(2025, 6, 30))
+    assert (last_day.status, last_day.due_by) == ("suspended", date(2025, 6, 30))
+    after = decide(policies, COBURG, customer, contacts, date(2025, 7, 2))
+    # Overdue from the extended date (Mon 30 Jun 2025), not from 15 Apr.
+    assert (after.status, after.due_by, after.last_working_day) == ("overdue", date(2025, 6, 30), date(2025, 6, 30))
+    assert mentions(after, "fällig am 30.06.2025")
+    assert after.recheck_on is None
+
+
+def test_coburg_exception_ending_on_a_saturday_gives_friday_as_last_working_day(policies):
+    customer = _coburg_suspended(date(2025, 5, 31))  # Sat 31 May 2025
+    after = decide(policies, COBURG, customer, [seen(date(2025, 1, 15))], date(2025, 6, 2))
+    assert (after.status, after.due_by, after.last_working_day) == ("overdue", date(2025, 5, 31), date(2025, 5, 30))
+
+
+def test_coburg_capped_extension_stands_after_a_longer_exception_ends(policies):
+    # Capped at 15 Apr + 6 months = Wed 15 Oct 2025; the exception runs to 31 Dec 2025.
+    customer = _coburg_suspended(date(2025, 12, 31))
+    after = decide(policies, COBURG, customer, [seen(date(2025, 1, 15))], date(2026, 1, 5))
+    assert (after.status, after.due_by) == ("overdue", date(2025, 10, 15))
+    assert mentions(after, "höchstens 6 Monate Verlängerung")
+
+
+def test_coburg_exception_documented_while_overdue_moves_the_due_date(policies):
+    # 3MM due 15 Apr 2025; the exception (Fri 2 May - Mon 30 Jun 2025) starts after that.
+    customer = person(employment="unemployed", profile="market_far",
+                      suspensions=[Suspension(date(2025, 5, 2), date(2025, 6, 30), "Einstellungszusage")])
+    contacts = [seen(date(2025, 1, 15))]
+    before = decide(policies, COBURG, customer, contacts, date(2025, 4, 20))
+    assert (before.status, before.due_by, before.recheck_on) == ("overdue", date(2025, 4, 15), date(2025, 5, 2))
+    during = decide(policies, COBURG, customer, contacts, date(2025, 5, 5))
+    assert (during.status, during.due_by, during.recheck_on) == ("suspended", date(2025, 6, 30), date(2025, 7, 1))
+    after = decide(policies, COBURG, customer, contacts, date(2025, 7, 1))
+    assert (after.status, after.due_by) == ("overdue", date(2025, 6, 30))
+
+
+def test_coburg_exception_before_the_last_contact_does_not_extend_the_new_cycle(policies):
+    # Exception 1 Nov - 31 Dec 2024; seen Wed 15 Jan 2025: 3MM due 15 Apr 2025 as without it.
+    customer = person(employment="unemployed", profile="market_far",
+                      suspensions=[Suspension(date(2024, 11, 1), date(2024, 12, 31), "Einstellungszusage")])
+    decision = decide(policies, COBURG, customer, [seen(date(2025, 1, 15))], date(2025, 2, 1))
+    assert (decision.status, decision.due_by) == ("ok", date(2025, 4, 15))
+
+
+# Corrected 29.11.2026 (step 4): the follow-up date that counts is on the latest note since the
+# last qualified contact that carries one. Ü25 unemployed market_close (2MM), seen in person
+# Mon 3 Mar 2025 (cycle: due Sat 3 May 2025) with a follow-up agreed for Tue 1 Apr 2025.
+
+def test_coburg_phone_note_without_follow_up_keeps_the_date_agreed_in_person(policies):
+    customer = person(employment="unemployed", profile="market_close")
+    contacts = [seen(date(2025, 3, 3), follow_up=date(2025, 4, 1)), seen(date(2025, 3, 20), "phone")]
+    decision = decide(policies, COBURG, customer, contacts, date(2025, 3, 25))
+    assert outcome(decision) == (CO_CLOSE, "2MM", None, date(2025, 4, 1))
+    assert (decision.status, decision.last_contact_on) == ("ok", date(2025, 3, 3))
+    assert mentions(decision, "Wiedervorlage aus dem Beratungsvermerk vom 03.03.2025: 01.04.2025")
+
+
+def test_coburg_later_phone_note_with_a_follow_up_replaces_the_earlier_date(policies):
+    customer = person(employment="unemployed", profile="market_close")
+    contacts = [seen(date(2025, 3, 3), follow_up=date(2025, 4, 1)),
+                seen(date(2025, 3, 20), "phone", follow_up=date(2025, 4, 15))]
+    decision = decide(policies, COBURG, customer, contacts, date(2025, 3, 25))
+    assert decision.due_by == date(2025, 4, 15)
+
+
+def test_coburg_new_in_person_contact_ends_an_earlier_follow_up_date(policies):
+    # Seen again Fri 28 Mar 2025 without a follow-up date: 2MM due Wed 28 May 2025.
+    customer = person(employment="unemployed", profile="market_close")
+    contacts = [seen(date(2025, 3, 3), follow_up=date(2025, 4, 1)), seen(date(2025, 3, 28))]
+    decision = decide(policies, COBURG, customer, contacts, date(2025, 4, 2))
+    assert (decision.status, decision.due_by, decision.last_contact_on) == ("ok", date(2025, 5, 28), date(2025, 3, 28))
+
+
+def test_coburg_follow_up_agreed_without_any_contact_yet_counts(policies):
+    # No qualified contact yet: every note counts. Registered Mon 3 Feb 2025, cycle from there
+    # (no first-contact deadline): due Thu 3 Apr 2025; a phone call on 10 Feb agreed 24 Feb,
+    # a later phone note on 17 Feb agreed nothing new.
+    customer = person(registered=date(2025, 2, 3), employment="unemployed", profile="market_close")
+    contacts = [seen(date(2025, 2, 10), "phone", follow_up=date(2025, 2, 24)), seen(date(2025, 2, 17), "phone")]
+    decision = decide(policies, COBURG, customer, contacts, date(2025, 2, 20))
+    assert (decision.due_by, decision.last_contact_on) == (date(2025, 2, 24), None)
+
+
 def test_coburg_measure_participant_is_rechecked_the_day_after_the_measure(policies):
     # In the measure up to and including Thu 31 Jul 2025: 3MM until then, 6MM from 1 Aug.
     customer = person(employment="jobseeking", profile="market_far",

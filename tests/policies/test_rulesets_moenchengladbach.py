@@ -18,10 +18,16 @@ from .ruleset_builders import EN, MG, MG_FM, MG_MARKET, MG_U25, decide, mentions
 
 # --- Mönchengladbach ------------------------------------------------------------------------
 
-def test_mg_u25_in_case_management_is_still_seen_monthly(policies):
+def test_mg_u25_in_case_management_is_decided_by_case_management(policies):
+    # Corrected 29.11.2026: "Für das Fallmanagement (größtmögliche Individualisierung) und den
+    # Bereich der Vermittlung U25 ... gelten abweichende Regelungen": case management comes first.
     customer = person(date(1995, 3, 10), care="case_management", profile="market")
     decision = decide(policies, MG, customer, [seen(date(2016, 4, 15))], date(2016, 4, 20))
-    assert outcome(decision) == (MG_U25, None, None, date(2016, 5, 15))
+    assert outcome(decision) == (MG_FM, None, None, None)
+    assert decision.status == "individual"
+    agreed = decide(policies, MG, customer, [seen(date(2016, 4, 15), follow_up=date(2016, 5, 3))],
+                    date(2016, 4, 20))
+    assert (agreed.rule.label, agreed.due_by, agreed.status) == (MG_FM, date(2016, 5, 3), "ok")
 
 
 def test_mg_case_management_beats_the_market_profile(policies):
@@ -77,11 +83,33 @@ def test_mg_first_contact_deadline_skips_good_friday_and_easter_monday(policies)
     assert decision.status == "overdue"
 
 
-def test_mg_first_contact_deadline_applies_to_u25_too(policies):
-    # Registered Mon 5 Sep 2016: 6, 7, 8, 9, 12, 13, 14, 15, 16, 19 Sep.
+def test_mg_u25_is_exempt_from_the_first_contact_deadline(policies):
+    # Corrected 29.11.2026: the 7/10 working days are for Ü25 placement; U25 runs its monthly
+    # cycle from the registration on Mon 5 Sep 2016: due Wed 5 Oct 2016.
     customer = person(date(1997, 1, 1), registered=date(2016, 9, 5), employment="unemployed")
     decision = decide(policies, MG, customer, [], date(2016, 9, 6))
-    assert outcome(decision) == (MG_U25, None, None, date(2016, 9, 19))
+    assert outcome(decision) == (MG_U25, None, None, date(2016, 10, 5))
+    assert mentions(decision, "Erstkontakt-Frist gilt für diese Regel nicht")
+
+
+def test_mg_case_management_without_contact_is_individual_from_registration(policies):
+    customer = person(registered=date(2016, 9, 5), care="case_management", profile="market")
+    decision = decide(policies, MG, customer, [], date(2016, 9, 26))
+    assert (decision.rule.label, decision.status, decision.due_by) == (MG_FM, "individual", None)
+
+
+def test_mg_u25_customer_without_contact_meets_the_deadline_on_the_25th_birthday(policies):
+    # 25th birthday Tue 20 Sep 2016, registered Mon 5 Sep 2016, never seen. Until the birthday
+    # the U25 cycle runs from the registration (due 5 Oct); from the birthday the Ü25 market
+    # rule's first-contact deadline holds: 6, 7, 8, 9, 12, 13, 14, 15, 16, 19 Sep: due Mon 19
+    # Sep, so overdue on the birthday itself. The recheck date is the birthday.
+    customer = person(date(1991, 9, 20), registered=date(2016, 9, 5), employment="unemployed", profile="market")
+    before = decide(policies, MG, customer, [], date(2016, 9, 19))
+    assert outcome(before) == (MG_U25, None, None, date(2016, 10, 5))
+    assert (before.status, before.recheck_on) == ("ok", date(2016, 9, 20))
+    birthday = decide(policies, MG, customer, [], date(2016, 9, 20))
+    assert outcome(birthday) == (MG_MARKET, None, None, date(2016, 9, 19))
+    assert birthday.status == "overdue"
 
 
 @pytest.mark.parametrize("channel", ["phone", "email", "video", "group"])

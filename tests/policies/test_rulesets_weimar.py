@@ -128,13 +128,22 @@ def test_weimar_integrated_needy_without_kind_of_employment_matches_no_rule(poli
     assert mentions(decision, "Integriert, aber hilfebedürftig")
 
 
-@pytest.mark.parametrize("channel", ["in_person", "phone", "email", "video", "group"])
-def test_weimar_counts_every_channel(policies, channel):
+@pytest.mark.parametrize("channel", ["in_person", "phone", "email", "group"])
+def test_weimar_counts_the_seeds_channels(policies, channel):
     customer = person(employment="unemployed", profile="market_close")
     contacts = [seen(date(2025, 1, 10)), seen(date(2025, 2, 3), channel)]
     decision = decide(policies, WEIMAR, customer, contacts, date(2025, 2, 10))
     assert decision.due_by == date(2025, 3, 3)
     assert decision.last_contact_on == date(2025, 2, 3)
+
+
+def test_weimar_does_not_count_video(policies):
+    # Corrected 29.11.2026: "persönlich, telefonisch, E-Mail, Einzelgespräch oder
+    # Gruppenveranstaltung" names no video. Seen Fri 10 Jan 2025 in person: due Mon 10 Feb.
+    customer = person(employment="unemployed", profile="market_close")
+    contacts = [seen(date(2025, 1, 10)), seen(date(2025, 2, 3), "video")]
+    decision = decide(policies, WEIMAR, customer, contacts, date(2025, 2, 10))
+    assert (decision.due_by, decision.last_contact_on, decision.status) == (date(2025, 2, 10), date(2025, 1, 10), "ok")
 
 
 def test_weimar_first_contact_within_15_working_days_across_world_childrens_day(policies):
@@ -144,6 +153,15 @@ def test_weimar_first_contact_within_15_working_days_across_world_childrens_day(
     decision = decide(policies, WEIMAR, customer, [], date(2024, 9, 20))
     assert outcome(decision) == (WL_CLOSE, None, None, date(2024, 10, 9))
     assert decision.status == "ok"
+
+
+def test_weimar_does_not_count_video(policies):
+    # Corrected 29.11.2026: "persönlich, telefonisch, E-Mail, Einzelgespräch oder
+    # Gruppenveranstaltung" names no video. Seen Fri 10 Jan 2025 in person: due Mon 10 Feb.
+    customer = person(employment="unemployed", profile="market_close")
+    contacts = [seen(date(2025, 1, 10)), seen(date(2025, 2, 3), "video")]
+    decision = decide(policies, WEIMAR, customer, contacts, date(2025, 2, 10))
+    assert (decision.due_by, decision.last_contact_on, decision.status) == (date(2025, 2, 10), date(2025, 1, 10), "ok")
 
 
 def test_weimar_first_contact_within_15_working_days_across_reformation_day(policies):
