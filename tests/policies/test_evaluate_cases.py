@@ -397,3 +397,59 @@ def test_manage_py_evaluate_cases_end_to_end_as_a_subprocess(tmp_path):
     assert garbage.returncode == 2
     assert garbage.stdout == ""
     assert len(garbage.stderr.strip().splitlines()) == 1
+
+
+# --- The corrections of 29.11.2026, through the command's door ---------------------------------
+
+def answer_of(raw, tmp_path):
+    (answer,), status = run({"cases": [raw]}, tmp_path)
+    assert status == 0
+    return answer
+
+
+def test_it_answers_mg_u25_in_case_management_by_case_management_from_registration(rulesets, tmp_path):
+    # U25 in case management, registered Mon 5 Sep 2016, never seen: case management decides
+    # (individual, no follow-up date agreed), no first-contact deadline.
+    answer = answer_of({"id": "mg", "jobcentre": "moenchengladbach", "on": "2016-09-26",
+                        "customer": {"birth_date": "1997-01-01", "registered_on": "2016-09-05",
+                                     "employment": "unemployed", "care": "case_management"}}, tmp_path)
+    assert (answer["rule"], answer["status"], answer["due_by"]) == (
+        "Fallmanagement (größtmögliche Individualisierung)", "individual", None)
+
+
+def test_it_answers_mg_u25_with_the_monthly_cycle_from_registration(rulesets, tmp_path):
+    # Registered Mon 5 Sep 2016, 25th birthday 1 Jan 2022: due Wed 5 Oct 2016, not 19 Sep.
+    answer = answer_of({"id": "mg", "jobcentre": "moenchengladbach", "on": "2016-09-26",
+                        "customer": {"birth_date": "1997-01-01", "registered_on": "2016-09-05",
+                                     "employment": "unemployed"}}, tmp_path)
+    assert (answer["rule"], answer["status"], answer["due_by"]) == ("Vermittlung U25 (monatlich)", "ok", "2016-10-05")
+
+
+def test_it_keeps_the_follow_up_date_agreed_in_person_after_a_phone_note(rulesets, tmp_path):
+    # Coburg 2MM; in person 20.01.2026 with follow-up 20.02.2026, a phone note 05.02.2026
+    # without one: 20.02.2026 still counts, so on 01.03.2026 the customer is overdue.
+    raw = case(contacts=[{"date": "2026-01-20", "channel": "in_person", "follow_up_on": "2026-02-20"},
+                         {"date": "2026-02-05", "channel": "phone"}])
+    answer = answer_of(raw, tmp_path)
+    assert (answer["status"], answer["due_by"]) == ("overdue", "2026-02-20")
+
+
+def test_it_keeps_an_exceptions_extension_after_the_exception_ends(rulesets, tmp_path):
+    # Coburg 2MM from 20.01.2026 (no follow-up): due 20.03.2026, extended by an exception to its
+    # end 30.04.2026; on 04.05.2026 overdue from the extended date, not from 20.03.
+    raw = case(contacts=[{"date": "2026-01-20", "channel": "in_person"}],
+               on="2026-05-04", c_profile_since=None,
+               c_suspensions=[{"start": "2026-03-01", "end": "2026-04-30", "reason": "Einstellungszusage"}])
+    answer = answer_of(raw, tmp_path)
+    assert (answer["status"], answer["due_by"], answer["last_working_day"]) == ("overdue", "2026-04-30", "2026-04-30")
+
+
+def test_it_does_not_count_video_in_weimarer_land(rulesets, tmp_path):
+    # Marktnah (1 month): in person 10.01.2025, video 03.02.2025: due 10.02.2025 (follow-up
+    # dates set to none for the example; the rule set demands them for notes, not for cases).
+    answer = answer_of({"id": "wl", "jobcentre": "weimarer-land", "on": "2025-02-11",
+                        "customer": {"birth_date": "1980-01-01", "registered_on": "2024-01-01",
+                                     "employment": "unemployed", "profile": "market_close"},
+                        "contacts": [{"date": "2025-01-10", "channel": "in_person"},
+                                     {"date": "2025-02-03", "channel": "video"}]}, tmp_path)
+    assert (answer["status"], answer["due_by"]) == ("overdue", "2025-02-10")
