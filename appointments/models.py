@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -250,7 +251,11 @@ def new_feed_token() -> str:
 
 class CalendarFeed(models.Model):
     """A secret, random address for a caseworker's iCalendar feed (calendar clients cannot log
-    in). The token carries no personal data; renewing it invalidates the old address."""
+    in). The token carries no personal data; renewing it invalidates the old address.
+
+    The address is the token and a signature over the token and the user's password hash (as
+    Django's password-reset links are signed): it stops working the moment the password
+    changes, and `find` refuses it once the user is deactivated."""
 
     staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
@@ -262,3 +267,23 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Kalender-Abo {self.staff_id}"
+
+    def _signature(self, user) -> str:
+        return salted_hmac("kontaktdichte.calendar-feed", f"{self.token}:{user.pk}:{user.password}",
+                           algorithm="sha256").hexdigest()[:32]
+
+    def address(self, user) -> str:
+        """The secret part of the feed's URL."""
+        return f"{self.token}.{self._signature(user)}"
+
+    @classmethod
+    def find(cls, address: str) -> CalendarFeed | None:
+        """The feed an address opens, or None: unknown token, a signature from before a password
+        change, or a user no longer active. One query."""
+        token, _, signature = address.rpartition(".")
+        if not token:
+            return None
+        feed = cls.objects.select_related("staff__user").filter(token=token).first()
+        if feed is None or not feed.staff.user.is_active:
+            return None
+        return feed if constant_time_compare(signature, feed._signature(feed.staff.user)) else None

@@ -256,7 +256,7 @@ def feed_settings(request):
         log.info("calendar feed token renewed for staff id %s", staff.pk)
         messages.success(request, "Neue Kalender-Adresse erzeugt; die alte gilt nicht mehr.")
         return redirect("appointments:feed_settings")
-    url = request.build_absolute_uri(reverse("appointments:feed", args=[feed.token]))
+    url = request.build_absolute_uri(reverse("appointments:feed", args=[feed.address(request.user)]))
     return render(request, "appointments/feed_settings.html", {"staff": staff, "feed_url": url})
 
 
@@ -264,7 +264,9 @@ def feed_settings(request):
 @require_GET
 def feed(request, token):
     """For calendar clients, which cannot log in: the secret address is the key."""
-    subscription = get_object_or_404(CalendarFeed.objects.select_related("staff"), token=token)
+    subscription = CalendarFeed.find(token)
+    if subscription is None:
+        raise Http404("Unbekanntes Kalender-Abo.")
     staff, now = subscription.staff, timezone.now()
     rows = (Appointment.objects.filter(job_centre_id=staff.job_centre_id, caseworker_id=staff.pk,
                                        start__gte=now - timedelta(days=FEED_PAST_DAYS),

@@ -4,6 +4,7 @@ Unset variables fall back to safe defaults (SQLite in the project folder, DEBUG 
 values that cannot be read fail loudly at start rather than being guessed.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
+    "kontaktdichte.apps.KontaktdichteConfig",
     "policies",
     "caseload",
     "appointments",
@@ -73,7 +76,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kontaktdichte.middleware.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kontaktdichte.middleware.sliding_session",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kontaktdichte.urls"
@@ -105,10 +113,29 @@ WSGI_APPLICATION = "kontaktdichte.wsgi.application"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Password guessing: django-axes counts failed logins per user name and locks the name out
+# after AXES_FAILURE_LIMIT failures for LOCKOUT_MINUTES (an admin unlocks earlier in the admin,
+# "Zugriffsversuche", or with `manage.py axes_reset_username NAME`). Per name, not per address:
+# a job centre's staff share few outgoing addresses, and locking one would lock them all out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address as a lockout parameter because rotating user agents or cookies
+# would escape a lock on those; a lock on the user name is escaped by neither, and a lock on the
+# address would lock out a whole office behind one proxy.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kontaktdichte.views.locked_out"
+AXES_VERBOSE = False  # its log lines name the user and address: our logs carry ids only
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -131,9 +158,45 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sessions end after SESSION_IDLE_MINUTES without a request and when the browser closes.
+# `kontaktdichte.middleware.sliding_session` moves the end on as the person works.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+
+# Behind HTTPS (secure cookies): browsers keep to HTTPS for a year, plain HTTP is redirected.
+# Behind a proxy that ends TLS, set TRUSTED_PROXY_SSL_HEADER=true so its X-Forwarded-Proto counts.
+if SESSION_COOKIE_SECURE:
+    SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+if env_bool("TRUSTED_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script anywhere: scripts, styles, images and forms only from this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kontaktdichte@localhost")

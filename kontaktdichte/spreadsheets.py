@@ -4,6 +4,10 @@ CSV: semicolon-separated UTF-8 with a BOM, what German Excel opens without an im
 XLSX: a write-only workbook, bold header, one sheet per table, optional lines above a table.
 Callers format their own cells: `csv_response` takes the values as they should read,
 `xlsx_response` takes typed values and a function giving each cell's number format.
+
+No cell can start a formula (CSV injection): text beginning with =, +, -, @, a tab or a
+carriage return is written as text, in CSV with a leading apostrophe (as OWASP advises; Excel
+and LibreOffice show the rest), in XLSX as a string cell, which no reader evaluates.
 """
 
 from __future__ import annotations
@@ -19,6 +23,15 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value):
+    """A CSV value that cannot start a formula: text is prefixed with an apostrophe where it
+    would; everything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _download(content, content_type: str, filename: str) -> HttpResponse:
@@ -32,8 +45,8 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence], filename: str)
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([as_text(title) for title in header])
+    writer.writerows([as_text(value) for value in row] for row in rows)
     return _download(buffer.getvalue(), "text/csv; charset=utf-8", f"{filename}.csv")
 
 
@@ -67,6 +80,8 @@ def xlsx_response(sheets: Iterable[XlsxSheet], filename: str) -> HttpResponse:
 
 def _cell(ws, value, *, bold=False, number_format=None):
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would take text beginning with "=" for a formula
     if bold:
         cell.font = Font(bold=True)
     if number_format:

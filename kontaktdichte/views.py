@@ -1,5 +1,6 @@
-"""Project-wide views: signing out."""
+"""Project-wide views: signing out, and the page of a locked-out login."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
@@ -21,3 +22,10 @@ class LogoutView(auth_views.LogoutView):
         if was_signed_in:
             messages.info(request, "Sie wurden abgemeldet.")
         return response
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): a German page, status 429. It
+    names neither the user nor whether the name exists."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

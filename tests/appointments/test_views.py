@@ -275,7 +275,7 @@ def test_the_ical_feed_has_numbers_not_names_and_needs_its_token(client, setup):
     world, customer, planned, attended = setup
     client.force_login(world.alice.user)
     settings_page = text(client.get(reverse("appointments:feed_settings")))
-    token = CalendarFeed.objects.get(staff=world.alice).token
+    token = CalendarFeed.objects.get(staff=world.alice).address(world.alice.user)
     assert token in settings_page and "alice" not in token.lower()
     client.logout()
     response = client.get(reverse("appointments:feed", args=[token]))
@@ -293,12 +293,32 @@ def test_renewing_the_feed_token_invalidates_the_old_address(client, setup):
     world, *_ = setup
     client.force_login(world.alice.user)
     client.get(reverse("appointments:feed_settings"))
-    old = CalendarFeed.objects.get(staff=world.alice).token
+    old = CalendarFeed.objects.get(staff=world.alice).address(world.alice.user)
     client.post(reverse("appointments:feed_settings"))
-    new = CalendarFeed.objects.get(staff=world.alice).token
+    new = CalendarFeed.objects.get(staff=world.alice).address(world.alice.user)
     assert new != old
     assert client.get(reverse("appointments:feed", args=[old])).status_code == 404
     assert client.get(reverse("appointments:feed", args=[new])).status_code == 200
+
+
+def test_the_feed_stops_when_the_user_is_deactivated(client, setup):
+    world, *_ = setup
+    address = CalendarFeed.objects.create(staff=world.alice).address(world.alice.user)
+    assert client.get(reverse("appointments:feed", args=[address])).status_code == 200
+    world.alice.user.is_active = False
+    world.alice.user.save()
+    assert client.get(reverse("appointments:feed", args=[address])).status_code == 404
+
+
+def test_the_feed_stops_when_the_password_changes(client, setup):
+    world, *_ = setup
+    feed = CalendarFeed.objects.create(staff=world.alice)
+    address = feed.address(world.alice.user)
+    world.alice.user.set_password("ein neues, langes Passwort")
+    world.alice.user.save()
+    assert client.get(reverse("appointments:feed", args=[address])).status_code == 404
+    assert client.get(reverse("appointments:feed", args=[feed.token])).status_code == 404  # unsigned
+    assert client.get(reverse("appointments:feed", args=[feed.address(world.alice.user)])).status_code == 200
 
 
 # --- The worklist's "Ohne Termin" -----------------------------------------------------------------
@@ -326,8 +346,8 @@ def test_the_ical_feed_runs_a_fixed_number_of_queries(client, world, size, djang
     day = next_weekday(1, timezone.localdate() + timedelta(days=7))
     for n in range(size):
         book(make_customer(world.team_a, caseworker=world.alice), world.alice, at(day, 8 + n), office=office)
-    token = CalendarFeed.objects.create(staff=world.alice).token
-    # 1 the token (+staff), 2 the appointments (+customer number, office)
+    token = CalendarFeed.objects.create(staff=world.alice).address(world.alice.user)
+    # 1 the token (+staff, user), 2 the appointments (+customer number, office)
     with django_assert_num_queries(2):
         response = client.get(reverse("appointments:feed", args=[token]))
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == size
