@@ -29,6 +29,8 @@ class Team(models.Model):
         verbose_name = "Team"
         verbose_name_plural = "Teams"
         ordering = ["job_centre__name", "name"]
+        # Read by reports.access: every team's reports, not only one's own (is_staff grants none).
+        permissions = [("view_all_reports", "Berichte aller Teams und Jobcenter lesen")]
         constraints = [models.UniqueConstraint(fields=["job_centre", "name"], name="team_unique_name")]
 
     def __str__(self):

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit import events as audit
 from policies import engine
 from policies import vocabulary as voc
 
@@ -84,10 +85,12 @@ def team_overdue(request):
         if not staff.is_team_lead:
             return render(request, "caseload/forbidden.html", {
                 "message": "Exporte der Überfälligkeitsliste sind der Teamleitung vorbehalten."}, status=403)
-        rows = selectors.team_overdue_export(filterset.qs, today, version)
+        rows = list(selectors.team_overdue_export(filterset.qs, today, version))
         filename = f"ueberfaellig-team-{staff.team_id}-{today:%Y-%m-%d}"
         # Ids only: who exported which team's list, never what it contained.
         log.info("team overdue list of team %s exported as %s by staff id %s", staff.team_id, export, staff.pk)
+        audit.record(audit.Event.EXPORTED, user=request.user, job_centre_id=staff.job_centre_id,
+                     what=f"team_overdue.{export}", rows=len(rows))
         return (csv_response if export == "csv" else xlsx_response)(rows, filename)
 
     summary = selectors.team_overdue_summary(filterset.qs, today, version)
@@ -126,6 +129,7 @@ def _due_context(customer, today):
 def customer_detail(request, pk):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
+    audit.record(audit.Event.CUSTOMER_VIEWED, user=request.user, customer=customer, what="customer_page")
     return render(request, "caseload/customer.html", {
         **_due_context(customer, today),
         "timeline": selectors.customer_timeline(customer),

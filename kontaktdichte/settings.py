@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "caseload",
     "appointments",
     "reports",
+    "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kontaktdichte.navigation.navigation",
             ],
         },
     },

@@ -1,9 +1,11 @@
 """Who may read which report.
 
 Reports are for team leads and admins, not for caseworkers: a team lead reads their own team in
-their own job centre (another team's report is a 404, as elsewhere); an admin (Django `is_staff`,
-with or without a Staff profile) reads every team. Caseworkers, and users who are neither, get a
-403 page that says why. Anonymous users never get here (LoginRequiredMiddleware).
+their own job centre (another team's report is a 404, as elsewhere); a user with the explicit
+permission "Berichte aller Teams und Jobcenter lesen" (`caseload.view_all_reports`, granted in
+the admin; superusers have every permission) reads every team. `is_staff` alone grants nothing.
+Caseworkers, and users who are neither, get a 403 page that says why. Anonymous users never get
+here (LoginRequiredMiddleware).
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from caseload.access import staff_for
 from caseload.models import Team
 
 
+ALL_REPORTS = "caseload.view_all_reports"
+
+
 def is_admin(user) -> bool:
-    return user.is_active and (user.is_superuser or user.is_staff)
+    return user.is_active and user.has_perm(ALL_REPORTS)
 
 
 def report_reader(view):

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit import events as audit
+
 from . import capacity, exports, figures, gcfak, svg
 from .access import readable_teams, report_reader, team_for
 from .forms import MonthForm, team_id
@@ -42,6 +44,8 @@ def monthly(request):
         log.info("monthly report of team %s for %s exported as %s by user id %s",
                  team.pk, f"{month:%Y-%m}", export, request.user.pk)
         filename = exports.report_filename(report)
+        audit.record(audit.Event.EXPORTED, user=request.user, job_centre_id=team.job_centre_id,
+                     what=f"monthly_report.{export}", rows=len(report.rows))
         if export == "csv":
             return exports.csv_response(exports.report_sheet(report), filename)
         return exports.xlsx_response(exports.report_sheets(report), filename)
@@ -90,7 +94,9 @@ def gcfak_view(request):
             raise Http404("Unbekanntes Exportformat.")
         log.info("GCfaK export %s of job centre %s for %s by user id %s", export, centre.pk, quarter.label,
                  request.user.pk)
-        return gcfak.export_response(centre, quarter, export)
+        response = gcfak.export_response(centre, quarter, export)
+        audit.record(audit.Event.EXPORTED, user=request.user, job_centre_id=centre.pk, what=f"gcfak.{export}")
+        return response
     analysis = gcfak.inflow(centre, today)
     return render(request, "reports/gcfak.html", {
         "centres": centres, "centre": centre, "today": today, "quarter": quarter,

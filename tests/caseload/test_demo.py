@@ -16,7 +16,7 @@ from caseload.models import ContactNote, Customer, Measure, Staff, Suspension, T
 from policies.models import ContactRule, JobCentre, RuleSet
 
 DAY = date(2026, 3, 2)
-DEMO_LOGINS = {"demo-caseworker", "demo-teamlead", "demo-admin"}
+DEMO_LOGINS = {"demo-caseworker", "demo-teamlead", "demo-admin", "demo-datenschutz"}
 
 
 @pytest.fixture(autouse=True)
@@ -138,6 +138,9 @@ def test_setup_demo_creates_the_demo_logins_once(db, demo_settings):
         assert User.objects.get(username=username).check_password("demo")
     admin = User.objects.get(username="demo-admin")
     assert admin.is_superuser and admin.is_staff
+    officer = User.objects.get(username="demo-datenschutz")
+    assert not officer.is_staff and officer.has_perm("audit.view_event")
+    assert officer.has_perm("audit.export_customer_data") and not officer.has_perm("caseload.view_all_reports")
     caseworker = Staff.objects.get(user__username="demo-caseworker")
     lead = Staff.objects.get(user__username="demo-teamlead")
     assert (caseworker.role, lead.role) == (Staff.CASEWORKER, Staff.TEAM_LEAD)

@@ -98,7 +98,8 @@ class Command(BaseCommand):
     def _demo_users(self) -> dict:
         team = (Team.objects.filter(job_centre__slug=DEMO_TEAM_CENTRE, name__startswith="Team Markt")
                 .order_by("pk").first())
-        users = {"demo-admin": self._user("demo-admin", "Demo", "Administration", superuser=True)}
+        users = {"demo-admin": self._user("demo-admin", "Demo", "Administration", superuser=True),
+                 "demo-datenschutz": self._data_protection_officer()}
         if team is None:
             self.stderr.write(f"Kein Team in {DEMO_TEAM_CENTRE}: demo-caseworker und demo-teamlead fehlen.")
             return users
@@ -109,6 +110,15 @@ class Command(BaseCommand):
                                                              "role": role})
             users[username] = user
         return users
+
+    def _data_protection_officer(self):
+        """The data-protection role: the audit trail and Art. 15 disclosures, no caseload, no admin."""
+        from django.contrib.auth.models import Permission
+
+        user = self._user("demo-datenschutz", "Demo", "Datenschutz")
+        user.user_permissions.add(*Permission.objects.filter(
+            content_type__app_label="audit", codename__in=["view_event", "export_customer_data"]))
+        return user
 
     def _user(self, username, first_name, last_name, superuser=False):
         User = get_user_model()
@@ -156,5 +166,7 @@ class Command(BaseCommand):
                          "alle Kunden des Teams, Überfällige im Team")
         lines.append("  demo-admin       Fachadministration (Superuser): Django-Admin unter "
                      f"{url.rstrip('/')}/admin/ – Konzepte, Regeln, Teams, Benutzer")
+        lines.append("  demo-datenschutz Datenschutz: Protokoll (wer hat was gelesen, geändert, exportiert) "
+                     "und Auskunft nach Art. 15 DSGVO; keine Fallbearbeitung")
         lines.append("")
         self.stdout.write("\n".join(lines))
