@@ -11,13 +11,15 @@ RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false}
 # The suite needs a key; it never reaches a real deployment.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_COOKIES=false
 
-.PHONY: run test setup install demo bench bench-caseload bench-report clean
+.PHONY: run test setup install lock audit demo bench bench-caseload bench-report clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions (and file hashes) of requirements.lock, made from pyproject.toml's ranges
+# by `make lock`. The project itself is not installed: it runs from this folder.
+$(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -47,5 +49,20 @@ bench-caseload: install
 bench-report: install
 	$(TEST_ENV) $(PY) benchmarks/report_bench.py $(BENCH_ARGS)
 
+# Tools that only maintainers need live in a venv of their own, outside the lock.
+TOOLS := .venv-tools
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv pip-audit
+
+# Re-resolve pyproject.toml's version ranges into requirements.lock (needs the package index).
+lock: $(TOOLS)/bin/uv
+	$(TOOLS)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
+		--no-header --quiet -o requirements.lock
+
+# Known vulnerabilities of the locked versions, from PyPI's advisory data (needs pypi.org's JSON API).
+audit: $(TOOLS)/bin/uv
+	$(TOOLS)/bin/pip-audit -r requirements.lock --vulnerability-service pypi --disable-pip --no-deps --strict
+
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) db.sqlite3 .pytest_cache .hypothesis
