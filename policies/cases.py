@@ -1,4 +1,4 @@
-"""The JSON form of `evaluate_cases` (../shared/ENGINE-CONTRACT.md): strict reading of one
+"""The JSON form of `evaluate_cases` (docs/engine-contract.md): strict reading of one
 case into the engine's dataclasses, and a decision back to JSON."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The policy engine: a customer's facts and contacts in, the next due contact out.
 
 Pure Python over plain dataclasses: no ORM, no clock. `today` is always passed in. The steps
-follow ../shared/DOMAIN.md, "How the due date is computed"; every page, the stored due dates
+follow docs/domain.md, "How the due date is computed"; every page, the stored due dates
 and `manage.py evaluate_cases` go through `evaluate()`.
 """
 

@@ -6,7 +6,7 @@ what was due *then*, so it replays the pure engine (`policies.engine.evaluate`, 
 measures and suspensions. Everything is read in bulk by the caller (`reports.figures`), a fixed
 number of queries whatever the team's size; this module does no I/O.
 
-Definitions (../shared/DOMAIN.md, "How the due date is computed", read on each morning):
+Definitions (docs/domain.md, "How the due date is computed", read on each morning):
 
 - **Morning state of day d**: `evaluate(policy, facts, notes dated before d, today=d)`, the
   decision a caseworker's worklist shows on the morning of d. It is computed on the first day of

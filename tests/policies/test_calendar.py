@@ -1,4 +1,4 @@
-"""Working days per federal state (../shared/DOMAIN.md, "How the due date is computed", step 2):
+"""Working days per federal state (docs/domain.md, "How the due date is computed", step 2):
 Monday to Friday, minus the state's public holidays, minus the job centre's own closing days.
 
 Every expected date below was worked out by hand from a wall calendar and the German public

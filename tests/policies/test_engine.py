@@ -1,4 +1,4 @@
-"""The policy engine, step by step, without the database: steps 1-4 of ../shared/DOMAIN.md,
+"""The policy engine, step by step, without the database: steps 1-4 of docs/domain.md,
 "How the due date is computed" (rule set and rule, first contact, the cycle, follow-up dates).
 
 Every test builds a tiny job centre by hand (tests/policies/engine_builders.py) and one

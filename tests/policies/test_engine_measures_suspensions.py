@@ -1,4 +1,4 @@
-"""The policy engine, steps 5-7 of ../shared/DOMAIN.md: graduate management milestones,
+"""The policy engine, steps 5-7 of docs/domain.md: graduate management milestones,
 documented suspensions, the status. Expected dates worked out by hand in the comments.
 """
 

@@ -1,4 +1,4 @@
-"""The policy engine, step 8 of ../shared/DOMAIN.md: the last working day, the recheck date, and
+"""The policy engine, step 8 of docs/domain.md: the last working day, the recheck date, and
 the status read on a later day. Expected dates worked out by hand in the comments.
 """
 

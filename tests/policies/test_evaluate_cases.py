@@ -1,6 +1,6 @@
-"""`manage.py evaluate_cases` as ../shared/ENGINE-CONTRACT.md states it.
+"""`manage.py evaluate_cases` as docs/engine-contract.md states it.
 
-Expected answers are worked out by hand from ../shared/DOMAIN.md and the seeds' rule sets.
+Expected answers are worked out by hand from docs/domain.md and the seeds' rule sets.
 """
 
 import io

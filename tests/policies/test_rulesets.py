@@ -2,8 +2,8 @@
 fixture's order and every rule of every rule set. Each job centre's details have a file of their
 own (test_rulesets_moenchengladbach.py, _coburg.py, _weimar.py).
 
-Every expected value was worked out by hand from the seed texts (../shared/seeds/000-002) and
-../shared/DOMAIN.md, with a wall calendar; none was copied from a run of the code. Month
+Every expected value was worked out by hand from the seeds' passages and rules in docs/domain.md,
+with a wall calendar; none was copied from a run of the code. Month
 arithmetic clamps to the month's end (31 Jan + 1 month = 28 Feb; 2016 is a leap year).
 """
 

@@ -1,7 +1,7 @@
 """Mönchengladbach's rule set (seed 000), decided by the engine.
 
-Every expected value was worked out by hand from the seed texts (../shared/seeds/000-002) and
-../shared/DOMAIN.md, with a wall calendar; none was copied from a run of the code. Month
+Every expected value was worked out by hand from the seeds' passages and rules in docs/domain.md,
+with a wall calendar; none was copied from a run of the code. Month
 arithmetic clamps to the month's end (31 Jan + 1 month = 28 Feb; 2016 is a leap year).
 
 Public holidays used: NW 2016: Good Friday 25 Mar, Easter Monday 28 Mar, Corpus Christi 26 May.

@@ -1,7 +1,7 @@
 """Weimarer Land's rule set (seed 002), graduate management included, decided by the engine.
 
-Every expected value was worked out by hand from the seed texts (../shared/seeds/000-002) and
-../shared/DOMAIN.md, with a wall calendar; none was copied from a run of the code. Month
+Every expected value was worked out by hand from the seeds' passages and rules in docs/domain.md,
+with a wall calendar; none was copied from a run of the code. Month
 arithmetic clamps to the month's end (31 Jan + 1 month = 28 Feb; 2016 is a leap year).
 
 Public holidays used: TH 2024: World Children's Day 20 Sep, German Unity 3 Oct, Reformation
