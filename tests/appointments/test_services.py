@@ -90,8 +90,8 @@ def test_a_caseworker_of_another_job_centre_cannot_be_booked(world):
 def test_attended_then_the_note_moves_the_due_date_and_links_the_note(world):
     today = timezone.localdate()
     customer = overdue_customer(world.team_a, world.alice)
-    start = at(today, 0, 5)
-    appointment = book(customer, world.alice, start, now=start - timedelta(days=1))
+    start = at(today, 0, 5)  # a field visit: not bound to Coburg's opening hours
+    appointment = book(customer, world.alice, start, now=start - timedelta(days=1), mode=Appointment.FIELD)
     services.record_attendance(appointment=appointment, by=world.alice.user, now=start + timedelta(minutes=30))
     note, decision = services.write_appointment_note(appointment=appointment, by=world.alice.user,
                                                      summary="Standortbestimmung", today=today)
