@@ -42,8 +42,9 @@ def join(items, last: str = "und") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-def _in_order(channels) -> list[str]:
-    return [code for code in voc.BOOKABLE_CHANNEL_CODES if code in set(channels)]
+def _in_order(channels, codes=voc.BOOKABLE_CHANNEL_CODES) -> list[str]:
+    wanted = set(channels)
+    return [code for code in codes if code in wanted]
 
 
 def _booked_only(bookable) -> str:
@@ -81,11 +82,11 @@ def counts(channel: str, rule_set) -> bool:
 
 def not_counting_hint(channels) -> str | None:
     """Said before booking an appointment that will not move the due date."""
-    ordered = [c for c in voc.CHANNEL_CODES if c in set(channels)]
+    ordered = _in_order(channels, voc.CHANNEL_CODES)
     if not ordered:
         return None
     return (f"Nach dem Kontaktdichtekonzept zählt {join((_ONE[c] for c in ordered), 'oder')} nicht als "
-            f"qualifizierter Kontakt und verschiebt die Fälligkeit nicht.")
+            f"qualifizierter Kontakt: der fällige Kontakt bleibt offen.")
 
 
 # --- Opening hours ----------------------------------------------------------------------------

@@ -295,6 +295,36 @@ def test_the_ical_feed_has_numbers_not_names_and_needs_its_token(client, setup):
     assert client.get(reverse("appointments:feed", args=["falsch"])).status_code == 404
 
 
+def test_a_field_visit_in_the_feed_is_named_as_such_without_the_address(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472",
+                             city="Rödental")
+    visit = book(customer, world.alice, at(next_weekday(1, timezone.localdate() + timedelta(days=7)), 15),
+                 mode=Appointment.FIELD)
+    token = CalendarFeed.objects.create(staff=world.alice).token
+    response = client.get(reverse("appointments:feed", args=[token]))
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["summary"]) == f"Außendienst: {visit.subject} · Kunde {customer.number}"
+    assert str(event["location"]) == "Hausbesuch beim Kunden (Anschrift in Kontaktdichte)"
+    for personal in ("Lindenweg", "96472", "Rödental", customer.last_name):
+        assert personal not in response.content.decode()
+
+
+def test_the_calendar_shows_a_field_visit_with_the_customers_town_never_outside_opening_hours(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472",
+                             city="Rödental")
+    make_office(world.coburg)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    visit = book(customer, world.alice, at(day, 15), mode=Appointment.FIELD)
+    client.force_login(world.alice.user)
+    for url in (reverse("appointments:day") + f"?tag={day:%Y-%m-%d}",
+                reverse("appointments:week") + f"?woche={day:%Y-%m-%d}"):
+        page = text(client.get(url))
+        assert '<span class="badge badge-field">Außendienst</span> 96472 Rödental' in page
+        assert "außerhalb der Öffnungszeiten" not in page and "Lindenweg" not in page
+    detail = text(client.get(reverse("appointments:detail", args=[visit.pk])))
+    assert "Außendienst, Hausbesuch: Lindenweg 3, 96472 Rödental" in detail
+
+
 def test_renewing_the_feed_token_invalidates_the_old_address(client, setup):
     world, *_ = setup
     client.force_login(world.alice.user)
