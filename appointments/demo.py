@@ -17,11 +17,10 @@ from caseload.models import ContactNote, Customer, Staff
 from policies.calendar import WorkingCalendar
 from policies.models import JobCentre, RuleSet
 
-from . import scheduling
+from . import services
 from .lengths import default_length
 from .models import Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
-from .selectors import hours_by_weekday
-from .slots import BERLIN, within
+from .slots import BERLIN, hours_by_weekday
 
 MORNINGS = [(d, time(8), time(12, 30)) for d in range(5)]
 LATE_THURSDAY = [(3, time(14), time(18))]
@@ -114,15 +113,15 @@ def _working_hours() -> int:
     return len(rows)
 
 
-def _mode(rule_set, *, phone: bool, office: bool, in_opening_hours: bool) -> str:
-    """As the booking service would allow it: a phone call only where the rule set books them
-    (else a field visit), an office appointment outside opening hours only where it may lie
-    there (else a field visit, which is not bound to them)."""
-    if phone and scheduling.is_bookable("phone", rule_set):
-        return Appointment.PHONE
-    if phone or not office or (rule_set is not None and rule_set.office_hours_only and not in_opening_hours):
-        return Appointment.FIELD
-    return Appointment.OFFICE
+def _mode(rule_set, *, phone: bool, kind: str, start: datetime, end: datetime, office: Office | None,
+          opening) -> str:
+    """The first of a phone call (when one was rolled), an office appointment and a field visit
+    that the booking service would take under the rule set."""
+    candidates = (([Appointment.PHONE] if phone else []) + ([Appointment.OFFICE] if office is not None else [])
+                  + [Appointment.FIELD])
+    return next((mode for mode in candidates if not services.check_schedule(
+        rule_set, mode=mode, kind=kind, start=start, end=end,
+        office=office if mode == Appointment.OFFICE else None, opening=opening)), Appointment.FIELD)
 
 
 def _week(staff: Staff, today: date, rng: random.Random) -> int:
@@ -138,7 +137,8 @@ def _week(staff: Staff, today: date, rng: random.Random) -> int:
     offices = list(Office.objects.filter(job_centre=centre).order_by("pk"))
     opening = {}
     if offices:
-        opening = hours_by_weekday(OpeningHours.objects.filter(office=offices[0]).values_list("weekday", "start", "end"))
+        opening = hours_by_weekday(OpeningHours.objects.filter(office=offices[0])
+                                   .values_list("weekday", "start", "end"))
     now = timezone.now()
     customers = Customer.objects.filter(job_centre=centre, caseworker=staff)
     # Past appointments: customers seen in person on that day, with the note already written.
@@ -190,8 +190,8 @@ def _week(staff: Staff, today: date, rng: random.Random) -> int:
                         pass  # left without an outcome: unresolved, shown as such
                     else:
                         status = Appointment.ATTENDED  # the contact note is still to be written
-            mode = _mode(rule_set, phone=phone, office=bool(offices),
-                         in_opening_hours=within(start, end, opening))
+            mode = _mode(rule_set, phone=phone, kind=kind, start=start, end=end,
+                         office=offices[0] if offices else None, opening=opening)
             rows.append(Appointment(
                 job_centre=centre, customer_id=customer_id, caseworker=staff, mode=mode,
                 office=offices[0] if mode == Appointment.OFFICE else None, start=start, end=end,

@@ -91,6 +91,11 @@ def not_counting_hint(channels) -> str | None:
 
 # --- Opening hours ----------------------------------------------------------------------------
 
+def binds_to_opening_hours(rule_set) -> bool:
+    """Office appointments only within the office's opening hours (field visits never are)."""
+    return bool(rule_set is not None and rule_set.office_hours_only)
+
+
 def _hm(t: time) -> str:
     return f"{t:%H:%M}"
 

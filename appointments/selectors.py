@@ -20,7 +20,7 @@ from policies.models import ClosingDay, JobCentre, RuleSet
 from . import scheduling
 from .lengths import Length
 from .models import Appointment, Office, OpeningHours, WorkingHours
-from .slots import BERLIN, Slot, free_slots, intersect, within
+from .slots import BERLIN, Slot, free_slots, hours_by_weekday, intersect, within
 
 DEFAULT_HOURS = {d: [(time(8, 0), time(16, 0))] for d in range(5)}
 SEARCH_DAYS_AFTER_DUE = 21  # how far past the due date (or today, when overdue) slots are looked for
@@ -35,13 +35,6 @@ def working_calendar(job_centre: JobCentre, first: date, last: date) -> WorkingC
     """The job centre's working days between two dates (one query: its closing days)."""
     closing = ClosingDay.objects.filter(job_centre_id=job_centre.pk, date__gte=first, date__lte=last)
     return WorkingCalendar(job_centre.federal_state, closing.values_list("date", flat=True))
-
-
-def hours_by_weekday(rows) -> dict[int, list[tuple[time, time]]]:
-    hours = defaultdict(list)
-    for weekday, start, end in rows:
-        hours[weekday].append((start, end))
-    return dict(hours)
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -202,7 +195,7 @@ def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: da
     hours, source = working, "working"
     if not hours:
         hours, source = (opening, "opening") if opening else (DEFAULT_HOURS, "default")
-    bound = office is not None and rule_set is not None and rule_set.office_hours_only
+    bound = office is not None and scheduling.binds_to_opening_hours(rule_set)
     if bound:
         hours = intersect(hours, opening)
     lead = rule_set.invitation_lead_working_days if rule_set is not None else 0

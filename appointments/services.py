@@ -22,8 +22,7 @@ from policies.models import RuleSet
 
 from . import scheduling
 from .models import Appointment, Office, OpeningHours
-from .selectors import hours_by_weekday
-from .slots import BERLIN, Hours, within
+from .slots import BERLIN, Hours, hours_by_weekday, within
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +52,6 @@ def rule_set_on(customer: Customer, day: date, known: RuleSet | None = None) -> 
     return caseload_services.rule_set_for(customer, day)
 
 
-def bound_to_opening_hours(rule_set: RuleSet | None, mode: str) -> bool:
-    return mode == Appointment.OFFICE and rule_set is not None and rule_set.office_hours_only
-
-
 def check_schedule(rule_set: RuleSet | None, *, mode: str, kind: str, start: datetime, end: datetime,
                    office: Office | None, opening: Hours | None) -> dict[str, str]:
     """The rule set's scheduling rules, as {field: message}: only its bookable channels are
@@ -68,7 +63,7 @@ def check_schedule(rule_set: RuleSet | None, *, mode: str, kind: str, start: dat
     if not scheduling.is_bookable(channel, rule_set):
         field = "kind" if kind == Appointment.GROUP else "mode"
         return {field: scheduling.not_bookable(channel, rule_set.bookable_channels)}
-    if not bound_to_opening_hours(rule_set, mode) or office is None:
+    if mode != Appointment.OFFICE or office is None or not scheduling.binds_to_opening_hours(rule_set):
         return {}
     if not opening:
         # Without recorded hours nothing can be checked: refused rather than let through.
@@ -117,7 +112,7 @@ def book_appointment(*, customer: Customer, caseworker: Staff, by, start: dateti
     if "start" not in errors and "office" not in errors:
         rule_set = rule_set_on(customer, start.astimezone(BERLIN).date())
         opening = None
-        if bound_to_opening_hours(rule_set, mode) and office is not None:
+        if mode == Appointment.OFFICE and office is not None and scheduling.binds_to_opening_hours(rule_set):
             opening = hours_by_weekday(OpeningHours.objects.filter(office_id=office.pk)
                                        .values_list("weekday", "start", "end"))
         for field, message in check_schedule(rule_set, mode=mode, kind=kind, start=start, end=end, office=office,

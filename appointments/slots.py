@@ -37,6 +37,14 @@ class Slot:
         return self.start.astimezone(BERLIN).time() >= AFTERNOON
 
 
+def hours_by_weekday(rows) -> dict[int, list[tuple[time, time]]]:
+    """(weekday, start, end) rows, e.g. from `values_list`, as {weekday: [(start, end)]}."""
+    hours: dict[int, list[tuple[time, time]]] = {}
+    for weekday, start, end in rows:
+        hours.setdefault(weekday, []).append((start, end))
+    return hours
+
+
 def overlaps(start: datetime, end: datetime, busy: Iterable[tuple[datetime, datetime]]) -> bool:
     """Half-open ranges: an appointment may begin the minute the previous one's block ends."""
     return any(start < b_end and b_start < end for b_start, b_end in busy)

@@ -27,7 +27,7 @@ from caseload.views import _contact_message, _due_context
 from . import ical, scheduling, selectors, services
 from .forms import BookingForm, CancelForm, ExcuseForm, MissedForm, offered
 from .lengths import default_length
-from .models import Appointment, CalendarFeed
+from .models import Appointment, CalendarFeed, Office
 from .slots import BERLIN
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def week(request):
 
 # --- Booking -----------------------------------------------------------------------------------
 
-def _suggestions_for(request, offices, modes) -> tuple[str, object]:
+def _suggestions_for(request, offices, modes) -> tuple[str, Office | None]:
     """The mode (and office) the page suggests times for: `?art=` a mode, `?stelle=` an office's
     id; by default the first office, else the first mode the rule set books."""
     mode = request.GET.get("art") or (Appointment.OFFICE if offices and Appointment.OFFICE in modes else modes[0])

@@ -123,6 +123,41 @@ def test_suggestions_fall_in_the_due_window_on_working_days_around_busy_time(wor
     assert not found.overdue and found.hours_source == "working"
 
 
+def test_coburg_searches_office_appointments_in_working_hours_within_opening_hours(world):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
+                             registered_on=date(2026, 5, 1))
+    customer.job_centre = world.coburg
+    give_working_hours(world.alice, days=range(5), start=time(9), end=time(15))
+    make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)] + [(3, time(14), time(18))])
+    [office] = selectors.offices(world.coburg.pk)
+    rule_set = RuleSet.objects.get(job_centre=world.coburg)
+    found = selectors.suggest_slots(customer, world.alice, Length(60, 0, None), at(date(2026, 5, 11), 7),
+                                    office=office, rule_set=rule_set)
+    # 9-10 each day (working 9-15 within 8-10); Thursday 14th is Ascension Day
+    assert [s.start for s in found.slots] == [at(date(2026, 5, d), 9) for d in (11, 12, 13, 15, 18, 19)]
+    assert found.bound_to_opening_hours and all(s.in_opening_hours for s in found.slots)
+    assert found.initial == found.slots[0]
+    # Coburg's invitation letters need 3 working days: from Monday, Tue, Wed, (holiday), Fri 15th
+    assert found.letter_in_time_from == date(2026, 5, 15)
+    assert [s.letter_late for s in found.slots] == [True, True, True, False, False, False]
+
+
+def test_field_visits_are_searched_in_working_hours_afternoon_first_without_opening_hours(world):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
+                             registered_on=date(2026, 5, 1))
+    customer.job_centre = world.coburg
+    give_working_hours(world.alice, days=range(5), start=time(9), end=time(15))
+    make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)])
+    [office] = selectors.offices(world.coburg.pk)
+    found = selectors.suggest_slots(customer, world.alice, Length(60, 0, None), at(date(2026, 5, 11), 7),
+                                    mode=Appointment.FIELD, office=office,
+                                    rule_set=RuleSet.objects.get(job_centre=world.coburg), limit=4)
+    assert [s.start for s in found.slots] == [at(date(2026, 5, 11), h) for h in (12, 13, 14)] + [
+        at(date(2026, 5, 12), 12)]
+    assert found.office is None and not found.bound_to_opening_hours
+    assert all(s.in_opening_hours for s in found.slots)  # nothing to be outside of
+
+
 def test_overdue_customers_get_the_next_free_slots_from_now(world):
     customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
                              registered_on=date(2026, 1, 1))
