@@ -17,28 +17,39 @@ from caseload.models import ContactNote, Customer, Staff
 from policies.calendar import WorkingCalendar
 from policies.models import JobCentre, RuleSet
 
+from . import services
 from .lengths import default_length
 from .models import Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
-from .slots import BERLIN
+from .slots import BERLIN, hours_by_weekday
 
 MORNINGS = [(d, time(8), time(12, 30)) for d in range(5)]
 LATE_THURSDAY = [(3, time(14), time(18))]
-OFFICES = {  # slug: [(name, address, hours, tandem main's name)]
-    "coburg-land": [("Regionalstelle Coburg", "Oberer Bürglaß 36, 96450 Coburg", MORNINGS + LATE_THURSDAY, None),
+# Phone numbers from the Federal Network Agency's range for fiction (drama numbers), e-mail
+# addresses under the reserved .example domain: nobody is reached by mistake.
+OFFICES = {  # slug: [(name, address, hours, tandem main's name, phone, e-mail)]
+    "coburg-land": [("Regionalstelle Coburg", "Oberer Bürglaß 36, 96450 Coburg", MORNINGS + LATE_THURSDAY, None,
+                     "089 99998-101", "coburg@jobcenter-coburg-land.example"),
                     ("Außenstelle Neustadt", "Bahnhofstraße 8, 96465 Neustadt b. Coburg",
-                     [(d, time(8), time(12)) for d in (0, 2, 3)] + LATE_THURSDAY, None)],
+                     [(d, time(8), time(12)) for d in (0, 2, 3)] + LATE_THURSDAY, None,
+                     "089 99998-102", "neustadt@jobcenter-coburg-land.example")],
     "moenchengladbach": [("Regionalstelle Mitte", "Lürriper Straße 56, 41065 Mönchengladbach",
-                          MORNINGS + LATE_THURSDAY, None),
+                          MORNINGS + LATE_THURSDAY, None, "0221 4710-201", "mitte@jobcenter-mg.example"),
                          ("Regionalstelle Rheydt", "Stresemannstraße 41, 41236 Mönchengladbach",
-                          MORNINGS + [(1, time(14), time(17, 30))], None)],
-    "weimarer-land": [("Regionalstelle Apolda", "Bahnhofstraße 28, 99510 Apolda", MORNINGS + LATE_THURSDAY, None)],
-    "jobagentur-en": [("Regionalstelle Ennepetal", "Gasstraße 10, 58256 Ennepetal", MORNINGS + LATE_THURSDAY, None),
+                          MORNINGS + [(1, time(14), time(17, 30))], None, "0221 4710-202",
+                          "rheydt@jobcenter-mg.example")],
+    "weimarer-land": [("Regionalstelle Apolda", "Bahnhofstraße 28, 99510 Apolda", MORNINGS + LATE_THURSDAY, None,
+                       "030 23125-301", "apolda@jobcenter-weimarer-land.example")],
+    "jobagentur-en": [("Regionalstelle Ennepetal", "Gasstraße 10, 58256 Ennepetal", MORNINGS + LATE_THURSDAY, None,
+                       "0221 4710-401", "ennepetal@jobagentur-en.example"),
                       ("Regionalstelle Breckerfeld", "Frankfurter Straße 38, 58339 Breckerfeld",
-                       [(d, time(8), time(12)) for d in (0, 2, 3)] + LATE_THURSDAY, "Regionalstelle Ennepetal"),
-                      ("Regionalstelle Witten", "Ruhrstraße 43, 58452 Witten", MORNINGS + LATE_THURSDAY, None)],
+                       [(d, time(8), time(12)) for d in (0, 2, 3)] + LATE_THURSDAY, "Regionalstelle Ennepetal",
+                       "0221 4710-402", "breckerfeld@jobagentur-en.example"),
+                      ("Regionalstelle Witten", "Ruhrstraße 43, 58452 Witten", MORNINGS + LATE_THURSDAY, None,
+                       "0221 4710-403", "witten@jobagentur-en.example")],
 }
+# Without a heading: the letter sets "Rechtsfolgenbelehrung" above it.
 LEGAL_NOTICE = (
-    "Rechtsfolgenbelehrung: Kommen Sie ohne wichtigen Grund nicht zu diesem Termin, wird Ihr "
+    "Kommen Sie ohne wichtigen Grund nicht zu diesem Termin, wird Ihr "
     "Bürgergeld für einen Monat um 10 Prozent des maßgebenden Regelbedarfs gemindert (§ 32 SGB II). "
     "Können Sie nicht kommen, teilen Sie uns das bitte vorher mit und weisen Sie den Grund nach, bei "
     "Arbeitsunfähigkeit durch eine ärztliche Bescheinigung.")
@@ -70,11 +81,18 @@ def _offices() -> int:
             OpeningHoursStandard.objects.get_or_create(job_centre=centre, defaults={
                 "min_weekly_hours": Decimal("21.5"), "every_weekday": True, "every_morning": True,
                 "late_afternoons": 1, "late_until": time(17, 30), "tandem_mornings": 3})
-        if Office.objects.filter(job_centre=centre).exists():
+        existing = {o.name: o for o in Office.objects.filter(job_centre=centre)}
+        if existing:
+            # Demo databases from before offices had a contact for cancellations get one.
+            for name, _address, _hours, _main, phone, email in OFFICES[centre.slug]:
+                office = existing.get(name)
+                if office is not None and not (office.phone or office.email):
+                    office.phone, office.email = phone, email
+                    office.save(update_fields=["phone", "email"])
             continue
         by_name = {}
-        for name, address, hours, main in OFFICES[centre.slug]:
-            office = Office.objects.create(job_centre=centre, name=name, address=address,
+        for name, address, hours, main, phone, email in OFFICES[centre.slug]:
+            office = Office.objects.create(job_centre=centre, name=name, address=address, phone=phone, email=email,
                                            room_hint="Anmeldung im Erdgeschoss", tandem_main=by_name.get(main))
             by_name[name] = office
             OpeningHours.objects.bulk_create([OpeningHours(office=office, weekday=d, start=s, end=e)
@@ -95,6 +113,17 @@ def _working_hours() -> int:
     return len(rows)
 
 
+def _mode(rule_set, *, phone: bool, kind: str, start: datetime, end: datetime, office: Office | None,
+          opening) -> str:
+    """The first of a phone call (when one was rolled), an office appointment and a field visit
+    that the booking service would take under the rule set."""
+    candidates = (([Appointment.PHONE] if phone else []) + ([Appointment.OFFICE] if office is not None else [])
+                  + [Appointment.FIELD])
+    return next((mode for mode in candidates if not services.check_schedule(
+        rule_set, mode=mode, kind=kind, start=start, end=end,
+        office=office if mode == Appointment.OFFICE else None, opening=opening)), Appointment.FIELD)
+
+
 def _week(staff: Staff, today: date, rng: random.Random) -> int:
     centre = staff.job_centre
     calendar = WorkingCalendar(centre.federal_state, centre.closing_days.values_list("date", flat=True))
@@ -106,6 +135,10 @@ def _week(staff: Staff, today: date, rng: random.Random) -> int:
     rule_set = RuleSet.objects.filter(job_centre=centre).in_force_on(today).first()
     length = default_length(rule_set, Appointment.FOLLOW_UP)
     offices = list(Office.objects.filter(job_centre=centre).order_by("pk"))
+    opening = {}
+    if offices:
+        opening = hours_by_weekday(OpeningHours.objects.filter(office=offices[0])
+                                   .values_list("weekday", "start", "end"))
     now = timezone.now()
     customers = Customer.objects.filter(job_centre=centre, caseworker=staff)
     # Past appointments: customers seen in person on that day, with the note already written.
@@ -157,10 +190,11 @@ def _week(staff: Staff, today: date, rng: random.Random) -> int:
                         pass  # left without an outcome: unresolved, shown as such
                     else:
                         status = Appointment.ATTENDED  # the contact note is still to be written
+            mode = _mode(rule_set, phone=phone, kind=kind, start=start, end=end,
+                         office=offices[0] if offices else None, opening=opening)
             rows.append(Appointment(
-                job_centre=centre, customer_id=customer_id, caseworker=staff,
-                mode=Appointment.PHONE if phone or not offices else Appointment.OFFICE,
-                office=None if phone or not offices else offices[0], start=start, end=end,
+                job_centre=centre, customer_id=customer_id, caseworker=staff, mode=mode,
+                office=offices[0] if mode == Appointment.OFFICE else None, start=start, end=end,
                 preparation_minutes=length.preparation,
                 blocked_until=end + timedelta(minutes=length.preparation), kind=kind,
                 subject=f"{dict(Appointment.KINDS)[kind]} {code}".strip(), rule_code=code, status=status,

@@ -1,4 +1,5 @@
-"""The caseworker's appointments as an iCalendar feed: customer numbers only, never names."""
+"""The caseworker's appointments as an iCalendar feed: customer numbers only, never names or
+addresses (a field visit's place is looked up in Kontaktdichte)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import datetime
 from icalendar import Calendar, Event
 
 from .models import Appointment
+
+FIELD_VISIT_LOCATION = "Hausbesuch beim Kunden (Anschrift in Kontaktdichte)"
 
 
 def feed(appointments, *, now: datetime, host: str = "kontaktdichte") -> bytes:
@@ -20,9 +23,14 @@ def feed(appointments, *, now: datetime, host: str = "kontaktdichte") -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", appointment.start)
         event.add("dtend", appointment.end)
-        event.add("summary", f"{appointment.subject} · Kunde {appointment.customer.number}")
+        field_visit = appointment.mode == Appointment.FIELD
+        event.add("summary", f"{'Außendienst: ' if field_visit else ''}{appointment.subject} · "
+                             f"Kunde {appointment.customer.number}")
         if appointment.mode == Appointment.OFFICE and appointment.office is not None:
             event.add("location", ", ".join(filter(None, (appointment.office.name, appointment.office.address))))
+        elif field_visit:
+            # The customer's address stays in Kontaktdichte: the feed carries no personal data.
+            event.add("location", FIELD_VISIT_LOCATION)
         else:
             event.add("location", appointment.get_mode_display())
         event.add("status", "CANCELLED" if appointment.is_cancelled else "CONFIRMED")

@@ -17,9 +17,10 @@ from policies import engine
 from policies.calendar import WorkingCalendar
 from policies.models import ClosingDay, JobCentre, RuleSet
 
+from . import scheduling
 from .lengths import Length
 from .models import Appointment, Office, OpeningHours, WorkingHours
-from .slots import BERLIN, Slot, free_slots, within
+from .slots import BERLIN, Slot, free_slots, hours_by_weekday, intersect, within
 
 DEFAULT_HOURS = {d: [(time(8, 0), time(16, 0))] for d in range(5)}
 SEARCH_DAYS_AFTER_DUE = 21  # how far past the due date (or today, when overdue) slots are looked for
@@ -34,13 +35,6 @@ def working_calendar(job_centre: JobCentre, first: date, last: date) -> WorkingC
     """The job centre's working days between two dates (one query: its closing days)."""
     closing = ClosingDay.objects.filter(job_centre_id=job_centre.pk, date__gte=first, date__lte=last)
     return WorkingCalendar(job_centre.federal_state, closing.values_list("date", flat=True))
-
-
-def hours_by_weekday(rows) -> dict[int, list[tuple[time, time]]]:
-    hours = defaultdict(list)
-    for weekday, start, end in rows:
-        hours[weekday].append((start, end))
-    return dict(hours)
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -137,7 +131,16 @@ def next_appointment(customer: Customer, now: datetime) -> Appointment | None:
 # --- Booking ---------------------------------------------------------------------------------
 
 def offices(job_centre_id: int) -> list[Office]:
-    return list(Office.objects.filter(job_centre_id=job_centre_id).order_by("name"))
+    """The job centre's offices by name, each with `opening` ({weekday: [(start, end)]}, empty
+    when none are recorded). 2 queries: offices, their opening hours."""
+    rows = list(Office.objects.filter(job_centre_id=job_centre_id).order_by("name"))
+    hours = defaultdict(list)
+    for office_id, weekday, start, end in OpeningHours.objects.filter(
+            office__job_centre_id=job_centre_id).values_list("office_id", "weekday", "start", "end"):
+        hours[office_id].append((weekday, start, end))
+    for office in rows:
+        office.opening = hours_by_weekday(hours.get(office.pk, []))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -147,14 +150,33 @@ class Suggestions:
     due_by: date | None
     overdue: bool
     hours_source: str  # "working" | "opening" | "default"
+    mode: str = Appointment.OFFICE
+    office: Office | None = None
+    bound_to_opening_hours: bool = False  # the rule set keeps office appointments within them
+    letter_in_time_from: date | None = None  # earlier days: an invitation letter comes too late
+    lead_working_days: int = 0
+
+    @property
+    def initial(self) -> Slot | None:
+        """The slot to preselect: never one outside opening hours."""
+        return next((s for s in self.slots if s.in_opening_hours), None)
+
+    @property
+    def missing_opening_hours(self) -> bool:
+        return self.office is not None and not self.office.opening
 
 
-def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: datetime,
-                  office: Office | None = None, limit: int = 6) -> Suggestions:
-    """The caseworker's next free slots inside the customer's due window (the first-contact
-    deadline when there was no contact yet: the stored due date is that deadline), on working
-    days, in working hours (else opening hours), long enough for the appointment and its
-    preparation. Overdue customers get the earliest slots from now on. 4 queries."""
+def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: datetime, *,
+                  mode: str = Appointment.OFFICE, office: Office | None = None, rule_set: RuleSet | None = None,
+                  limit: int = 6) -> Suggestions:
+    """The caseworker's next free slots for an appointment in `mode` inside the customer's due
+    window (the first-contact deadline when there was no contact yet: the stored due date is
+    that deadline), on working days, in working hours (else the office's opening hours, else
+    Mon-Fri 8-16), long enough for the appointment and its preparation. Overdue customers get
+    the earliest slots from now on. An office appointment (`office` from `offices()`, with its
+    opening hours) is marked when outside them; where the rule set binds it to them, only
+    times within them are searched. Field visits come in the afternoon first. 3 queries: busy
+    times, working hours, closing days."""
     today = now.astimezone(BERLIN).date()
     due_by = customer.due_by
     overdue = due_by is not None and due_by < today
@@ -168,18 +190,26 @@ def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: da
                 .values_list("start", "blocked_until"))
     working = hours_by_weekday(WorkingHours.objects.filter(staff_id=caseworker.pk)
                                .values_list("weekday", "start", "end"))
-    opening = None
-    if office is not None:
-        opening = hours_by_weekday(OpeningHours.objects.filter(office_id=office.pk)
-                                   .values_list("weekday", "start", "end"))
+    office = office if mode == Appointment.OFFICE else None
+    opening = office.opening if office is not None else None
     hours, source = working, "working"
     if not hours:
         hours, source = (opening, "opening") if opening else (DEFAULT_HOURS, "default")
-    cal = working_calendar(customer.job_centre, first_day, last_day)
+    bound = office is not None and scheduling.binds_to_opening_hours(rule_set)
+    if bound:
+        hours = intersect(hours, opening)
+    lead = rule_set.invitation_lead_working_days if rule_set is not None else 0
+    # Closing days as far as the letter's lead reaches too: twice its working days and two
+    # weeks more cover weekends, holidays and closing days even at the largest lead (30).
+    cal = working_calendar(customer.job_centre, today, max(last_day, today + timedelta(days=2 * lead + 14)))
+    letter_from = scheduling.letter_in_time_from(cal, today, lead)
     slots = free_slots(first_day=first_day, last_day=last_day, not_before=now, hours=hours, opening=opening,
                        busy=busy, is_working_day=cal.is_working_day, minutes=length.minutes,
-                       preparation=length.preparation, due_by=None if overdue else due_by, limit=limit)
-    return Suggestions(slots=slots, first_day=first_day, due_by=due_by, overdue=overdue, hours_source=source)
+                       preparation=length.preparation, due_by=None if overdue else due_by, limit=limit,
+                       afternoon_first=mode == Appointment.FIELD, letter_from=letter_from)
+    return Suggestions(slots=slots, first_day=first_day, due_by=due_by, overdue=overdue, hours_source=source,
+                       mode=mode, office=office, bound_to_opening_hours=bound, letter_in_time_from=letter_from,
+                       lead_working_days=lead)
 
 
 # --- For the reports -------------------------------------------------------------------------

@@ -18,8 +18,11 @@ from django.utils import timezone
 from caseload import services as caseload_services
 from caseload.models import Customer, Staff
 from caseload.services import ServiceError
+from policies.models import RuleSet
 
-from .models import Appointment, Office
+from . import scheduling
+from .models import Appointment, Office, OpeningHours
+from .slots import BERLIN, Hours, hours_by_weekday, within
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,36 @@ def overlapping(caseworker_id: int, start: datetime, blocked_until: datetime, *,
     if exclude_pk is not None:
         clashes = clashes.exclude(pk=exclude_pk)
     return clashes
+
+
+def rule_set_on(customer: Customer, day: date, known: RuleSet | None = None) -> RuleSet | None:
+    """The rule set in force on `day`; `known` (one already loaded, e.g. today's) saves the
+    query when it is in force on that day too."""
+    if known is not None and known.valid_from <= day and (known.valid_until is None or day <= known.valid_until):
+        return known
+    return caseload_services.rule_set_for(customer, day)
+
+
+def check_schedule(rule_set: RuleSet | None, *, mode: str, kind: str, start: datetime, end: datetime,
+                   office: Office | None, opening: Hours | None) -> dict[str, str]:
+    """The rule set's scheduling rules, as {field: message}: only its bookable channels are
+    booked, and where it says so an office appointment lies within the office's opening hours
+    (`opening`: that office's hours, needed only then). No database."""
+    if rule_set is None or mode not in Appointment.CHANNEL or kind not in dict(Appointment.KINDS):
+        return {}
+    channel = Appointment.channel_for(mode, kind)
+    if not scheduling.is_bookable(channel, rule_set):
+        field = "kind" if kind == Appointment.GROUP else "mode"
+        return {field: scheduling.not_bookable(channel, rule_set.bookable_channels)}
+    if mode != Appointment.OFFICE or office is None or not scheduling.binds_to_opening_hours(rule_set):
+        return {}
+    if not opening:
+        # Without recorded hours nothing can be checked: refused rather than let through.
+        return {"office": scheduling.no_opening_hours(office.name)}
+    if not within(start, end, opening):
+        weekday = start.astimezone(BERLIN).weekday()
+        return {"start": scheduling.outside_opening_hours(office.name, weekday, opening)}
+    return {}
 
 
 def check_booking(*, customer: Customer, caseworker: Staff, start: datetime, minutes: int, mode: str,
@@ -75,9 +108,18 @@ def book_appointment(*, customer: Customer, caseworker: Staff, by, start: dateti
                            office=office, now=now, max_minutes=max_minutes)
     if kind not in dict(Appointment.KINDS):
         errors["kind"] = "Unbekannte Gesprächsart."
+    end = start + timedelta(minutes=minutes or 0)
+    if "start" not in errors and "office" not in errors:
+        rule_set = rule_set_on(customer, start.astimezone(BERLIN).date())
+        opening = None
+        if mode == Appointment.OFFICE and office is not None and scheduling.binds_to_opening_hours(rule_set):
+            opening = hours_by_weekday(OpeningHours.objects.filter(office_id=office.pk)
+                                       .values_list("weekday", "start", "end"))
+        for field, message in check_schedule(rule_set, mode=mode, kind=kind, start=start, end=end, office=office,
+                                             opening=opening).items():
+            errors.setdefault(field, message)
     if errors:
         raise ServiceError(errors)
-    end = start + timedelta(minutes=minutes)
     blocked_until = end + timedelta(minutes=preparation_minutes or 0)
     if overlapping(caseworker.pk, start, blocked_until).exists():
         raise ServiceError({"start": DOUBLE_BOOKED})

@@ -24,10 +24,10 @@ from caseload.access import staff_required
 from caseload.forms import ContactNoteForm, add_service_errors
 from caseload.views import _contact_message, _due_context
 
-from . import ical, selectors, services
-from .forms import BookingForm, CancelForm, ExcuseForm, MissedForm
+from . import ical, scheduling, selectors, services
+from .forms import BookingForm, CancelForm, ExcuseForm, MissedForm, offered
 from .lengths import default_length
-from .models import Appointment, CalendarFeed
+from .models import Appointment, CalendarFeed, Office
 from .slots import BERLIN
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,35 @@ def week(request):
 
 # --- Booking -----------------------------------------------------------------------------------
 
+def _suggestions_for(request, offices, modes) -> tuple[str, Office | None]:
+    """The mode (and office) the page suggests times for: `?art=` a mode, `?stelle=` an office's
+    id; by default the first office, else the first mode the rule set books."""
+    mode = request.GET.get("art") or (Appointment.OFFICE if offices and Appointment.OFFICE in modes else modes[0])
+    if mode not in modes:
+        raise Http404("Für diese Terminart gibt es keine Vorschläge.")
+    if mode != Appointment.OFFICE:
+        return mode, None
+    office = next((o for o in offices if str(o.pk) == request.GET.get("stelle")), None)
+    if request.GET.get("stelle") and office is None:
+        raise Http404("Unbekannte Regionalstelle.")
+    return mode, office or (offices[0] if offices else None)
+
+
+def _suggestion_links(offices, modes, mode, office) -> list[dict]:
+    """'Vorschläge für: Regionalstelle … | Außendienst | …' as plain links (no JavaScript)."""
+    links = []
+    for code, label in Appointment.MODES:
+        if code not in modes:
+            continue
+        if code == Appointment.OFFICE:
+            links += [{"label": o.name, "query": f"?art={code}&stelle={o.pk}", "current": o == office}
+                      for o in offices]
+        else:
+            links.append({"label": "Außendienst" if code == Appointment.FIELD else label,
+                          "query": f"?art={code}", "current": code == mode})
+    return links
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def book(request, pk):
@@ -91,14 +120,17 @@ def book(request, pk):
     lengths = {kind: default_length(rule_set, kind, limited_german=limited) for kind, _ in Appointment.KINDS}
     default_kind = Appointment.FIRST if customer.last_contact_on is None else Appointment.FOLLOW_UP
     offices = selectors.offices(customer.job_centre_id)
-    office = offices[0] if offices else None
-    suggestions = selectors.suggest_slots(customer, caseworker, lengths[default_kind], now, office=office)
-    form = BookingForm(request.POST if request.method == "POST" else None, offices=offices,
-                       suggestions=suggestions, lengths={k: v.minutes for k, v in lengths.items()},
+    modes, _kinds = offered(rule_set)
+    mode, office = _suggestions_for(request, offices, modes)
+    suggestions = selectors.suggest_slots(customer, caseworker, lengths[default_kind], now, mode=mode,
+                                          office=office, rule_set=rule_set)
+    initial_office, initial_slot = office or next(iter(offices), None), suggestions.initial
+    form = BookingForm(request.POST if request.method == "POST" else None, customer=customer, rule_set=rule_set,
+                       offices=offices, suggestions=suggestions, lengths={k: v.minutes for k, v in lengths.items()},
                        cap=lengths[default_kind].cap,
-                       initial={"kind": default_kind, "mode": Appointment.OFFICE,
-                                "office": office.pk if office else None,
-                                "slot": suggestions.slots[0].key if suggestions.slots else None})
+                       initial={"kind": default_kind, "mode": mode,
+                                "office": initial_office.pk if initial_office else None,
+                                "slot": initial_slot.key if initial_slot else None})
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         length = lengths[data["kind"]]
@@ -108,15 +140,22 @@ def book(request, pk):
                 minutes=data.get("minutes") or length.minutes, preparation_minutes=length.preparation,
                 kind=data["kind"], mode=data["mode"], office=data.get("office"), max_minutes=length.cap, now=now)
         except services.ServiceError as error:
-            add_service_errors(form, {("slot" if k == "start" else k): v for k, v in error.message_dict.items()})
+            form.add_booking_errors(error.message_dict)
         else:
-            messages.success(request, f"Termin am {appointment.start.astimezone(BERLIN):%d.%m.%Y um %H:%M} Uhr "
-                                      "vereinbart.")
+            message = f"Termin am {appointment.start.astimezone(BERLIN):%d.%m.%Y um %H:%M} Uhr vereinbart."
+            if form.letter_warning:
+                message += f" {form.letter_warning}"
+            messages.success(request, message)
             return redirect("appointments:detail", pk=appointment.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "appointments/book.html", {
         **_due_context(customer, today), "form": form, "suggestions": suggestions, "caseworker": caseworker,
         "rule_set": rule_set, "length": lengths[default_kind],
+        "links": _suggestion_links(offices, modes, mode, office),
+        "letter_hint": suggestions.letter_in_time_from and scheduling.letter_lead_hint(
+            suggestions.lead_working_days, suggestions.letter_in_time_from),
+        "missing_opening_hours": suggestions.missing_opening_hours and scheduling.no_opening_hours(
+            office.name, bound=suggestions.bound_to_opening_hours),
         "appointments": selectors.customer_appointments(customer),
     }, status=status)
 
@@ -236,10 +275,20 @@ def note(request, pk):
 @require_GET
 @staff_required
 def invitation(request, pk):
+    """The letter to the customer: no internal codes (the rule's code stays in the subject)."""
     appointment = selectors.get_appointment_for_user(request.staff, pk)
+    customer, today = appointment.customer, timezone.localdate()
+    office, caseworker = appointment.office, appointment.caseworker
+    opening = []
+    if scheduling.letter_names_opening_hours(caseload_services.rule_set_for(customer, today), customer.profile):
+        # The appointment's office, or for a field visit every office of the job centre.
+        opening = [(o, scheduling.opening_hours_lines(o.opening)) for o in selectors.offices(customer.job_centre_id)
+                   if o.opening and (office is None or o.pk == office.pk)]
     return render(request, "appointments/invitation.html", {
-        "appointment": appointment, "customer": appointment.customer,
-        "job_centre": appointment.customer.job_centre, "today": timezone.localdate(),
+        "appointment": appointment, "customer": customer, "job_centre": customer.job_centre, "today": today,
+        "cancel_phone": office.phone if office else "",
+        "cancel_email": (office.email if office else "") or caseworker.user.email,
+        "opening": opening,
     })
 
 

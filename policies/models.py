@@ -4,6 +4,8 @@ Everything the engine applies is data here: conditions and cycles are fields an 
 never code. `policies.loading` turns these rows into the engine's plain dataclasses.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -11,6 +13,14 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from . import vocabulary as voc
+
+
+# The letter sets the heading itself; a text that starts with it would print it twice.
+_LEGAL_NOTICE_HEADING = re.compile(r"\A\s*Rechtsfolgenbelehrung\s*(?::\s*|\n\s*|\Z)", re.IGNORECASE)
+
+
+def without_legal_notice_heading(text: str) -> str:
+    return _LEGAL_NOTICE_HEADING.sub("", text or "", count=1).strip()
 
 
 class JobCentre(models.Model):
@@ -36,6 +46,15 @@ class JobCentre(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        self.legal_notice = without_legal_notice_heading(self.legal_notice)
+
+    @property
+    def legal_notice_body(self) -> str:
+        """The notice as letters print it, below their own heading (also for texts saved
+        before `clean` removed a heading of their own)."""
+        return without_legal_notice_heading(self.legal_notice)
 
 
 class ClosingDay(models.Model):

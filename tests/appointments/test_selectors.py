@@ -9,7 +9,7 @@ from appointments.lengths import Length
 from appointments.models import Appointment
 from appointments.selectors import ConsultationShare
 from caseload.access import staff_for
-from policies.models import ClosingDay
+from policies.models import ClosingDay, RuleSet
 
 from .factories import at, book, give_working_hours, make_customer, make_office, world  # noqa: F401
 
@@ -30,8 +30,8 @@ def may(world):
     office = make_office(world.coburg)
     c1, c2 = make_customer(world.team_a, caseworker=world.alice), make_customer(world.team_a, caseworker=world.bob)
 
-    def outcome(customer, staff, start, minutes, status, preparation=0, **kw):
-        appointment = book(customer, staff, start, minutes, preparation, office=office)
+    def outcome(customer, staff, start, minutes, status, preparation=0, mode=Appointment.OFFICE, **kw):
+        appointment = book(customer, staff, start, minutes, preparation, office=office, mode=mode)
         if status == "attended":
             services.record_attendance(appointment=appointment, by=staff.user, now=AFTER)
         elif status == "missed":
@@ -48,8 +48,9 @@ def may(world):
     outcome(c1, world.alice, at(date(2026, 5, 21), 9), 30, "planned")  # unresolved: not counted
     outcome(c1, world.alice, at(date(2026, 4, 30), 9), 30, "attended")  # April
     outcome(c1, world.alice, at(date(2026, 6, 1), 9), 30, "missed")  # June
-    outcome(c2, world.bob, at(date(2026, 5, 31), 23), 30, "attended")  # 31 May late in Berlin: May
-    outcome(c2, world.bob, at(date(2026, 6, 1), 0, 30), 30, "attended")  # 1 June early: June
+    # Field visits: an office appointment at night lies outside Coburg's opening hours.
+    outcome(c2, world.bob, at(date(2026, 5, 31), 23), 30, "attended", mode=Appointment.FIELD)  # late in Berlin: May
+    outcome(c2, world.bob, at(date(2026, 6, 1), 0, 30), 30, "attended", mode=Appointment.FIELD)  # early: June
     return world
 
 
@@ -106,12 +107,13 @@ def test_suggestions_fall_in_the_due_window_on_working_days_around_busy_time(wor
     customer.due_by, customer.window_opens = date(2026, 5, 22), date(2026, 5, 13)
     customer.job_centre = world.coburg  # as the page loads it (access.get_customer_for_user)
     give_working_hours(world.alice, days=range(5), start=time(9), end=time(11))
-    office = make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)])
+    make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)])
+    [office] = selectors.offices(world.coburg.pk)  # with its opening hours, as the page loads it
     book(customer, world.alice, at(date(2026, 5, 13), 9), 60, office=office)
     ClosingDay.objects.create(job_centre=world.coburg, date=date(2026, 5, 15))
     now = at(date(2026, 5, 8), 12)
-    # 1 busy appointments, 2 working hours, 3 opening hours, 4 closing days
-    with django_assert_num_queries(4):
+    # 1 busy appointments, 2 working hours, 3 closing days
+    with django_assert_num_queries(3):
         found = selectors.suggest_slots(customer, world.alice, Length(45, 15, None), now, office=office)
     # Wed 13th 9-10 busy, Thu 14th Ascension Day, Fri 15th closed
     assert [s.start for s in found.slots] == [
@@ -119,6 +121,41 @@ def test_suggestions_fall_in_the_due_window_on_working_days_around_busy_time(wor
         at(date(2026, 5, 19), 9), at(date(2026, 5, 19), 10), at(date(2026, 5, 20), 9)]
     assert [s.in_opening_hours for s in found.slots[:2]] == [False, True]
     assert not found.overdue and found.hours_source == "working"
+
+
+def test_coburg_searches_office_appointments_in_working_hours_within_opening_hours(world):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
+                             registered_on=date(2026, 5, 1))
+    customer.job_centre = world.coburg
+    give_working_hours(world.alice, days=range(5), start=time(9), end=time(15))
+    make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)] + [(3, time(14), time(18))])
+    [office] = selectors.offices(world.coburg.pk)
+    rule_set = RuleSet.objects.get(job_centre=world.coburg)
+    found = selectors.suggest_slots(customer, world.alice, Length(60, 0, None), at(date(2026, 5, 11), 7),
+                                    office=office, rule_set=rule_set)
+    # 9-10 each day (working 9-15 within 8-10); Thursday 14th is Ascension Day
+    assert [s.start for s in found.slots] == [at(date(2026, 5, d), 9) for d in (11, 12, 13, 15, 18, 19)]
+    assert found.bound_to_opening_hours and all(s.in_opening_hours for s in found.slots)
+    assert found.initial == found.slots[0]
+    # Coburg's invitation letters need 3 working days: from Monday, Tue, Wed, (holiday), Fri 15th
+    assert found.letter_in_time_from == date(2026, 5, 15)
+    assert [s.letter_late for s in found.slots] == [True, True, True, False, False, False]
+
+
+def test_field_visits_are_searched_in_working_hours_afternoon_first_without_opening_hours(world):
+    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
+                             registered_on=date(2026, 5, 1))
+    customer.job_centre = world.coburg
+    give_working_hours(world.alice, days=range(5), start=time(9), end=time(15))
+    make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)])
+    [office] = selectors.offices(world.coburg.pk)
+    found = selectors.suggest_slots(customer, world.alice, Length(60, 0, None), at(date(2026, 5, 11), 7),
+                                    mode=Appointment.FIELD, office=office,
+                                    rule_set=RuleSet.objects.get(job_centre=world.coburg), limit=4)
+    assert [s.start for s in found.slots] == [at(date(2026, 5, 11), h) for h in (12, 13, 14)] + [
+        at(date(2026, 5, 12), 12)]
+    assert found.office is None and not found.bound_to_opening_hours
+    assert all(s.in_opening_hours for s in found.slots)  # nothing to be outside of
 
 
 def test_overdue_customers_get_the_next_free_slots_from_now(world):
@@ -147,6 +184,9 @@ def test_calendar_days_mark_unresolved_holidays_and_outside_opening_hours(world,
     customer = make_customer(world.team_a, caseworker=world.alice)
     office = make_office(world.coburg)  # Mon-Fri 8-12, Thu 14-18
     early = book(customer, world.alice, at(date(2026, 5, 12), 9), office=office)
+    visit = book(customer, world.alice, at(date(2026, 5, 12), 14), mode=Appointment.FIELD)
+    # Booked before an admin bound Coburg's office appointments to the opening hours.
+    RuleSet.objects.filter(job_centre=world.coburg).update(office_hours_only=False)
     late = book(customer, world.alice, at(date(2026, 5, 12), 16), office=office)
     now = at(date(2026, 5, 12), 12)
     alice = staff_for(world.alice.user)  # as the pages load it, with the job centre
@@ -156,6 +196,8 @@ def test_calendar_days_mark_unresolved_holidays_and_outside_opening_hours(world,
     assert [d.day.day for d in days] == [11, 12, 13, 14, 15, 16, 17]
     assert days[3].holiday == "Christi Himmelfahrt" and not days[3].working
     tuesday = days[1].appointments
-    assert [a.pk for a in tuesday] == [early.pk, late.pk]
-    assert [(a.unresolved, a.outside_opening_hours) for a in tuesday] == [(True, False), (False, True)]
+    assert [a.pk for a in tuesday] == [early.pk, visit.pk, late.pk]
+    # A field visit is not bound to opening hours: never "outside" them.
+    assert [(a.unresolved, a.outside_opening_hours) for a in tuesday] == [(True, False), (False, False),
+                                                                            (False, True)]
     assert early.status == Appointment.PLANNED

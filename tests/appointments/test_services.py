@@ -11,6 +11,8 @@ from appointments import services
 from appointments.models import Appointment
 from caseload.models import ContactNote, Customer
 from caseload.services import ServiceError
+from policies.cloning import clone_rule_set
+from policies.models import RuleSet
 
 from .factories import at, book, make_customer, make_office, next_weekday, overdue_customer, world  # noqa: F401
 
@@ -90,8 +92,8 @@ def test_a_caseworker_of_another_job_centre_cannot_be_booked(world):
 def test_attended_then_the_note_moves_the_due_date_and_links_the_note(world):
     today = timezone.localdate()
     customer = overdue_customer(world.team_a, world.alice)
-    start = at(today, 0, 5)
-    appointment = book(customer, world.alice, start, now=start - timedelta(days=1))
+    start = at(today, 0, 5)  # a field visit: not bound to Coburg's opening hours
+    appointment = book(customer, world.alice, start, now=start - timedelta(days=1), mode=Appointment.FIELD)
     services.record_attendance(appointment=appointment, by=world.alice.user, now=start + timedelta(minutes=30))
     note, decision = services.write_appointment_note(appointment=appointment, by=world.alice.user,
                                                      summary="Standortbestimmung", today=today)
@@ -254,3 +256,85 @@ def test_lengths_come_from_the_rule_sets_of_the_fixture(rulesets):
     assert default_length(coburg, Appointment.FIRST).minutes == 60
     assert default_length(coburg, Appointment.FOLLOW_UP).minutes == 30
     assert default_length(coburg, Appointment.GROUP, limited_german=True).minutes == 60
+
+
+# --- The rule set's scheduling rules ------------------------------------------------------------
+
+def test_coburg_refuses_a_phone_or_video_appointment_and_saves_nothing(world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    for mode, noun in ((Appointment.PHONE, "keine Telefongespräche"), (Appointment.VIDEO, "keine Videogespräche")):
+        with pytest.raises(ServiceError) as error:
+            book(customer, world.alice, at(DAY, 9), mode=mode)
+        [message] = error.value.message_dict["mode"]
+        assert message.startswith("Nach dem Kontaktdichtekonzept werden nur persönliche Kunden- oder "
+                                  "Arbeitgeberkontakte und Gruppeninformationen als Termin vereinbart")
+        assert noun in message
+    assert not Appointment.objects.exists()
+
+
+def test_coburg_books_group_information_and_field_visits(world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    group = book(customer, world.alice, at(DAY, 9), kind=Appointment.GROUP)
+    visit = book(customer, world.alice, at(DAY, 15), mode=Appointment.FIELD, office=make_office(world.coburg, "B"))
+    assert (group.channel, visit.channel, visit.office) == ("group", "in_person", None)
+
+
+def test_weimar_books_phone_appointments(world):
+    customer = make_customer(world.weimar_team, caseworker=world.dave)
+    assert book(customer, world.dave, at(DAY, 19), mode=Appointment.PHONE).channel == "phone"
+
+
+def test_a_rule_set_without_group_sessions_refuses_one_on_the_kind(world):
+    RuleSet.objects.filter(job_centre=world.coburg).update(bookable_channels=["in_person"])
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    with pytest.raises(ServiceError) as error:
+        book(customer, world.alice, at(DAY, 9), kind=Appointment.GROUP)
+    assert error.value.message_dict == {"kind": [
+        "Nach dem Kontaktdichtekonzept werden nur persönliche Kunden- oder Arbeitgeberkontakte als Termin "
+        "vereinbart, keine Gruppeninformationen."]}
+
+
+def test_the_rule_set_in_force_on_the_appointments_day_decides(world):
+    # Coburg's rule set ends before DAY; its successor books phone calls and not only office hours.
+    current = RuleSet.objects.get(job_centre=world.coburg)
+    current.valid_until = DAY - timedelta(days=1)
+    current.save()
+    clone_rule_set(current, valid_from=DAY, title="Fortschreibung")
+    RuleSet.objects.filter(valid_from=DAY).update(bookable_channels=["in_person", "phone"], office_hours_only=False)
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    assert book(customer, world.alice, at(DAY, 18), mode=Appointment.PHONE).mode == Appointment.PHONE
+    assert book(customer, world.alice, at(DAY, 19)).mode == Appointment.OFFICE  # outside opening hours
+    with pytest.raises(ServiceError) as error:
+        book(customer, world.alice, at(DAY - timedelta(days=1), 9), mode=Appointment.PHONE)
+    assert "keine Telefongespräche" in error.value.message_dict["mode"][0]
+
+
+def test_coburg_refuses_an_office_appointment_outside_opening_hours(world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    office = make_office(world.coburg)  # Tuesday 8-12
+    with pytest.raises(ServiceError) as error:
+        book(customer, world.alice, at(DAY, 11, 45), office=office)  # ends 12:15
+    assert error.value.message_dict == {"start": [
+        "Termine in der Regionalstelle liegen nach dem Kontaktdichtekonzept in den Öffnungszeiten: Regionalstelle "
+        "Rödental hat dienstags von 08:00 bis 12:00 Uhr geöffnet. Für einen Außendienst gilt das nicht."]}
+    assert book(customer, world.alice, at(DAY, 11, 30), office=office).end == at(DAY, 12)  # ends at closing
+    assert book(customer, world.alice, at(DAY, 16), mode=Appointment.FIELD).office is None  # not bound
+    assert Appointment.objects.count() == 2
+
+
+def test_coburg_refuses_an_office_appointment_at_an_office_without_opening_hours(world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    office = make_office(world.coburg, "Außenstelle ohne Zeiten", hours=[])
+    with pytest.raises(ServiceError) as error:
+        book(customer, world.alice, at(DAY, 9), office=office)
+    assert error.value.message_dict["office"] == [
+        "Für Außenstelle ohne Zeiten sind keine Öffnungszeiten hinterlegt; Termine in der Regionalstelle liegen "
+        "nach dem Kontaktdichtekonzept in den Öffnungszeiten. Bitte lassen Sie die Öffnungszeiten von der "
+        "Fachadministration erfassen."]
+    assert not Appointment.objects.exists()
+
+
+def test_without_office_hours_only_an_office_appointment_may_lie_outside_them(world):
+    customer = make_customer(world.weimar_team, caseworker=world.dave)
+    office = make_office(world.weimar)
+    assert book(customer, world.dave, at(DAY, 17), office=office).office == office

@@ -27,7 +27,8 @@ def setup(world):
     day = next_weekday(1, timezone.localdate() + timedelta(days=7))
     planned = book(customer, world.alice, at(day, 9), office=office)
     today = timezone.localdate()
-    attended = book(customer, world.alice, at(today, 0, 5), office=office)
+    # A field visit: early this morning lies outside Coburg's opening hours.
+    attended = book(customer, world.alice, at(today, 0, 5), mode=Appointment.FIELD)
     services.record_attendance(appointment=attended, by=world.alice.user, now=at(today, 0, 40))
     return world, customer, planned, attended
 
@@ -97,7 +98,7 @@ def test_a_team_lead_picks_a_team_member_but_not_another_team(client, setup):
 def test_the_day_view_lists_unresolved_past_appointments(client, world):
     customer = make_customer(world.team_a, caseworker=world.alice)
     yesterday = timezone.localdate() - timedelta(days=1)
-    book(customer, world.alice, at(yesterday, 9))
+    book(customer, world.alice, at(yesterday, 9), mode=Appointment.FIELD)  # yesterday may have been a Sunday
     client.force_login(world.alice.user)
     page = text(client.get(reverse("appointments:day")))
     section = page[page.index("Vergangene Termine ohne Ergebnis"):]
@@ -189,10 +190,10 @@ def test_booking_a_taken_time_shows_the_message_beside_the_form(client, world):
 
 
 def test_booking_a_phone_appointment_outside_opening_hours_is_allowed(client, world):
-    customer = make_customer(world.team_a, caseworker=world.alice)
-    make_office(world.coburg)
+    customer = make_customer(world.weimar_team, caseworker=world.dave)  # Weimarer Land books phone calls
+    make_office(world.weimar)
     day = next_weekday(1, timezone.localdate() + timedelta(days=7))
-    client.force_login(world.alice.user)
+    client.force_login(world.dave.user)
     response = client.post(reverse("appointments:book", args=[customer.pk]), {
         "day": f"{day:%Y-%m-%d}", "time": "18:30", "kind": "first", "mode": "phone", "minutes": "20"})
     assert response.status_code == 302
@@ -201,11 +202,11 @@ def test_booking_a_phone_appointment_outside_opening_hours_is_allowed(client, wo
 
 
 def test_an_office_appointment_outside_opening_hours_is_shown_as_such(client, world):
-    customer = make_customer(world.team_a, caseworker=world.alice)
-    office = make_office(world.coburg)  # Tuesday 8-12
+    customer = make_customer(world.weimar_team, caseworker=world.dave)  # Weimarer Land allows it
+    office = make_office(world.weimar)  # Tuesday 8-12
     day = next_weekday(1, timezone.localdate() + timedelta(days=7))
-    appointment = book(customer, world.alice, at(day, 13), office=office)
-    client.force_login(world.alice.user)
+    appointment = book(customer, world.dave, at(day, 13), office=office)
+    client.force_login(world.dave.user)
     assert "außerhalb der Öffnungszeiten" in text(client.get(reverse("appointments:detail", args=[appointment.pk])))
 
 
@@ -220,17 +221,20 @@ def test_the_customer_page_shows_the_next_appointment(client, setup):
 # --- Attendance ----------------------------------------------------------------------------------
 
 def test_attended_opens_the_prefilled_note_and_the_note_moves_the_due_date(client, world):
-    customer = overdue_customer(world.team_a, world.alice)
+    customer = overdue_customer(world.weimar_team, world.dave)  # Weimarer Land books phone calls
     today = timezone.localdate()
-    appointment = book(customer, world.alice, at(today, 0, 5), mode=Appointment.PHONE)
-    client.force_login(world.alice.user)
+    appointment = book(customer, world.dave, at(today, 0, 5), mode=Appointment.PHONE)
+    client.force_login(world.dave.user)
     response = client.post(reverse("appointments:attended", args=[appointment.pk]))
     note_url = reverse("appointments:note", args=[appointment.pk])
     assert response.status_code == 302 and response["Location"] == note_url
     form = text(client.get(note_url))
     assert f'value="{today:%Y-%m-%d}"' in form
     assert re.search(r'value="phone"[^>]*checked', form)
-    response = client.post(note_url, {"date": f"{today:%Y-%m-%d}", "channel": "in_person", "summary": "Gespräch"})
+    response = client.post(note_url, {  # Weimarer Land: a follow-up date and the checklist in every note
+        "date": f"{today:%Y-%m-%d}", "channel": "in_person", "summary": "Gespräch",
+        "follow_up_on": f"{today + timedelta(days=20):%Y-%m-%d}", "prognosis_reviewed": "on",
+        "strategy_reviewed": "on", "agreement_reviewed": "on", "job_search_done": "on"})
     assert response.status_code == 302
     note = ContactNote.objects.get(customer=customer)
     assert Appointment.objects.get(pk=appointment.pk).contact_note_id == note.pk
@@ -267,8 +271,10 @@ def test_the_invitation_letter_has_date_time_place_purpose_and_the_legal_notice(
     page = text(client.get(reverse("appointments:invitation", args=[planned.pk])))
     local = timezone.localtime(planned.start)
     for expected in ("Einladung", f"{local:%d.%m.%Y}", f"{local:%H:%M} Uhr", "Regionalstelle Rödental",
-                     "Bürgerplatz 1", planned.subject, "Bürgergeld gemindert", customer.last_name):
+                     "Bürgerplatz 1", "<dt>Anlass</dt><dd>Folgegespräch</dd>", "Bürgergeld gemindert",
+                     customer.last_name):
         assert expected in page, expected
+    assert planned.rule_code == "2MM" and "2MM" not in page  # the rule's code is internal
 
 
 def test_the_ical_feed_has_numbers_not_names_and_needs_its_token(client, setup):
@@ -287,6 +293,36 @@ def test_the_ical_feed_has_numbers_not_names_and_needs_its_token(client, setup):
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert {str(e["uid"]) for e in events} == {f"termin-{planned.pk}@testserver", f"termin-{attended.pk}@testserver"}
     assert client.get(reverse("appointments:feed", args=["falsch"])).status_code == 404
+
+
+def test_a_field_visit_in_the_feed_is_named_as_such_without_the_address(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472",
+                             city="Rödental")
+    visit = book(customer, world.alice, at(next_weekday(1, timezone.localdate() + timedelta(days=7)), 15),
+                 mode=Appointment.FIELD)
+    token = CalendarFeed.objects.create(staff=world.alice).token
+    response = client.get(reverse("appointments:feed", args=[token]))
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["summary"]) == f"Außendienst: {visit.subject} · Kunde {customer.number}"
+    assert str(event["location"]) == "Hausbesuch beim Kunden (Anschrift in Kontaktdichte)"
+    for personal in ("Lindenweg", "96472", "Rödental", customer.last_name):
+        assert personal not in response.content.decode()
+
+
+def test_the_calendar_shows_a_field_visit_with_the_customers_town_never_outside_opening_hours(client, world):
+    customer = make_customer(world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472",
+                             city="Rödental")
+    make_office(world.coburg)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    visit = book(customer, world.alice, at(day, 15), mode=Appointment.FIELD)
+    client.force_login(world.alice.user)
+    for url in (reverse("appointments:day") + f"?tag={day:%Y-%m-%d}",
+                reverse("appointments:week") + f"?woche={day:%Y-%m-%d}"):
+        page = text(client.get(url))
+        assert '<span class="badge badge-field">Außendienst</span> 96472 Rödental' in page
+        assert "außerhalb der Öffnungszeiten" not in page and "Lindenweg" not in page
+    detail = text(client.get(reverse("appointments:detail", args=[visit.pk])))
+    assert "Außendienst, Hausbesuch: Lindenweg 3, 96472 Rödental" in detail
 
 
 def test_renewing_the_feed_token_invalidates_the_old_address(client, setup):
