@@ -300,7 +300,7 @@ def test_a_field_visit_in_the_feed_is_named_as_such_without_the_address(client, 
                              city="Rödental")
     visit = book(customer, world.alice, at(next_weekday(1, timezone.localdate() + timedelta(days=7)), 15),
                  mode=Appointment.FIELD)
-    token = CalendarFeed.objects.create(staff=world.alice).token
+    token = CalendarFeed.objects.create(staff=world.alice).address(world.alice.user)
     response = client.get(reverse("appointments:feed", args=[token]))
     [event] = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["summary"]) == f"Außendienst: {visit.subject} · Kunde {customer.number}"

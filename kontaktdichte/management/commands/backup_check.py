@@ -73,8 +73,7 @@ def _sqlite_fingerprints(conn) -> dict[str, tuple[int, str]]:
     for table in tables:
         digest, rows = hashlib.md5(), 0
         for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
-            # As text: Django's connection converts declared types (dates), a plain one does not.
-            digest.update(repr([None if v is None else str(v) for v in row]).encode())
+            digest.update(repr(row).encode())
             rows += 1
         result[table] = (rows, digest.hexdigest())
     return result
@@ -124,13 +123,18 @@ class Command(BaseCommand):
         return source, restored
 
     def _sqlite(self, keep):
+        """Back up into a file (the dump), restore that file into a fresh database, and read both
+        the original and the restored one through plain connections (Django's converts types)."""
+        name = connection.settings_dict["NAME"]
         with tempfile.TemporaryDirectory() as folder:
-            copy_path = Path(keep) if keep else Path(folder) / "kontaktdichte.sqlite3"
-            target = sqlite3.connect(copy_path)
+            dump_path = Path(keep) if keep else Path(folder) / "kontaktdichte.sqlite3"
+            dump = sqlite3.connect(dump_path)
+            connection.connection.backup(dump)
+            fresh = sqlite3.connect(Path(folder) / "restored.sqlite3")
+            original = sqlite3.connect(str(name), uri=str(name).startswith("file:"))
             try:
-                connection.connection.backup(target)
-                source = _sqlite_fingerprints(connection.connection)
-                restored = _sqlite_fingerprints(target)
+                dump.backup(fresh)
+                return _sqlite_fingerprints(original), _sqlite_fingerprints(fresh)
             finally:
-                target.close()
-        return source, restored
+                for conn in (dump, fresh, original):
+                    conn.close()
