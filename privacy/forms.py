@@ -62,3 +62,21 @@ class EventFilter(forms.Form):
         if data.get("bis"):
             events = events.filter(at__date__lte=data["bis"])
         return events
+
+
+class CustomerLookup(forms.Form):
+    """Which customer a disclosure is for: the job centre and the customer number."""
+
+    jobcenter = forms.ModelChoiceField(label="Jobcenter", queryset=JobCentre.objects.order_by("name"),
+                                       empty_label=None)
+    kunde = forms.CharField(label="Kundennummer", max_length=20)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("jobcenter") is not None and data.get("kunde"):
+            data["customer"] = (Customer.objects.filter(job_centre=data["jobcenter"], number=data["kunde"].strip())
+                                .select_related("job_centre", "team", "caseworker__user", "acquisition_source",
+                                                "due_rule", "due_rule_set").first())
+            if data["customer"] is None:
+                self.add_error("kunde", "In diesem Jobcenter gibt es keinen Kunden mit dieser Nummer.")
+        return data

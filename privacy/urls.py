@@ -6,4 +6,5 @@ app_name = "privacy"
 
 urlpatterns = [
     path("protokoll/", views.events, name="events"),
+    path("auskunft/", views.data_access, name="data_access"),
 ]

@@ -1,12 +1,17 @@
-"""The audit trail for the data-protection role (permission "Protokoll einsehen"), filterable
-and exportable; exporting it is itself an event."""
+"""The pages of the data-protection role: the audit trail (permission "Protokoll einsehen"),
+filterable and exportable, exporting it being itself an event; and one customer's complete data
+under Art. 15 GDPR (permission "Auskunft nach Art. 15 DSGVO erteilen") as a printable page and
+a JSON download, each disclosure recorded in the trail."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -15,7 +20,8 @@ from caseload.models import Customer
 from kontaktdichte.spreadsheets import XlsxSheet, csv_response, xlsx_response
 
 from audit.events import record
-from .forms import EventFilter
+from .disclosure import disclosure
+from .forms import CustomerLookup, EventFilter
 from audit.models import Event
 
 PER_PAGE = 100
@@ -64,3 +70,26 @@ def events(request):
         "form": form, "page": page, "rows": _rows(list(page.object_list)), "header": HEADER,
         "query": request.GET.urlencode(),
     })
+
+
+@require_GET
+@permission_required("audit.export_customer_data", raise_exception=True)
+def data_access(request):
+    form = CustomerLookup(request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "privacy/disclosure.html", {"form": form, "data": None},
+                      status=400 if form.is_bound else 200)
+    customer = form.cleaned_data["customer"]
+    data = disclosure(customer)
+    as_json = request.GET.get("format") == "json"
+    record(Event.DATA_ACCESS, user=request.user, customer=customer,
+           what="art15.json" if as_json else "art15_page")
+    if as_json:
+        response = HttpResponse(json.dumps(data.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+                                content_type="application/json; charset=utf-8")
+        # The customer's id, not their number, in the name of a file that may travel.
+        response["Content-Disposition"] = (f'attachment; filename="auskunft-kunde-{customer.pk}-'
+                                           f'{timezone.localdate():%Y-%m-%d}.json"')
+        return response
+    return render(request, "privacy/disclosure.html", {"form": form, "data": data,
+                                                       "query": request.GET.urlencode()})
