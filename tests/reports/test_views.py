@@ -187,8 +187,8 @@ def test_the_monthly_report_runs_a_fixed_number_of_queries(client, world, size, 
     client.get(MONTHLY)  # warms the per-process policy cache
     # 1 session, 2 user, 3 staff (+team, job centre), 4 readable teams (+job centre),
     # 5 the team's staff, 6 customers, 7 measures, 8 suspensions, 9 contact notes,
-    # 10-15 consultation share (job centre, staff, working hours, attended minutes, rule set,
-    # closing days), 16 missed appointments.
+    # 10-14 consultation share (rule sets of the month, working hours, closing days, absences,
+    # attended minutes), 15 missed appointments, 16 walk-ins.
     with django_assert_num_queries(16):
         response = client.get(MONTHLY)
     assert response.status_code == 200
@@ -200,9 +200,9 @@ def test_the_capacity_page_runs_a_fixed_number_of_queries(client, world, size, d
         due_on_the_first(world.team_a, world.alice, held=False)
     client.force_login(world.bob.user)
     client.get(CAPACITY)
-    # 1 session, 2 user, 3 staff, 4 readable teams, 5 rule set in force, 6 the team's staff,
-    # 7 their working hours, 8 customers.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 staff, 4 readable teams, 5 rule sets of the 12 weeks, 6 the team's
+    # staff, 7 their working hours, 8 closing days, 9 absences, 10 customers.
+    with django_assert_num_queries(10):
         response = client.get(CAPACITY)
     assert response.status_code == 200
 
