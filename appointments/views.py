@@ -215,7 +215,7 @@ def note(request, pk):
     today = timezone.localdate()
     rule_set = caseload_services.rule_set_for(customer, today)
     form = ContactNoteForm(request.POST if request.method == "POST" else None, customer=customer,
-                           rule_set=rule_set, today=today,
+                           rule_set=rule_set, today=today, walk_in_allowed=False,
                            initial={"date": timezone.localdate(appointment.start), "channel": appointment.channel})
     if form.is_bound and form.is_valid():
         previous_due = customer.due_by

@@ -151,6 +151,7 @@ def test_the_csv_has_the_columns_of_the_page_and_no_customer_data(client, world)
     assert len(rows[0]) == len(COLUMNS)
     assert rows[1][:7] == ["Team A", "1", "1", "1", "0", "0", "100,0"]
     assert rows[2][0] == "Alice Fachkraft"
+    assert (rows[0][-1], rows[1][-1], rows[2][-1]) == ("unterminierte Vorsprachen", "0", "0")
     body = response.content.decode("utf-8-sig")
     assert customer.last_name not in body and customer.number not in body
 
