@@ -231,7 +231,7 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     5 queries: rule sets, working hours, closing days, absences, attended minutes."""
     first, last = month_bounds(month_start)
     rule_sets = rule_sets_between(job_centre.pk, first, last)
-    time = working_time(job_centre, staff, first, last, rule_sets=rule_sets)
+    worktime = working_time(job_centre, staff, first, last, rule_sets=rule_sets)
     ids = [s.pk for s in staff if s.job_centre_id == job_centre.pk]
     qualified = _qualified_in(rule_sets, first, last)
     attended = {}
@@ -245,12 +245,12 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     target = rule_sets[-1].consultation_share_target if rule_sets else None
     result = {}
     for member in staff:
-        working = time.minutes(member.pk)
+        working = worktime.minutes(member.pk)
         total = attended.get(member.pk)
         minutes = int(total.total_seconds() // 60) if total else 0
         result[member.pk] = ConsultationShare(attended_minutes=minutes, working_minutes=working,
                                               share=(minutes / working) if working else None, target=target,
-                                              absent_days=time.absent_days(member.pk))
+                                              absent_days=worktime.absent_days(member.pk))
     return result
 
 

@@ -122,14 +122,14 @@ def forecast(team: Team, today: date) -> Forecast:
     rows = {s.pk: CapacityRow(str(s), s.pk, float(s.weekly_hours), [Cell() for _ in weeks]) for s in staff}
     team_row = CapacityRow(team.name, None, sum(r.weekly_hours for r in rows.values()), [Cell() for _ in weeks])
 
-    time = working_time(centre, staff, week0, horizon, rule_sets=rule_sets)
+    worktime = working_time(centre, staff, week0, horizon, rule_sets=rule_sets)
     for row in rows.values():
         for cell, monday in zip(row.cells, weeks):
             sunday = monday + timedelta(days=6)
-            cell.working = time.minutes(row.staff_id, monday, sunday)
-            cell.absent_days = time.absent_days(row.staff_id, monday, sunday)
+            cell.working = worktime.minutes(row.staff_id, monday, sunday)
+            cell.absent_days = worktime.absent_days(row.staff_id, monday, sunday)
             cell.available = cell.working * share / 100
-        row.recorded_hours = row.staff_id in time.recorded_hours
+        row.recorded_hours = row.staff_id in worktime.recorded_hours
     for k, cell in enumerate(team_row.cells):
         cell.working = sum(r.cells[k].working for r in rows.values())
         cell.available = sum(r.cells[k].available for r in rows.values())
