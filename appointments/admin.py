@@ -1,15 +1,21 @@
 """Admin for offices (with opening hours checked against the job centre's standard), the
-standards themselves, caseworkers' working hours and, for corrections, appointments."""
+standards themselves, caseworkers' working hours, absences and, for corrections, appointments."""
+
+import logging
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from caseload.admin import StaffAdmin
 from caseload.models import Staff
 
-from .models import Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
+from . import services
+from .models import Absence, Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
 from .standards import Standard, check_opening_hours
+
+log = logging.getLogger(__name__)
 
 
 class OpeningHoursFormSet(forms.BaseInlineFormSet):
@@ -103,3 +109,41 @@ class AppointmentAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class AbsenceAdminForm(forms.ModelForm):
+    """The checks the team leads' page runs (`services.check_absence`), here too."""
+
+    class Meta:
+        model = Absence
+        fields = ["staff", "kind", "start", "end"]
+
+    def clean(self):
+        data = super().clean()
+        staff, kind, start, end = (data.get(f) for f in ("staff", "kind", "start", "end"))
+        if staff and kind and start and end:
+            errors = services.check_absence(staff, kind=kind, start=start, end=end, today=timezone.localdate(),
+                                            exclude_pk=self.instance.pk)
+            for field, message in errors.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+@admin.register(Absence)
+class AbsenceAdmin(SimpleHistoryAdmin):
+    form = AbsenceAdminForm
+    list_display = ["staff", "kind", "start", "end", "job_centre"]
+    list_filter = ["job_centre", "kind"]
+    list_select_related = ["staff__user", "job_centre"]
+    autocomplete_fields = ["staff"]
+    search_fields = ["staff__user__username", "staff__user__last_name"]
+    date_hierarchy = "start"
+
+    def save_model(self, request, obj, form, change):
+        # The absence belongs to the person's job centre, whoever records it.
+        obj.job_centre_id = obj.staff.job_centre_id
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        log.info("absence %s of staff id %s saved in the admin by user id %s", obj.pk, obj.staff_id, request.user.pk)

@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from caseload.models import ContactNote, Customer, Staff
 from policies.calendar import WorkingCalendar
+from policies.engine import month_bounds
 from policies.models import JobCentre, RuleSet
 
 from . import services
 from .lengths import default_length
-from .models import Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
+from .models import Absence, Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
 from .slots import BERLIN, hours_by_weekday
+from .working_time import working_calendar
 
 MORNINGS = [(d, time(8), time(12, 30)) for d in range(5)]
 LATE_THURSDAY = [(3, time(14), time(18))]
@@ -144,7 +146,8 @@ def _week(staff: Staff, today: date, rng: random.Random) -> int:
     # Past appointments: customers seen in person on that day, with the note already written.
     notes = {}
     for note in (ContactNote.objects.filter(job_centre=centre, customer__in=customers, channel="in_person",
-                                            date__gte=days[0], date__lte=today, appointment__isnull=True)
+                                            walk_in=False, date__gte=days[0], date__lte=today,
+                                            appointment__isnull=True)
                  .order_by("date", "pk")):
         notes.setdefault(note.date, []).append(note)
     used = {n.customer_id for day_notes in notes.values() for n in day_notes}
@@ -208,4 +211,44 @@ def _week(staff: Staff, today: date, rng: random.Random) -> int:
             row.rule_code = codes[row.customer_id]
             row.subject = f"{row.get_kind_display()} {row.rule_code}"
     Appointment.objects.bulk_create(rows)
+    return len(rows)
+
+
+def ensure_absences(staff: Staff, recorded_by, today: date) -> int:
+    """The demo team's absences in this month, once: a leave week (Monday to Friday) for a
+    colleague of `staff`, a sickness day and, where the rule set leaves desk days out of the
+    working time (Coburg Land), a day on the immediate-placement desk for `staff`. The days
+    avoid the person's demo appointments, so the calendar stays plausible. Returns how many
+    were created."""
+    centre = staff.job_centre
+    if Absence.objects.filter(job_centre=centre, staff__team_id=staff.team_id).exists():
+        return 0
+    first, last = month_bounds(today.replace(day=1))
+    # Around the month: a leave week may start in it and end in the next.
+    span_first, span_last = first - timedelta(days=7), last + timedelta(days=7)
+    calendar = working_calendar(centre, span_first, span_last)
+    colleague = (Staff.objects.filter(job_centre=centre, team_id=staff.team_id, role=Staff.CASEWORKER)
+                 .exclude(pk=staff.pk).order_by("pk").first()) or staff
+    busy = {(staff_id, timezone.localtime(start).date()) for staff_id, start in Appointment.objects.filter(
+        job_centre=centre, caseworker__in=[staff, colleague], start__gte=datetime.combine(span_first, time(0), BERLIN),
+        start__lt=datetime.combine(span_last, time(0), BERLIN)).values_list("caseworker_id", "start")}
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    mondays = [d for d in days if d.weekday() == 0]
+    monday = next((m for m in mondays if not any((colleague.pk, m + timedelta(days=k)) in busy for k in range(5))),
+                  mondays[-1])
+    leave = [monday + timedelta(days=k) for k in range(5)]
+    rows = [Absence(staff=colleague, kind=Absence.LEAVE, start=leave[0], end=leave[-1])]
+    free = [d for d in days if calendar.is_working_day(d) and (staff.pk, d) not in busy
+            and not (colleague.pk == staff.pk and d in leave)]
+    if free:
+        past = [d for d in free if d < today]
+        sick = past[-1] if past else free[-1]
+        rows.append(Absence(staff=staff, kind=Absence.SICKNESS, start=sick, end=sick))
+        rule_set = RuleSet.objects.filter(job_centre=centre).in_force_on(today).first()
+        desk = next((d for d in free if d != sick), None)
+        if rule_set is not None and rule_set.immediate_placement_excluded and desk is not None:
+            rows.append(Absence(staff=staff, kind=Absence.IMMEDIATE_PLACEMENT, start=desk, end=desk))
+    for row in rows:
+        row.job_centre, row.recorded_by = centre, recorded_by
+    Absence.objects.bulk_create(rows)
     return len(rows)

@@ -1,4 +1,5 @@
-"""Forms for the appointment pages. They never save: views call `appointments.services`."""
+"""Forms for the appointment and absence pages. They never save: views call
+`appointments.services`, whose `check_*` functions they run first."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from caseload.filters import DATE_INPUT_FORMATS, DateInput
 from caseload.forms import add_service_errors
 
 from . import scheduling, services
-from .models import Appointment, Office
+from .models import Absence, Appointment, Office
 from .slots import BERLIN
 
 MANUAL = "manuell"
@@ -158,3 +159,46 @@ class CancelForm(forms.Form):
 
 class ExcuseForm(forms.Form):
     outcome_reason = forms.CharField(label="Wichtiger Grund", max_length=300)
+
+
+class AbsenceForm(forms.Form):
+    """A team lead records an absence of a member of the team. `members` are the choices
+    (loaded once by the view); the service's checks run here first, beside the fields."""
+
+    staff = forms.ChoiceField(label="Mitarbeiter/in")
+    kind = forms.ChoiceField(label="Art", choices=Absence.KINDS, widget=forms.RadioSelect)
+    start = forms.DateField(label="von", widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
+    end = forms.DateField(label="bis (einschließlich)", widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
+                          help_text="Für einen einzelnen Tag: dasselbe Datum wie „von“.")
+
+    def __init__(self, *args, members, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self._members = {str(m.pk): m for m in members}
+        self.fields["staff"].choices = [("", "– bitte wählen –")] + [(str(m.pk), str(m)) for m in members]
+
+    def clean_staff(self):
+        return self._members[self.cleaned_data["staff"]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("staff") and data.get("kind") and data.get("start") and data.get("end"):
+            add_service_errors(self, services.check_absence(data["staff"], kind=data["kind"], start=data["start"],
+                                                            end=data["end"], today=self.today))
+        return data
+
+
+class AbsenceEndForm(forms.Form):
+    end = forms.DateField(label="letzter Tag der Abwesenheit", widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
+                          help_text="Früher: die Abwesenheit wird verkürzt; später: verlängert.")
+
+    def __init__(self, *args, absence, today, **kwargs):
+        kwargs.setdefault("initial", {"end": absence.end})
+        super().__init__(*args, **kwargs)
+        self.absence, self.today = absence, today
+
+    def clean(self):
+        data = super().clean()
+        if data.get("end") is not None:
+            add_service_errors(self, services.check_absence_end(self.absence, end=data["end"], today=self.today))
+        return data

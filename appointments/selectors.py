@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.http import Http404
@@ -14,13 +13,13 @@ from django.shortcuts import get_object_or_404
 from caseload.models import Customer, Staff
 from caseload.selectors import team_staff
 from policies import engine
-from policies.calendar import WorkingCalendar
-from policies.models import ClosingDay, JobCentre, RuleSet
+from policies.models import JobCentre, RuleSet
 
 from . import scheduling
 from .lengths import Length
-from .models import Appointment, Office, OpeningHours, WorkingHours
+from .models import Absence, Appointment, Office, OpeningHours, WorkingHours
 from .slots import BERLIN, Slot, free_slots, hours_by_weekday, intersect, within
+from .working_time import rule_sets_between, working_calendar, working_time
 
 DEFAULT_HOURS = {d: [(time(8, 0), time(16, 0))] for d in range(5)}
 SEARCH_DAYS_AFTER_DUE = 21  # how far past the due date (or today, when overdue) slots are looked for
@@ -31,10 +30,6 @@ def local_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=BERLIN)
 
 
-def working_calendar(job_centre: JobCentre, first: date, last: date) -> WorkingCalendar:
-    """The job centre's working days between two dates (one query: its closing days)."""
-    closing = ClosingDay.objects.filter(job_centre_id=job_centre.pk, date__gte=first, date__lte=last)
-    return WorkingCalendar(job_centre.federal_state, closing.values_list("date", flat=True))
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -220,54 +215,74 @@ class ConsultationShare:
     working_minutes: int
     share: float | None  # 0..1; None without working time
     target: int | None  # percent, from the rule set in force in that month
+    absent_days: int = 0  # working days an absence took out of the working time
 
 
 month_bounds = engine.month_bounds
 
 
-def _minutes(t: time) -> int:
-    return t.hour * 60 + t.minute
+def qualified_channels_q(channels) -> Q | None:
+    """Appointments whose contact channel (`Appointment.channel_for`) is one of `channels`;
+    None when no appointment can have one of them."""
+    parts = []
+    modes = [mode for mode, channel in Appointment.CHANNEL.items() if channel in channels]
+    if modes:
+        parts.append(Q(mode__in=modes) & ~Q(kind=Appointment.GROUP))
+    if "group" in channels:
+        parts.append(Q(kind=Appointment.GROUP))
+    if not parts:
+        return None
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
 
 
-def consultation_share(job_centre_id: int, staff_ids: list[int], month_start: date) -> dict[int, ConsultationShare]:
+def _qualified_in(rule_sets, first: date, last: date) -> Q | None:
+    """Appointments from `first` to `last` (Berlin days) whose channel counts as a qualified
+    contact under the rule set in force on their day; None when none can (no rule set)."""
+    q = None
+    for rule_set in rule_sets:
+        since = max(first, rule_set.valid_from)
+        until = min(last, rule_set.valid_until or last)
+        channels = qualified_channels_q(rule_set.qualifying_channels)
+        if since > until or channels is None:
+            continue
+        part = Q(start__gte=local_start(since), start__lt=local_start(until + timedelta(days=1))) & channels
+        q = part if q is None else q | part
+    return q
+
+
+def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: date) -> dict[int, ConsultationShare]:
     """Attended consultation time against working time per caseworker in one month, next to the
-    rule set's target. Working time: the staff's working hours summed over the month's working
-    days (public holidays and closing days excluded), else weekly hours / 5 per working day.
-    Consultation time: the attended appointments' length, without preparation. Every id in
-    `staff_ids` gets an entry (staff of another job centre: zero minutes, share None).
-    6 queries: job centre, staff, working hours, attended minutes, rule set, closing days."""
+    rule set's target. Consultation time: the length of attended appointments whose channel
+    counts as a qualified contact under the rule set in force on their day (Coburg: in person
+    only; Weimarer Land: in person, phone, e-mail, group), without preparation. Working time:
+    `working_time.working_time` (hours over working days, minus absences). Every member of
+    `staff` gets an entry (staff of another job centre: zero minutes, share None).
+    5 queries: rule sets, working hours, closing days, absences, attended minutes."""
     first, last = month_bounds(month_start)
-    centre = JobCentre.objects.get(pk=job_centre_id)
-    staff = dict(Staff.objects.filter(job_centre_id=job_centre_id, pk__in=staff_ids)
-                 .values_list("pk", "weekly_hours"))
-    hours = defaultdict(lambda: defaultdict(int))
-    for staff_id, weekday, start, end in WorkingHours.objects.filter(staff_id__in=staff).values_list(
-            "staff_id", "weekday", "start", "end"):
-        hours[staff_id][weekday] += _minutes(end) - _minutes(start)
-    attended = dict(Appointment.objects.filter(
-        job_centre_id=job_centre_id, caseworker_id__in=staff, status=Appointment.ATTENDED,
-        start__gte=local_start(first), start__lt=local_start(last + timedelta(days=1)))
-        .values("caseworker_id").annotate(total=Sum(ExpressionWrapper(F("end") - F("start"),
-                                                                      output_field=DurationField())))
-        .values_list("caseworker_id", "total"))
-    rule_set = (RuleSet.objects.filter(job_centre_id=job_centre_id, valid_from__lte=last)
-                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
-                .order_by("-valid_from").first())
-    target = rule_set.consultation_share_target if rule_set else None
-    cal = working_calendar(centre, first, last)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    working_days = [d for d in days if cal.is_working_day(d)]
+    rule_sets = rule_sets_between(job_centre.pk, first, last)
+    worktime = working_time(job_centre, staff, first, last, rule_sets=rule_sets)
+    ids = [s.pk for s in staff if s.job_centre_id == job_centre.pk]
+    qualified = _qualified_in(rule_sets, first, last)
+    attended = {}
+    if ids and qualified is not None:
+        attended = dict(Appointment.objects.filter(
+            qualified, job_centre_id=job_centre.pk, caseworker_id__in=ids, status=Appointment.ATTENDED)
+            .values("caseworker_id").annotate(total=Sum(ExpressionWrapper(F("end") - F("start"),
+                                                                          output_field=DurationField())))
+            .values_list("caseworker_id", "total"))
+    # The target of the month: the rule set in force at its end (the latest one that month).
+    target = rule_sets[-1].consultation_share_target if rule_sets else None
     result = {}
-    for staff_id in staff_ids:
-        weekly = staff.get(staff_id, 0)
-        if hours.get(staff_id):
-            working = sum(hours[staff_id].get(d.weekday(), 0) for d in working_days)
-        else:
-            working = int(Decimal(weekly) * 60 / 5 * len(working_days))
-        total = attended.get(staff_id)
+    for member in staff:
+        working = worktime.minutes(member.pk)
+        total = attended.get(member.pk)
         minutes = int(total.total_seconds() // 60) if total else 0
-        result[staff_id] = ConsultationShare(attended_minutes=minutes, working_minutes=working,
-                                             share=(minutes / working) if working else None, target=target)
+        result[member.pk] = ConsultationShare(attended_minutes=minutes, working_minutes=working,
+                                              share=(minutes / working) if working else None, target=target,
+                                              absent_days=worktime.absent_days(member.pk))
     return result
 
 
@@ -279,3 +294,27 @@ def missed_appointments(job_centre_id: int, staff_ids: list[int], month_start: d
         start__gte=local_start(first), start__lt=local_start(last + timedelta(days=1)))
         .values("caseworker_id").annotate(n=Count("pk")).values_list("caseworker_id", "n"))
     return {staff_id: counts.get(staff_id, 0) for staff_id in staff_ids}
+
+
+# --- Absences --------------------------------------------------------------------------------
+
+def get_absence_for_lead(lead: Staff, pk: int) -> Absence:
+    """An absence of a member of the team lead's team, with its staff; 404 for anyone else's
+    and for a caseworker (who may read their own absences, not change them)."""
+    if not lead.is_team_lead:
+        raise Http404("Abwesenheiten erfasst die Teamleitung.")
+    return get_object_or_404(Absence.objects.select_related("staff__user"), pk=pk, job_centre_id=lead.job_centre_id,
+                             staff__team_id=lead.team_id)
+
+
+def absences(viewer: Staff, first: date, last: date, staff_id: int | None = None) -> list[Absence]:
+    """Absences touching the days from `first` to `last`: for a team lead the team's (or one
+    member's), for a caseworker only their own. One query."""
+    rows = Absence.objects.filter(job_centre_id=viewer.job_centre_id, start__lte=last, end__gte=first)
+    if viewer.is_team_lead:
+        rows = rows.filter(staff__team_id=viewer.team_id)
+        if staff_id is not None:
+            rows = rows.filter(staff_id=staff_id)
+    else:
+        rows = rows.filter(staff_id=viewer.pk)
+    return list(rows.select_related("staff__user").order_by("start", "staff__user__last_name", "pk"))

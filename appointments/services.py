@@ -1,4 +1,5 @@
-"""Every write to an appointment: one transaction each, German messages in `ServiceError`.
+"""Every write to an appointment or an absence: one transaction each, German messages in
+`ServiceError`.
 
 Double booking: `book_appointment` locks the caseworker's Staff row, then looks for an
 overlapping appointment that is not cancelled. Concurrent bookings for one caseworker queue on
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ from caseload.services import ServiceError
 from policies.models import RuleSet
 
 from . import scheduling
-from .models import Appointment, Office, OpeningHours
+from .models import Absence, Appointment, Office, OpeningHours
 from .slots import BERLIN, Hours, hours_by_weekday, within
 
 log = logging.getLogger(__name__)
@@ -253,3 +255,107 @@ def write_appointment_note(*, appointment: Appointment, by, summary: str, agreem
     appointment.contact_note = note
     appointment.save(update_fields=["contact_note"])
     return note, decision
+
+
+# --- Absences ----------------------------------------------------------------------------
+
+# Further from today than this, a date is a typing error (2062 for 2026), not a plan.
+ABSENCE_YEARS_AT_MOST = 2
+
+
+def _lock_staff(staff: Staff) -> None:
+    """Serialise writes for one member of staff: two team leads entering overlapping absences
+    at once must not both pass the overlap check (bookings take the same lock)."""
+    list(Staff.objects.select_for_update().filter(pk=staff.pk, job_centre_id=staff.job_centre_id)
+         .values_list("pk", flat=True))
+
+
+def _implausible(day: date, today: date) -> str | None:
+    years = relativedelta(years=ABSENCE_YEARS_AT_MOST)
+    if today - years < day < today + years:
+        return None
+    return f"Das Datum liegt {ABSENCE_YEARS_AT_MOST} Jahre oder mehr vor oder nach heute: bitte prüfen."
+
+
+def _overlap(staff: Staff, start: date, end: date, exclude_pk: int | None) -> str | None:
+    clash = (Absence.objects.filter(job_centre_id=staff.job_centre_id, staff_id=staff.pk, start__lte=end,
+                                    end__gte=start)
+             .exclude(pk=exclude_pk).order_by("start").first())
+    if clash is None:
+        return None
+    return (f"In dieser Zeit ist schon eine Abwesenheit erfasst: {clash.get_kind_display()} vom "
+            f"{clash.start:%d.%m.%Y} bis {clash.end:%d.%m.%Y}. Bitte diese ändern oder andere Tage wählen.")
+
+
+def check_absence(staff: Staff, *, kind: str, start: date, end: date, today: date,
+                  exclude_pk: int | None = None) -> dict[str, str]:
+    """An absence's plausibility and overlap with the person's others (`exclude_pk`: the one
+    being edited, in the admin), as {field: message}."""
+    errors = {}
+    if kind not in dict(Absence.KINDS):
+        errors["kind"] = "Bitte die Art der Abwesenheit wählen."
+    for field, day in (("start", start), ("end", end)):
+        message = _implausible(day, today)
+        if message:
+            errors[field] = message
+    if "end" not in errors and end < start:
+        errors["end"] = "Das Ende darf nicht vor dem Beginn liegen."
+    if not errors:
+        message = _overlap(staff, start, end, exclude_pk)
+        if message:
+            errors["start"] = message
+    return errors
+
+
+def check_absence_end(absence: Absence, *, end: date, today: date) -> dict[str, str]:
+    """A new last day for an absence: not before its first, plausible, no overlap."""
+    message = _implausible(end, today)
+    if message is None and end < absence.start:
+        message = f"Die Abwesenheit beginnt am {absence.start:%d.%m.%Y}: das Ende darf nicht davor liegen."
+    if message is None and end > absence.end:
+        message = _overlap(absence.staff, absence.end + timedelta(days=1), end, absence.pk)
+    return {"end": message} if message else {}
+
+
+@transaction.atomic
+def record_absence(*, staff: Staff, kind: str, start: date, end: date, by, today: date | None = None) -> Absence:
+    """Leave, sickness, training or a day on the immediate-placement desk, whole days from
+    `start` to `end`. Who may record it for whom (a team lead, for the own team) is the
+    caller's check: `selectors.absence_member`."""
+    today = today or timezone.localdate()
+    _lock_staff(staff)
+    errors = check_absence(staff, kind=kind, start=start, end=end, today=today)
+    if errors:
+        raise ServiceError(errors)
+    absence = Absence.objects.create(job_centre_id=staff.job_centre_id, staff=staff, kind=kind, start=start,
+                                     end=end, recorded_by=by)
+    # Ids only: the kind of an absence (sickness) is personal data.
+    log.info("absence %s recorded for staff id %s by user id %s", absence.pk, staff.pk, by.pk)
+    return absence
+
+
+@transaction.atomic
+def change_absence_end(*, absence: Absence, end: date, by, today: date | None = None) -> Absence:
+    """Shorten an absence (back from sickness early) or lengthen it (the sickness goes on).
+    `absence` comes with its `staff` (`selectors.get_absence_for_lead`)."""
+    today = today or timezone.localdate()
+    _lock_staff(absence.staff)
+    fresh = Absence.objects.get(pk=absence.pk, job_centre_id=absence.job_centre_id)
+    absence.start, absence.end = fresh.start, fresh.end
+    errors = check_absence_end(absence, end=end, today=today)
+    if errors:
+        raise ServiceError(errors)
+    absence.end = end
+    absence.save(update_fields=["end"])
+    log.info("absence %s of staff id %s now ends on another day, changed by user id %s", absence.pk,
+             absence.staff_id, by.pk)
+    return absence
+
+
+@transaction.atomic
+def delete_absence(*, absence: Absence, by) -> None:
+    _lock_staff(absence.staff)
+    deleted, _ = Absence.objects.filter(pk=absence.pk, job_centre_id=absence.job_centre_id).delete()
+    if not deleted:
+        raise ServiceError({"__all__": "Diese Abwesenheit ist schon gelöscht."})
+    log.info("absence %s of staff id %s deleted by user id %s", absence.pk, absence.staff_id, by.pk)

@@ -72,7 +72,7 @@ class SuspensionInline(ReadOnlyInline):
 
 class ContactNoteInline(ReadOnlyInline):
     model = ContactNote
-    fields = ["date", "channel", "caseworker", "follow_up_on"]
+    fields = ["date", "channel", "walk_in", "rule_code", "caseworker", "follow_up_on"]
     ordering = ["-date"]
 
 

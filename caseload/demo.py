@@ -29,6 +29,7 @@ DAY = timedelta(days=1)
 HISTORY_DAYS = 730
 CHUNK = 2000
 OVERDUE_SHARE = 0.14
+WALK_IN_SHARE = 0.1  # of in-person notes: the customer came without an appointment
 SHARES = {"moenchengladbach": 2, "coburg-land": 1, "weimarer-land": 1}  # split of --customers
 DEMO_SLUGS = tuple(SHARES)
 USER_PREFIX = {"moenchengladbach": "mg", "coburg-land": "cl", "weimarer-land": "wl"}
@@ -221,6 +222,8 @@ class CentreGenerator:
         if market_team_size:
             self.team_sizes["markt"] = market_team_size
         self.rng = random.Random(f"{seed}/{centre.slug}")
+        # A generator of its own: drawing walk-ins from `rng` would shift everything drawn after.
+        self.walk_ins = random.Random(f"{seed}/{centre.slug}/walk-ins")
         self.table = ARCHETYPES.get(centre.slug, ARCHETYPES["coburg-land"])
         self.places = PLACES.get(centre.slug, PLACES["coburg-land"])
         self.weimar = centre.slug == "weimarer-land"
@@ -315,8 +318,12 @@ class CentreGenerator:
         self.stats.update(customers=len(rows))
         checked = self.weimar  # Weimarer Land's notes carry the qualified-contact checklist
         created = timezone.now()
+        # Rule codes are left empty: computing them costs an evaluation per note (setup_demo
+        # stamps its small demo afterwards with duedates.stamp_note_codes).
+        walk_in = self.walk_ins.random
         notes = [(self.centre.pk, customer.pk, n.date, n.channel, n.caseworker_id, n.summary, n.agreements,
-                  n.follow_up_on, checked, checked, checked, checked, False, "", created)
+                  n.follow_up_on, checked, checked, checked, checked,
+                  n.channel == "in_person" and walk_in() < WALK_IN_SHARE, "", created)
                  for customer, (customer_notes, _, _) in rows for n in customer_notes]
         insert_rows(ContactNote, NOTE_COLUMNS, notes)
         self.stats.update(notes=len(notes))

@@ -39,6 +39,7 @@ def add_service_errors(form: forms.Form, errors: dict) -> None:
 class ContactNoteForm(forms.Form):
     date = date_field("Datum des Kontakts")
     channel = forms.ChoiceField(label="Kontaktart", widget=forms.RadioSelect, choices=voc.CHANNELS)
+    walk_in = forms.BooleanField(label="unterminierte Vorsprache (ohne Termin)", required=False)
     summary = forms.CharField(label="Zusammenfassung", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
                               help_text="Kurz und sachlich: Anlass, Inhalt, Ergebnis des Gesprächs.")
     agreements = forms.CharField(label="Vereinbarungen", required=False, max_length=5_000,
@@ -51,10 +52,12 @@ class ContactNoteForm(forms.Form):
     agreement_reviewed = forms.BooleanField(required=False)
     job_search_done = forms.BooleanField(required=False)
 
-    def __init__(self, *args, customer: Customer, rule_set: RuleSet | None, today, **kwargs):
+    def __init__(self, *args, customer: Customer, rule_set: RuleSet | None, today, walk_in_allowed=True, **kwargs):
         kwargs.setdefault("initial", {"date": today})
         super().__init__(*args, **kwargs)
         self.customer, self.rule_set, self.today = customer, rule_set, today
+        if not walk_in_allowed:  # the note of an appointment: the customer came with one
+            del self.fields["walk_in"]
         for name in ContactNote.CHECKLIST:
             self.fields[name].label = ContactNote._meta.get_field(name).verbose_name
         if rule_set is not None:
@@ -81,7 +84,8 @@ class ContactNoteForm(forms.Form):
 
     @property
     def main_fields(self):
-        return [self[name] for name in ("date", "channel", "summary", "agreements", "follow_up_on")]
+        return [self[name] for name in ("date", "channel", "walk_in", "summary", "agreements", "follow_up_on")
+                if name in self.fields]
 
     def checklist(self) -> dict[str, bool]:
         return {name: bool(self.cleaned_data.get(name)) for name in ContactNote.CHECKLIST}
@@ -93,15 +97,19 @@ class ContactNoteForm(forms.Form):
             self.checklist_shown = self.checklist_shown or (rule_set is not None and rule_set.checklist_required)
             errors = services.check_contact(
                 rule_set, date=data["date"], channel=data["channel"], follow_up_on=data.get("follow_up_on"),
-                checklist=self.checklist(), today=self.today, registered_on=self.customer.registered_on)
+                checklist=self.checklist(), today=self.today, registered_on=self.customer.registered_on,
+                walk_in=bool(data.get("walk_in")))
             add_service_errors(self, errors)
         return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"date": data["date"], "channel": data["channel"], "summary": data["summary"],
-                "agreements": data["agreements"], "follow_up_on": data.get("follow_up_on"),
-                "checklist": self.checklist()}
+        kwargs = {"date": data["date"], "channel": data["channel"], "summary": data["summary"],
+                  "agreements": data["agreements"], "follow_up_on": data.get("follow_up_on"),
+                  "checklist": self.checklist()}
+        if "walk_in" in self.fields:
+            kwargs["walk_in"] = bool(data.get("walk_in"))
+        return kwargs
 
 
 class SuspensionForm(forms.Form):

@@ -285,5 +285,10 @@ class ContactNote(models.Model):
     @property
     def subject(self) -> str:
         """As in the customer's history and exports: "Beratungsvermerk 2MM"."""
-        label = "Unterminierte Vorsprache" if self.walk_in else "Beratungsvermerk"
-        return f"{label} {self.rule_code}".strip()
+        return note_subject(self.walk_in, self.rule_code)
+
+
+def note_subject(walk_in: bool, rule_code: str) -> str:
+    """A contact note's subject line from its columns, for rows read as values (exports)."""
+    label = "Unterminierte Vorsprache" if walk_in else "Beratungsvermerk"
+    return f"{label} {rule_code}".strip()

@@ -256,3 +256,11 @@ def stale(customer: Customer, today: date) -> str:
     `duedates.stale_reason`). Needs `job_centre` loaded (get_customer_for_user does)."""
     return stale_reason(due_computed_on=customer.due_computed_on, policy_version=customer.policy_version,
                         recheck_on=customer.recheck_on, today=today, version=customer.job_centre.policy_version)
+
+
+def walk_ins(job_centre_id: int, team_id: int, first: date, last: date) -> dict[int, int]:
+    """Walk-ins (unterminierte Vorsprachen) recorded from `first` to `last` for the team's
+    customers, per user who wrote the note (`ContactNote.caseworker`). One query."""
+    return dict(ContactNote.objects.filter(job_centre_id=job_centre_id, customer__team_id=team_id, walk_in=True,
+                                           date__gte=first, date__lte=last)
+                .values("caseworker_id").annotate(n=Count("pk")).order_by().values_list("caseworker_id", "n"))

@@ -41,10 +41,16 @@ def _fmt(day):
 FOLLOW_UP_YEARS_AT_MOST = 2
 
 
+WALK_IN_CHANNEL = "in_person"
+
+
 def check_contact(rule_set: RuleSet | None, *, date, channel, follow_up_on, checklist: dict,
-                  today: date, registered_on: date | None = None) -> dict[str, str]:
+                  today: date, registered_on: date | None = None, walk_in: bool = False) -> dict[str, str]:
     """The rule set's demands on a contact note, as {field: message}."""
     errors = {}
+    if walk_in and channel != WALK_IN_CHANNEL:
+        errors["walk_in"] = (f"Eine unterminierte Vorsprache ist ein persönlicher Kontakt: bitte als Kontaktart "
+                             f"„{voc.label(WALK_IN_CHANNEL)}“ wählen oder das Häkchen entfernen.")
     if date > today:
         errors["date"] = "Ein Beratungsvermerk kann nicht für einen künftigen Tag geschrieben werden."
     elif registered_on is not None and date < registered_on:
@@ -71,22 +77,29 @@ def check_contact(rule_set: RuleSet | None, *, date, channel, follow_up_on, chec
 
 @transaction.atomic
 def record_contact(*, customer: Customer, by, date, channel, summary, agreements="",
-                   follow_up_on=None, checklist=None, today=None) -> tuple[ContactNote, engine.Decision]:
-    """Write a Beratungsvermerk and move the customer's due date."""
+                   follow_up_on=None, checklist=None, walk_in=False, today=None) -> tuple[ContactNote, engine.Decision]:
+    """Write a Beratungsvermerk and move the customer's due date. `walk_in`: the customer came
+    without an appointment (unterminierte Vorsprache), in person only. The note keeps the code
+    of the rule that matched on its day (a backdated note: the code of that day, which the
+    subject line shows: "Beratungsvermerk 2MM")."""
     today = today or timezone.localdate()
     checklist = checklist or {}
     customer = _lock(customer)
     errors = check_contact(rule_set_for(customer, date), date=date, channel=channel,
                            follow_up_on=follow_up_on, checklist=checklist, today=today,
-                           registered_on=customer.registered_on)
+                           registered_on=customer.registered_on, walk_in=walk_in)
     if channel not in voc.CHANNEL_CODES:
         errors["channel"] = "Unbekannte Kontaktart."
     if not (summary or "").strip():
         errors["summary"] = "Bitte das Gespräch kurz zusammenfassen."
     if errors:
         raise ServiceError(errors)
+    # Which rule matches depends on the facts on that day, not on the contacts: asked before
+    # the note exists, the engine names the same rule as after it.
+    rule_code = decide(customer, date, include_suspensions=False).code or ""
     note = ContactNote.objects.create(
         job_centre_id=customer.job_centre_id, customer=customer, date=date, channel=channel,
+        walk_in=bool(walk_in), rule_code=rule_code,
         caseworker=by, summary=summary.strip(), agreements=(agreements or "").strip(),
         follow_up_on=follow_up_on, **{f: bool(checklist.get(f)) for f in ContactNote.CHECKLIST},
     )

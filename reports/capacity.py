@@ -9,14 +9,13 @@ to the horizon. Each contact takes the rule set's appointment length plus prepar
 appointment for a customer without a qualified contact yet, else the follow-up length.
 
 Supply: the caseworker's working time in the week × the rule set's target share of
-consultations. Working time: the working hours recorded in the appointments app for each
-working day of the week, or, without any, weekly hours / 5 per working day (public holidays and
-closing days from `policies.calendar` reduce both), as `appointments.selectors.consultation_share`
-reckons a month.
+consultations. Working time is `appointments.working_time.working_time`, the reckoning the
+consultation share uses for a month: recorded working hours (else weekly hours / 5) on working
+days, minus recorded absences (and, in Coburg Land, days on the immediate-placement desk).
 
 Where the rule set in force states no appointment length or target share, the defaults below
-are used, and the page says so. Queries: the rule set, the team's staff, their working hours, its
-customers, the policy (cached).
+are used, and the page says so. Queries: the rule sets of the 12 weeks, the team's staff, their
+working hours, the closing days, their absences, its customers.
 """
 
 from __future__ import annotations
@@ -25,8 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from appointments.models import WorkingHours
-from caseload.duedates import policy_for
+from appointments.working_time import in_force, rule_sets_between, working_time
 from caseload.models import Customer, Staff, Team
 from caseload.selectors import DATED
 from policies import engine
@@ -45,6 +43,8 @@ class Cell:
     contacts: int = 0
     minutes: int = 0
     available: float = 0.0
+    working: int = 0  # working minutes in the week (available = working × target share)
+    absent_days: int = 0
 
     @property
     def shortfall(self) -> float:
@@ -112,31 +112,26 @@ def _minutes(rule_set: RuleSet | None):
 
 def forecast(team: Team, today: date) -> Forecast:
     centre = team.job_centre
-    calendar = policy_for(centre.pk, centre.policy_version).calendar
     week0 = today - timedelta(days=today.weekday())
     weeks = [week0 + timedelta(weeks=k) for k in range(WEEKS)]
     horizon = weeks[-1] + timedelta(days=6)
-    rule_set = RuleSet.objects.in_force_on(today).filter(job_centre_id=centre.pk).first()
-    first_min, follow_min, prep, share, defaults = _minutes(rule_set)
+    rule_sets = rule_sets_between(centre.pk, week0, horizon)
+    first_min, follow_min, prep, share, defaults = _minutes(in_force(rule_sets, today))
 
     staff = [s for s in team_staff(team) if s.role == Staff.CASEWORKER]
     rows = {s.pk: CapacityRow(str(s), s.pk, float(s.weekly_hours), [Cell() for _ in weeks]) for s in staff}
     team_row = CapacityRow(team.name, None, sum(r.weekly_hours for r in rows.values()), [Cell() for _ in weeks])
 
-    hours = defaultdict(lambda: defaultdict(int))
-    for staff_id, weekday, start, end in WorkingHours.objects.filter(staff_id__in=list(rows)).values_list(
-            "staff_id", "weekday", "start", "end"):
-        hours[staff_id][weekday] += (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-    working_days = [[d for d in (w + timedelta(days=n) for n in range(7)) if calendar.is_working_day(d)]
-                    for w in weeks]
+    worktime = working_time(centre, staff, week0, horizon, rule_sets=rule_sets)
     for row in rows.values():
-        own = hours.get(row.staff_id)
-        for cell, days in zip(row.cells, working_days):
-            minutes = (sum(own.get(d.weekday(), 0) for d in days) if own
-                       else row.weekly_hours * 60 / 5 * len(days))
-            cell.available = minutes * share / 100
-        row.recorded_hours = bool(own)
+        for cell, monday in zip(row.cells, weeks):
+            sunday = monday + timedelta(days=6)
+            cell.working = worktime.minutes(row.staff_id, monday, sunday)
+            cell.absent_days = worktime.absent_days(row.staff_id, monday, sunday)
+            cell.available = cell.working * share / 100
+        row.recorded_hours = row.staff_id in worktime.recorded_hours
     for k, cell in enumerate(team_row.cells):
+        cell.working = sum(r.cells[k].working for r in rows.values())
         cell.available = sum(r.cells[k].available for r in rows.values())
 
     demand = defaultdict(lambda: [[0, 0] for _ in weeks])

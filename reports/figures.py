@@ -4,11 +4,13 @@
 all read it, so a column added here appears everywhere. The contact figures come from replaying
 the engine (`reports.replay`, whose docstring defines them); the consultation share and missed
 appointments from the appointments app (`appointments.selectors.consultation_share` and
-`missed_appointments`, defined there next to the data).
+`missed_appointments`, defined there next to the data); walk-ins (unterminierte Vorsprachen)
+from the contact notes (`caseload.selectors.walk_ins`), up to the day the report reads.
 
 Queries, whatever the team's size: the team's staff, its customers, their contact notes,
 measures and suspensions (one each, filtered through the team, no id lists), the policy (four,
-cached per process by `caseload.duedates.policy_for`), and the appointments app's own.
+cached per process by `caseload.duedates.policy_for`), the appointments app's own, and the
+walk-ins.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ COLUMNS = (
     Column("share", "Beratungsanteil", "pct", "Beratungszeit (wahrgenommene Termine) an der Arbeitszeit."),
     Column("share_target", "Ziel", "pct", "Zielanteil des Konzepts."),
     Column("missed", "Termine versäumt", "int", "Termine, zu denen der Kunde nicht erschien."),
+    Column("walk_ins", "unterminierte Vorsprachen", "int", "Persönliche Kontakte ohne Termin (Beratungsvermerke "
+                                                           "als unterminierte Vorsprache)."),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
@@ -74,6 +78,7 @@ class Row:
     attended_minutes: int = 0
     working_minutes: int = 0
     missed: int | None = None
+    walk_ins: int = 0
 
     @property
     def share_below_target(self) -> bool:
@@ -210,9 +215,12 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
             r.lead_max = None if maximum is None else r.lead_max
 
     staff_ids = [r.staff_id for r in all_rows[1:]]
-    shares = consultation_share(centre.pk, staff_ids, first)
+    shown = set(staff_ids)
+    shares = consultation_share(centre, [s for s in staff if s.pk in shown], first)
     missed = missed_appointments(centre.pk, staff_ids, first)
     _apply_appointments(team_row, rows, shares, missed)
+    _apply_walk_ins(team_row, {s.user_id: rows[s.pk] for s in staff if s.pk in shown},
+                    selectors.walk_ins(centre.pk, team.pk, first, as_of))
 
     return MonthlyReport(
         team=team, month=first, last_day=last, as_of=as_of, rows=all_rows,
@@ -239,6 +247,15 @@ def _apply_appointments(team_row: Row, rows: dict[int, Row], shares, missed) -> 
         team_row.share = team_row.attended_minutes / team_row.working_minutes
     targets.discard(None)
     team_row.share_target = targets.pop() if len(targets) == 1 else None
+
+
+def _apply_walk_ins(team_row: Row, rows_by_user: dict[int, Row], counts: dict[int, int]) -> None:
+    """Notes belong to a user, rows to a member of staff. The team counts every walk-in of its
+    customers, also those a colleague no longer in the team (or without a row) recorded."""
+    for user_id, n in counts.items():
+        team_row.walk_ins += n
+        if user_id in rows_by_user:
+            rows_by_user[user_id].walk_ins += n
 
 
 # --- Formatting, shared by the page and the CSV -----------------------------------------------

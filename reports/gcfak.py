@@ -8,8 +8,9 @@ per source and month, against the source's `expected_per_month`. The export, del
 - customer list (anonymised): ID (the customer number), first contact (the first contact
   note, any channel), acquisition source, status, counsellor; every customer with a source
   entered by the quarter's end;
-- customer log: date, customer ID, summary (with the agreements and the follow-up date) of
-  the notes dated in the quarter.
+- customer log: date, customer ID, subject ("Beratungsvermerk 2MM", "Unterminierte Vorsprache
+  2MM": the kind of contact and the rule's code, nothing personal), summary (with the
+  agreements and the follow-up date) of the notes dated in the quarter.
 
 No names, birth dates, addresses, phone numbers or e-mail addresses leave the system.
 Who reads it: admins (every job centre that keeps acquisition sources) and the team leads of
@@ -26,7 +27,7 @@ from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from caseload.models import AcquisitionSource, ContactNote, Customer
+from caseload.models import AcquisitionSource, ContactNote, Customer, note_subject
 from caseload.selectors import CASEWORKER_VALUES, caseworker_name
 from policies.models import JobCentre
 
@@ -177,7 +178,7 @@ def inflow(centre: JobCentre | None, today: date) -> Inflow | None:
 LIST_COLUMNS = [Column("id", "ID", "text"), Column("first_contact", "Erstkontakt", "date"),
                 Column("source", "Akquise", "text"), Column("status", "Status", "text"),
                 Column("counsellor", "Berater", "text")]
-LOG_COLUMNS = [Column("date", "Datum", "date"), Column("id", "Kunde", "text"),
+LOG_COLUMNS = [Column("date", "Datum", "date"), Column("id", "Kunde", "text"), Column("subject", "Betreff", "text"),
                Column("summary", "Zusammenfassung", "text")]
 
 
@@ -203,10 +204,11 @@ def _summary(summary: str, agreements: str, follow_up: date | None) -> str:
 def customer_log(centre: JobCentre, quarter: Quarter) -> list[list]:
     rows = (ContactNote.objects.filter(job_centre_id=centre.pk, customer__acquisition_source__isnull=False,
                                        date__gte=quarter.start, date__lte=quarter.end)
-            .values_list("date", "customer__number", "summary", "agreements", "follow_up_on")
+            .values_list("date", "customer__number", "walk_in", "rule_code", "summary", "agreements",
+                         "follow_up_on")
             .order_by("date", "customer__number", "id"))
-    return [[day, number, _summary(summary, agreements, follow_up)]
-            for day, number, summary, agreements, follow_up in rows]
+    return [[day, number, note_subject(walk_in, code), _summary(summary, agreements, follow_up)]
+            for day, number, walk_in, code, summary, agreements, follow_up in rows]
 
 
 def export_response(centre: JobCentre | None, quarter: Quarter, kind: str):

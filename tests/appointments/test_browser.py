@@ -74,3 +74,46 @@ def test_book_a_suggested_slot_mark_it_attended_and_write_the_note(demo, live_se
     moved = Customer.objects.get(pk=customer.pk)
     assert moved.due_by > today
     assert f"fällig bis {moved.due_by:%d.%m.%Y}" in page.locator(".due-box").inner_text()
+
+
+@pytest.fixture
+def team_lead(live_server):
+    from caseload.models import Staff, Team
+    from policies.models import JobCentre
+
+    from ..caseload.factories import make_staff
+
+    call_command("loaddata", "rulesets", verbosity=0)
+    team = Team.objects.create(job_centre=JobCentre.objects.get(slug="coburg-land"), name="Team Markt 1")
+    lead = make_staff("tl-markt", team, Staff.TEAM_LEAD)
+    lead.user.set_password("Abwesend-2026!")
+    lead.user.save()
+    make_staff("erika", team)
+    return lead
+
+
+def test_a_team_lead_records_a_leave_week_on_a_narrow_screen(team_lead, live_server, page, login):
+    from appointments.models import Absence
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    login("tl-markt", "Abwesend-2026!")
+    page.goto(f"{live_server.url}/termine/")
+    page.get_by_role("link", name="Abwesenheiten").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Abwesenheit erfassen").is_visible()
+    page.get_by_label("Mitarbeiter/in").select_option(label="Erika Fachkraft")
+    page.get_by_label("Urlaub").check()
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    for name, day in (("start", monday), ("end", monday + timedelta(days=4))):
+        field = page.locator(f"#id_{name}")
+        field.fill(day.isoformat() if field.get_attribute("type") == "date" else f"{day:%d.%m.%Y}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # reflows, no sideways scrolling
+    page.get_by_role("button", name="Abwesenheit speichern").click()
+    page.wait_for_load_state()
+
+    absence = Absence.objects.get()
+    assert (absence.staff.user.username, absence.kind, absence.start, absence.end) == (
+        "erika", Absence.LEAVE, monday, monday + timedelta(days=4))
+    assert "Urlaub für Erika Fachkraft" in page.locator(".messages").inner_text()
+    assert page.get_by_role("cell", name="Erika Fachkraft", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -107,3 +107,32 @@ def test_demo_caseworker_in_coburg_gets_slots_only_within_opening_hours_and_cann
                      r'Arbeitgeberkontakte und Gruppeninformationen als Termin vereinbart, keine Telefongespräche\.',
                      page)
     assert Appointment.objects.count() == before
+
+
+def test_setup_demo_gives_the_demo_team_absences_that_the_share_page_counts(demo):
+    from appointments.models import Absence
+    from appointments.selectors import consultation_share
+
+    caseworker = Staff.objects.select_related("job_centre").get(user__username="demo-caseworker")
+    absences = Absence.objects.filter(staff__team_id=caseworker.team_id)
+    kinds = {a.kind: a for a in absences}
+    assert set(kinds) == {Absence.LEAVE, Absence.SICKNESS, Absence.IMMEDIATE_PLACEMENT}  # Coburg Land
+    leave = kinds[Absence.LEAVE]
+    assert leave.start.weekday() == 0 and (leave.end - leave.start).days == 4
+    for absence in absences:
+        days = Appointment.objects.filter(caseworker=absence.staff).dates("start", "day")
+        assert not [d for d in days if absence.start <= d <= absence.end], absence
+    month = timezone.localdate().replace(day=1)
+    share = consultation_share(caseworker.job_centre, [caseworker], month)[caseworker.pk]
+    assert share.absent_days == 2  # the sickness day and the desk day
+    call_command("setup_demo", stdout=StringIO())
+    assert Absence.objects.count() == 3
+
+
+def test_setup_demo_walk_ins_are_in_person_notes_without_an_appointment(demo):
+    from caseload.models import ContactNote
+
+    walk_ins = ContactNote.objects.filter(walk_in=True)
+    assert walk_ins.count() > 10
+    assert set(walk_ins.values_list("channel", flat=True)) == {"in_person"}
+    assert not walk_ins.filter(appointment__isnull=False).exists()

@@ -55,10 +55,10 @@ def may(world):
 
 
 def test_consultation_share_is_hand_counted(may, django_assert_num_queries):
-    ids = [may.alice.pk, may.bob.pk, may.charlie.pk]
-    # 1 job centre, 2 staff, 3 working hours, 4 attended minutes, 5 rule set, 6 closing days
-    with django_assert_num_queries(6):
-        shares = selectors.consultation_share(may.coburg.pk, ids, MAY)
+    staff = [may.alice, may.bob, may.charlie]
+    # 1 rule sets of the month, 2 working hours, 3 closing days, 4 absences, 5 attended minutes
+    with django_assert_num_queries(5):
+        shares = selectors.consultation_share(may.coburg, staff, MAY)
     assert shares[may.alice.pk] == ConsultationShare(attended_minutes=105, working_minutes=7440,
                                                      share=105 / 7440, target=50)
     assert shares[may.bob.pk] == ConsultationShare(attended_minutes=30, working_minutes=7956,
@@ -68,12 +68,12 @@ def test_consultation_share_is_hand_counted(may, django_assert_num_queries):
 
 
 def test_consultation_share_takes_any_day_of_the_month(may):
-    shares = selectors.consultation_share(may.coburg.pk, [may.alice.pk], date(2026, 5, 17))
+    shares = selectors.consultation_share(may.coburg, [may.alice], date(2026, 5, 17))
     assert shares[may.alice.pk].attended_minutes == 105
 
 
 def test_consultation_share_ignores_other_job_centres_staff(may):
-    shares = selectors.consultation_share(may.coburg.pk, [may.dave.pk], MAY)
+    shares = selectors.consultation_share(may.coburg, [may.dave], MAY)
     assert shares[may.dave.pk] == ConsultationShare(0, 0, None, 50)
 
 
@@ -82,11 +82,11 @@ def test_consultation_share_target_comes_from_the_rule_set_of_that_month(world):
 
     from ..caseload.factories import make_staff, make_team
 
-    assert selectors.consultation_share(world.weimar.pk, [world.dave.pk], MAY)[world.dave.pk].target is None
+    assert selectors.consultation_share(world.weimar, [world.dave], MAY)[world.dave.pk].target is None
     mg = JobCentre.objects.get(slug="moenchengladbach")
     erika = make_staff("erika", make_team(mg, "Team Markt"))
-    assert selectors.consultation_share(mg.pk, [erika.pk], date(2016, 12, 1))[erika.pk].target == 60
-    assert selectors.consultation_share(mg.pk, [erika.pk], date(2017, 1, 1))[erika.pk].target is None
+    assert selectors.consultation_share(mg, [erika], date(2016, 12, 1))[erika.pk].target == 60
+    assert selectors.consultation_share(mg, [erika], date(2017, 1, 1))[erika.pk].target is None
 
 
 def test_missed_appointments_are_counted_per_caseworker_in_the_month(may, django_assert_num_queries):

@@ -313,3 +313,34 @@ def test_recompute_after_a_rule_change_that_changes_no_decision_only_moves_the_v
 
 def _without(row, index):
     return row[:index] + row[index + 1:]
+
+
+def test_walk_ins_come_from_a_generator_of_their_own(rulesets, monkeypatch):
+    """Marking walk-ins leaves every other generated value as it was without them."""
+    from caseload import demo
+
+    call_command("generate_caseload", customers=60, seed=5, today=DAY.isoformat())
+    with_walk_ins = _snapshot()
+    walk_ins = ContactNote.objects.filter(walk_in=True)
+    assert walk_ins.exists() and set(walk_ins.values_list("channel", flat=True)) == {"in_person"}
+    _wipe_generated()
+
+    monkeypatch.setattr(demo, "WALK_IN_SHARE", 0)
+    call_command("generate_caseload", customers=60, seed=5, today=DAY.isoformat())
+
+    assert not ContactNote.objects.filter(walk_in=True).exists()
+    assert _snapshot() == with_walk_ins
+
+
+def test_setup_demo_notes_carry_the_code_of_their_days_rule(db, demo_settings):
+    call_command("setup_demo")
+    notes = ContactNote.objects.select_related("customer")
+    # Only Coburg Land's rules have codes (1MM ... 6MM); the other job centres' notes have none.
+    assert not notes.filter(customer__job_centre__slug="coburg-land", rule_code="").exists()
+    assert not notes.exclude(customer__job_centre__slug="coburg-land").exclude(rule_code="").exists()
+    # The code the engine gives for the note's day, as record_contact stores it.
+    for note in list(notes.order_by("pk"))[::150]:
+        assert note.rule_code == (duedates.decide(note.customer, note.date, include_suspensions=False).code or ""), \
+            note.pk
+    # Codes move with the facts: U25 customers who turned 25 have older notes under the U25 rule.
+    assert notes.filter(customer__job_centre__slug="coburg-land").values("rule_code").distinct().count() >= 3

@@ -254,3 +254,31 @@ def test_the_replay_up_to_today_agrees_with_the_stored_due_dates(world):
         result = replay(policy, facts, notes.get(row["id"], ()), today - timedelta(days=400), today)
         assert result.final.due_by == row["due_by"], row["id"]
     assert len(rows) == 3
+
+
+def test_walk_ins_are_counted_per_caseworker_and_for_the_team(world, march):
+    """In March: alice recorded two walk-ins, bob (team lead, no customers, so no row) one;
+    the team counts all three. Alice's walk-in in April, her ordinary note and charlie's walk-in
+    (team B) stay out."""
+    _report, (c1, c2, c3, _c4, _c5, c6) = march
+    for customer, by, day, walk_in in ((c1, world.alice, date(2026, 3, 2), True),
+                                       (c2, world.alice, date(2026, 3, 31), True),
+                                       (c3, world.bob, date(2026, 3, 12), True),
+                                       (c1, world.alice, date(2026, 4, 1), True),
+                                       (c2, world.alice, date(2026, 3, 9), False),
+                                       (c6, world.charlie, date(2026, 3, 9), True)):
+        ContactNote.objects.create(job_centre_id=customer.job_centre_id, customer=customer, date=day,
+                                   channel="in_person", walk_in=walk_in, caseworker=by.user, summary="ohne Termin")
+    report = monthly_report(fresh(world.team_a), MARCH, TODAY)
+    assert [r.name for r in report.rows] == ["Team A", "Alice Fachkraft"]
+    assert (report.team_row.value("walk_ins"), row_of(report, "Alice Fachkraft").value("walk_ins")) == (3, 2)
+    column = next(c for c in COLUMNS if c.key == "walk_ins")
+    assert (column.label, display(column, 3)) == ("unterminierte Vorsprachen", "3")
+
+
+def test_a_running_month_counts_walk_ins_up_to_yesterday(world, march):
+    _report, (c1, *_rest) = march
+    for day in (date(2026, 3, 9), date(2026, 3, 11)):
+        ContactNote.objects.create(job_centre_id=c1.job_centre_id, customer=c1, date=day, channel="in_person",
+                                   walk_in=True, caseworker=world.alice.user, summary="ohne Termin")
+    assert monthly_report(fresh(world.team_a), MARCH, date(2026, 3, 11)).team_row.walk_ins == 1

@@ -10,7 +10,8 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from caseload.models import AcquisitionSource, ContactNote, Customer
+from caseload import services
+from caseload.models import AcquisitionSource, Customer
 from reports import gcfak
 
 from ..caseload.factories import make_customer, world  # noqa: F401
@@ -56,10 +57,11 @@ def gcfak_data(world):
     early = make_customer(world.team_a, caseworker=world.alice, registered_on=date(2026, 1, 5))
     Customer.objects.filter(pk=early.pk).update(acquisition_source=vamv, case_status=Customer.STATUS_COUNSELLING)
     make_customer(world.team_a, caseworker=world.alice, registered_on=date(2026, 1, 5))  # no source: not GCfaK
-    for d, summary in ((date(2026, 2, 10), "Bewerbungsunterlagen besprochen."), (date(2026, 4, 2), "Später.")):
-        ContactNote.objects.create(job_centre=world.coburg, customer=early, date=d, channel="in_person",
-                                   caseworker=world.alice.user, summary=summary, agreements="Drei Bewerbungen.",
-                                   follow_up_on=date(2026, 3, 3) if d.month == 2 else None)
+    for d, summary, walk_in in ((date(2026, 2, 10), "Bewerbungsunterlagen besprochen.", False),
+                                (date(2026, 4, 2), "Später.", True)):
+        services.record_contact(customer=early, by=world.alice.user, date=d, channel="in_person", summary=summary,
+                                agreements="Drei Bewerbungen.", walk_in=walk_in,
+                                follow_up_on=date(2026, 3, 3) if d.month == 2 else None)
     return early, made
 
 
@@ -84,9 +86,9 @@ def test_the_export_is_anonymised_and_holds_the_quarter(client, world, gcfak_dat
     assert [(r[0], r[1].date(), *r[2:]) for r in customers[1:]] == [
         (early.number, date(2026, 2, 10), "VAMV Beratung", "in Beratung", "Alice Fachkraft")]
     log = list(book["Kundendoku"].iter_rows(values_only=True))
-    assert log[0] == ("Datum", "Kunde", "Zusammenfassung")
-    assert [(row[0].date(), row[1], row[2]) for row in log[1:]] == [
-        (date(2026, 2, 10), early.number,
+    assert log[0] == ("Datum", "Kunde", "Betreff", "Zusammenfassung")
+    assert [(row[0].date(), *row[1:]) for row in log[1:]] == [
+        (date(2026, 2, 10), early.number, "Beratungsvermerk 2MM",
          "Bewerbungsunterlagen besprochen. Vereinbarungen: Drei Bewerbungen. Folgetermin: 2026-03-03")]
     flat = repr(customers) + repr(log)
     assert early.last_name not in flat and early.first_name not in flat
@@ -97,8 +99,9 @@ def test_the_csv_exports(client, world, gcfak_data):
     client.force_login(world.admin)
     response = client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-2&export=doku-csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows == [["Datum", "Kunde", "Zusammenfassung"], ["2026-04-02", early.number,
-                                                            "Später. Vereinbarungen: Drei Bewerbungen."]]
+    assert rows == [["Datum", "Kunde", "Betreff", "Zusammenfassung"],
+                    ["2026-04-02", early.number, "Unterminierte Vorsprache 2MM",
+                     "Später. Vereinbarungen: Drei Bewerbungen."]]
     response = client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-1&export=kunden-csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1] == [early.number, "2026-02-10", "VAMV Beratung", "in Beratung", "Alice Fachkraft"]

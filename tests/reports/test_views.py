@@ -151,6 +151,7 @@ def test_the_csv_has_the_columns_of_the_page_and_no_customer_data(client, world)
     assert len(rows[0]) == len(COLUMNS)
     assert rows[1][:7] == ["Team A", "1", "1", "1", "0", "0", "100,0"]
     assert rows[2][0] == "Alice Fachkraft"
+    assert (rows[0][-1], rows[1][-1], rows[2][-1]) == ("unterminierte Vorsprachen", "0", "0")
     body = response.content.decode("utf-8-sig")
     assert customer.last_name not in body and customer.number not in body
 
@@ -187,8 +188,9 @@ def test_the_monthly_report_runs_a_fixed_number_of_queries(client, world, size, 
     client.get(MONTHLY)  # warms the per-process policy cache
     # 1 session, 2 user, 3 staff (+team, job centre), 4-5 the all-reports permission (the
     # user's, their groups'), 6 readable teams (+job centre), 7 the team's staff, 8 customers,
-    # 9 measures, 10 suspensions, 11 contact notes, 12-17 consultation share (job centre, staff,
-    # working hours, attended minutes, rule set, closing days), 18 missed appointments.
+    # 9 measures, 10 suspensions, 11 contact notes, 12-16 consultation share (rule sets of the
+    # month, working hours, closing days, absences, attended minutes), 17 missed appointments,
+    # 18 walk-ins.
     with django_assert_num_queries(18):
         response = client.get(MONTHLY)
     assert response.status_code == 200
@@ -201,8 +203,9 @@ def test_the_capacity_page_runs_a_fixed_number_of_queries(client, world, size, d
     client.force_login(world.bob.user)
     client.get(CAPACITY)
     # 1 session, 2 user, 3 staff, 4-5 the all-reports permission (user's, groups'), 6 readable
-    # teams, 7 rule set in force, 8 the team's staff, 9 their working hours, 10 customers.
-    with django_assert_num_queries(10):
+    # teams, 7 rule sets of the 12 weeks, 8 the team's staff, 9 their working hours, 10 closing
+    # days, 11 absences, 12 customers.
+    with django_assert_num_queries(12):
         response = client.get(CAPACITY)
     assert response.status_code == 200
 

@@ -4,12 +4,15 @@
    would overwrite an admin's edits to the rule sets.
 2. Mönchengladbach's documented rule set ended on 31.12.2016: when none of its rule sets is in
    force today, continue the last one (same rules, labelled as a continuation).
-3. A job centre of the demo without customers gets a small generated caseload (fixed seed).
+3. A job centre of the demo without customers gets a small generated caseload (fixed seed);
+   its contact notes then get the codes of the rules that matched on their days.
 4. Demo logins with the password "demo", only with DEBUG on: demo-caseworker (with a caseload
    that has overdue customers), demo-teamlead (the same team), demo-admin (superuser).
 5. Stored due dates that are stale are recomputed (as `recompute_due --due-only`).
 6. Offices, opening and working hours and a week of appointments per caseworker
    (`appointments.demo`), each only where none exist yet.
+7. The demo team's absences this month (a leave week, a sickness day, in Coburg Land a day on
+   the immediate-placement desk), once, so the share page shows what they take away.
 """
 
 from datetime import timedelta
@@ -22,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caseload import demo
-from caseload.duedates import bump_policy_version
+from caseload.duedates import bump_policy_version, stamp_note_codes
 from caseload.models import Customer, Staff, Team
 from policies.cloning import clone_rule_set
 from policies.models import JobCentre, RuleSet
@@ -84,6 +87,7 @@ class Command(BaseCommand):
         call_command("recompute_due", due_only=True, stdout=self.stdout)
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
         self._demo_appointments(today)
+        self._demo_absences(caseload.get("staff"), users.get("demo-teamlead"), today)
         self._print_logins(url, users, caseload, today)
 
     def _generate_missing(self, today):
@@ -92,6 +96,7 @@ class Command(BaseCommand):
             if Customer.objects.filter(job_centre=centre).exists():
                 continue
             stats = demo.generate(customers=shares[centre.slug], seed=DEMO_SEED, job_centres=[centre], today=today)
+            stamp_note_codes(centre.pk)
             self.stdout.write(f"{centre.name}: {stats['customers']} Demo-Kunden, {stats['teams']} Teams, "
                               f"{stats['staff']} Mitarbeitende angelegt.")
 
@@ -154,6 +159,15 @@ class Command(BaseCommand):
         stats = ensure_demo(today)
         if any(stats.values()):
             self.stdout.write(f"Termine: {stats['offices']} Regionalstellen, {stats['appointments']} Termine angelegt.")
+
+    def _demo_absences(self, staff, lead_user, today):
+        from appointments.demo import ensure_absences
+
+        if staff is None or lead_user is None:
+            return
+        created = ensure_absences(staff, lead_user, today)
+        if created:
+            self.stdout.write(f"{created} Abwesenheiten im Demo-Team angelegt.")
 
     def _print_logins(self, url, users, caseload, today):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
