@@ -41,7 +41,10 @@ class ContactNoteForm(forms.Form):
     channel = forms.ChoiceField(label="Kontaktart", widget=forms.RadioSelect, choices=voc.CHANNELS)
     walk_in = forms.BooleanField(label="unterminierte Vorsprache (ohne Termin)", required=False)
     summary = forms.CharField(label="Zusammenfassung", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="Kurz und sachlich: Anlass, Inhalt, Ergebnis des Gesprächs.")
+                              help_text="Kurz und sachlich: Anlass, Inhalt, Ergebnis des Gesprächs. Bitte keine "
+                                        "persönlichen Daten (Namen, Anschrift, Telefon, Geburtsdatum, "
+                                        "Kundennummer) hineinschreiben: Zusammenfassungen werden "
+                                        "ausgewertet und exportiert.")
     agreements = forms.CharField(label="Vereinbarungen", required=False, max_length=5_000,
                                  widget=forms.Textarea(attrs={"rows": 3}))
     # Optional here on purpose: when the rule set demands it, the service's message says why.

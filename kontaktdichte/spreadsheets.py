@@ -40,14 +40,18 @@ def _download(content, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def csv_response(header: Sequence[str], rows: Iterable[Sequence], filename: str) -> HttpResponse:
-    """`filename` without the extension."""
+def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([as_text(title) for title in header])
     writer.writerows([as_text(value) for value in row] for row in rows)
-    return _download(buffer.getvalue(), "text/csv; charset=utf-8", f"{filename}.csv")
+    return buffer.getvalue()
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence], filename: str) -> HttpResponse:
+    """`filename` without the extension."""
+    return _download(csv_text(header, rows), "text/csv; charset=utf-8", f"{filename}.csv")
 
 
 @dataclass

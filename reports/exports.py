@@ -43,10 +43,17 @@ def csv_value(column: Column, value) -> str:
     return str(value)
 
 
+def _csv_rows(sheet: Sheet):
+    return ([header(c) for c in sheet.columns],
+            ([csv_value(c, v) for c, v in zip(sheet.columns, row)] for row in sheet.rows))
+
+
 def csv_response(sheet: Sheet, filename: str) -> HttpResponse:
-    return spreadsheets.csv_response([header(c) for c in sheet.columns],
-                                     ([csv_value(c, v) for c, v in zip(sheet.columns, row)] for row in sheet.rows),
-                                     filename)
+    return spreadsheets.csv_response(*_csv_rows(sheet), filename)
+
+
+def csv_bytes(sheet: Sheet) -> bytes:
+    return spreadsheets.csv_text(*_csv_rows(sheet)).encode("utf-8")
 
 
 def xlsx_response(sheets: list[Sheet], filename: str) -> HttpResponse:

@@ -19,27 +19,30 @@ such a job centre; the export is the admins' (they deliver it).
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
 from caseload.models import AcquisitionSource, ContactNote, Customer, note_subject
 from caseload.selectors import CASEWORKER_VALUES, caseworker_name
 from policies.models import JobCentre
 
-from .exports import Sheet, csv_response, xlsx_response
-from .figures import Column
 from policies.engine import add_months
 
+from .anonymise import ExportIds, Identifiers, redact
+from .exports import Sheet, csv_bytes, xlsx_response
+from .figures import Column
 from .replay import ONE_DAY
 
 DELIVERY_DAY = 28
 INFLOW_MONTHS = 12
-EXPORTS = ("xlsx", "kunden-csv", "doku-csv")
+EXPORTS = ("xlsx", "csv")
 STATUS_LABELS = dict(Customer.CASE_STATUSES)
 
 
@@ -182,13 +185,13 @@ LOG_COLUMNS = [Column("date", "Datum", "date"), Column("id", "Kunde", "text"), C
                Column("summary", "Zusammenfassung", "text")]
 
 
-def customer_list(centre: JobCentre, quarter: Quarter) -> list[list]:
+def customer_list(centre: JobCentre, quarter: Quarter, ids: ExportIds) -> list[list]:
     rows = (Customer.objects.filter(job_centre_id=centre.pk, acquisition_source__isnull=False,
                                     registered_on__lte=quarter.end)
             .annotate(first_contact=Min("contact_notes__date"))
-            .values("number", "first_contact", "acquisition_source__name", "case_status", *CASEWORKER_VALUES)
-            .order_by("number"))
-    return [[row["number"], row["first_contact"], row["acquisition_source__name"],
+            .values("id", "first_contact", "acquisition_source__name", "case_status", *CASEWORKER_VALUES)
+            .order_by("first_contact", "id"))
+    return [[ids[row["id"]], row["first_contact"], row["acquisition_source__name"],
              STATUS_LABELS.get(row["case_status"], row["case_status"]), caseworker_name(row)] for row in rows]
 
 
@@ -201,25 +204,41 @@ def _summary(summary: str, agreements: str, follow_up: date | None) -> str:
     return " ".join(parts)
 
 
-def customer_log(centre: JobCentre, quarter: Quarter) -> list[list]:
+IDENTIFIER_FIELDS = ("first_name", "last_name", "birth_date", "street", "postcode", "city", "phone", "email",
+                     "number")
+
+
+def customer_log(centre: JobCentre, quarter: Quarter, ids: ExportIds) -> list[list]:
+    """The quarter's notes: date, export ID, subject and the summary with the customer's own
+    identifiers replaced (`anonymise.redact`)."""
     rows = (ContactNote.objects.filter(job_centre_id=centre.pk, customer__acquisition_source__isnull=False,
                                        date__gte=quarter.start, date__lte=quarter.end)
-            .values_list("date", "customer__number", "walk_in", "rule_code", "summary", "agreements",
-                         "follow_up_on")
-            .order_by("date", "customer__number", "id"))
-    return [[day, number, note_subject(walk_in, code), _summary(summary, agreements, follow_up)]
-            for day, number, walk_in, code, summary, agreements, follow_up in rows]
+            .values_list("date", "customer_id", "walk_in", "rule_code", "summary", "agreements", "follow_up_on",
+                         *(f"customer__{f}" for f in IDENTIFIER_FIELDS))
+            .order_by("date", "customer_id", "id"))
+    log = []
+    for day, customer_id, walk_in, code, summary, agreements, follow_up, *identifiers in rows:
+        who = Identifiers(**dict(zip(IDENTIFIER_FIELDS, identifiers)))
+        log.append([day, ids[customer_id], note_subject(walk_in, code),
+                    redact(_summary(summary, agreements, follow_up), who)])
+    return log
 
 
 def export_response(centre: JobCentre | None, quarter: Quarter, kind: str):
+    """One export: the customer list and the log with one set of random IDs (an XLSX with two
+    sheets, or a ZIP with two CSV files), new IDs with every export."""
     if centre is None:
         raise Http404("Keine Akquisequellen erfasst.")
     filename = f"gcfak-{centre.slug}-{quarter.year}-q{quarter.number}"
-    if kind == "kunden-csv":
-        return csv_response(Sheet("Kundenliste", LIST_COLUMNS, customer_list(centre, quarter)),
-                            filename + "-kundenliste")
-    if kind == "doku-csv":
-        return csv_response(Sheet("Kundendoku", LOG_COLUMNS, customer_log(centre, quarter)),
-                            filename + "-kundendoku")
-    return xlsx_response([Sheet("Kundenliste", LIST_COLUMNS, customer_list(centre, quarter)),
-                          Sheet("Kundendoku", LOG_COLUMNS, customer_log(centre, quarter))], filename)
+    ids = ExportIds()
+    sheets = [Sheet("Kundenliste", LIST_COLUMNS, customer_list(centre, quarter, ids)),
+              Sheet("Kundendoku", LOG_COLUMNS, customer_log(centre, quarter, ids))]
+    if kind == "xlsx":
+        return xlsx_response(sheets, filename)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as files:
+        files.writestr(f"{filename}-kundenliste.csv", csv_bytes(sheets[0]))
+        files.writestr(f"{filename}-kundendoku.csv", csv_bytes(sheets[1]))
+    response = HttpResponse(archive.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.zip"'
+    return response

@@ -200,3 +200,8 @@ def test_add_service_errors_puts_unknown_fields_on_top_and_keeps_a_fields_own_er
 def test_it_gives_the_date_inputs_a_native_picker(coburg_customer):
     html = str(note_form(coburg_customer, None)["date"])
     assert 'type="date"' in html and 'value="2026-03-10"' in html
+
+
+def test_the_summary_reminds_caseworkers_to_leave_personal_data_out(coburg_customer):
+    help_text = note_form(coburg_customer, None).fields["summary"].help_text
+    assert "keine persönlichen Daten" in help_text and "Kundennummer" in help_text

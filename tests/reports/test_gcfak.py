@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -83,28 +85,55 @@ def test_the_export_is_anonymised_and_holds_the_quarter(client, world, gcfak_dat
     customers = list(book["Kundenliste"].iter_rows(values_only=True))
     assert customers[0] == ("ID", "Erstkontakt", "Akquise", "Status", "Berater")
     # Only `early` was entered by the end of Q1/2026; the others came later.
-    assert [(r[0], r[1].date(), *r[2:]) for r in customers[1:]] == [
-        (early.number, date(2026, 2, 10), "VAMV Beratung", "in Beratung", "Alice Fachkraft")]
+    assert [(r[1].date(), *r[2:]) for r in customers[1:]] == [
+        (date(2026, 2, 10), "VAMV Beratung", "in Beratung", "Alice Fachkraft")]
+    export_id = customers[1][0]
+    assert re.fullmatch(r"K-[0-9A-F]{6}", export_id) and export_id != early.number
     log = list(book["Kundendoku"].iter_rows(values_only=True))
     assert log[0] == ("Datum", "Kunde", "Betreff", "Zusammenfassung")
     assert [(row[0].date(), *row[1:]) for row in log[1:]] == [
-        (date(2026, 2, 10), early.number, "Beratungsvermerk 2MM",
+        (date(2026, 2, 10), export_id, "Beratungsvermerk 2MM",
          "Bewerbungsunterlagen besprochen. Vereinbarungen: Drei Bewerbungen. Folgetermin: 2026-03-03")]
     flat = repr(customers) + repr(log)
-    assert early.last_name not in flat and early.first_name not in flat
+    for personal in (early.last_name, early.first_name, early.number):
+        assert personal not in flat
 
 
-def test_the_csv_exports(client, world, gcfak_data):
+def test_each_export_draws_new_ids(client, world, gcfak_data):
+    client.force_login(world.admin)
+    url = f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-1&export=xlsx"
+    first, second = (load_workbook(io.BytesIO(client.get(url).content)) for _ in range(2))
+    assert first["Kundenliste"]["A2"].value != second["Kundenliste"]["A2"].value
+
+
+def test_the_csv_export_is_a_zip_of_both_lists_with_the_same_ids(client, world, gcfak_data):
     early, _ = gcfak_data
     client.force_login(world.admin)
-    response = client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-2&export=doku-csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows == [["Datum", "Kunde", "Betreff", "Zusammenfassung"],
-                    ["2026-04-02", early.number, "Unterminierte Vorsprache 2MM",
-                     "Später. Vereinbarungen: Drei Bewerbungen."]]
-    response = client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-1&export=kunden-csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[1] == [early.number, "2026-02-10", "VAMV Beratung", "in Beratung", "Alice Fachkraft"]
+    response = client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-2&export=csv")
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = sorted(archive.namelist())
+        assert names == ["gcfak-coburg-land-2026-q2-kundendoku.csv", "gcfak-coburg-land-2026-q2-kundenliste.csv"]
+        read = {n: list(csv.reader(io.StringIO(archive.read(n).decode("utf-8-sig")), delimiter=";")) for n in names}
+    log, customers = read[names[0]], read[names[1]]
+    assert log[0] == ["Datum", "Kunde", "Betreff", "Zusammenfassung"]
+    assert log[1][0] == "2026-04-02" and log[1][2:] == ["Unterminierte Vorsprache 2MM",
+                                                        "Später. Vereinbarungen: Drei Bewerbungen."]
+    ids = {row[0] for row in customers[1:]}
+    assert log[1][1] in ids and early.number not in ids
+
+
+def test_identifiers_written_into_a_summary_are_replaced(client, world, gcfak_data):
+    early, _ = gcfak_data
+    Customer.objects.filter(pk=early.pk).update(phone="09561 998877", street="Ketschengasse 3")
+    services.record_contact(customer=Customer.objects.get(pk=early.pk), by=world.alice.user, date=date(2026, 3, 20),
+                            channel="in_person", summary=f"{early.first_name} {early.last_name} (Tel. 09561/998877, "
+                                                         f"Ketschengasse 3, geb. 17.05.1980) kam pünktlich.")
+    client.force_login(world.admin)
+    book = load_workbook(io.BytesIO(client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-1&export=xlsx")
+                                    .content))
+    summaries = [row[3] for row in book["Kundendoku"].iter_rows(min_row=2, values_only=True)]
+    assert "[Name] (Tel. [Telefon], [Anschrift], geb. [Geburtsdatum]) kam pünktlich." in summaries
 
 
 def test_admins_see_the_next_delivery_team_leads_the_analysis_only(client, world, gcfak_data):
@@ -147,5 +176,5 @@ def test_the_page_runs_a_fixed_number_of_queries(client, world, gcfak_data, extr
 def test_a_customer_without_caseworker_has_an_empty_caseworker_column(world, gcfak_data):
     early, _ = gcfak_data
     Customer.objects.filter(pk=early.pk).update(caseworker=None)
-    rows = gcfak.customer_list(world.coburg, gcfak.Quarter(2026, 1))
+    rows = gcfak.customer_list(world.coburg, gcfak.Quarter(2026, 1), gcfak.ExportIds())
     assert rows == [[early.number, date(2026, 2, 10), "VAMV Beratung", "in Beratung", ""]]
