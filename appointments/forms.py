@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django import forms
 
 from caseload.filters import DATE_INPUT_FORMATS, DateInput
+from caseload.forms import version_field
 from caseload.forms import add_service_errors
 
 from . import scheduling, services
@@ -146,19 +147,31 @@ def slot_label(slot) -> str:
     return label + (f" ({', '.join(notes)})" if notes else "")
 
 
-class MissedForm(forms.Form):
+class OutcomeForm(forms.Form):
+    """An outcome of an appointment, posted with the version of the appointment it was read at."""
+
+    version = version_field()
+
+    def errors_text(self) -> str:
+        return " ".join(str(m) for messages in self.errors.values() for m in messages)
+
+
+class MissedForm(OutcomeForm):
     outcome_reason = forms.CharField(label="Grund / Entschuldigung", max_length=300, required=False)
     important_reason = forms.BooleanField(label="wichtiger Grund (entschuldigt)", required=False)
 
 
-class CancelForm(forms.Form):
+class CancelForm(OutcomeForm):
     BY = [("kunde", "vom Kunden / von der Kundin"), ("jobcenter", "vom Jobcenter")]
-    by = forms.ChoiceField(label="Abgesagt", choices=BY, widget=forms.RadioSelect, initial="kunde")
+    by = forms.ChoiceField(label="Abgesagt", choices=BY, widget=forms.RadioSelect, initial="kunde",
+                           error_messages={"required": "Bitte angeben, wer abgesagt hat.",
+                                           "invalid_choice": "Bitte angeben, wer abgesagt hat."})
     outcome_reason = forms.CharField(label="Grund", max_length=300, required=False)
 
 
-class ExcuseForm(forms.Form):
-    outcome_reason = forms.CharField(label="Wichtiger Grund", max_length=300)
+class ExcuseForm(OutcomeForm):
+    outcome_reason = forms.CharField(label="Wichtiger Grund", max_length=300,
+                                     error_messages={"required": "Bitte den wichtigen Grund angeben."})
 
 
 class AbsenceForm(forms.Form):

@@ -164,6 +164,7 @@ class Appointment(models.Model):
                                         related_name="appointment", verbose_name="Beratungsvermerk")
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name="vereinbart von")
+    version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from caseload import services as caseload_services
 from caseload.models import Customer, Staff
-from caseload.services import ServiceError
+from caseload.services import ServiceError, check_version
 from policies.models import RuleSet
 
 from . import scheduling
@@ -142,12 +142,23 @@ def book_appointment(*, customer: Customer, caseworker: Staff, by, start: dateti
     return appointment
 
 
-def _locked(appointment: Appointment) -> Appointment:
-    """Re-read the appointment under a row lock: two clicks on two screens must not both win."""
+def _locked(appointment: Appointment, expected_version: int | None = None, by=None) -> Appointment:
+    """Re-read the appointment under a row lock: two clicks on two screens must not both win; a
+    form read at an older version is refused (`check_version`). The caller's save raises the
+    version (`_saved`)."""
     fresh = Appointment.objects.select_for_update().get(pk=appointment.pk, job_centre_id=appointment.job_centre_id)
+    check_version(fresh, expected_version)
     appointment.status = fresh.status
     appointment.contact_note_id = fresh.contact_note_id
+    appointment.version = fresh.version
+    if by is not None:
+        appointment._history_user = by
     return appointment
+
+
+def _saved(appointment: Appointment, fields: list[str]) -> None:
+    appointment.version += 1
+    appointment.save(update_fields=[*fields, "version"])
 
 
 def _require_planned(appointment: Appointment, what: str):
@@ -157,27 +168,28 @@ def _require_planned(appointment: Appointment, what: str):
 
 
 @transaction.atomic
-def record_attendance(*, appointment: Appointment, by, now: datetime | None = None) -> Appointment:
+def record_attendance(*, appointment: Appointment, by, now: datetime | None = None,
+                      expected_version: int | None = None) -> Appointment:
     """The customer came. The contact note follows (`write_appointment_note`), which moves the due date."""
     now = now or timezone.now()
-    appointment = _locked(appointment)
+    appointment = _locked(appointment, expected_version, by)
     _require_planned(appointment, "„wahrgenommen“ erfassen")
     if appointment.start > now:
         raise ServiceError({"__all__": "Ein Termin kann erst ab seinem Beginn als wahrgenommen erfasst werden."})
     appointment.status = Appointment.ATTENDED
     appointment.outcome_reason, appointment.important_reason = "", False
-    appointment.save(update_fields=["status", "outcome_reason", "important_reason"])
+    _saved(appointment, ["status", "outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     return appointment
 
 
 @transaction.atomic
 def mark_missed(*, appointment: Appointment, by, reason: str = "", important_reason: bool = False,
-                now: datetime | None = None) -> Appointment:
+                now: datetime | None = None, expected_version: int | None = None) -> Appointment:
     """Nicht erschienen. With an important reason (wichtiger Grund) the absence is excused and
     does not count in the customer's sequence of missed appointments."""
     now = now or timezone.now()
-    appointment = _locked(appointment)
+    appointment = _locked(appointment, expected_version, by)
     _require_planned(appointment, "„nicht erschienen“ erfassen")
     if appointment.start > now:
         raise ServiceError({"__all__": "Ein Termin kann erst ab seinem Beginn als versäumt erfasst werden."})
@@ -185,34 +197,35 @@ def mark_missed(*, appointment: Appointment, by, reason: str = "", important_rea
         raise ServiceError({"outcome_reason": "Bitte den wichtigen Grund angeben."})
     appointment.status = Appointment.MISSED
     appointment.outcome_reason, appointment.important_reason = (reason or "").strip(), important_reason
-    appointment.save(update_fields=["status", "outcome_reason", "important_reason"])
+    _saved(appointment, ["status", "outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     appointment.refresh_from_db(fields=["missed_sequence"])
     return appointment
 
 
 @transaction.atomic
-def excuse_missed(*, appointment: Appointment, by, reason: str) -> Appointment:
+def excuse_missed(*, appointment: Appointment, by, reason: str, expected_version: int | None = None) -> Appointment:
     """An excuse that arrives later: the miss no longer counts, later misses move up."""
-    appointment = _locked(appointment)
+    appointment = _locked(appointment, expected_version, by)
     if appointment.status != Appointment.MISSED:
         raise ServiceError({"__all__": "Nur ein versäumter Termin kann entschuldigt werden."})
     if not (reason or "").strip():
         raise ServiceError({"outcome_reason": "Bitte den wichtigen Grund angeben."})
     appointment.outcome_reason, appointment.important_reason = reason.strip(), True
-    appointment.save(update_fields=["outcome_reason", "important_reason"])
+    _saved(appointment, ["outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     appointment.refresh_from_db(fields=["missed_sequence"])
     return appointment
 
 
 @transaction.atomic
-def cancel_appointment(*, appointment: Appointment, by, by_customer: bool, reason: str = "") -> Appointment:
-    appointment = _locked(appointment)
+def cancel_appointment(*, appointment: Appointment, by, by_customer: bool, reason: str = "",
+                       expected_version: int | None = None) -> Appointment:
+    appointment = _locked(appointment, expected_version, by)
     _require_planned(appointment, "eine Absage")
     appointment.status = Appointment.CANCELLED_CUSTOMER if by_customer else Appointment.CANCELLED_CENTRE
     appointment.outcome_reason = (reason or "").strip()
-    appointment.save(update_fields=["status", "outcome_reason"])
+    _saved(appointment, ["status", "outcome_reason"])
     return appointment
 
 

@@ -25,7 +25,8 @@ from caseload.forms import ContactNoteForm, add_service_errors
 from caseload.views import _contact_message, _due_context
 
 from . import ical, scheduling, selectors, services
-from .forms import AbsenceEndForm, AbsenceForm, BookingForm, CancelForm, ExcuseForm, MissedForm, offered
+from .forms import (AbsenceEndForm, AbsenceForm, BookingForm, CancelForm, ExcuseForm, MissedForm, OutcomeForm,
+                    offered)
 from .lengths import default_length
 from .models import Appointment, CalendarFeed, Office
 from .slots import BERLIN
@@ -169,10 +170,12 @@ def detail(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
     now = timezone.now()
     selectors.annotate_outside([appointment], appointment.job_centre_id)
+    version = {"version": appointment.version}
     return render(request, "appointments/detail.html", {
         "appointment": appointment, "customer": appointment.customer, "now": now,
         "started": appointment.start <= now, "unresolved": appointment.is_unresolved(now),
-        "missed_form": MissedForm(), "cancel_form": CancelForm(), "excuse_form": ExcuseForm(),
+        "missed_form": MissedForm(initial=version), "cancel_form": CancelForm(initial=version),
+        "excuse_form": ExcuseForm(initial=version), "version_form": OutcomeForm(initial=version),
     })
 
 
@@ -188,11 +191,23 @@ def _run(request, action, success) -> bool:
     return True
 
 
+def _outcome_form(request, form_class):
+    """The posted outcome form, or None after telling the person what is wrong with it."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        return form
+    messages.error(request, f"Nichts gespeichert: {form.errors_text()}")
+    return None
+
+
 @require_POST
 @staff_required
 def attended(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
-    if _run(request, lambda: services.record_attendance(appointment=appointment, by=request.user),
+    form = _outcome_form(request, OutcomeForm)
+    if form is not None and _run(
+            request, lambda: services.record_attendance(appointment=appointment, by=request.user,
+                                                        expected_version=form.cleaned_data["version"]),
             lambda: "Termin als wahrgenommen erfasst. Bitte jetzt den Beratungsvermerk schreiben."):
         return redirect("appointments:note", pk=appointment.pk)
     return redirect("appointments:detail", pk=appointment.pk)
@@ -202,14 +217,15 @@ def attended(request, pk):
 @staff_required
 def missed(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
-    form = MissedForm(request.POST)
-    form.is_valid()
-    _run(request,
-         lambda: services.mark_missed(appointment=appointment, by=request.user,
-                                      reason=form.cleaned_data.get("outcome_reason", ""),
-                                      important_reason=form.cleaned_data.get("important_reason", False)),
-         lambda: "Nicht erschienen, aus wichtigem Grund entschuldigt." if appointment.important_reason
-         else f"Nicht erschienen: {appointment.missed_sequence}. Versäumnis in Folge.")
+    form = _outcome_form(request, MissedForm)
+    if form is not None:
+        _run(request,
+             lambda: services.mark_missed(appointment=appointment, by=request.user,
+                                          reason=form.cleaned_data["outcome_reason"],
+                                          important_reason=form.cleaned_data["important_reason"],
+                                          expected_version=form.cleaned_data["version"]),
+             lambda: "Nicht erschienen, aus wichtigem Grund entschuldigt." if appointment.important_reason
+             else f"Nicht erschienen: {appointment.missed_sequence}. Versäumnis in Folge.")
     return redirect("appointments:detail", pk=appointment.pk)
 
 
@@ -217,12 +233,13 @@ def missed(request, pk):
 @staff_required
 def excuse(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
-    form = ExcuseForm(request.POST)
-    form.is_valid()
-    _run(request,
-         lambda: services.excuse_missed(appointment=appointment, by=request.user,
-                                        reason=form.cleaned_data.get("outcome_reason", "")),
-         lambda: "Versäumnis entschuldigt (wichtiger Grund).")
+    form = _outcome_form(request, ExcuseForm)
+    if form is not None:
+        _run(request,
+             lambda: services.excuse_missed(appointment=appointment, by=request.user,
+                                            reason=form.cleaned_data["outcome_reason"],
+                                            expected_version=form.cleaned_data["version"]),
+             lambda: "Versäumnis entschuldigt (wichtiger Grund).")
     return redirect("appointments:detail", pk=appointment.pk)
 
 
@@ -230,15 +247,14 @@ def excuse(request, pk):
 @staff_required
 def cancel(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Bitte angeben, wer abgesagt hat.")
-        return redirect("appointments:detail", pk=appointment.pk)
-    _run(request,
-         lambda: services.cancel_appointment(appointment=appointment, by=request.user,
-                                             by_customer=form.cleaned_data["by"] == "kunde",
-                                             reason=form.cleaned_data["outcome_reason"]),
-         lambda: f"Termin {appointment.get_status_display()}.")
+    form = _outcome_form(request, CancelForm)
+    if form is not None:
+        _run(request,
+             lambda: services.cancel_appointment(appointment=appointment, by=request.user,
+                                                 by_customer=form.cleaned_data["by"] == "kunde",
+                                                 reason=form.cleaned_data["outcome_reason"],
+                                                 expected_version=form.cleaned_data["version"]),
+             lambda: f"Termin {appointment.get_status_display()}.")
     return redirect("appointments:detail", pk=appointment.pk)
 
 

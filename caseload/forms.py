@@ -25,9 +25,21 @@ def date_field(label, *, required=True, help_text=""):
                            input_formats=DATE_INPUT_FORMATS)
 
 
-def add_service_errors(form: forms.Form, errors: dict) -> None:
+def version_field():
+    """The version of the record the form was read at (optimistic locking)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+def add_service_errors(form: forms.Form, errors) -> None:
     """Put {field: message(s)} from a service beside the fields; unknown fields go on top.
-    A field that already has an error (e.g. a date that could not be read) keeps only that."""
+    A field that already has an error (e.g. a date that could not be read) keeps only that.
+    A stale save (`services.StaleEdit`) also moves the form's version on: saving again then
+    knowingly replaces the other person's change."""
+    if isinstance(errors, services.StaleEdit):
+        form.data = form.data.copy()
+        form.data["version"] = str(errors.current_version)
+    if isinstance(errors, services.ServiceError):
+        errors = errors.message_dict
     for field, messages in errors.items():
         target = field if field in form.fields else None
         if target is not None and target in form.errors:
@@ -142,14 +154,21 @@ class SuspensionForm(forms.Form):
 
 class SuspensionEndForm(forms.Form):
     end = date_field("endet am", help_text="Der letzte Tag der Ausnahme; ab dem Tag danach gilt die Kontaktdichte wieder.")
+    version = version_field()
 
     def __init__(self, *args, suspension, today, **kwargs):
-        kwargs.setdefault("initial", {"end": min(max(today, suspension.start), suspension.end)})
+        kwargs.setdefault("initial", {"end": min(max(today, suspension.start), suspension.end),
+                                      "version": suspension.version})
         super().__init__(*args, **kwargs)
         self.suspension = suspension
 
     def clean(self):
         data = super().clean()
+        try:
+            services.check_version(self.suspension, data.get("version"))
+        except services.StaleEdit as stale:  # said first: the check below reads the newer end
+            add_service_errors(self, stale)
+            return data
         if data.get("end") is not None:
             add_service_errors(self, services.check_suspension_end(self.suspension, on=data["end"]))
         return data
@@ -161,6 +180,7 @@ class MeasureForm(forms.Form):
     end = date_field("geplantes Ende")
     exited_on = date_field("Austritt", required=False,
                            help_text="Nur bei vorzeitigem Austritt; sonst endet die Maßnahme planmäßig.")
+    version = version_field()
 
     def clean(self):
         data = super().clean()
@@ -175,7 +195,7 @@ class MeasureForm(forms.Form):
 
     @classmethod
     def initial_for(cls, measure) -> dict:
-        return {f: getattr(measure, f) for f in ("title", "start", "end", "exited_on")}
+        return {f: getattr(measure, f) for f in ("title", "start", "end", "exited_on", "version")}
 
 
 class FactsForm(forms.Form):
@@ -189,10 +209,10 @@ class FactsForm(forms.Form):
     FIELDS = services.FACT_FIELDS
 
     def __init__(self, *args, customer: Customer, today, **kwargs):
-        kwargs.setdefault("initial", {f: getattr(customer, f) for f in self.FIELDS})
+        kwargs.setdefault("initial", {**{f: getattr(customer, f) for f in self.FIELDS}, "version": customer.version})
         super().__init__(*args, **kwargs)
         self.today = today
-        fields = {}
+        fields = {"version": version_field()}
         for name in self.FIELDS:
             if name == "flags":
                 fields[name] = self.fields["flags"]

@@ -156,6 +156,9 @@ class Customer(models.Model):
     policy_version = models.PositiveIntegerField("Regelstand", default=0)
     last_contact_on = models.DateField("letzter qualifizierter Kontakt", null=True, blank=True)
 
+    # Optimistic locking: raised by every edit through the services; a form carries the version
+    # it was read at, and a save from an older one is refused (`services.check_version`).
+    version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=[
         "due_status", "due_by", "window_opens", "due_last_working_day", "due_rule", "due_rule_set",
@@ -197,6 +200,7 @@ class Measure(models.Model):
     start = models.DateField("Beginn")
     end = models.DateField("geplantes Ende")
     exited_on = models.DateField("Austritt", null=True, blank=True)
+    version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -231,6 +235,7 @@ class Suspension(models.Model):
     documented_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                       verbose_name="dokumentiert von")
     documented_at = models.DateTimeField("dokumentiert am", auto_now_add=True)
+    version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

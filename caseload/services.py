@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kontaktdichte.versions import changed_since
 from policies import engine
 from policies import vocabulary as voc
 from policies.models import RuleSet
@@ -25,6 +26,22 @@ log = logging.getLogger(__name__)
 
 class ServiceError(ValidationError):
     """A change the rules do not allow; `message_dict` maps fields to German messages."""
+
+
+class StaleEdit(ServiceError):
+    """The record was saved by someone else after the form was read: nothing is written. The
+    message says who changed what; `current_version` lets the form be saved again knowingly."""
+
+    def __init__(self, message: str, current_version: int):
+        super().__init__({"__all__": message})
+        self.current_version = current_version
+
+
+def check_version(instance, expected: int | None) -> None:
+    """Optimistic locking: refuse a save from a form read at an older version. Call with the
+    record re-read under the customer's lock; `expected` None (a caller without a form) skips."""
+    if expected is not None and expected != instance.version:
+        raise StaleEdit(changed_since(instance, expected), instance.version)
 
 
 def rule_set_for(customer: Customer, day: date) -> RuleSet | None:
@@ -168,18 +185,23 @@ def check_suspension_end(suspension: Suspension, *, on: date) -> dict[str, str]:
 
 
 @transaction.atomic
-def end_suspension(*, suspension: Suspension, on: date, today=None) -> engine.Decision:
+def end_suspension(*, suspension: Suspension, on: date, today=None, expected_version: int | None = None,
+                   by=None) -> engine.Decision:
     """End a documented exception early (or correct its end downwards): contacts are due again
     from the day after `on`."""
     today = today or timezone.localdate()
     customer = _lock(suspension.customer)
     suspension = Suspension.objects.get(pk=suspension.pk, customer_id=customer.pk,
                                         job_centre_id=customer.job_centre_id)
+    check_version(suspension, expected_version)
     errors = check_suspension_end(suspension, on=on)
     if errors:
         raise ServiceError(errors)
     suspension.end = on
-    suspension.save(update_fields=["end"])
+    suspension.version += 1
+    if by is not None:
+        suspension._history_user = by
+    suspension.save(update_fields=["end", "version"])
     log.info("suspension %s of customer id %s ended early", suspension.pk, customer.pk)
     return refresh_due_date(customer, today)
 
@@ -214,13 +236,19 @@ def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=
 
 
 @transaction.atomic
-def update_measure(*, measure: Measure, title, start, end, exited_on=None, today=None) -> engine.Decision:
+def update_measure(*, measure: Measure, title, start, end, exited_on=None, today=None,
+                   expected_version: int | None = None, by=None) -> engine.Decision:
     today = today or timezone.localdate()
     customer = _lock(measure.customer)
+    measure = Measure.objects.get(pk=measure.pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
+    check_version(measure, expected_version)
     errors = check_measure(title=title, start=start, end=end, exited_on=exited_on)
     if errors:
         raise ServiceError(errors)
     measure.title, measure.start, measure.end, measure.exited_on = title.strip(), start, end, exited_on
+    measure.version += 1
+    if by is not None:
+        measure._history_user = by
     measure.save()
     return refresh_due_date(customer, today)
 
@@ -267,17 +295,23 @@ def _validate(customer: Customer, errors: dict[str, str], exclude=None) -> None:
 
 
 @transaction.atomic
-def update_customer(*, customer: Customer, changes: dict, today=None) -> engine.Decision | None:
-    """Change master data or facts; the due date is recomputed when a fact the rules read changed."""
+def update_customer(*, customer: Customer, changes: dict, today=None, expected_version: int | None = None,
+                    by=None) -> engine.Decision | None:
+    """Change master data or facts; the due date is recomputed when a fact the rules read changed.
+    `expected_version`: the version the form was read at (a later save refuses it)."""
     today = today or timezone.localdate()
     customer = _lock(customer)
+    check_version(customer, expected_version)
     changed = [f for f, v in changes.items() if getattr(customer, f) != v]
     for field, value in changes.items():
         setattr(customer, field, value)
     _validate(customer, changed_facts_errors({f: getattr(customer, f) for f in FACT_FIELDS}, changed, today),
               exclude=["job_centre", "team", "caseworker", "acquisition_source"])
     if changed:
-        customer.save(update_fields=changed)
+        customer.version += 1
+        if by is not None:
+            customer._history_user = by
+        customer.save(update_fields=[*changed, "version"])
     if any(f in FACT_FIELDS for f in changed):
         return refresh_due_date(customer, today)
     return None

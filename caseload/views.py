@@ -237,9 +237,10 @@ def suspension_end(request, pk, suspension_pk):
     form = SuspensionEndForm(request.POST if request.method == "POST" else None, suspension=instance, today=today)
     if form.is_bound and form.is_valid():
         try:
-            decision = services.end_suspension(suspension=instance, on=form.cleaned_data["end"], today=today)
+            decision = services.end_suspension(suspension=instance, on=form.cleaned_data["end"], today=today,
+                                               expected_version=form.cleaned_data["version"], by=request.user)
         except services.ServiceError as error:
-            add_service_errors(form, error.message_dict)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Ausnahme endet am {engine.fmt(form.cleaned_data['end'])}. "
                                       f"{_due_message(decision, today)}")
@@ -260,9 +261,11 @@ def measure(request, pk, measure_pk=None):
             if instance is None:
                 _measure, decision = services.add_measure(customer=customer, today=today, **form.service_kwargs())
             else:
-                decision = services.update_measure(measure=instance, today=today, **form.service_kwargs())
+                decision = services.update_measure(measure=instance, today=today, by=request.user,
+                                                   expected_version=form.cleaned_data["version"],
+                                                   **form.service_kwargs())
         except services.ServiceError as error:
-            add_service_errors(form, error.message_dict)
+            add_service_errors(form, error)
         else:
             done = "Maßnahme gespeichert." if instance is None else "Maßnahme geändert."
             messages.success(request, f"{done} {_due_message(decision, today)}")
@@ -278,9 +281,10 @@ def facts(request, pk):
     form = FactsForm(request.POST if request.method == "POST" else None, customer=customer, today=today)
     if form.is_bound and form.is_valid():
         try:
-            decision = services.update_customer(customer=customer, changes=form.changes(), today=today)
+            decision = services.update_customer(customer=customer, changes=form.changes(), today=today,
+                                                expected_version=form.cleaned_data["version"], by=request.user)
         except services.ServiceError as error:
-            add_service_errors(form, error.message_dict)
+            add_service_errors(form, error)
         else:
             if decision is None:
                 messages.success(request, "Daten gespeichert. Die Fälligkeit ändert sich dadurch nicht.")

@@ -20,7 +20,7 @@ from caseload.models import ContactNote, Customer, Measure, Suspension
 HISTORY_TYPES = {"+": "angelegt", "~": "geändert", "-": "gelöscht"}
 # Kept by the history tables to tie a change to a request, not data about the customer.
 HISTORY_META = {"history_id", "history_date", "history_change_reason", "history_type", "history_user",
-                "history_user_id"}
+                "history_user_id", "version"}
 
 
 def _values(instance: models.Model) -> dict:
