@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit import events as audit
 from caseload import services as caseload_services
 from caseload.models import Customer, Staff
 from caseload.services import ServiceError, check_version
@@ -138,6 +139,7 @@ def book_appointment(*, customer: Customer, caseworker: Staff, by, start: dateti
         if CONSTRAINT in str(error):
             raise ServiceError({"start": DOUBLE_BOOKED}) from None
         raise
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=appointment, what="booked")
     log.info("appointment %s booked for customer id %s, staff id %s", appointment.pk, customer.pk, caseworker.pk)
     return appointment
 
@@ -159,6 +161,9 @@ def _locked(appointment: Appointment, expected_version: int | None = None, by=No
 def _saved(appointment: Appointment, fields: list[str]) -> None:
     appointment.version += 1
     appointment.save(update_fields=[*fields, "version"])
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=getattr(appointment, "_history_user", None),
+                 customer_id=appointment.customer_id, job_centre_id=appointment.job_centre_id, obj=appointment,
+                 what=f"appointment_{appointment.status}")
 
 
 def _require_planned(appointment: Appointment, what: str):

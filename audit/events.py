@@ -8,15 +8,15 @@ from django.contrib.auth import get_user_model
 from .models import Event
 
 
-def record(action: str, *, user=None, customer=None, job_centre_id: int | None = None, obj=None,
-           what: str = "", rows: int | None = None) -> Event:
-    """Write one event. `customer` (a Customer) gives customer and job centre; `obj` a changed
-    record of the customer (a note, a measure ...), stored as its type and id."""
+def record(action: str, *, user=None, customer=None, job_centre_id: int | None = None,
+           customer_id: int | None = None, obj=None, what: str = "", rows: int | None = None) -> Event:
+    """Write one event. `customer` (a Customer) gives customer and job centre (else give their
+    ids); `obj` a changed record of the customer (a note, a measure ...), stored as its type and id."""
     return Event.objects.create(
         action=action,
         user_id=getattr(user, "pk", None) if user is not None and user.is_authenticated else None,
         job_centre_id=customer.job_centre_id if customer is not None else job_centre_id,
-        customer_id=customer.pk if customer is not None else None,
+        customer_id=customer.pk if customer is not None else customer_id,
         object_type=obj._meta.model_name if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
         what=what[:60],

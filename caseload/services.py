@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit import events as audit
 from kontaktdichte.versions import changed_since
 from policies import engine
 from policies import vocabulary as voc
@@ -124,6 +125,7 @@ def record_contact(*, customer: Customer, by, date, channel, summary, agreements
         customer.case_status = Customer.STATUS_COUNSELLING
         customer.save(update_fields=["case_status"])
     decision = refresh_due_date(customer, today)
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=note, what="contact_note")
     log.info("contact note %s recorded for customer id %s", note.pk, customer.pk)
     return note, decision
 
@@ -171,6 +173,7 @@ def record_suspension(*, customer: Customer, by, reason, start, end, today=None)
         raise ServiceError(errors)
     suspension = Suspension.objects.create(job_centre_id=customer.job_centre_id, customer=customer,
                                            reason=reason.strip(), start=start, end=end, documented_by=by)
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=suspension, what="suspension")
     return suspension, refresh_due_date(customer, today)
 
 
@@ -202,6 +205,7 @@ def end_suspension(*, suspension: Suspension, on: date, today=None, expected_ver
     if by is not None:
         suspension._history_user = by
     suspension.save(update_fields=["end", "version"])
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=suspension, what="suspension_end")
     log.info("suspension %s of customer id %s ended early", suspension.pk, customer.pk)
     return refresh_due_date(customer, today)
 
@@ -224,14 +228,19 @@ def check_measure(*, title, start, end, exited_on) -> dict[str, str]:
 
 
 @transaction.atomic
-def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=None) -> tuple[Measure, engine.Decision]:
+def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=None,
+                by=None) -> tuple[Measure, engine.Decision]:
     today = today or timezone.localdate()
     customer = _lock(customer)
     errors = check_measure(title=title, start=start, end=end, exited_on=exited_on)
     if errors:
         raise ServiceError(errors)
-    measure = Measure.objects.create(job_centre_id=customer.job_centre_id, customer=customer,
-                                     title=title.strip(), start=start, end=end, exited_on=exited_on)
+    measure = Measure(job_centre_id=customer.job_centre_id, customer=customer, title=title.strip(), start=start,
+                      end=end, exited_on=exited_on)
+    if by is not None:
+        measure._history_user = by
+    measure.save()
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=measure, what="measure")
     return measure, refresh_due_date(customer, today)
 
 
@@ -250,6 +259,7 @@ def update_measure(*, measure: Measure, title, start, end, exited_on=None, today
     if by is not None:
         measure._history_user = by
     measure.save()
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=measure, what="measure")
     return refresh_due_date(customer, today)
 
 
@@ -312,17 +322,21 @@ def update_customer(*, customer: Customer, changes: dict, today=None, expected_v
         if by is not None:
             customer._history_user = by
         customer.save(update_fields=[*changed, "version"])
+        audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="facts")
     if any(f in FACT_FIELDS for f in changed):
         return refresh_due_date(customer, today)
     return None
 
 
 @transaction.atomic
-def create_customer(*, today=None, **fields) -> tuple[Customer, engine.Decision]:
+def create_customer(*, today=None, by=None, **fields) -> tuple[Customer, engine.Decision]:
     today = today or timezone.localdate()
     customer = Customer(**fields)
     _validate(customer, check_facts({f: getattr(customer, f) for f in FACT_FIELDS}, today))
+    if by is not None:
+        customer._history_user = by
     customer.save()
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="created")
     return customer, refresh_due_date(customer, today)
 
 

@@ -259,7 +259,8 @@ def measure(request, pk, measure_pk=None):
     if form.is_bound and form.is_valid():
         try:
             if instance is None:
-                _measure, decision = services.add_measure(customer=customer, today=today, **form.service_kwargs())
+                _measure, decision = services.add_measure(customer=customer, today=today, by=request.user,
+                                                          **form.service_kwargs())
             else:
                 decision = services.update_measure(measure=instance, today=today, by=request.user,
                                                    expected_version=form.cleaned_data["version"],

@@ -112,3 +112,25 @@ def test_exporting_the_trail_is_recorded_too(client, world, officer):
 def test_nobody_changes_events_in_the_admin(client, world):
     client.force_login(world.admin)
     assert client.get("/admin/audit/event/").status_code == 404
+
+
+def test_changes_through_the_services_are_recorded_with_what_changed(client, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from caseload import services
+
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    today = timezone.localdate()
+    note, _ = services.record_contact(customer=customer, by=world.alice.user, date=today, channel="in_person",
+                                      summary="Gespräch")
+    measure, _ = services.add_measure(customer=customer, title="Kurs", start=today, end=today + timedelta(days=9),
+                                      by=world.bob.user)
+    services.update_customer(customer=customer, changes={"profile": "market_far"}, by=world.alice.user)
+    changes = list(Event.objects.filter(action=Event.CUSTOMER_CHANGED, customer_id=customer.pk)
+                   .order_by("id").values_list("user_id", "what", "object_type", "object_id"))
+    assert changes[1:] == [(world.alice.user.pk, "contact_note", "contactnote", note.pk),
+                           (world.bob.user.pk, "measure", "measure", measure.pk),
+                           (world.alice.user.pk, "facts", "", None)]
+    assert changes[0][1] == "created"
