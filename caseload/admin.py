@@ -133,3 +133,14 @@ class CustomerAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         # Inside the admin's transaction: the change and its due date commit together.
         refresh_due_date(form.instance)
+
+    # Deleting a customer deletes their history rows too (services.delete_customers).
+    def delete_model(self, request, obj):
+        services.delete_customers(job_centre_id=obj.job_centre_id, customer_ids=[obj.pk], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        by_centre = {}
+        for pk, centre_id in queryset.values_list("pk", "job_centre_id"):
+            by_centre.setdefault(centre_id, []).append(pk)
+        for centre_id, ids in by_centre.items():
+            services.delete_customers(job_centre_id=centre_id, customer_ids=ids, by=request.user)

@@ -241,3 +241,37 @@ class FactsForm(forms.Form):
         for name in ("profile", "integrated_employment"):
             data[name] = data.get(name) or ""
         return {f: data[f] for f in self.FIELDS}
+
+
+class CloseCaseForm(forms.Form):
+    """Fall abschließen: the day, and for a GCfaK case (one with an acquisition source) the
+    outcome, with the reason when the job was not taken (seed 004)."""
+
+    closed_on = date_field("abgeschlossen am")
+    closing_outcome = forms.ChoiceField(label="Ergebnis", choices=Customer.OUTCOMES, widget=forms.RadioSelect,
+                                        required=False)
+    closing_reason = forms.CharField(label="Begründung, wenn die Arbeitsstelle nicht angenommen wurde",
+                                     required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    version = version_field()
+
+    def __init__(self, *args, customer: Customer, today, **kwargs):
+        kwargs.setdefault("initial", {"closed_on": today, "version": customer.version})
+        super().__init__(*args, **kwargs)
+        self.customer, self.today = customer, today
+        if customer.acquisition_source_id is None:
+            del self.fields["closing_outcome"], self.fields["closing_reason"]
+        else:
+            self.fields["closing_outcome"].demanded = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("closed_on") is not None:
+            add_service_errors(self, services.check_close(
+                self.customer, on=data["closed_on"], outcome=data.get("closing_outcome", ""),
+                reason=data.get("closing_reason", ""), today=self.today))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"on": data["closed_on"], "outcome": data.get("closing_outcome", ""),
+                "reason": data.get("closing_reason", ""), "expected_version": data["version"]}

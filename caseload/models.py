@@ -137,6 +137,9 @@ class Customer(models.Model):
     case_status = models.CharField("Fallstatus", max_length=20, choices=CASE_STATUSES, default=STATUS_NEW)
     closing_outcome = models.CharField("Abschluss", max_length=20, choices=OUTCOMES, blank=True)
     closing_reason = models.TextField("Begründung (nicht angenommen)", blank=True)
+    # A closed case leaves the worklists; `apply_retention` deletes it (with its history) once
+    # RETENTION_MONTHS have passed since this day.
+    closed_on = models.DateField("Fall abgeschlossen am", null=True, blank=True)
 
     # The stored decision of the policy engine. Written only by caseload.duedates.
     due_status = models.CharField("Fälligkeitsstatus", max_length=20, blank=True, db_index=False)

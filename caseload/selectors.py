@@ -146,8 +146,9 @@ def team_staff(job_centre_id: int, team_id: int) -> QuerySet[Staff]:
 
 
 def caseload(staff: Staff, scope: str) -> QuerySet[Customer]:
-    """The customers a worklist starts from: the staff member's own caseload or the team's."""
-    queryset = team_customers(staff)
+    """The customers a worklist starts from: the staff member's own caseload or the team's
+    (open cases only)."""
+    queryset = team_customers(staff).filter(closed_on__isnull=True)
     if scope == MINE:
         queryset = queryset.filter(caseworker_id=staff.pk)
     return queryset
@@ -175,7 +176,7 @@ def worklist_rows(queryset: QuerySet[Customer], section: Section, today: date) -
 def team_overdue(staff: Staff, today: date) -> QuerySet[Customer]:
     """The team's overdue customers, oldest due date first: what the filters narrow and the
     summary counts; `team_overdue_rows` gives the rows to show."""
-    return team_customers(staff).filter(overdue_q(today)).order_by("due_by", "number")
+    return team_customers(staff).filter(overdue_q(today), closed_on__isnull=True).order_by("due_by", "number")
 
 
 def team_overdue_rows(queryset: QuerySet[Customer]) -> QuerySet[dict]:

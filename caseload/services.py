@@ -340,6 +340,83 @@ def create_customer(*, today=None, by=None, **fields) -> tuple[Customer, engine.
     return customer, refresh_due_date(customer, today)
 
 
+# --- Closing and deleting ---------------------------------------------------------------------
+
+def check_close(customer: Customer, *, on: date, outcome: str, reason: str, today: date) -> dict[str, str]:
+    errors = {}
+    if on > today:
+        errors["closed_on"] = "Ein Fall kann nicht für einen künftigen Tag abgeschlossen werden."
+    elif on < customer.registered_on:
+        errors["closed_on"] = f"Der Abschluss liegt vor der Meldung am {_fmt(customer.registered_on)}."
+    if customer.acquisition_source_id is not None:
+        # GCfaK (seed 004): "Arbeitsstelle angenommen" or "nicht angenommen, Erklärung warum".
+        if outcome not in dict(Customer.OUTCOMES):
+            errors["closing_outcome"] = "Bitte das Ergebnis angeben: Arbeitsstelle angenommen oder nicht."
+        elif outcome == "job_not_taken" and not (reason or "").strip():
+            errors["closing_reason"] = "Bitte begründen, warum die Arbeitsstelle nicht angenommen wurde."
+    return errors
+
+
+@transaction.atomic
+def close_case(*, customer: Customer, by, on: date, outcome: str = "", reason: str = "", today=None,
+               expected_version: int | None = None) -> Customer:
+    """Close the case: it leaves the worklists, and `apply_retention` deletes it once the
+    retention period after `on` has passed."""
+    today = today or timezone.localdate()
+    customer = _lock(customer)
+    check_version(customer, expected_version)
+    if customer.closed_on is not None:
+        raise ServiceError({"__all__": f"Der Fall ist bereits seit {_fmt(customer.closed_on)} abgeschlossen."})
+    errors = check_close(customer, on=on, outcome=outcome, reason=reason, today=today)
+    if errors:
+        raise ServiceError(errors)
+    customer.closed_on, customer.case_status = on, Customer.STATUS_CLOSED
+    customer.closing_outcome = outcome if customer.acquisition_source_id else ""
+    customer.closing_reason = (reason or "").strip() if outcome == "job_not_taken" else ""
+    customer.version += 1
+    customer._history_user = by
+    customer.save(update_fields=["closed_on", "case_status", "closing_outcome", "closing_reason", "version"])
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="closed")
+    log.info("case of customer id %s closed", customer.pk)
+    return customer
+
+
+def _customer_histories():
+    """The history tables of the customer and of every record that belongs to one (notes,
+    measures, exceptions, appointments ...): found through the app registry, so that a record
+    type added in another app is covered without this module knowing it."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        meta = model._meta
+        if not meta.model_name.startswith("historical"):
+            continue
+        fields = {f.name for f in meta.get_fields()}
+        if meta.model_name == "historicalcustomer" and meta.app_label == "caseload":
+            yield model, "id"
+        elif "customer" in fields:
+            yield model, "customer_id"
+
+
+@transaction.atomic
+def delete_customers(*, job_centre_id: int, customer_ids: list[int], by=None) -> int:
+    """Delete customers of one job centre with everything of theirs (notes, measures, exceptions,
+    appointments: by cascade) and every history row about them, which Django's delete would
+    leave behind (and add one more). The audit trail keeps an id-only "deleted" event. Returns
+    how many customers were deleted."""
+    ids = list(Customer.objects.filter(job_centre_id=job_centre_id, pk__in=customer_ids).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Customer.objects.filter(job_centre_id=job_centre_id, pk__in=ids).delete()
+    for model, key in _customer_histories():
+        model.objects.filter(**{f"{key}__in": ids}).delete()
+    audit.Event.objects.bulk_create([audit.Event(action=audit.Event.CUSTOMER_DELETED, customer_id=pk,
+                                                 job_centre_id=job_centre_id,
+                                                 user_id=by.pk if by is not None else None) for pk in ids])
+    log.info("%d customers of job centre %s deleted with their history", len(ids), job_centre_id)
+    return len(ids)
+
+
 def _lock(customer: Customer) -> Customer:
     """Serialise concurrent writes to one customer and reload them as they are now: a colleague
     may have changed the facts since this request read them, and the due date must be computed

@@ -15,4 +15,5 @@ urlpatterns = [
     path("kunden/<int:pk>/massnahme/", views.measure, name="measure_add"),
     path("kunden/<int:pk>/massnahme/<int:measure_pk>/", views.measure, name="measure_edit"),
     path("kunden/<int:pk>/daten/", views.facts, name="facts"),
+    path("kunden/<int:pk>/abschliessen/", views.close_case, name="close_case"),
 ]

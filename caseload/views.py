@@ -22,7 +22,8 @@ from policies import vocabulary as voc
 from . import access, selectors, services
 from .access import staff_required
 from .filters import CaseloadFilter
-from .forms import ContactNoteForm, FactsForm, MeasureForm, SuspensionEndForm, SuspensionForm, add_service_errors
+from .forms import (CloseCaseForm, ContactNoteForm, FactsForm, MeasureForm, SuspensionEndForm, SuspensionForm,
+                    add_service_errors)
 from .tables import STATUS_WORDS, TeamOverdueTable, WorklistTable, csv_response, paginate, xlsx_response
 
 log = logging.getLogger(__name__)
@@ -293,3 +294,23 @@ def facts(request, pk):
                 messages.success(request, f"Daten gespeichert. {_due_message(decision, today)}")
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/facts_form.html", form, customer, today)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def close_case(request, pk):
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    today = timezone.localdate()
+    if customer.closed_on is not None:
+        messages.info(request, f"Der Fall ist seit {engine.fmt(customer.closed_on)} abgeschlossen.")
+        return redirect("customer", pk=customer.pk)
+    form = CloseCaseForm(request.POST if request.method == "POST" else None, customer=customer, today=today)
+    if form.is_bound and form.is_valid():
+        try:
+            services.close_case(customer=customer, by=request.user, today=today, **form.service_kwargs())
+        except services.ServiceError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Fall abgeschlossen. Er erscheint nicht mehr in den Arbeitslisten.")
+            return redirect("customer", pk=customer.pk)
+    return _form_page(request, "caseload/close_case_form.html", form, customer, today)

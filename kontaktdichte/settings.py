@@ -209,6 +209,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kontaktdichte@localh
 # (its pages mark the due dates computed under older rules until then).
 RECOMPUTE_AFTER_RULE_CHANGE_LIMIT = env.int("RECOMPUTE_AFTER_RULE_CHANGE_LIMIT", default=50_000)
 
+# Closed cases are deleted, with their history, this many months after they were closed
+# (`manage.py apply_retention`, nightly). Set it to the job centre's retention rules.
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=60)
+
 # Log lines carry no personal data: no customer names, numbers or free text, only ids and counts.
 LOGGING = {
     "version": 1,

@@ -59,7 +59,7 @@ def _footer(url: str, path: str) -> list[str]:
 
 def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
     staff_qs = Staff.objects.filter(user__is_active=True).select_related("user", "team")
-    customers = Customer.objects.filter(overdue_q(today) | due_soon_q(today))
+    customers = Customer.objects.filter(overdue_q(today) | due_soon_q(today), closed_on__isnull=True)
     if job_centre_ids is not None:
         staff_qs = staff_qs.filter(job_centre_id__in=job_centre_ids)
         customers = customers.filter(job_centre_id__in=job_centre_ids)
