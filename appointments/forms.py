@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import forms
+from django.utils import timezone
 
 from caseload.filters import DATE_INPUT_FORMATS, DateInput
 from caseload.forms import version_field
@@ -101,6 +102,11 @@ class BookingForm(forms.Form):
         mode, kind, office = data.get("mode"), data.get("kind"), data.get("office")
         if mode == Appointment.OFFICE and not office:
             self.add_error("office", "Für einen Termin in der Regionalstelle bitte die Regionalstelle wählen.")
+        if data.get("start"):
+            odd = services.check_start(data["start"], timezone.now())
+            if odd:
+                self.add_booking_errors(odd)
+                del data["start"]
         if data.get("start") and mode and kind:
             start = data["start"]
             rule_set = services.rule_set_on(self.customer, start.astimezone(BERLIN).date(), known=self.rule_set)

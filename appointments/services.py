@@ -11,7 +11,7 @@ other path that writes appointments; its IntegrityError becomes the same message
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
@@ -26,6 +26,8 @@ from policies.models import RuleSet
 from . import scheduling
 from .models import Absence, Appointment, Office, OpeningHours
 from .slots import BERLIN, Hours, hours_by_weekday, within
+
+BOOKING_YEARS_AHEAD = 2
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +79,23 @@ def check_schedule(rule_set: RuleSet | None, *, mode: str, kind: str, start: dat
     return {}
 
 
+def check_start(start: datetime, now: datetime) -> dict[str, str]:
+    """A start that cannot be right: decades ahead, or a wall-clock time that does not exist on
+    its day (the hour skipped when clocks go forward, last Sunday of March)."""
+    if start > now + timedelta(days=366 * BOOKING_YEARS_AHEAD):
+        return {"start": f"Termine können höchstens {BOOKING_YEARS_AHEAD} Jahre im Voraus vereinbart werden: "
+                         f"bitte das Datum prüfen."}
+    # A time zone normalises a time that does not exist on the way through UTC (02:30 -> 03:30).
+    if start.astimezone(UTC).astimezone(start.tzinfo).replace(tzinfo=None) != start.replace(tzinfo=None):
+        return {"start": f"Die Uhrzeit {start:%H:%M} gibt es am {start:%d.%m.%Y} nicht: in dieser Nacht werden "
+                         f"die Uhren von 2 auf 3 Uhr vorgestellt. Bitte eine andere Uhrzeit wählen."}
+    return {}
+
+
 def check_booking(*, customer: Customer, caseworker: Staff, start: datetime, minutes: int, mode: str,
                   office: Office | None, now: datetime, max_minutes: int | None = None) -> dict[str, str]:
     """The rules a booking must meet before the overlap check, as {field: message}."""
-    errors = {}
+    errors = check_start(start, now)
     if caseworker.job_centre_id != customer.job_centre_id:
         errors["caseworker"] = "Die Fachkraft gehört zu einem anderen Jobcenter."
     if mode not in dict(Appointment.MODES):
@@ -94,7 +109,7 @@ def check_booking(*, customer: Customer, caseworker: Staff, start: datetime, min
     elif max_minutes is not None and minutes > max_minutes:
         errors["minutes"] = (f"Ohne hinreichende Deutschkenntnisse dauert ein Termin nach dem "
                              f"Kontaktdichtekonzept höchstens {max_minutes} Minuten.")
-    if start < now:
+    if start < now and "start" not in errors:
         errors["start"] = "Ein Termin kann nicht in der Vergangenheit vereinbart werden."
     return errors
 

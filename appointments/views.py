@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseload import access
+from kontaktdichte.dates import in_page_reach
 from caseload import services as caseload_services
 from caseload.access import staff_required
 from caseload.forms import ContactNoteForm, add_service_errors
@@ -41,9 +42,10 @@ def _day_param(request, name) -> date:
     raw = request.GET.get(name)
     if raw:
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise Http404("Unbekanntes Datum.") from None
+        return in_page_reach(day, timezone.localdate())
     return timezone.localdate()
 
 
@@ -351,9 +353,10 @@ def feed(request, token):
 def _month_param(request) -> date:
     raw = request.GET.get("monat")
     try:
-        return date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
+        month = date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
     except ValueError:
         raise Http404("Unbekannter Monat.") from None
+    return in_page_reach(month, timezone.localdate())
 
 
 def _neighbours(month: date) -> tuple[date, date]:

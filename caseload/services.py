@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import events as audit
+from kontaktdichte.dates import EARLIEST_BIRTH, PLAN_YEARS_AHEAD, SGB_II_START, years_ahead
 from kontaktdichte.versions import changed_since
 from policies import engine
 from policies import vocabulary as voc
@@ -145,7 +146,9 @@ def extension_limit(customer: Customer, today: date) -> date | None:
 
 
 def check_suspension(customer: Customer, *, start, end, today: date) -> dict[str, str]:
-    errors = {}
+    errors = _plausible_span(start, end, today)
+    if errors:
+        return errors
     if end < start:
         errors["end"] = "Das Ende darf nicht vor dem Beginn liegen."
         return errors
@@ -212,8 +215,20 @@ def end_suspension(*, suspension: Suspension, on: date, today=None, expected_ver
 
 # --- Measures -----------------------------------------------------------------------------
 
-def check_measure(*, title, start, end, exited_on) -> dict[str, str]:
+def _plausible_span(start: date, end: date, today: date | None) -> dict[str, str]:
+    """A measure's or exception's days: not before SGB II began, not decades ahead."""
     errors = {}
+    if start < SGB_II_START:
+        errors["start"] = f"Der Beginn liegt vor dem {_fmt(SGB_II_START)} (Beginn des SGB II): bitte das Datum prüfen."
+    latest = years_ahead(today or timezone.localdate(), PLAN_YEARS_AHEAD)
+    if end > latest:
+        errors["end"] = (f"Das Ende liegt mehr als {PLAN_YEARS_AHEAD} Jahre in der Zukunft (nach dem {_fmt(latest)}): "
+                         f"bitte das Datum prüfen.")
+    return errors
+
+
+def check_measure(*, title, start, end, exited_on, today: date | None = None) -> dict[str, str]:
+    errors = _plausible_span(start, max(end, exited_on or end), today)
     if not (title or "").strip():
         errors["title"] = "Bitte die Maßnahme benennen."
     if end < start:
@@ -232,7 +247,7 @@ def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=
                 by=None) -> tuple[Measure, engine.Decision]:
     today = today or timezone.localdate()
     customer = _lock(customer)
-    errors = check_measure(title=title, start=start, end=end, exited_on=exited_on)
+    errors = check_measure(title=title, start=start, end=end, exited_on=exited_on, today=today)
     if errors:
         raise ServiceError(errors)
     measure = Measure(job_centre_id=customer.job_centre_id, customer=customer, title=title.strip(), start=start,
@@ -251,7 +266,7 @@ def update_measure(*, measure: Measure, title, start, end, exited_on=None, today
     customer = _lock(measure.customer)
     measure = Measure.objects.get(pk=measure.pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
     check_version(measure, expected_version)
-    errors = check_measure(title=title, start=start, end=end, exited_on=exited_on)
+    errors = check_measure(title=title, start=start, end=end, exited_on=exited_on, today=today)
     if errors:
         raise ServiceError(errors)
     measure.title, measure.start, measure.end, measure.exited_on = title.strip(), start, end, exited_on
@@ -280,6 +295,16 @@ def check_facts(values: dict, today: date) -> dict[str, str]:
         if day is not None and day > today:
             label = Customer._meta.get_field(field).verbose_name
             errors[field] = f"„{label}“ kann nicht in der Zukunft liegen."
+    earliest = {"birth_date": EARLIEST_BIRTH, "registered_on": SGB_II_START, "unemployed_since": EARLIEST_BIRTH,
+                "profile_since": SGB_II_START, "benefit_renewal_on": SGB_II_START}
+    for field, first in earliest.items():
+        day = values.get(field)
+        if day is not None and day < first and field not in errors:
+            label = Customer._meta.get_field(field).verbose_name
+            errors[field] = f"„{label}“ vor dem {_fmt(first)}? Bitte das Datum prüfen."
+    renewal = values.get("benefit_renewal_on")
+    if renewal is not None and renewal > years_ahead(today, PLAN_YEARS_AHEAD) and "benefit_renewal_on" not in errors:
+        errors["benefit_renewal_on"] = "Die Weiterbewilligung liegt mehr als zehn Jahre in der Zukunft: bitte prüfen."
     birth, registered = values.get("birth_date"), values.get("registered_on")
     if birth is not None and registered is not None and registered < birth and "registered_on" not in errors:
         errors["registered_on"] = "Die Meldung kann nicht vor der Geburt liegen."

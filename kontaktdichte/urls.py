@@ -13,3 +13,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("caseload.urls")),
 ]
+
+handler400 = "kontaktdichte.views.bad_request"

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
+from .dates import OutOfReach
+
 
 class LogoutView(auth_views.LogoutView):
     """Signing out is a POST (the header's button). A GET, from a bookmark or a typed address,
@@ -29,3 +31,10 @@ def locked_out(request, credentials, *args, **kwargs):
     names neither the user nor whether the name exists."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """The German 400 page; for a date out of reach it says which and why (our own message,
+    never an internal one)."""
+    message = str(exception) if isinstance(exception, OutOfReach) else ""
+    return render(request, template_name, {"message": message}, status=400)

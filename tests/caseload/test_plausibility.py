@@ -87,7 +87,7 @@ def test_a_follow_up_date_years_ahead_is_refused(world, customer):
 def test_an_exception_that_ended_before_the_registration_is_refused(world, customer):
     with pytest.raises(services.ServiceError) as raised:
         services.record_suspension(customer=customer, by=world.alice.user, reason="Gutachten",
-                                   start=date(1990, 1, 1), end=date(1990, 2, 1), today=TODAY)
+                                   start=date(2025, 1, 1), end=date(2025, 2, 1), today=TODAY)
     assert "vor der Meldung am 10.01.2026" in raised.value.message_dict["end"][0]
     assert not Suspension.objects.exists()
 
