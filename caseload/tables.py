@@ -218,7 +218,9 @@ def paginate(table: tables.Table, request, *, count: int | None = None) -> table
     """Order by the `sort` parameter and show the `page` parameter's page (25 rows, fixed:
     no per_page from the URL, so nobody loads a whole job centre by editing it)."""
     table.request = request
-    order_by = request.GET.getlist(table.prefixed_order_by_field)
+    # Only the table's own sortable columns: anything else in the URL is ignored, not handed on.
+    sortable = {column.name for column in table.columns if column.orderable}
+    order_by = [key for key in request.GET.getlist(table.prefixed_order_by_field) if key.lstrip("-") in sortable]
     if order_by:
         table.order_by = order_by
     kwargs = {} if count is None else {"paginator_class": KnownCountPaginator, "count": count}

@@ -78,3 +78,13 @@ def login(page, live_server):
         return page
 
     return sign_in
+
+
+# --- Hypothesis --------------------------------------------------------------------------------
+# Few examples in the daily loop, many in CI (.ci/run sets HYPOTHESIS_PROFILE=ci). A test's own
+# @settings(max_examples=...) still wins where it sets one.
+from hypothesis import settings as _hypothesis  # noqa: E402
+
+_hypothesis.register_profile("dev", max_examples=10)
+_hypothesis.register_profile("ci", max_examples=60)
+_hypothesis.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
