@@ -12,7 +12,14 @@ from caseload.admin import StaffAdmin
 from caseload.models import Staff
 
 from . import services
-from .models import Absence, Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
+from .models import (
+    Absence,
+    Appointment,
+    Office,
+    OpeningHours,
+    OpeningHoursStandard,
+    WorkingHours,
+)
 from .standards import Standard, check_opening_hours
 
 log = logging.getLogger(__name__)

@@ -14,13 +14,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from caseload.models import ContactNote, Customer, Staff
+from kontaktdichte.dates import month_bounds
 from policies.calendar import WorkingCalendar
-from policies.engine import month_bounds
 from policies.models import JobCentre, RuleSet
 
 from . import services
 from .lengths import default_length
-from .models import Absence, Appointment, Office, OpeningHours, OpeningHoursStandard, WorkingHours
+from .models import (
+    Absence,
+    Appointment,
+    Office,
+    OpeningHours,
+    OpeningHoursStandard,
+    WorkingHours,
+)
 from .slots import BERLIN, hours_by_weekday
 from .working_time import working_calendar
 

@@ -9,8 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from caseload.filters import DATE_INPUT_FORMATS, DateInput
-from caseload.forms import version_field
-from caseload.forms import add_service_errors
+from caseload.forms import add_service_errors, version_field
 
 from . import scheduling, services
 from .models import Absence, Appointment, Office

@@ -11,12 +11,13 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.db import models
 from django.db.models import F, Q
+from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.models import HistoricalRecords
 
 from caseload.models import ContactNote, Customer, Staff
+from kontaktdichte import formats
 from policies.models import JobCentre
 
 WEEKDAYS = [(0, "Montag"), (1, "Dienstag"), (2, "Mittwoch"), (3, "Donnerstag"), (4, "Freitag"),
@@ -188,7 +189,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.subject} ({self.start:%d.%m.%Y %H:%M})"
+        return f"{self.subject} ({formats.moment(self.start)})"
 
     @property
     def minutes(self) -> int:
@@ -243,7 +244,7 @@ class Absence(models.Model):
         indexes = [models.Index(fields=["job_centre", "staff", "start"], name="absence_staff_start")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+        return f"{self.get_kind_display()} {formats.day(self.start)}–{formats.day(self.end)}"
 
 
 def new_feed_token() -> str:

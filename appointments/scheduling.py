@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from kontaktdichte import formats
 from policies import vocabulary as voc
 
 WEEKDAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -160,7 +161,7 @@ def letter_in_time_from(calendar, today: date, lead_working_days: int) -> date |
 def letter_lead_hint(lead_working_days: int, in_time_from: date) -> str:
     days = "einen Arbeitstag" if lead_working_days == 1 else f"{lead_working_days} Arbeitstage"
     return (f"Eine Einladung per Brief braucht {days} Vorlauf: für einen Termin vor dem "
-            f"{in_time_from:%d.%m.%Y} kommt sie nicht rechtzeitig an. Laden Sie dann bitte auf anderem "
+            f"{formats.day(in_time_from)} kommt sie nicht rechtzeitig an. Laden Sie dann bitte auf anderem "
             f"Weg ein, z. B. telefonisch.")
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from caseload.models import Customer, Staff
 from caseload.selectors import team_staff
-from policies import engine
+from kontaktdichte.dates import month_bounds
 from policies.models import JobCentre, RuleSet
 
 from . import scheduling
@@ -218,7 +218,6 @@ class ConsultationShare:
     absent_days: int = 0  # working days an absence took out of the working time
 
 
-month_bounds = engine.month_bounds
 
 
 def qualified_channels_q(channels) -> Q | None:

@@ -21,6 +21,7 @@ from audit import events as audit
 from caseload import services as caseload_services
 from caseload.models import Customer, Staff
 from caseload.services import ServiceError, check_version
+from kontaktdichte import formats
 from policies.models import RuleSet
 
 from . import scheduling
@@ -87,7 +88,7 @@ def check_start(start: datetime, now: datetime) -> dict[str, str]:
                          f"bitte das Datum prüfen."}
     # A time zone normalises a time that does not exist on the way through UTC (02:30 -> 03:30).
     if start.astimezone(UTC).astimezone(start.tzinfo).replace(tzinfo=None) != start.replace(tzinfo=None):
-        return {"start": f"Die Uhrzeit {start:%H:%M} gibt es am {start:%d.%m.%Y} nicht: in dieser Nacht werden "
+        return {"start": f"Die Uhrzeit {start:%H:%M} gibt es am {formats.day(start)} nicht: in dieser Nacht werden "
                          f"die Uhren von 2 auf 3 Uhr vorgestellt. Bitte eine andere Uhrzeit wählen."}
     return {}
 
@@ -317,7 +318,7 @@ def _overlap(staff: Staff, start: date, end: date, exclude_pk: int | None) -> st
     if clash is None:
         return None
     return (f"In dieser Zeit ist schon eine Abwesenheit erfasst: {clash.get_kind_display()} vom "
-            f"{clash.start:%d.%m.%Y} bis {clash.end:%d.%m.%Y}. Bitte diese ändern oder andere Tage wählen.")
+            f"{formats.day(clash.start)} bis {formats.day(clash.end)}. Bitte diese ändern oder andere Tage wählen.")
 
 
 def check_absence(staff: Staff, *, kind: str, start: date, end: date, today: date,
@@ -344,7 +345,7 @@ def check_absence_end(absence: Absence, *, end: date, today: date) -> dict[str, 
     """A new last day for an absence: not before its first, plausible, no overlap."""
     message = _implausible(end, today)
     if message is None and end < absence.start:
-        message = f"Die Abwesenheit beginnt am {absence.start:%d.%m.%Y}: das Ende darf nicht davor liegen."
+        message = f"Die Abwesenheit beginnt am {formats.day(absence.start)}: das Ende darf nicht davor liegen."
     if message is None and end > absence.end:
         message = _overlap(absence.staff, absence.end + timedelta(days=1), end, absence.pk)
     return {"end": message} if message else {}

@@ -19,15 +19,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseload import access
-from kontaktdichte.dates import in_page_reach
 from caseload import services as caseload_services
 from caseload.access import staff_required
 from caseload.forms import ContactNoteForm, add_service_errors
 from caseload.views import _contact_message, _due_context
+from kontaktdichte import formats
+from kontaktdichte.dates import month_bounds
+from kontaktdichte.plausible import in_page_reach
 
 from . import ical, scheduling, selectors, services
-from .forms import (AbsenceEndForm, AbsenceForm, BookingForm, CancelForm, ExcuseForm, MissedForm, OutcomeForm,
-                    offered)
+from .forms import (
+    AbsenceEndForm,
+    AbsenceForm,
+    BookingForm,
+    CancelForm,
+    ExcuseForm,
+    MissedForm,
+    OutcomeForm,
+    offered,
+)
 from .lengths import default_length
 from .models import Appointment, CalendarFeed, Office
 from .slots import BERLIN
@@ -389,7 +399,7 @@ def absences(request):
     caseworker sees only their own, read-only (the share page counts them)."""
     staff, today = request.staff, timezone.localdate()
     month = _month_param(request)
-    first, last = selectors.month_bounds(month)
+    first, last = month_bounds(month)
     if not staff.is_team_lead:
         if request.method == "POST":
             return render(request, "caseload/forbidden.html",
@@ -413,7 +423,7 @@ def absences(request):
                 add_service_errors(form, error.message_dict)
             else:
                 messages.success(request, f"{absence.get_kind_display()} für {data['staff']} vom "
-                                          f"{absence.start:%d.%m.%Y} bis {absence.end:%d.%m.%Y} erfasst.")
+                                          f"{formats.day(absence.start)} bis {formats.day(absence.end)} erfasst.")
                 return redirect(f"{reverse('appointments:absences')}?monat={absence.start:%Y-%m}")
     rule_sets = rule_sets_between(staff.job_centre_id, first, last)
     previous, following = _neighbours(month)
@@ -439,7 +449,7 @@ def absence(request, pk):
             add_service_errors(form, error.message_dict)
         else:
             messages.success(request, f"{instance.get_kind_display()} für {instance.staff} endet jetzt am "
-                                      f"{instance.end:%d.%m.%Y}.")
+                                      f"{formats.day(instance.end)}.")
             return redirect(f"{reverse('appointments:absences')}?monat={instance.start:%Y-%m}")
     return render(request, "appointments/absence.html", {"absence": instance, "form": form},
                   status=400 if form.is_bound and form.errors else 200)
@@ -450,6 +460,6 @@ def absence(request, pk):
 def absence_delete(request, pk):
     instance = selectors.get_absence_for_lead(request.staff, pk)
     _run(request, lambda: services.delete_absence(absence=instance, by=request.user),
-         lambda: f"{instance.get_kind_display()} für {instance.staff} vom {instance.start:%d.%m.%Y} bis "
-                 f"{instance.end:%d.%m.%Y} gelöscht.")
+         lambda: f"{instance.get_kind_display()} für {instance.staff} vom {formats.day(instance.start)} bis "
+                 f"{formats.day(instance.end)} gelöscht.")
     return redirect(f"{reverse('appointments:absences')}?monat={instance.start:%Y-%m}")

@@ -7,7 +7,11 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from axes.signals import user_locked_out
-        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.contrib.auth.signals import (
+            user_logged_in,
+            user_logged_out,
+            user_login_failed,
+        )
 
         from . import events
 

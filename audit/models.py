@@ -13,6 +13,8 @@ happens.
 from django.db import models
 from django.utils import timezone
 
+from kontaktdichte import formats
+
 
 class Event(models.Model):
     LOGIN, LOGIN_FAILED, LOCKED_OUT, LOGOUT = "login", "login_failed", "locked_out", "logout"
@@ -55,4 +57,4 @@ class Event(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.at:%d.%m.%Y %H:%M}"
+        return f"{self.get_action_display()} {formats.moment(self.at)}"

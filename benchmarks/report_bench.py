@@ -48,9 +48,9 @@ from django.utils import timezone  # noqa: E402
 
 from benchmarks.capture import captured, median_time, run_raw  # noqa: E402
 from caseload.models import Customer, Staff, Team  # noqa: E402
+from kontaktdichte.dates import add_months  # noqa: E402
 from policies.models import JobCentre, RuleSet  # noqa: E402
 from reports import figures  # noqa: E402
-from policies.engine import add_months  # noqa: E402
 
 SQL = """
 WITH cust AS MATERIALIZED (

@@ -15,7 +15,15 @@ from policies.admin_forms import code_list_field
 
 from . import services
 from .duedates import DUE_FIELDS, refresh_due_date
-from .models import AcquisitionSource, ContactNote, Customer, Measure, Staff, Suspension, Team
+from .models import (
+    AcquisitionSource,
+    ContactNote,
+    Customer,
+    Measure,
+    Staff,
+    Suspension,
+    Team,
+)
 
 
 @admin.register(Team)

@@ -23,7 +23,15 @@ from django.utils import timezone
 
 from policies.models import JobCentre
 
-from .models import AcquisitionSource, ContactNote, Customer, Measure, Staff, Suspension, Team
+from .models import (
+    AcquisitionSource,
+    ContactNote,
+    Customer,
+    Measure,
+    Staff,
+    Suspension,
+    Team,
+)
 
 DAY = timedelta(days=1)
 HISTORY_DAYS = 730

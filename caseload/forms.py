@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django import forms
 
-from policies import engine
+from kontaktdichte import formats
 from policies import vocabulary as voc
 from policies.models import RuleSet
 
@@ -139,7 +139,7 @@ class SuspensionForm(forms.Form):
         self.customer, self.today = customer, today
         if limit is not None:
             self.fields["end"].help_text = (f"Nach dem Kontaktdichtekonzept höchstens bis "
-                                            f"{engine.fmt(limit)}.")
+                                            f"{formats.day(limit)}.")
 
     def clean(self):
         data = super().clean()

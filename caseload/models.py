@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from kontaktdichte import formats
 from policies import vocabulary as voc
 from policies.models import ContactRule, JobCentre, RuleSet
 
@@ -288,7 +289,7 @@ class ContactNote(models.Model):
         indexes = [models.Index(fields=["job_centre", "customer", "date"], name="note_customer_date")]
 
     def __str__(self):
-        return f"{self.date:%d.%m.%Y} {self.get_channel_display()}"
+        return f"{formats.day(self.date)} {self.get_channel_display()}"
 
     @property
     def subject(self) -> str:

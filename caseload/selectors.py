@@ -12,9 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from policies import engine
+from policies.engine import DATED
 from policies.models import RuleSet
 
 from .access import team_customers
@@ -22,7 +34,6 @@ from .duedates import stale_q, stale_reason
 from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
 
 DUE_SOON = timedelta(days=14)
-DATED = engine.DATED
 # No rule set in force, no rule matched, or never computed: somebody must look at these.
 UNRULED = (engine.NO_RULE, engine.NO_RULE_SET, "")
 

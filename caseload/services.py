@@ -14,7 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import events as audit
-from kontaktdichte.dates import EARLIEST_BIRTH, PLAN_YEARS_AHEAD, SGB_II_START, years_ahead
+from kontaktdichte import formats
+from kontaktdichte.plausible import (
+    EARLIEST_BIRTH,
+    PLAN_YEARS_AHEAD,
+    SGB_II_START,
+    years_ahead,
+)
 from kontaktdichte.versions import changed_since
 from policies import engine
 from policies import vocabulary as voc
@@ -50,10 +56,6 @@ def rule_set_for(customer: Customer, day: date) -> RuleSet | None:
     return RuleSet.objects.filter(job_centre_id=customer.job_centre_id).in_force_on(day).first()
 
 
-def _fmt(day):
-    return engine.fmt(day)
-
-
 # --- Contact notes ------------------------------------------------------------------------
 
 # A follow-up date further ahead than this is a typing error: the longest cycle is six months.
@@ -73,7 +75,7 @@ def check_contact(rule_set: RuleSet | None, *, date, channel, follow_up_on, chec
     if date > today:
         errors["date"] = "Ein Beratungsvermerk kann nicht für einen künftigen Tag geschrieben werden."
     elif registered_on is not None and date < registered_on:
-        errors["date"] = (f"Der Kontakt liegt vor der Meldung am {_fmt(registered_on)}: bitte das Datum "
+        errors["date"] = (f"Der Kontakt liegt vor der Meldung am {formats.day(registered_on)}: bitte das Datum "
                           f"prüfen.")
     if follow_up_on is not None and follow_up_on <= date:
         errors["follow_up_on"] = "Die Wiedervorlage muss nach dem Kontakt liegen."
@@ -153,7 +155,7 @@ def check_suspension(customer: Customer, *, start, end, today: date) -> dict[str
         errors["end"] = "Das Ende darf nicht vor dem Beginn liegen."
         return errors
     if end < customer.registered_on:
-        errors["end"] = (f"Die Ausnahme endet vor der Meldung am {_fmt(customer.registered_on)}: bitte die "
+        errors["end"] = (f"Die Ausnahme endet vor der Meldung am {formats.day(customer.registered_on)}: bitte die "
                          f"Daten prüfen.")
         return errors
     limit = extension_limit(customer, today)
@@ -161,7 +163,7 @@ def check_suspension(customer: Customer, *, start, end, today: date) -> dict[str
         rule_set = rule_set_for(customer, today)
         amount = engine.Amount(rule_set.max_extension_amount, rule_set.max_extension_unit)
         errors["end"] = (f"Die Kontaktdichte darf höchstens um {amount} erweitert werden: "
-                         f"die Ausnahme kann bis spätestens {_fmt(limit)} gelten.")
+                         f"die Ausnahme kann bis spätestens {formats.day(limit)} gelten.")
     return errors
 
 
@@ -183,9 +185,9 @@ def record_suspension(*, customer: Customer, by, reason, start, end, today=None)
 def check_suspension_end(suspension: Suspension, *, on: date) -> dict[str, str]:
     errors = {}
     if on < suspension.start:
-        errors["end"] = f"Die Ausnahme kann nicht vor ihrem Beginn am {_fmt(suspension.start)} enden."
+        errors["end"] = f"Die Ausnahme kann nicht vor ihrem Beginn am {formats.day(suspension.start)} enden."
     elif on > suspension.end:
-        errors["end"] = (f"Hier endet eine Ausnahme nur vorzeitig, also spätestens am {_fmt(suspension.end)}; "
+        errors["end"] = (f"Hier endet eine Ausnahme nur vorzeitig, also spätestens am {formats.day(suspension.end)}; "
                          f"für eine längere bitte eine neue Ausnahme dokumentieren (dort gilt die Obergrenze).")
     return errors
 
@@ -219,10 +221,10 @@ def _plausible_span(start: date, end: date, today: date | None) -> dict[str, str
     """A measure's or exception's days: not before SGB II began, not decades ahead."""
     errors = {}
     if start < SGB_II_START:
-        errors["start"] = f"Der Beginn liegt vor dem {_fmt(SGB_II_START)} (Beginn des SGB II): bitte das Datum prüfen."
+        errors["start"] = f"Der Beginn liegt vor dem {formats.day(SGB_II_START)} (Beginn des SGB II): bitte das Datum prüfen."
     latest = years_ahead(today or timezone.localdate(), PLAN_YEARS_AHEAD)
     if end > latest:
-        errors["end"] = (f"Das Ende liegt mehr als {PLAN_YEARS_AHEAD} Jahre in der Zukunft (nach dem {_fmt(latest)}): "
+        errors["end"] = (f"Das Ende liegt mehr als {PLAN_YEARS_AHEAD} Jahre in der Zukunft (nach dem {formats.day(latest)}): "
                          f"bitte das Datum prüfen.")
     return errors
 
@@ -301,7 +303,7 @@ def check_facts(values: dict, today: date) -> dict[str, str]:
         day = values.get(field)
         if day is not None and day < first and field not in errors:
             label = Customer._meta.get_field(field).verbose_name
-            errors[field] = f"„{label}“ vor dem {_fmt(first)}? Bitte das Datum prüfen."
+            errors[field] = f"„{label}“ vor dem {formats.day(first)}? Bitte das Datum prüfen."
     renewal = values.get("benefit_renewal_on")
     if renewal is not None and renewal > years_ahead(today, PLAN_YEARS_AHEAD) and "benefit_renewal_on" not in errors:
         errors["benefit_renewal_on"] = "Die Weiterbewilligung liegt mehr als zehn Jahre in der Zukunft: bitte prüfen."
@@ -372,7 +374,7 @@ def check_close(customer: Customer, *, on: date, outcome: str, reason: str, toda
     if on > today:
         errors["closed_on"] = "Ein Fall kann nicht für einen künftigen Tag abgeschlossen werden."
     elif on < customer.registered_on:
-        errors["closed_on"] = f"Der Abschluss liegt vor der Meldung am {_fmt(customer.registered_on)}."
+        errors["closed_on"] = f"Der Abschluss liegt vor der Meldung am {formats.day(customer.registered_on)}."
     if customer.acquisition_source_id is not None:
         # GCfaK (seed 004): "Arbeitsstelle angenommen" or "nicht angenommen, Erklärung warum".
         if outcome not in dict(Customer.OUTCOMES):
@@ -391,7 +393,7 @@ def close_case(*, customer: Customer, by, on: date, outcome: str = "", reason: s
     customer = _lock(customer)
     check_version(customer, expected_version)
     if customer.closed_on is not None:
-        raise ServiceError({"__all__": f"Der Fall ist bereits seit {_fmt(customer.closed_on)} abgeschlossen."})
+        raise ServiceError({"__all__": f"Der Fall ist bereits seit {formats.day(customer.closed_on)} abgeschlossen."})
     errors = check_close(customer, on=on, outcome=outcome, reason=reason, today=today)
     if errors:
         raise ServiceError(errors)

@@ -16,15 +16,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import events as audit
+from kontaktdichte import formats
 from policies import engine
 from policies import vocabulary as voc
 
 from . import access, selectors, services
 from .access import staff_required
 from .filters import CaseloadFilter
-from .forms import (CloseCaseForm, ContactNoteForm, FactsForm, MeasureForm, SuspensionEndForm, SuspensionForm,
-                    add_service_errors)
-from .tables import STATUS_WORDS, TeamOverdueTable, WorklistTable, csv_response, paginate, xlsx_response
+from .forms import (
+    CloseCaseForm,
+    ContactNoteForm,
+    FactsForm,
+    MeasureForm,
+    SuspensionEndForm,
+    SuspensionForm,
+    add_service_errors,
+)
+from .tables import (
+    STATUS_WORDS,
+    TeamOverdueTable,
+    WorklistTable,
+    csv_response,
+    paginate,
+    xlsx_response,
+)
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +174,8 @@ def _facts(customer):
 def _due_message(decision: engine.Decision, today) -> str:
     if decision.due_by is not None:
         if decision.status_on(today) == engine.OVERDUE:
-            return f"Der Kontakt ist weiterhin überfällig (fällig war er am {engine.fmt(decision.due_by)})."
-        return f"Nächster Kontakt fällig bis {engine.fmt(decision.due_by)}."
+            return f"Der Kontakt ist weiterhin überfällig (fällig war er am {formats.day(decision.due_by)})."
+        return f"Nächster Kontakt fällig bis {formats.day(decision.due_by)}."
     if decision.status == engine.INDIVIDUAL:
         return "Individueller Zyklus ohne Wiedervorlage: es ist kein Datum fällig."
     return "Keine Fälligkeit: " + (decision.reasons[-1] if decision.reasons else "keine Regel.")
@@ -200,7 +215,7 @@ def _contact_message(note, decision: engine.Decision, previous_due, today) -> st
     not_counted = (f"{head} Die Kontaktart „{voc.label(note.channel)}“ zählt nach dem Kontaktdichtekonzept "
                    f"nicht als qualifizierter Kontakt")
     if decision.due_by == previous_due:
-        kept = (f"die Fälligkeit bleibt beim {engine.fmt(previous_due)}" if previous_due
+        kept = (f"die Fälligkeit bleibt beim {formats.day(previous_due)}" if previous_due
                 else "die Fälligkeit ändert sich nicht")
         return f"{not_counted}: {kept}."
     if note.follow_up_on is None:
@@ -243,7 +258,7 @@ def suspension_end(request, pk, suspension_pk):
         except services.ServiceError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Ausnahme endet am {engine.fmt(form.cleaned_data['end'])}. "
+            messages.success(request, f"Ausnahme endet am {formats.day(form.cleaned_data['end'])}. "
                                       f"{_due_message(decision, today)}")
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/suspension_end_form.html", form, customer, today, suspension=instance)
@@ -302,7 +317,7 @@ def close_case(request, pk):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
     if customer.closed_on is not None:
-        messages.info(request, f"Der Fall ist seit {engine.fmt(customer.closed_on)} abgeschlossen.")
+        messages.info(request, f"Der Fall ist seit {formats.day(customer.closed_on)} abgeschlossen.")
         return redirect("customer", pk=customer.pk)
     form = CloseCaseForm(request.POST if request.method == "POST" else None, customer=customer, today=today)
     if form.is_bound and form.is_valid():

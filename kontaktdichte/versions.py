@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from . import formats
+
 SKIPPED = {"id", "version", "history_id", "history_date", "history_change_reason", "history_type",
            "history_user", "history_relation", "created_at", "documented_at"}
 
@@ -28,9 +30,9 @@ def _shown(field, value) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, datetime):
-        return f"{timezone.localtime(value):%d.%m.%Y %H:%M}"
+        return f"{formats.moment(timezone.localtime(value))}"
     if isinstance(value, date):
-        return f"{value:%d.%m.%Y}"
+        return f"{formats.day(value)}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from .dates import OutOfReach
+from .plausible import OutOfReach
 
 
 class LogoutView(auth_views.LogoutView):

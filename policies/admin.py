@@ -17,6 +17,8 @@ from django.urls import path
 from django.utils.text import Truncator, capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from kontaktdichte import formats
+
 from . import vocabulary as voc
 from .admin_forms import CloneForm, ContactRuleForm, RuleSetForm
 from .cloning import CloneError, clone_rule_set
@@ -354,5 +356,5 @@ def _display(model_field, value):
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, date):
-        return f"{value:%d.%m.%Y}"
+        return f"{formats.day(value)}"
     return Truncator(str(value)).chars(160)

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kontaktdichte import formats
+
 from .models import ContactRule, RuleSet
 
 # simple_history stores change reasons in a CharField(max_length=100).
@@ -44,7 +46,7 @@ def clone_rule_set(rule_set: RuleSet, *, valid_from: date, title: str | None = N
     if valid_from <= old.valid_from:
         raise CloneError(
             f"Die neue Version muss nach dem Beginn des bisherigen Konzepts "
-            f"({old.valid_from:%d.%m.%Y}) beginnen.")
+            f"({formats.day(old.valid_from)}) beginnen.")
 
     new = RuleSet(**_copy_fields(old))
     new.title = title or old.title
@@ -57,7 +59,7 @@ def clone_rule_set(rule_set: RuleSet, *, valid_from: date, title: str | None = N
         # Saved before validating the new one, so its overlap check sees the shortened period;
         # a CloneError below rolls this back.
         old.valid_until = valid_from - timedelta(days=1)
-        _attribute(old, by, f"Beendet durch Fortschreibung ab {valid_from:%d.%m.%Y}")
+        _attribute(old, by, f"Beendet durch Fortschreibung ab {formats.day(valid_from)}")
         old.save(update_fields=["valid_until"])
 
     try:
@@ -65,7 +67,7 @@ def clone_rule_set(rule_set: RuleSet, *, valid_from: date, title: str | None = N
     except ValidationError as error:
         raise CloneError(error.messages) from error
 
-    reason = f"Fortgeschrieben aus dem Konzept ab {old.valid_from:%d.%m.%Y} (Nr. {old.pk})"
+    reason = f"Fortgeschrieben aus dem Konzept ab {formats.day(old.valid_from)} (Nr. {old.pk})"
     _attribute(new, by, reason)
     new.save()
     # One save per rule (not bulk_create) so that each copy gets its own history record.

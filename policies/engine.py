@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from kontaktdichte.dates import add_months, german_date
+
 from .calendar import WorkingCalendar
 from .vocabulary import label, unit_label
 
@@ -21,32 +23,6 @@ OK, OVERDUE, SUSPENDED, INDIVIDUAL, NO_RULE_SET, NO_RULE = (
     "ok", "overdue", "suspended", "individual", "no_rule_set", "no_rule")
 PROFILING_REVIEW = "profiling_review"
 EMPLOYER_SERVICE_TASK = "employer_service_task"
-
-
-_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus (or minus) whole months, clamped to the month's end (31 Jan + 1 month = 28 Feb).
-
-    The same as `day + dateutil.relativedelta(months=months)`, at a tenth of its cost: the
-    bulk recompute runs this for every customer.
-    """
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = 29 if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) \
-        else _DAYS_IN_MONTH[month - 1]
-    return day.replace(year=year, month=month, day=min(day.day, last))
-
-
-def month_bounds(month_start: date) -> tuple[date, date]:
-    """The first and the last day of the month `month_start` falls in."""
-    first = month_start.replace(day=1)
-    return first, add_months(first, 1) - ONE_DAY
-
-
-def fmt(day: date) -> str:
-    return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
 # --- The rules -------------------------------------------------------------------------------
@@ -368,13 +344,13 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
         return Decision(
             status=NO_RULE_SET,
             recheck_on=centre.next_rule_set_start(today),
-            reasons=(f"Für {centre.name} gilt am {fmt(today)} kein Kontaktdichtekonzept.",),
+            reasons=(f"Für {centre.name} gilt am {german_date(today)} kein Kontaktdichtekonzept.",),
         )
 
     facts = _facts(customer, today)
     position, rule = _matching_rule(rule_set, customer, facts)
     recheck_on = _recheck_on(rule_set, customer, facts, today)
-    head = f"Konzept: {rule_set.title} (gültig ab {fmt(rule_set.valid_from)})"
+    head = f"Konzept: {rule_set.title} (gültig ab {german_date(rule_set.valid_from)})"
     if rule is None:
         return Decision(
             status=NO_RULE, rule_set=rule_set, recheck_on=recheck_on,
@@ -401,7 +377,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
             due_by = milestone
     if _profiling_review_due(rule_set, customer, today):
         flags.append(PROFILING_REVIEW)
-        reasons.append(f"Seit {fmt(customer.profile_since)} marktnah und nicht integriert: "
+        reasons.append(f"Seit {german_date(customer.profile_since)} marktnah und nicht integriert: "
                        f"Profiling und Integrationsprognose überprüfen.")
 
     due_by, suspended = _extend_by_suspensions(rule_set, customer, due_by, today, reasons)
@@ -453,7 +429,7 @@ def _cycle(rule_set: RuleSet, rule: Rule, customer: Customer, last_qualified: Co
     rule's cycle from the registration."""
     if last_qualified is not None:
         base = last_qualified.date
-        reasons.append(f"Letzter qualifizierter Kontakt am {fmt(base)} ({label(last_qualified.channel)}).")
+        reasons.append(f"Letzter qualifizierter Kontakt am {german_date(base)} ({label(last_qualified.channel)}).")
     else:
         base = customer.registered_on
         maximum = rule_set.first_contact_max_days
@@ -461,13 +437,13 @@ def _cycle(rule_set: RuleSet, rule: Rule, customer: Customer, last_qualified: Co
             target = rule_set.first_contact_target_days
             reasons.append(
                 f"Noch kein qualifizierter Kontakt: Erstkontakt spätestens {maximum} Arbeitstage nach der "
-                f"Meldung am {fmt(base)}"
-                + (f" (Ziel: {target} Arbeitstage, bis {fmt(calendar.add_working_days(base, target))})"
+                f"Meldung am {german_date(base)}"
+                + (f" (Ziel: {target} Arbeitstage, bis {german_date(calendar.add_working_days(base, target))})"
                    if target and target != maximum else "")
                 + ".")
             return None, calendar.add_working_days(base, maximum)
         exempt = " (die Erstkontakt-Frist gilt für diese Regel nicht)" if maximum else ""
-        reasons.append(f"Noch kein qualifizierter Kontakt: der Zyklus läuft ab der Meldung am {fmt(base)}{exempt}.")
+        reasons.append(f"Noch kein qualifizierter Kontakt: der Zyklus läuft ab der Meldung am {german_date(base)}{exempt}.")
     if rule.individual:
         return None, None
     return (rule.window.after(base) if rule.window is not None else None), rule.deadline.after(base)
@@ -478,7 +454,7 @@ def _cap_at_benefit_renewal(rule: Rule, customer: Customer, base: date, due_by: 
     """"spätestens zum WBA": the benefit renewal date, when it falls inside the cycle."""
     renewal = customer.benefit_renewal_on
     if rule.cap_at_benefit_renewal and renewal is not None and due_by is not None and base < renewal < due_by:
-        reasons.append(f"Spätestens zum Weiterbewilligungsantrag am {fmt(renewal)}.")
+        reasons.append(f"Spätestens zum Weiterbewilligungsantrag am {german_date(renewal)}.")
         return renewal
     return due_by
 
@@ -488,7 +464,7 @@ def _follow_up(note: Contact | None, due_by: date | None, reasons: list[str]) ->
     is the due date)."""
     if note is None or (due_by is not None and note.follow_up_on >= due_by):
         return due_by
-    reasons.append(f"Wiedervorlage aus dem Beratungsvermerk vom {fmt(note.date)}: {fmt(note.follow_up_on)}.")
+    reasons.append(f"Wiedervorlage aus dem Beratungsvermerk vom {german_date(note.date)}: {german_date(note.follow_up_on)}.")
     return note.follow_up_on
 
 
@@ -512,16 +488,16 @@ def _graduate_milestones(rule_set: RuleSet, customer: Customer, contacts: Sequen
         if ends_on >= today:
             if not any(d >= measure.start for d in qualified_dates):
                 milestone = max(ends_on - timedelta(days=days_before), measure.start)
-                text = (f"Absolventenmanagement: Kontakt seit Maßnahmebeginn am {fmt(measure.start)} "
-                        f"fällig bis {fmt(milestone)} ({days_before} Tage vor Ende am {fmt(ends_on)})")
+                text = (f"Absolventenmanagement: Kontakt seit Maßnahmebeginn am {german_date(measure.start)} "
+                        f"fällig bis {german_date(milestone)} ({days_before} Tage vor Ende am {german_date(ends_on)})")
             if EMPLOYER_SERVICE_TASK not in flags and \
                     add_months(ends_on, -rule_set.employer_service_lead_months) <= today:
                 flags.append(EMPLOYER_SERVICE_TASK)
-                reasons.append(f"Maßnahme endet am {fmt(ends_on)}: Arbeitgeber-Service (AG-S) einbinden.")
+                reasons.append(f"Maßnahme endet am {german_date(ends_on)}: Arbeitgeber-Service (AG-S) einbinden.")
         elif not any(d > ends_on for d in qualified_dates):
             milestone = calendar.add_working_days(ends_on, working_days)
-            text = (f"Absolventenmanagement: Folgegespräch nach Maßnahmeende am {fmt(ends_on)} "
-                    f"fällig binnen {working_days} Arbeitstagen, bis {fmt(milestone)}")
+            text = (f"Absolventenmanagement: Folgegespräch nach Maßnahmeende am {german_date(ends_on)} "
+                    f"fällig binnen {working_days} Arbeitstagen, bis {german_date(milestone)}")
         if milestone is not None and (earliest is None or milestone < earliest):
             earliest = milestone
             reasons.append(text + ".")
@@ -551,7 +527,7 @@ def _extend_by_suspensions(rule_set: RuleSet, customer: Customer, due_by: date |
             return None, False
         latest = max(covering, key=lambda s: s.end)
         reasons.append(f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
-                       f"bis {fmt(latest.end)}: fällig am {fmt(latest.end)}.")
+                       f"bis {german_date(latest.end)}: fällig am {german_date(latest.end)}.")
         return latest.end, True
     latest = max(started, key=lambda s: s.end)
     if latest.end > due_by:
@@ -561,10 +537,10 @@ def _extend_by_suspensions(rule_set: RuleSet, customer: Customer, due_by: date |
             if extended > limit:
                 extended, capped = limit, f" (höchstens {rule_set.max_extension} Verlängerung)"
         reasons.append(f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
-                       f"bis {fmt(latest.end)}: fällig am {fmt(extended)}{capped}.")
+                       f"bis {german_date(latest.end)}: fällig am {german_date(extended)}{capped}.")
         return extended, bool(covering)
     if covering:
-        reasons.append(f"Ausnahme dokumentiert bis {fmt(max(s.end for s in covering))}; "
+        reasons.append(f"Ausnahme dokumentiert bis {german_date(max(s.end for s in covering))}; "
                        f"der Kontakt ist vorher fällig.")
     return due_by, bool(covering)
 

@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from . import vocabulary as voc
+from kontaktdichte import formats
 
+from . import vocabulary as voc
 
 # The letter sets the heading itself; a text that starts with it would print it twice.
 _LEGAL_NOTICE_HEADING = re.compile(r"\A\s*Rechtsfolgenbelehrung\s*(?::\s*|\n\s*|\Z)", re.IGNORECASE)
@@ -74,7 +75,7 @@ class ClosingDay(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%d.%m.%Y} {self.label}".strip()
+        return f"{formats.day(self.date)} {self.label}".strip()
 
 
 class RuleSetQuerySet(models.QuerySet):
@@ -185,8 +186,8 @@ class RuleSet(models.Model):
 
     @property
     def validity_label(self):
-        until = f"{self.valid_until:%d.%m.%Y}" if self.valid_until else "unbefristet"
-        return f"{self.valid_from:%d.%m.%Y} – {until}"
+        until = f"{formats.day(self.valid_until)}" if self.valid_until else "unbefristet"
+        return f"{formats.day(self.valid_from)} – {until}"
 
     def overlapping(self):
         """Other rule sets of the same job centre whose validity shares at least one day."""

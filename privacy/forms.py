@@ -7,11 +7,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from audit.models import Event
 from caseload.filters import DATE_INPUT_FORMATS, DateInput
 from caseload.models import Customer
 from policies.models import JobCentre
-
-from audit.models import Event
 
 
 class EventFilter(forms.Form):

@@ -16,13 +16,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.events import record
+from audit.models import Event
 from caseload.models import Customer
 from kontaktdichte.spreadsheets import XlsxSheet, csv_response, xlsx_response
 
-from audit.events import record
 from .disclosure import disclosure
 from .forms import CustomerLookup, EventFilter
-from audit.models import Event
 
 PER_PAGE = 100
 EXPORT_AT_MOST = 100_000

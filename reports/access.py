@@ -19,7 +19,6 @@ from django.shortcuts import render
 from caseload.access import staff_for
 from caseload.models import Team
 
-
 ALL_REPORTS = "caseload.view_all_reports"
 
 

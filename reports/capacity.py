@@ -26,8 +26,8 @@ from datetime import date, timedelta
 
 from appointments.working_time import in_force, rule_sets_between, working_time
 from caseload.models import Customer, Staff, Team
-from caseload.selectors import DATED
 from policies import engine
+from policies.engine import DATED
 from policies.models import RuleSet
 
 from .figures import team_staff

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.http import HttpResponse
 
-from kontaktdichte import spreadsheets
+from kontaktdichte import formats, spreadsheets
 
 from .figures import COLUMNS, Column, MonthlyReport
 
@@ -83,7 +83,7 @@ RULE_COLUMNS = [Column("rule", "Regel", "text"), Column("code", "Kürzel", "text
 def report_sheet(report: MonthlyReport) -> Sheet:
     return Sheet("Bericht", list(COLUMNS), [row.values() for row in report.rows], heading=[
         f"Monatsbericht {report.team.name}, {report.team.job_centre.name}",
-        f"Monat {report.month:%m/%Y}, Stand {report.as_of:%d.%m.%Y}",
+        f"Monat {report.month:%m/%Y}, Stand {formats.day(report.as_of)}",
     ])
 
 

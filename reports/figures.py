@@ -23,9 +23,10 @@ from appointments.selectors import consultation_share, missed_appointments
 from caseload import duedates, selectors
 from caseload.duedates import FACT_FIELDS, customer_facts, policy_for
 from caseload.models import Customer, Staff, Team
+from kontaktdichte.dates import add_months, month_bounds
 from policies import engine
 
-from .replay import MonthCounts, lead_time, month_bounds, replay, tally
+from .replay import MonthCounts, lead_time, replay, tally
 
 TREND_MONTHS = 12
 ONE_DAY = timedelta(days=1)
@@ -163,8 +164,8 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
     policy = policy_for(centre.pk, centre.policy_version)
     first, last = month_bounds(month)
     as_of = min(last, today - ONE_DAY)
-    trend_start = engine.add_months(first, -(TREND_MONTHS - 1))
-    months = [engine.add_months(first, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
+    trend_start = add_months(first, -(TREND_MONTHS - 1))
+    months = [add_months(first, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
     month_ends = [min(month_bounds(m)[1], as_of) for m in months]
 
     staff = team_staff(team)

@@ -8,7 +8,7 @@ from datetime import date
 
 from django import forms
 
-from policies.engine import add_months
+from kontaktdichte.dates import add_months
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 

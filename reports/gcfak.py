@@ -31,9 +31,8 @@ from django.http import Http404, HttpResponse
 
 from caseload.models import AcquisitionSource, ContactNote, Customer, note_subject
 from caseload.selectors import CASEWORKER_VALUES, caseworker_name
+from kontaktdichte.dates import add_months
 from policies.models import JobCentre
-
-from policies.engine import add_months
 
 from .anonymise import ExportIds, Identifiers, redact
 from .exports import Sheet, csv_bytes, xlsx_response

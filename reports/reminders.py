@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from caseload.models import Customer, Staff
 from caseload.selectors import DUE_SOON, due_soon_q, overdue_q
+from kontaktdichte import formats
 
 LONGEST = 10  # cases listed for a team lead
 LISTED = 50  # customers listed per section for a caseworker; the rest is counted
@@ -40,8 +41,8 @@ class Reminders:
 def _line(case: Case, today: date) -> str:
     if case.due_by < today:
         days = (today - case.due_by).days
-        return f"  {case.number}  fällig seit {case.due_by:%d.%m.%Y} ({days} {'Tag' if days == 1 else 'Tage'})"
-    return f"  {case.number}  fällig bis {case.due_by:%d.%m.%Y}"
+        return f"  {case.number}  fällig seit {formats.day(case.due_by)} ({days} {'Tag' if days == 1 else 'Tage'})"
+    return f"  {case.number}  fällig bis {formats.day(case.due_by)}"
 
 
 def _section(title: str, cases: list[Case], today: date) -> list[str]:
@@ -84,7 +85,7 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
             if not cases:
                 continue
             subject = f"Kontaktdichte: {len(cases)} überfällig im {member.team.name}"
-            body = [f"Stand {today:%d.%m.%Y}: im {member.team.name} sind {len(cases)} Kunden überfällig.", "",
+            body = [f"Stand {formats.day(today)}: im {member.team.name} sind {len(cases)} Kunden überfällig.", "",
                     f"Am längsten überfällig ({min(len(cases), LONGEST)}):"]
             for case in cases[:LONGEST]:
                 worker = names.get(case.caseworker_id, "ohne Fachkraft")
@@ -96,7 +97,7 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
             if not overdue and not soon:
                 continue
             subject = f"Kontaktdichte: {len(overdue)} überfällig, {len(soon)} bald fällig"
-            body = [f"Stand {today:%d.%m.%Y} in Ihrem Bestand:", ""]
+            body = [f"Stand {formats.day(today)} in Ihrem Bestand:", ""]
             body += _section("Überfällig", overdue, today)
             body += _section(f"In den nächsten {DUE_SOON.days} Tagen fällig", soon, today)
             body += _footer(url, reverse("worklist"))

@@ -54,9 +54,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from policies import engine
+from policies.engine import DATED
 
 ONE_DAY = timedelta(days=1)
-DATED = engine.DATED
 
 
 @dataclass(slots=True)
@@ -82,9 +82,6 @@ class Replay:
     obligations: list[Obligation] = field(default_factory=list)
     final: engine.Decision | None = None
     first_contact_on: date | None = None
-
-
-month_bounds = engine.month_bounds
 
 
 def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[engine.Contact],
@@ -211,27 +208,10 @@ class MonthCounts:
         return self.on_time / self.due if self.due else None
 
 
-def month_counts(obligations: Sequence[Obligation], first: date, as_of: date) -> MonthCounts:
-    """The definitions above for one customer and one month, read up to `as_of` (the month's last
-    day, or yesterday in a running month)."""
-    counts = MonthCounts()
-    overdue = False
-    for o in obligations:
-        if first <= o.due <= as_of:
-            counts.due += 1
-            if o.on_time():
-                counts.on_time += 1
-        if o.met_on is not None and first <= o.met_on <= as_of and o.met_on > o.due:
-            counts.late += 1
-        if not overdue and o.open_on(as_of):
-            overdue = True
-    counts.overdue_end = int(overdue)
-    return counts
-
-
 def tally(obligations: Sequence[Obligation], months: Sequence[date], ends: Sequence[date],
           totals: list[MonthCounts]) -> MonthCounts:
-    """`month_counts` for consecutive months in one pass: adds one customer's counts for each
+    """The definitions above for consecutive months in one pass (tests/reports/oracles.py holds
+    the month-by-month reading it must agree with): adds one customer's counts for each
     month (first days `months`, read up to `ends`) to `totals` and returns those of the last."""
     base = months[0].year * 12 + months[0].month
     n = len(months)

@@ -14,7 +14,14 @@ from appointments.slots import BERLIN
 from policies.calendar import WorkingCalendar
 from policies.models import RuleSet
 
-from .factories import at, give_working_hours, make_office, next_weekday, overdue_customer, world  # noqa: F401
+from .factories import (  # noqa: F401
+    at,
+    give_working_hours,
+    make_office,
+    next_weekday,
+    overdue_customer,
+    world,
+)
 
 DAY = next_weekday(1, timezone.localdate() + timedelta(days=14))  # a Tuesday two weeks ahead or more
 

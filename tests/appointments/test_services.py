@@ -14,7 +14,15 @@ from caseload.services import ServiceError
 from policies.cloning import clone_rule_set
 from policies.models import RuleSet
 
-from .factories import at, book, make_customer, make_office, next_weekday, overdue_customer, world  # noqa: F401
+from .factories import (  # noqa: F401
+    at,
+    book,
+    make_customer,
+    make_office,
+    next_weekday,
+    overdue_customer,
+    world,
+)
 
 DAY = next_weekday(1, timezone.localdate() + timedelta(days=7))  # a Tuesday at least a week ahead
 
@@ -207,9 +215,10 @@ def test_the_exclusion_constraint_refuses_an_overlap_written_past_the_service(wo
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_bookings_of_one_slot_exactly_one_succeeds(request):
-    from tests.caseload.factories import make_staff, make_team
-    from policies.models import JobCentre
     from django.core.management import call_command
+
+    from policies.models import JobCentre
+    from tests.caseload.factories import make_staff, make_team
 
     call_command("loaddata", "rulesets", verbosity=0)
     centre = JobCentre.objects.get(slug="coburg-land")

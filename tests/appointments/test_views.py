@@ -12,7 +12,16 @@ from appointments import services
 from appointments.models import Appointment, CalendarFeed
 from caseload.models import ContactNote, Customer
 
-from .factories import at, book, give_working_hours, make_customer, make_office, next_weekday, overdue_customer, world  # noqa: F401
+from .factories import (  # noqa: F401
+    at,
+    book,
+    give_working_hours,
+    make_customer,
+    make_office,
+    next_weekday,
+    overdue_customer,
+    world,
+)
 
 
 def text(response):

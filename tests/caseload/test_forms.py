@@ -6,7 +6,13 @@ import pytest
 from django import forms
 
 from caseload import services
-from caseload.forms import ContactNoteForm, FactsForm, MeasureForm, SuspensionForm, add_service_errors
+from caseload.forms import (
+    ContactNoteForm,
+    FactsForm,
+    MeasureForm,
+    SuspensionForm,
+    add_service_errors,
+)
 from caseload.models import ContactNote
 from policies.cloning import clone_rule_set
 from policies.models import RuleSet

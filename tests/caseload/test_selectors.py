@@ -9,7 +9,13 @@ from caseload.duedates import bump_policy_version
 from caseload.models import Customer
 from policies import engine
 
-from .factories import due_soon_customer, make_customer, no_rule_customer, overdue_customer, world  # noqa: F401
+from .factories import (  # noqa: F401
+    due_soon_customer,
+    make_customer,
+    no_rule_customer,
+    overdue_customer,
+    world,
+)
 
 TODAY = date(2026, 3, 10)
 

@@ -11,7 +11,12 @@ from django.utils.safestring import mark_safe
 
 from caseload import selectors
 from caseload.duedates import bump_policy_version
-from caseload.tables import TeamOverdueTable, WorklistTable, customer_url_maker, paginate
+from caseload.tables import (
+    TeamOverdueTable,
+    WorklistTable,
+    customer_url_maker,
+    paginate,
+)
 
 from .factories import due_soon_customer, no_rule_customer, overdue_customer, world  # noqa: F401
 

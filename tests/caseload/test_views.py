@@ -15,7 +15,13 @@ from caseload import services
 from caseload.duedates import bump_policy_version
 from caseload.models import ContactNote, Customer, Measure, Suspension
 
-from .factories import due_soon_customer, make_customer, no_rule_customer, overdue_customer, world  # noqa: F401
+from .factories import (  # noqa: F401
+    due_soon_customer,
+    make_customer,
+    no_rule_customer,
+    overdue_customer,
+    world,
+)
 
 WORKLIST = reverse("worklist")
 TEAM_LIST = reverse("team_overdue")

@@ -7,7 +7,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from caseload.models import Customer
-from kontaktdichte.management.commands.backup_check import _pg_fingerprints, _sqlite_fingerprints
+from kontaktdichte.management.commands.backup_check import (
+    _pg_fingerprints,
+    _sqlite_fingerprints,
+)
 
 from ..caseload.factories import make_customer, world  # noqa: F401
 

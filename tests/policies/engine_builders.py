@@ -4,8 +4,16 @@ one customer, contacts; `decide` evaluates them."""
 from datetime import date
 
 from policies.calendar import WorkingCalendar
-from policies.engine import Amount, Conditions, Contact, Customer, JobCentre, Rule, RuleSet, evaluate
-
+from policies.engine import (
+    Amount,
+    Conditions,
+    Contact,
+    Customer,
+    JobCentre,
+    Rule,
+    RuleSet,
+    evaluate,
+)
 
 NW = WorkingCalendar("NW")
 TODAY = date(2026, 3, 1)  # a Sunday; only the dates around it matter

@@ -4,7 +4,6 @@ from datetime import date
 
 from policies.engine import Contact, Customer, evaluate
 
-
 MG, COBURG, WEIMAR, EN = "moenchengladbach", "coburg-land", "weimarer-land", "jobagentur-en"
 
 UE25 = date(1975, 4, 10)  # 25 and older on every date below

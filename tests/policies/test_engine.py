@@ -14,7 +14,6 @@ from policies.calendar import WorkingCalendar
 
 from .engine_builders import NW, centre, decide, met, rule, rule_set
 
-
 # --- Step 1: no rule set, no rule ------------------------------------------------------------
 
 def test_it_says_no_rule_set_in_a_gap_and_rechecks_when_the_next_one_starts():

@@ -8,7 +8,6 @@ from policies.engine import Measure, Suspension
 
 from .engine_builders import centre, decide, met, rule, rule_set
 
-
 # --- Step 5: graduate management milestones --------------------------------------------------
 
 def graduate_policy(graduate_management=True, **settings):

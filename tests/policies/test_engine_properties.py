@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from policies import engine
+from kontaktdichte.dates import add_months
 from policies import vocabulary as voc
 from policies.engine import Contact, Customer, Measure, Suspension, evaluate
 
@@ -223,12 +223,12 @@ def test_the_order_of_the_contacts_does_not_matter_when_their_dates_differ(polic
        months=st.integers(min_value=-1200, max_value=1200))
 def test_add_months_is_relativedelta_months(day, months):
     # The engine's own month arithmetic must agree with dateutil's, clamping included.
-    assert engine.add_months(day, months) == day + relativedelta(months=months)
+    assert add_months(day, months) == day + relativedelta(months=months)
 
 
 def test_add_months_clamps_to_the_end_of_the_month():
-    assert engine.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
-    assert engine.add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
-    assert engine.add_months(date(2100, 3, 31), -1) == date(2100, 2, 28)
-    assert engine.add_months(date(2000, 3, 31), -1) == date(2000, 2, 29)
-    assert engine.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    assert add_months(date(2100, 3, 31), -1) == date(2100, 2, 28)
+    assert add_months(date(2000, 3, 31), -1) == date(2000, 2, 29)
+    assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)

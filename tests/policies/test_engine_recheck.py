@@ -11,7 +11,6 @@ from policies.engine import Measure, Suspension
 
 from .engine_builders import centre, decide, met, rule, rule_set
 
-
 # --- Step 8: last working day, recheck, reading later ----------------------------------------
 
 @pytest.mark.parametrize("contact_on, due_by, last_working_day", [

@@ -14,7 +14,6 @@ import pytest
 from policies.engine import Measure
 
 from .ruleset_builders import (
-    COBURG,
     CO_BFM,
     CO_CLOSE,
     CO_FAR,
@@ -23,6 +22,7 @@ from .ruleset_builders import (
     CO_NONE,
     CO_SEEKING,
     CO_U25,
+    COBURG,
     MG,
     MG_FM,
     MG_MARKET,
@@ -48,7 +48,6 @@ from .ruleset_builders import (
     person,
     seen,
 )
-
 
 # --- The fixture states the seeds' rules in the seeds' order ---------------------------------
 

@@ -14,20 +14,19 @@ import pytest
 from policies.engine import Measure, Suspension
 
 from .ruleset_builders import (
-    COBURG,
     CO_BFM,
     CO_CLOSE,
     CO_FAR,
     CO_MEASURE,
     CO_SEEKING,
     CO_U25,
+    COBURG,
     decide,
     mentions,
     outcome,
     person,
     seen,
 )
-
 
 # --- Coburg Land ----------------------------------------------------------------------------
 

@@ -13,8 +13,18 @@ import pytest
 
 from policies.engine import Suspension
 
-from .ruleset_builders import EN, MG, MG_FM, MG_MARKET, MG_U25, decide, mentions, outcome, person, seen
-
+from .ruleset_builders import (
+    EN,
+    MG,
+    MG_FM,
+    MG_MARKET,
+    MG_U25,
+    decide,
+    mentions,
+    outcome,
+    person,
+    seen,
+)
 
 # --- Mönchengladbach ------------------------------------------------------------------------
 

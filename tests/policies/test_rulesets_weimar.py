@@ -34,7 +34,6 @@ from .ruleset_builders import (
     seen,
 )
 
-
 # --- Weimarer Land --------------------------------------------------------------------------
 
 def test_weimar_refugee_in_case_management_who_is_unemployed_gets_two_weeks(policies):

@@ -11,7 +11,13 @@ from django.utils import timezone
 from appointments.models import Appointment
 from audit.models import Event
 from caseload import services
-from caseload.models import AcquisitionSource, ContactNote, Customer, Measure, Suspension
+from caseload.models import (
+    AcquisitionSource,
+    ContactNote,
+    Customer,
+    Measure,
+    Suspension,
+)
 
 from ..appointments.factories import at, book
 from ..caseload.factories import make_customer, overdue_customer, world  # noqa: F401

@@ -11,10 +11,9 @@ Today Wed 04.03.2026: the weeks run from Mon 02.03. to Sun 24.05. Alice works 2 
 - c3 registered 05.12.2025, never seen: overdue since 05.02. → the same: this week, then 02.05.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
-
-import re
 
 import pytest
 

@@ -9,9 +9,11 @@ from datetime import date
 
 import pytest
 
+from kontaktdichte.dates import add_months, month_bounds
 from policies import engine
-from policies.engine import add_months
-from reports.replay import month_bounds, month_counts, replay
+from reports.replay import replay
+
+from .oracles import month_counts
 
 IN_PERSON, PHONE = "in_person", "phone"
 

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kontaktdichte.dates import add_months, month_bounds
 from policies import engine
 from policies import vocabulary as voc
-from policies.engine import add_months
-from reports.replay import MonthCounts, month_bounds, month_counts, replay, tally
+from reports.replay import MonthCounts, replay, tally
+
+from .oracles import month_counts
 
 pytestmark = pytest.mark.django_db
 

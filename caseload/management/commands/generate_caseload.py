@@ -14,9 +14,16 @@ from django.utils import timezone
 from caseload import demo
 from caseload.duedates import count_to_recompute, recompute
 from caseload.models import Customer
+from kontaktdichte import formats
 
-from .recompute_due import (add_workers_argument, as_date, check_workers, german_number, progress_bar,
-                            resolve_job_centres)
+from .recompute_due import (
+    add_workers_argument,
+    as_date,
+    check_workers,
+    german_number,
+    progress_bar,
+    resolve_job_centres,
+)
 
 
 class Command(BaseCommand):
@@ -67,4 +74,4 @@ class Command(BaseCommand):
             f"{n(stats['teams'])} Teams, {n(stats['staff'])} Mitarbeitende, {n(stats['notes'])} Beratungsvermerke, "
             f"{n(stats['measures'])} Maßnahmen, {n(stats['suspensions'])} Ausnahmen in {n(generated, 1)} s; "
             f"Fälligkeiten für {n(computed)} Kunden in {n(recomputed, 1)} s. "
-            f"Am {today:%d.%m.%Y} überfällig: {n(overdue)} von {n(total)} Kunden.")
+            f"Am {formats.day(today)} überfällig: {n(overdue)} von {n(total)} Kunden.")

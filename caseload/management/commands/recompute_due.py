@@ -5,62 +5,21 @@
     python manage.py recompute_due --job-centre coburg-land --today 2026-03-01
 """
 
-import os
-import sys
 import time
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from tqdm import tqdm
 
 from caseload.duedates import count_to_recompute, recompute
-from policies.models import JobCentre
-
-
-def as_date(value) -> date | None:
-    """`--today` as given on the command line (a string) or by call_command (a date)."""
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"„{value}“ ist kein Datum im Format JJJJ-MM-TT.") from None
-
-
-def resolve_job_centres(slugs) -> list[JobCentre]:
-    """The job centres named by `--job-centre`, in the order given; unknown slugs are an error."""
-    found = {c.slug: c for c in JobCentre.objects.filter(slug__in=slugs)}
-    unknown = [s for s in slugs if s not in found]
-    if unknown:
-        known = ", ".join(JobCentre.objects.order_by("slug").values_list("slug", flat=True)) or "keine"
-        raise CommandError(f"Unbekanntes Jobcenter: {', '.join(unknown)}. Vorhanden: {known}.")
-    return [found[s] for s in dict.fromkeys(slugs)]
-
-
-def progress_bar(total: int, desc: str):
-    """A progress bar on standard error, silent when that is not a terminal."""
-    return tqdm(total=total, desc=desc, unit=" Kunden", file=sys.stderr, disable=not sys.stderr.isatty(),
-                dynamic_ncols=True)
-
-
-def german_number(n: float, decimals: int = 0) -> str:
-    text = f"{n:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def add_workers_argument(parser):
-    parser.add_argument("--workers", type=int, metavar="N",
-                        help="Parallele Prozesse für die Berechnung (nur PostgreSQL; Standard: Anzahl "
-                             "der Prozessoren, höchstens 8).")
-
-
-def check_workers(workers: int | None) -> int:
-    if workers is None:
-        return min(os.cpu_count() or 1, 8)
-    if workers < 1:
-        raise CommandError("--workers muss mindestens 1 sein.")
-    return workers
+from kontaktdichte import formats
+from kontaktdichte.commands import (
+    add_workers_argument,
+    as_date,
+    check_workers,
+    german_number,
+    progress_bar,
+)
+from policies.commands import resolve_job_centres
 
 
 class Command(BaseCommand):
@@ -91,6 +50,6 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         rate = written / seconds if seconds > 0 else 0
         self.stdout.write(
-            f"Fälligkeiten zum {today:%d.%m.%Y} neu berechnet: {german_number(written)} Kunden "
+            f"Fälligkeiten zum {formats.day(today)} neu berechnet: {german_number(written)} Kunden "
             f"in {german_number(seconds, 1)} s ({german_number(rate)} Kunden/s)"
             + (", nur fällige." if due_only else "."))

@@ -27,6 +27,7 @@ from django.utils import timezone
 from caseload import demo
 from caseload.duedates import bump_policy_version, stamp_note_codes
 from caseload.models import Customer, Staff, Team
+from kontaktdichte import formats
 from policies.cloning import clone_rule_set
 from policies.models import JobCentre, RuleSet
 
@@ -52,7 +53,7 @@ def continue_moenchengladbach(today=None) -> str | None:
     last = RuleSet.objects.filter(job_centre=centre, valid_from__lte=today).order_by("-valid_from").first()
     if last is None or last.valid_until is None:
         return None
-    ended = f"„{last.title}“ endete am {last.valid_until:%d.%m.%Y}"
+    ended = f"„{last.title}“ endete am {formats.day(last.valid_until)}"
     with transaction.atomic():
         version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk)
         continued = clone_rule_set(last, valid_from=last.valid_until + timedelta(days=1),
@@ -60,7 +61,7 @@ def continue_moenchengladbach(today=None) -> str | None:
         # Due dates stored as "no rule set" must be recomputed under the continuation.
         if JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk) == version:
             bump_policy_version(centre.pk)
-    return f"{centre.name}: {ended}; fortgeschrieben als „{continued.title}“ ab {continued.valid_from:%d.%m.%Y}."
+    return f"{centre.name}: {ended}; fortgeschrieben als „{continued.title}“ ab {formats.day(continued.valid_from)}."
 
 
 class Command(BaseCommand):
@@ -174,7 +175,7 @@ class Command(BaseCommand):
         staff = caseload.get("staff")
         if staff is not None:
             lines.append(f"  demo-caseworker  Integrationsfachkraft, {staff.team.name}, {staff.job_centre.name}: "
-                         f"eigene Arbeitsliste ({caseload['customers']} Kunden, am {today:%d.%m.%Y} "
+                         f"eigene Arbeitsliste ({caseload['customers']} Kunden, am {formats.day(today)} "
                          f"{caseload['overdue']} überfällig), Kunden des Teams, Beratungsvermerke, Ausnahmen, Maßnahmen")
             lines.append(f"  demo-teamlead    Teamleitung {staff.team.name}, {staff.job_centre.name}: "
                          "alle Kunden des Teams, Überfällige im Team")

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from caseload import services
 from caseload.models import Customer
-from policies.engine import add_months
+from kontaktdichte import formats
+from kontaktdichte.dates import add_months
 from policies.models import JobCentre
 
 CHUNK = 500
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                       .values_list("job_centre_id", "n"))
         verb = "würden gelöscht" if dry_run else "gelöscht"
         if not counts:
-            self.stdout.write(f"Keine Fälle, die vor dem {cutoff:%d.%m.%Y} abgeschlossen wurden.")
+            self.stdout.write(f"Keine Fälle, die vor dem {formats.day(cutoff)} abgeschlossen wurden.")
             return
         total = 0
         for centre_id, count in sorted(counts.items()):
@@ -57,6 +58,6 @@ class Command(BaseCommand):
                             for i in range(0, len(ids), CHUNK))
             total += count
             self.stdout.write(f"{names.get(centre_id, centre_id)}: {count} Fälle {verb} "
-                              f"(abgeschlossen vor dem {cutoff:%d.%m.%Y}).")
+                              f"(abgeschlossen vor dem {formats.day(cutoff)}).")
         self.stdout.write(f"Zusammen {total} Fälle {verb}, mit Vermerken, Maßnahmen, Ausnahmen, Terminen "
                           f"und Änderungsverlauf.")

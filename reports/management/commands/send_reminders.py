@@ -13,7 +13,8 @@ from django.core.mail import get_connection
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from caseload.management.commands.recompute_due import as_date, resolve_job_centres
+from kontaktdichte.commands import as_date
+from policies.commands import resolve_job_centres
 from reports import reminders
 
 log = logging.getLogger(__name__)

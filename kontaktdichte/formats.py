@@ -1,0 +1,24 @@
+"""German dates and numbers for messages and files, through Django's localisation (the German
+locale's formats, LANGUAGE_CODE "de"): the one place Python code turns a date into text. Templates
+use Django's filters (`date:"d.m.Y"`, `floatformat`) for the same result."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import formats, timezone
+
+
+def day(value: date) -> str:
+    """31.12.2026"""
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def moment(value: datetime) -> str:
+    """31.12.2026 14:05, in local time."""
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """1,5"""
+    return formats.number_format(value, places)
