@@ -141,7 +141,7 @@ def _week(staff: Staff, today: date, rng: random.Random) -> int:
         days.insert(0, calendar.on_or_before(days[0] - timedelta(days=1)))
     while len(days) < 7:
         days.append(calendar.add_working_days(days[-1], 1))
-    rule_set = RuleSet.objects.filter(job_centre=centre).in_force_on(today).first()
+    rule_set = RuleSet.objects.of_job_centre_on(centre.pk, today)
     length = default_length(rule_set, Appointment.FOLLOW_UP)
     offices = list(Office.objects.filter(job_centre=centre).order_by("pk"))
     opening = {}
@@ -251,7 +251,7 @@ def ensure_absences(staff: Staff, recorded_by, today: date) -> int:
         past = [d for d in free if d < today]
         sick = past[-1] if past else free[-1]
         rows.append(Absence(staff=staff, kind=Absence.SICKNESS, start=sick, end=sick))
-        rule_set = RuleSet.objects.filter(job_centre=centre).in_force_on(today).first()
+        rule_set = RuleSet.objects.of_job_centre_on(centre.pk, today)
         desk = next((d for d in free if d != sick), None)
         if rule_set is not None and rule_set.immediate_placement_excluded and desk is not None:
             rows.append(Absence(staff=staff, kind=Absence.IMMEDIATE_PLACEMENT, start=desk, end=desk))

@@ -47,6 +47,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks.capture import captured, median_time, run_raw  # noqa: E402
+from caseload import selectors  # noqa: E402
 from caseload.models import Customer, Staff, Team  # noqa: E402
 from kontaktdichte.dates import add_months  # noqa: E402
 from policies.models import JobCentre, RuleSet  # noqa: E402
@@ -160,9 +161,9 @@ def main():
     first, as_of = report.month, report.as_of
 
     def load_only():
-        figures.team_staff(fresh)
+        list(selectors.team_staff(fresh.job_centre_id, fresh.pk).select_related("user"))
         list(Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, registered_on__lte=as_of)
-             .values(*figures.FACT_FIELDS, "caseworker_id"))
+             .values(*figures.FACT_ROW, "caseworker_id"))
         figures._history(fresh, max(today, as_of))
 
     load_time, _ = median_time(load_only, args.runs)

@@ -101,7 +101,7 @@ class CustomerAdminForm(forms.ModelForm):
         caseworker = data.get("caseworker")
         if caseworker and team and caseworker.team_id != team.pk:
             self.add_error("caseworker", "Die Fachkraft gehört zu einem anderen Team.")
-        values = {f: data.get(f) for f in services.FACT_FIELDS}
+        values = {f: data.get(f) for f in Customer.FACT_FIELDS}
         for field, message in services.changed_facts_errors(values, self.changed_data,
                                                             timezone.localdate()).items():
             if field not in self.errors:

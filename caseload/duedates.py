@@ -28,10 +28,8 @@ from .models import ContactNote, Customer, Measure, Suspension
 
 log = logging.getLogger(__name__)
 
-FACT_FIELDS = (
-    "id", "job_centre_id", "birth_date", "registered_on", "employment", "profile", "profile_since",
-    "care", "flags", "integrated_employment", "unemployed_since", "benefit_renewal_on",
-)
+# A customer row as the engine's facts are built from it (`customer_facts`).
+FACT_ROW = ("id", "job_centre_id", *Customer.FACT_FIELDS)
 DUE_FIELDS = (
     "due_status", "due_by", "window_opens", "due_last_working_day", "due_rule", "due_rule_set",
     "due_code", "due_flags", "due_reasons", "recheck_on", "due_computed_on", "policy_version",
@@ -114,7 +112,7 @@ def decide(customer: Customer, today: date | None = None, *, include_suspensions
                    ] if include_suspensions else []
     contacts = [engine.Contact(*c) for c in ContactNote.objects.filter(**scope, date__lte=today)
                 .order_by("date", "id").values_list("date", "channel", "follow_up_on")]
-    row = {f: getattr(customer, f) for f in FACT_FIELDS}
+    row = {f: getattr(customer, f) for f in FACT_ROW}
     decision = engine.evaluate(policy, customer_facts(row, measures, suspensions), contacts, today)
     customer._policy_version = version
     return decision
@@ -145,7 +143,7 @@ def stamp_note_codes(job_centre_id: int, *, chunk_size: int = 2000) -> int:
         first, last = ids[i], ids[min(i + chunk_size, len(ids)) - 1]
         scope = {"job_centre_id": job_centre_id, "customer_id__gte": first, "customer_id__lte": last}
         rows = {row["id"]: row for row in Customer.objects.filter(job_centre_id=job_centre_id, pk__gte=first,
-                                                                  pk__lte=last).values(*FACT_FIELDS)}
+                                                                  pk__lte=last).values(*FACT_ROW)}
         measures = defaultdict(list)
         for cid, start, end, exited in Measure.objects.filter(**scope).values_list(
                 "customer_id", "start", "end", "exited_on"):
@@ -267,7 +265,7 @@ def _recompute_range(centre_id: int, version: int, due_only: bool, today: date, 
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         rows = list(_scope(centre_id, version, due_only, today).filter(pk__gte=first_id, pk__lte=last_id)
-                    .order_by("pk").values(*FACT_FIELDS, "policy_version", *_PLAIN_DECISION,
+                    .order_by("pk").values(*FACT_ROW, "policy_version", *_PLAIN_DECISION,
                                            **_row_version(connection),
                                            **{alias: Cast(a, TextField()) for a, alias in _STORED_TEXT.items()}))
         return _write_chunk(policy_for(centre_id, version), rows, today, version) if rows else 0

@@ -206,7 +206,7 @@ class FactsForm(forms.Form):
     flags = forms.MultipleChoiceField(label="Merkmale", required=False, choices=voc.FLAGS,
                                       widget=forms.CheckboxSelectMultiple)
 
-    FIELDS = services.FACT_FIELDS
+    FIELDS = Customer.FACT_FIELDS
 
     def __init__(self, *args, customer: Customer, today, **kwargs):
         kwargs.setdefault("initial", {**{f: getattr(customer, f) for f in self.FIELDS}, "version": customer.version})

@@ -142,6 +142,10 @@ class Customer(models.Model):
     # RETENTION_MONTHS have passed since this day.
     closed_on = models.DateField("Fall abgeschlossen am", null=True, blank=True)
 
+    # What the contact rules read (policies.engine.Customer): a change recomputes the due date.
+    FACT_FIELDS = ("birth_date", "registered_on", "employment", "profile", "profile_since", "care", "flags",
+                   "integrated_employment", "unemployed_since", "benefit_renewal_on")
+
     # The stored decision of the policy engine. Written only by caseload.duedates.
     due_status = models.CharField("Fälligkeitsstatus", max_length=20, blank=True, db_index=False)
     due_by = models.DateField("fällig bis", null=True, blank=True)

@@ -53,7 +53,7 @@ def check_version(instance, expected: int | None) -> None:
 
 
 def rule_set_for(customer: Customer, day: date) -> RuleSet | None:
-    return RuleSet.objects.filter(job_centre_id=customer.job_centre_id).in_force_on(day).first()
+    return RuleSet.objects.of_job_centre_on(customer.job_centre_id, day)
 
 
 # --- Contact notes ------------------------------------------------------------------------
@@ -282,8 +282,6 @@ def update_measure(*, measure: Measure, title, start, end, exited_on=None, today
 
 # --- Customer facts -----------------------------------------------------------------------
 
-FACT_FIELDS = ("birth_date", "registered_on", "employment", "profile", "profile_since", "care", "flags",
-               "integrated_employment", "unemployed_since", "benefit_renewal_on")
 # Days that have happened: one in the future is a typing error that would choose another rule.
 PAST_DATES = ("birth_date", "registered_on", "unemployed_since", "profile_since")
 
@@ -342,7 +340,7 @@ def update_customer(*, customer: Customer, changes: dict, today=None, expected_v
     changed = [f for f, v in changes.items() if getattr(customer, f) != v]
     for field, value in changes.items():
         setattr(customer, field, value)
-    _validate(customer, changed_facts_errors({f: getattr(customer, f) for f in FACT_FIELDS}, changed, today),
+    _validate(customer, changed_facts_errors({f: getattr(customer, f) for f in Customer.FACT_FIELDS}, changed, today),
               exclude=["job_centre", "team", "caseworker", "acquisition_source"])
     if changed:
         customer.version += 1
@@ -350,7 +348,7 @@ def update_customer(*, customer: Customer, changes: dict, today=None, expected_v
             customer._history_user = by
         customer.save(update_fields=[*changed, "version"])
         audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="facts")
-    if any(f in FACT_FIELDS for f in changed):
+    if any(f in Customer.FACT_FIELDS for f in changed):
         return refresh_due_date(customer, today)
     return None
 
@@ -359,7 +357,7 @@ def update_customer(*, customer: Customer, changes: dict, today=None, expected_v
 def create_customer(*, today=None, by=None, **fields) -> tuple[Customer, engine.Decision]:
     today = today or timezone.localdate()
     customer = Customer(**fields)
-    _validate(customer, check_facts({f: getattr(customer, f) for f in FACT_FIELDS}, today))
+    _validate(customer, check_facts({f: getattr(customer, f) for f in Customer.FACT_FIELDS}, today))
     if by is not None:
         customer._history_user = by
     customer.save()

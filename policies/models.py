@@ -4,6 +4,8 @@ Everything the engine applies is data here: conditions and cycles are fields an 
 never code. `policies.loading` turns these rows into the engine's plain dataclasses.
 """
 
+from __future__ import annotations
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -81,6 +83,10 @@ class ClosingDay(models.Model):
 class RuleSetQuerySet(models.QuerySet):
     def in_force_on(self, day):
         return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day)
+
+    def of_job_centre_on(self, job_centre_id: int, day) -> RuleSet | None:
+        """The job centre's rule set in force on `day` (at most one: validities never overlap)."""
+        return self.filter(job_centre_id=job_centre_id).in_force_on(day).first()
 
 
 class RuleSet(models.Model):

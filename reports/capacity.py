@@ -26,11 +26,10 @@ from datetime import date, timedelta
 
 from appointments.working_time import in_force, rule_sets_between, working_time
 from caseload.models import Customer, Staff, Team
+from caseload.selectors import team_staff
 from policies import engine
 from policies.engine import DATED
 from policies.models import RuleSet
-
-from .figures import team_staff
 
 WEEKS = 12
 DEFAULT_FIRST_MINUTES = 60
@@ -118,7 +117,7 @@ def forecast(team: Team, today: date) -> Forecast:
     rule_sets = rule_sets_between(centre.pk, week0, horizon)
     first_min, follow_min, prep, share, defaults = _minutes(in_force(rule_sets, today))
 
-    staff = [s for s in team_staff(team) if s.role == Staff.CASEWORKER]
+    staff = [s for s in team_staff(team.job_centre_id, team.pk).select_related("user") if s.role == Staff.CASEWORKER]
     rows = {s.pk: CapacityRow(str(s), s.pk, float(s.weekly_hours), [Cell() for _ in weeks]) for s in staff}
     team_row = CapacityRow(team.name, None, sum(r.weekly_hours for r in rows.values()), [Cell() for _ in weeks])
 

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 from appointments.selectors import consultation_share, missed_appointments
 from caseload import duedates, selectors
-from caseload.duedates import FACT_FIELDS, customer_facts, policy_for
+from caseload.duedates import FACT_ROW, customer_facts, policy_for
 from caseload.models import Customer, Staff, Team
 from kontaktdichte.dates import add_months, month_bounds
 from policies import engine
@@ -138,11 +138,6 @@ class MonthlyReport:
         return self.as_of < self.last_day
 
 
-def team_staff(team: Team) -> list[Staff]:
-    """The team's caseworkers and team leads, by name. One query."""
-    return list(selectors.team_staff(team.job_centre_id, team.pk).select_related("user"))
-
-
 def _history(team: Team, until: date):
     """The team's customers' measures, suspensions and notes by customer id: three queries,
     filtered through the team (a join, not a list of ids)."""
@@ -168,9 +163,9 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
     months = [add_months(first, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
     month_ends = [min(month_bounds(m)[1], as_of) for m in months]
 
-    staff = team_staff(team)
+    staff = list(selectors.team_staff(team.job_centre_id, team.pk).select_related("user"))
     customers = list(Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, registered_on__lte=as_of)
-                     .values(*FACT_FIELDS, "caseworker_id"))
+                     .values(*FACT_ROW, "caseworker_id"))
     measures, suspensions, notes = _history(team, max(today, as_of))
 
     team_row = Row(name=f"Team {team.name}" if not team.name.lower().startswith("team") else team.name)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caseload import services
-from caseload.duedates import FACT_FIELDS, customer_facts, policy_for, refresh_due_date
+from caseload.duedates import FACT_ROW, customer_facts, policy_for, refresh_due_date
 from caseload.models import ContactNote, Customer, Suspension
 from policies import engine
 from reports.figures import _history, monthly_report
@@ -39,7 +39,7 @@ def replayed(customer, today):
     team = fresh(customer.team)
     policy = policy_for(team.job_centre_id, team.job_centre.policy_version)
     measures, suspensions, notes = _history(team, today)
-    row = Customer.objects.values(*FACT_FIELDS).get(pk=customer.pk)
+    row = Customer.objects.values(*FACT_ROW).get(pk=customer.pk)
     facts = customer_facts(row, measures.get(customer.pk, ()), suspensions.get(customer.pk, ()))
     return replay(policy, facts, notes.get(customer.pk, ()), today - timedelta(days=400), today)
 

@@ -225,7 +225,7 @@ def test_the_replay_up_to_today_agrees_with_the_stored_due_dates(world):
     from django.utils import timezone
 
     from caseload import services
-    from caseload.duedates import FACT_FIELDS, customer_facts, policy_for
+    from caseload.duedates import FACT_ROW, customer_facts, policy_for
     from caseload.models import Customer
     from reports.figures import _history
     from reports.replay import replay
@@ -248,7 +248,7 @@ def test_the_replay_up_to_today_agrees_with_the_stored_due_dates(world):
     team = fresh(a)
     policy = policy_for(team.job_centre_id, team.job_centre.policy_version)
     measures, suspensions, notes = _history(team, today)
-    rows = Customer.objects.filter(team=a).values(*FACT_FIELDS, "due_by")
+    rows = Customer.objects.filter(team=a).values(*FACT_ROW, "due_by")
     for row in rows:
         facts = customer_facts(row, measures.get(row["id"], ()), suspensions.get(row["id"], ()))
         result = replay(policy, facts, notes.get(row["id"], ()), today - timedelta(days=400), today)
