@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
-from caseload.filters import DATE_INPUT_FORMATS, DateInput
 from caseload.forms import add_service_errors, version_field
+from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput
 
 from . import scheduling, services
 from .models import Absence, Appointment, Office

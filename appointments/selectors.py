@@ -6,12 +6,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from caseload.models import Customer, Staff
-from caseload.selectors import team_staff
+from caseload.selectors import Section, due_soon_q, overdue_q, team_staff
 from kontaktdichte.dates import month_bounds
 from policies.models import JobCentre, RuleSet
 
@@ -205,6 +214,21 @@ def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: da
     return Suggestions(slots=slots, first_day=first_day, due_by=due_by, overdue=overdue, hours_source=source,
                        mode=mode, office=office, bound_to_opening_hours=bound, letter_in_time_from=letter_from,
                        lead_working_days=lead)
+
+
+# --- The worklist's "Ohne Termin" ---------------------------------------------------------------
+
+def without_appointment_q(today: date) -> Q:
+    """Overdue or due soon, and no planned appointment from today on."""
+    booked = Appointment.objects.filter(job_centre_id=OuterRef("job_centre_id"), customer_id=OuterRef("pk"),
+                                        status=Appointment.PLANNED, start__gte=local_start(today))
+    return (overdue_q(today) | due_soon_q(today)) & ~Q(Exists(booked))
+
+
+WITHOUT_APPOINTMENT = Section(
+    "ohne_termin", "Ohne Termin", without_appointment_q,
+    "Alle überfälligen und bald fälligen Kunden haben einen Termin (oder es ist niemand fällig).",
+    hint="Überfällig oder in den nächsten 14 Tagen fällig, und noch kein Termin vereinbart.")
 
 
 # --- For the reports -------------------------------------------------------------------------

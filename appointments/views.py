@@ -22,7 +22,7 @@ from caseload import access
 from caseload import services as caseload_services
 from caseload.access import staff_required
 from caseload.forms import ContactNoteForm, add_service_errors
-from caseload.views import _contact_message, _due_context
+from caseload.presenters import contact_message, due_context
 from kontaktdichte import formats
 from kontaktdichte.dates import month_bounds
 from kontaktdichte.plausible import in_page_reach
@@ -163,7 +163,7 @@ def book(request, pk):
             return redirect("appointments:detail", pk=appointment.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "appointments/book.html", {
-        **_due_context(customer, today), "form": form, "suggestions": suggestions, "caseworker": caseworker,
+        **due_context(customer, today), "form": form, "suggestions": suggestions, "caseworker": caseworker,
         "rule_set": rule_set, "length": lengths[default_kind],
         "links": _suggestion_links(offices, modes, mode, office),
         "letter_hint": suggestions.letter_in_time_from and scheduling.letter_lead_hint(
@@ -293,11 +293,11 @@ def note(request, pk):
         except services.ServiceError as error:
             add_service_errors(form, error.message_dict)
         else:
-            messages.success(request, _contact_message(note, decision, previous_due, today))
+            messages.success(request, contact_message(note, decision, previous_due, today))
             return redirect("customer", pk=customer.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "appointments/note_form.html", {
-        **_due_context(customer, today), "form": form, "rule_set": rule_set, "appointment": appointment,
+        **due_context(customer, today), "form": form, "rule_set": rule_set, "appointment": appointment,
     }, status=status)
 
 

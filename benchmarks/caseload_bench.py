@@ -79,7 +79,7 @@ def ensure_data(customers: int, seed: int, workers: int):
     if have >= customers:
         say(f"Daten: {have:,} Kunden vorhanden, nichts erzeugt.")
         return
-    from caseload.management.commands.setup_demo import continue_moenchengladbach
+    from kontaktdichte.management.commands.setup_demo import continue_moenchengladbach
 
     continue_moenchengladbach()
     say(f"Erzeuge {customers - have:,} Kunden (Seed {seed}) ...")

@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from policies import engine, signals
+from policies import engine
 from policies.loading import load_policies
 from policies.models import JobCentre
 
@@ -462,7 +462,6 @@ def store_due_dates(job_centre_id: int, customers: list[Customer | StoredDueDate
         return len(customers)
 
 
-bump_policy_version = signals.bump_policy_version  # for callers that think in due dates
 
 
 def refresh_after_rule_change(job_centre_id: int, *, limit: int | None = None) -> int | None:

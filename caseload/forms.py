@@ -12,11 +12,11 @@ from __future__ import annotations
 from django import forms
 
 from kontaktdichte import formats
+from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput
 from policies import vocabulary as voc
 from policies.models import RuleSet
 
 from . import services
-from .filters import DATE_INPUT_FORMATS, DateInput
 from .models import ContactNote, Customer
 
 

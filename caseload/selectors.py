@@ -16,9 +16,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -48,17 +46,6 @@ def overdue_q(today: date) -> Q:
 
 def due_soon_q(today: date) -> Q:
     return Q(due_status__in=DATED, due_by__gte=today, due_by__lte=today + DUE_SOON)
-
-
-def without_appointment_q(today: date) -> Q:
-    """Overdue or due soon, and no planned appointment from today on (appointments app)."""
-    # Imported here: the appointments app builds on this one.
-    from appointments.models import Appointment
-    from appointments.selectors import local_start
-
-    booked = Appointment.objects.filter(job_centre_id=OuterRef("job_centre_id"), customer_id=OuterRef("pk"),
-                                        status=Appointment.PLANNED, start__gte=local_start(today))
-    return (overdue_q(today) | due_soon_q(today)) & ~Q(Exists(booked))
 
 
 def individual_q(today: date) -> Q:
@@ -106,21 +93,28 @@ class Section:
     hint: str = ""
 
 
-SECTIONS = (
+# The appointments app, which builds on this one, adds "Ohne Termin" after "bald"
+# (appointments.apps, with `add_section`): this app does not import that one.
+SECTIONS = [
     Section("ueberfaellig", "Überfällig", overdue_q, "Niemand ist überfällig."),
     Section("bald", "Fällig in 14 Tagen", due_soon_q, "In den nächsten 14 Tagen ist niemand fällig."),
-    Section("ohne_termin", "Ohne Termin", without_appointment_q,
-            "Alle überfälligen und bald fälligen Kunden haben einen Termin (oder es ist niemand fällig).",
-            hint="Überfällig oder in den nächsten 14 Tagen fällig, und noch kein Termin vereinbart."),
     Section("individuell", "Individuell ohne Datum", individual_q,
             "Alle Kunden mit individuellem Zyklus haben eine Wiedervorlage.",
             hint="Individueller Zyklus ohne Wiedervorlage: bitte im Beratungsvermerk ein Datum festlegen."),
     Section("ohne_regel", "Ohne Regel", unruled_q, "Für alle Kunden gilt eine Regel.",
             hint="Kein Konzept in Kraft oder keine Regel trifft zu: bitte der Fachadministration melden."),
     Section("alle", "Alle", every_q, "Keine Kunden."),
-)
+]
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 DEFAULT_SECTION = "ueberfaellig"
+
+
+def add_section(section: Section, *, after: str) -> None:
+    """A worklist section another app contributes (once, when that app is ready)."""
+    if section.key in SECTION_BY_KEY:
+        return
+    SECTIONS.insert([s.key for s in SECTIONS].index(after) + 1, section)
+    SECTION_BY_KEY[section.key] = section
 
 # List rows are plain dicts (`values()`): a page shows 25 of them and builds no model instances.
 # Keys without "__" where a table column reads them.

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import events as audit
 from kontaktdichte import formats
-from policies import engine
 from policies import vocabulary as voc
 
 from . import access, selectors, services
@@ -32,8 +31,8 @@ from .forms import (
     SuspensionForm,
     add_service_errors,
 )
+from .presenters import contact_message, due_context, due_message
 from .tables import (
-    STATUS_WORDS,
     TeamOverdueTable,
     WorklistTable,
     csv_response,
@@ -42,12 +41,6 @@ from .tables import (
 )
 
 log = logging.getLogger(__name__)
-
-DUE_FLAG_LABELS = {
-    engine.PROFILING_REVIEW: "Profilingprüfung fällig",
-    engine.EMPLOYER_SERVICE_TASK: "AG-S einbinden",
-}
-
 
 def home(request):
     if access.staff_for(request.user) is not None:
@@ -127,19 +120,6 @@ def _keep(request, **params):
 
 # --- One customer ------------------------------------------------------------------------------
 
-def _due_context(customer, today):
-    status = engine.status_on(customer.due_status, customer.due_by, today) if customer.due_status else ""
-    return {
-        "customer": customer,
-        "today": today,
-        "status": status,
-        "status_word": STATUS_WORDS.get(status, status),
-        "days_overdue": (today - customer.due_by).days if customer.due_by and customer.due_by < today else 0,
-        "stale": selectors.stale(customer, today),
-        "due_flags": [DUE_FLAG_LABELS.get(f, f) for f in customer.due_flags],
-    }
-
-
 @require_GET
 @staff_required
 def customer_detail(request, pk):
@@ -147,7 +127,7 @@ def customer_detail(request, pk):
     today = timezone.localdate()
     audit.record(audit.Event.CUSTOMER_VIEWED, user=request.user, customer=customer, what="customer_page")
     return render(request, "caseload/customer.html", {
-        **_due_context(customer, today),
+        **due_context(customer, today),
         "timeline": selectors.customer_timeline(customer),
         "facts": _facts(customer),
     })
@@ -171,19 +151,9 @@ def _facts(customer):
     return rows
 
 
-def _due_message(decision: engine.Decision, today) -> str:
-    if decision.due_by is not None:
-        if decision.status_on(today) == engine.OVERDUE:
-            return f"Der Kontakt ist weiterhin überfällig (fällig war er am {formats.day(decision.due_by)})."
-        return f"Nächster Kontakt fällig bis {formats.day(decision.due_by)}."
-    if decision.status == engine.INDIVIDUAL:
-        return "Individueller Zyklus ohne Wiedervorlage: es ist kein Datum fällig."
-    return "Keine Fälligkeit: " + (decision.reasons[-1] if decision.reasons else "keine Regel.")
-
-
 def _form_page(request, template, form, customer, today, **extra):
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, {**_due_context(customer, today), "form": form, **extra}, status=status)
+    return render(request, template, {**due_context(customer, today), "form": form, **extra}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,27 +172,9 @@ def contact_note(request, pk):
         except services.ServiceError as error:
             add_service_errors(form, error.message_dict)
         else:
-            messages.success(request, _contact_message(note, decision, previous_due, today))
+            messages.success(request, contact_message(note, decision, previous_due, today))
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/contact_note_form.html", form, customer, today, rule_set=rule_set)
-
-
-def _contact_message(note, decision: engine.Decision, previous_due, today) -> str:
-    head = "Beratungsvermerk gespeichert."
-    channels = decision.rule_set.qualifying_channels if decision.rule_set else frozenset()
-    if note.channel in channels:
-        return f"{head} {_due_message(decision, today)}"
-    not_counted = (f"{head} Die Kontaktart „{voc.label(note.channel)}“ zählt nach dem Kontaktdichtekonzept "
-                   f"nicht als qualifizierter Kontakt")
-    if decision.due_by == previous_due:
-        kept = (f"die Fälligkeit bleibt beim {formats.day(previous_due)}" if previous_due
-                else "die Fälligkeit ändert sich nicht")
-        return f"{not_counted}: {kept}."
-    if note.follow_up_on is None:
-        # Not this note: the stored due date was older than the facts (DOMAIN step 4: a note
-        # without a follow-up date leaves the one that counts as it is).
-        return f"{not_counted}. {_due_message(decision, today)}"
-    return f"{not_counted}; wegen der Wiedervorlage gilt: {_due_message(decision, today)}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -239,7 +191,7 @@ def suspension(request, pk):
         except services.ServiceError as error:
             add_service_errors(form, error.message_dict)
         else:
-            messages.success(request, f"Ausnahme dokumentiert. {_due_message(decision, today)}")
+            messages.success(request, f"Ausnahme dokumentiert. {due_message(decision, today)}")
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/suspension_form.html", form, customer, today)
 
@@ -259,7 +211,7 @@ def suspension_end(request, pk, suspension_pk):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Ausnahme endet am {formats.day(form.cleaned_data['end'])}. "
-                                      f"{_due_message(decision, today)}")
+                                      f"{due_message(decision, today)}")
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/suspension_end_form.html", form, customer, today, suspension=instance)
 
@@ -285,7 +237,7 @@ def measure(request, pk, measure_pk=None):
             add_service_errors(form, error)
         else:
             done = "Maßnahme gespeichert." if instance is None else "Maßnahme geändert."
-            messages.success(request, f"{done} {_due_message(decision, today)}")
+            messages.success(request, f"{done} {due_message(decision, today)}")
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/measure_form.html", form, customer, today, measure=instance)
 
@@ -306,7 +258,7 @@ def facts(request, pk):
             if decision is None:
                 messages.success(request, "Daten gespeichert. Die Fälligkeit ändert sich dadurch nicht.")
             else:
-                messages.success(request, f"Daten gespeichert. {_due_message(decision, today)}")
+                messages.success(request, f"Daten gespeichert. {due_message(decision, today)}")
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/facts_form.html", form, customer, today)
 

@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from audit.models import Event
-from caseload.filters import DATE_INPUT_FORMATS, DateInput
 from caseload.models import Customer
+from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput
 from policies.models import JobCentre
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 
 from caseload import duedates, services
 from caseload.models import Customer
+from policies import signals
 
 from .factories import make_customer, world  # noqa: F401
 
@@ -105,7 +106,7 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date_when_the_chu
     # Same, for a customer whose decision the chunk finds unchanged (it would only move the
     # computed day and the policy version): that touch must not land on the note's row either.
     real = duedates._chunk_decisions
-    duedates.bump_policy_version(world.coburg.pk)
+    signals.bump_policy_version(world.coburg.pk)
 
     def note_meanwhile(policy, rows, today):
         decisions = list(real(policy, rows, today))

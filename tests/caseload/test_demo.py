@@ -13,6 +13,7 @@ from django.utils import timezone
 from caseload import duedates
 from caseload.demo import DEMO_SLUGS
 from caseload.models import ContactNote, Customer, Measure, Staff, Suspension, Team
+from policies import signals
 from policies.models import ContactRule, JobCentre, RuleSet
 
 DAY = date(2026, 3, 2)
@@ -294,7 +295,7 @@ def test_recompute_after_a_rule_change_that_changes_no_decision_only_moves_the_v
     duedates.recompute(today=DAY, chunk_size=7)
     before = _stored_due_dates()
     for centre in JobCentre.objects.all():
-        duedates.bump_policy_version(centre.pk)
+        signals.bump_policy_version(centre.pk)
     versions = dict(JobCentre.objects.values_list("pk", "policy_version"))
     rewritten = []
     with mock.patch.object(duedates, "store_due_dates",

@@ -7,8 +7,9 @@ import pytest
 from django import forms
 from django.utils.html import escape
 
-from caseload.filters import CaseloadFilter, DateInput, Select, TextInput
+from caseload.filters import CaseloadFilter
 from caseload.models import Customer
+from kontaktdichte.widgets import DateInput, Select, TextInput
 
 from .factories import world  # noqa: F401
 

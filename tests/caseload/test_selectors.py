@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from caseload import selectors, services
-from caseload.duedates import bump_policy_version
 from caseload.models import Customer
 from policies import engine
+from policies.signals import bump_policy_version
 
 from .factories import (  # noqa: F401
     due_soon_customer,

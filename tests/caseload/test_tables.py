@@ -10,13 +10,13 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from caseload import selectors
-from caseload.duedates import bump_policy_version
 from caseload.tables import (
     TeamOverdueTable,
     WorklistTable,
     customer_url_maker,
     paginate,
 )
+from policies.signals import bump_policy_version
 
 from .factories import due_soon_customer, no_rule_customer, overdue_customer, world  # noqa: F401
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from caseload import services
-from caseload.duedates import bump_policy_version
 from caseload.models import ContactNote, Customer, Measure, Suspension
+from policies.signals import bump_policy_version
 
 from .factories import (  # noqa: F401
     due_soon_customer,

@@ -19,17 +19,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from appointments.demo import ensure_absences, ensure_demo
 from caseload import demo
-from caseload.duedates import bump_policy_version, stamp_note_codes
+from caseload.duedates import stamp_note_codes
 from caseload.models import Customer, Staff, Team
 from kontaktdichte import formats
 from policies.cloning import clone_rule_set
 from policies.models import JobCentre, RuleSet
+from policies.signals import bump_policy_version
 
 DEMO_SEED = 20170101
 DEMO_CUSTOMERS = 600  # across the three job centres, split as in caseload.demo.SHARES
@@ -119,8 +122,6 @@ class Command(BaseCommand):
 
     def _data_protection_officer(self):
         """The data-protection role: the audit trail and Art. 15 disclosures, no caseload, no admin."""
-        from django.contrib.auth.models import Permission
-
         user = self._user("demo-datenschutz", "Demo", "Datenschutz")
         user.user_permissions.add(*Permission.objects.filter(
             content_type__app_label="audit", codename__in=["view_event", "export_customer_data"]))
@@ -155,15 +156,11 @@ class Command(BaseCommand):
 
     def _demo_appointments(self, today):
         """Offices, opening and working hours, a week of appointments per caseworker (once)."""
-        from appointments.demo import ensure_demo
-
         stats = ensure_demo(today)
         if any(stats.values()):
             self.stdout.write(f"Termine: {stats['offices']} Regionalstellen, {stats['appointments']} Termine angelegt.")
 
     def _demo_absences(self, staff, lead_user, today):
-        from appointments.demo import ensure_absences
-
         if staff is None or lead_user is None:
             return
         created = ensure_absences(staff, lead_user, today)
