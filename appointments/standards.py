@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 
+from kontaktdichte import formats
+
 DAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
@@ -78,4 +80,4 @@ def check_opening_hours(hours: Iterable[tuple[int, time, time]], standard: Stand
 
 
 def _num(value) -> str:
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
+    return formats.decimal(Decimal(value).normalize(), None)

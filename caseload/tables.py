@@ -6,9 +6,7 @@ select_related): no column triggers a query per row.
 
 from __future__ import annotations
 
-import inspect
 from datetime import date
-from functools import partial
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -18,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from kontaktdichte import spreadsheets
+from kontaktdichte import formats, spreadsheets
 from policies import engine
 
 from .selectors import EXPORT_HEADERS, STALE_TEXT, caseworker_name, row_is_stale
@@ -50,61 +48,27 @@ class DateColumn(tables.Column):
     compiles a template for every cell, which cost most of a list page's time."""
 
     def render(self, value):
-        return value.strftime("%d.%m.%Y")
-
-
-def _getter(accessor: str):
-    """How a cell finds its value in a record: a plain key of a dict row directly, anything
-    else as django-tables2's Accessor does (relations, attributes, callables)."""
-    if tables.A.LEGACY_SEPARATOR not in accessor and tables.A.SEPARATOR not in accessor:
-        def get(record, _key=accessor, _resolve=tables.A(accessor).resolve):
-            if type(record) is dict:
-                return record.get(_key)
-            return _resolve(record, quiet=True)
-        return get
-    return partial(tables.A(accessor).resolve, quiet=True)
+        return formats.day(value)
 
 
 class FastBodyTable(tables.Table):
-    """A table whose body rows are rendered in one pass, in Python.
+    """A table whose body rows are joined in Python instead of through the template engine.
 
-    django-tables2 renders each cell through the template engine, inspects the signature of
-    the render method for every cell and recomputes the column's attributes for every cell:
-    for a 25-row page that was most of the page's time, several times its SQL. `body_html`
-    gives the same cells (accessor, empty values and default, the column's or the table's
-    render method, linkify, static td attributes) at a fraction of the cost; the header,
-    sorting and pagination stay django-tables2's. Only for tables whose columns are plain
-    values, DateColumn, or have render methods taking `value` and/or `record`.
+    django-tables2's own template renders every cell with a template `{% for %}` loop and
+    `{{ column.attrs.td.as_html }}` per cell; for a 25-row page that was several times the
+    page's SQL. `body_html` produces the same markup (tests/caseload/test_tables.py compares
+    them) through the library's public API only: the table's `paginated_rows` and `columns`,
+    each row's `attrs` and `get_cell`, each column's `attrs`. The td attributes are read once
+    per column, so they must not depend on the record (none of ours do). Measured with
+    `make bench-caseload` (README, Benchmarks).
     """
 
     def body_html(self) -> str:
-        plans = []
-        for column in self.columns:
-            render = column.render
-            takes = set(inspect.signature(render).parameters)
-            plans.append((column.attrs["td"].as_html(), _getter(column.accessor), column.column.empty_values,
-                          conditional_escape(column.default), render, "value" in takes, "record" in takes, column.link))
+        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
         rows = []
         for row in self.paginated_rows:
-            record, cells = row.record, []
-            for td, get, empty, default, render, with_value, with_record, link in plans:
-                value = get(record)
-                if value in empty:
-                    content = default
-                else:
-                    if with_value and with_record:
-                        content = render(value=value, record=record)
-                    elif with_value:
-                        content = render(value=value)
-                    elif with_record:
-                        content = render(record=record)
-                    else:
-                        content = render()
-                    if link:
-                        content = link(content, value=value, record=record)
-                    content = conditional_escape(content)
-                cells.append(f"<td {td}>{content}</td>")
-            rows.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
+            cells = "".join(f"<td {td}>{conditional_escape(row.get_cell(name))}</td>" for name, td in columns)
+            rows.append(f"<tr {row.attrs.as_html()}>{cells}</tr>")
         return mark_safe("\n".join(rows))
 
 
@@ -137,8 +101,8 @@ class _StaleAwareTable(FastBodyTable):
             return "—"
         if row_is_stale(record, self.today, self.policy_version):
             return format_html('{} <abbr class="stale-mark" title="{}">*</abbr>',
-                               value.strftime("%d.%m.%Y"), STALE_TEXT)
-        return value.strftime("%d.%m.%Y")
+                               formats.day(value), STALE_TEXT)
+        return formats.day(value)
 
     def render_due_code(self, value):
         return format_html('<span class="code">{}</span>', value)
@@ -238,7 +202,7 @@ def paginate(table: tables.Table, request, *, count: int | None = None) -> table
 # --- Exports -------------------------------------------------------------------------------------
 
 def _cell(value):
-    return value.strftime("%d.%m.%Y") if isinstance(value, date) else value
+    return formats.day(value) if isinstance(value, date) else value
 
 
 def _date_format(_index, value):

@@ -19,6 +19,6 @@ def moment(value: datetime) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
-def decimal(value: float, places: int = 1) -> str:
-    """1,5"""
+def decimal(value, places: int | None = 1) -> str:
+    """1,5; with `places` None as many places as the value has (21,5 and 20)."""
     return formats.number_format(value, places)

@@ -35,9 +35,9 @@ def csv_value(column: Column, value) -> str:
     if value is None:
         return ""
     if column.kind == "pct":
-        return f"{value * 100:.1f}".replace(".", ",")
+        return formats.decimal(value * 100, 1)
     if column.kind == "days":
-        return f"{value:.1f}".replace(".", ",")
+        return formats.decimal(value, 1)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -23,6 +23,7 @@ from appointments.selectors import consultation_share, missed_appointments
 from caseload import duedates, selectors
 from caseload.duedates import FACT_ROW, customer_facts, policy_for
 from caseload.models import Customer, Staff, Team
+from kontaktdichte import formats
 from kontaktdichte.dates import add_months, month_bounds
 from policies import engine
 
@@ -263,7 +264,7 @@ def display(column: Column, value) -> str:
     if column.kind == "pct":
         return f"{round(value * 100)} %"
     if column.kind == "days":
-        return f"{value:.1f}".replace(".", ",")
+        return formats.decimal(value, 1)
     if column.kind == "int":
         return f"{value:,}".replace(",", ".")
     return str(value)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from kontaktdichte import formats
+
 INK, MUTED, LINE, ACCENT, LATE, OK = "#1d2733", "#5b6773", "#d6dbe0", "#0b5cab", "#b3261e", "#1e7b34"
 FONT = 'font-family="system-ui, sans-serif"'
 
@@ -113,7 +115,7 @@ def paired_bars(items: Sequence[tuple[str, float, float]], *, title: str, unit: 
                     f'<title>{escape(label)}: erwartet {expected:.1f}{unit}</title></rect>')
         body.append(f'<rect x="{label_w}" y="{y + 17}" width="{wa:.1f}" height="11" fill="{colour}">'
                     f'<title>{escape(label)}: tatsächlich {actual:.1f}{unit}</title></rect>')
-        text = f"{actual:.1f} / {expected:.1f}".replace(".", ",")
+        text = f"{formats.decimal(actual, 1)} / {formats.decimal(expected, 1)}"
         body.append(f'<text x="{label_w + max(we, wa) + 6:.1f}" y="{y + 20}" font-size="12" fill="{INK}" '
                     f'{FONT}>{text}</text>')
     body.append(f'<text x="{label_w}" y="{height - 6}" font-size="11" fill="{MUTED}" {FONT}>'

@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from kontaktdichte import formats
+
 from .. import selectors
 
 register = template.Library()
@@ -8,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def hours(minutes) -> str:
-    return f"{(minutes or 0) / 60:.1f}".replace(".", ",")
+    return formats.decimal((minutes or 0) / 60, 1)
 
 
 @register.filter
