@@ -14,7 +14,7 @@ from policies import vocabulary as voc
 from policies.admin_forms import code_list_field
 
 from . import services
-from .duedates import DUE_FIELDS, refresh_due_date
+from .duedates import DUE_FIELDS
 from .models import (
     AcquisitionSource,
     ContactNote,
@@ -137,10 +137,20 @@ class CustomerAdmin(SimpleHistoryAdmin):
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "job_centre"] if obj is not None else fields
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Inside the admin's transaction: the change and its due date commit together.
-        refresh_due_date(form.instance)
+    # Writes go through the services, as on the caseworkers' pages: under the customer's lock,
+    # with the due date recomputed in the same transaction, recorded in the audit trail.
+    # (The inlines are read only; notes, measures and exceptions are written on those pages.)
+    def save_model(self, request, obj, form, change):
+        if not change:
+            fields = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields
+                      if not f.primary_key and f.editable and f.name not in DUE_FIELDS}
+            created, _ = services.create_customer(by=request.user, **fields)
+            obj.pk = created.pk
+            return
+        attnames = [Customer._meta.get_field(name).attname for name in form.changed_data]
+        changes = {attname: getattr(obj, attname) for attname in attnames}
+        services.update_customer(customer=Customer.objects.get(pk=obj.pk), changes=changes, by=request.user)
+        obj.refresh_from_db()
 
     # Deleting a customer deletes their history rows too (services.delete_customers).
     def delete_model(self, request, obj):

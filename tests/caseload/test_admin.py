@@ -32,6 +32,40 @@ def test_changing_a_customers_facts_in_the_admin_recomputes_the_due_date(client,
     assert stored.history.first().profile == "market_far"
 
 
+def test_the_admin_writes_through_the_services_with_version_and_audit(client, world):
+    from audit.models import Event
+
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    client.force_login(world.admin)
+    url = reverse("admin:caseload_customer_change", args=[customer.pk])
+    data = form_data(client.get(url))
+    data["caseworker"] = str(world.bob.pk)
+    data["phone"] = "09561 42"
+
+    assert client.post(url, data).status_code == 302
+
+    stored = Customer.objects.get(pk=customer.pk)
+    assert (stored.caseworker_id, stored.phone, stored.version) == (world.bob.pk, "09561 42", 2)
+    assert stored.history.first().history_user_id == world.admin.pk
+    assert Event.objects.filter(action=Event.CUSTOMER_CHANGED, customer_id=customer.pk,
+                                user_id=world.admin.pk).exists()
+
+
+def test_a_customer_added_in_the_admin_gets_its_due_date(client, world):
+    client.force_login(world.admin)
+    url = reverse("admin:caseload_customer_add")
+    data = form_data(client.get(url))
+    today = timezone.localdate()
+    data.update({"job_centre": str(world.coburg.pk), "team": str(world.team_a.pk), "number": "777001",
+                 "first_name": "Neu", "last_name": "Kundin", "birth_date": "1985-04-03",
+                 "registered_on": (today - timedelta(days=5)).isoformat(), "employment": "unemployed",
+                 "profile": "market_close", "care": "placement"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = Customer.objects.get(number="777001")
+    assert (created.due_code, created.due_status) == ("2MM", "ok")
+
+
 def test_a_team_of_another_job_centre_is_refused_and_nothing_is_saved(client, world):
     customer = make_customer(world.team_a, caseworker=world.alice)
     client.force_login(world.admin)
