@@ -36,10 +36,14 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
         standard = OpeningHoursStandard.objects.filter(job_centre_id=office.job_centre_id).first()
         if standard is None:
             return
-        hours = [(f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
-                 for f in self.forms
-                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
-                 and f.cleaned_data.get("start") and f.cleaned_data.get("end")]
+        hours = [
+            (f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
+            for f in self.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("start")
+            and f.cleaned_data.get("end")
+        ]
         errors = check_opening_hours(hours, Standard.of(standard), tandem=office.tandem_main_id is not None)
         if errors:
             raise forms.ValidationError(["Die Öffnungszeiten erfüllen den Standard des Jobcenters nicht:"] + errors)
@@ -69,10 +73,14 @@ class OpeningHoursStandardAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         standard, hours = Standard.of(obj), {}
         for office_id, weekday, start, end in OpeningHours.objects.filter(
-                office__job_centre_id=obj.job_centre_id).values_list("office_id", "weekday", "start", "end"):
+            office__job_centre_id=obj.job_centre_id
+        ).values_list("office_id", "weekday", "start", "end"):
             hours.setdefault(office_id, []).append((weekday, start, end))
-        short = [office.name for office in Office.objects.filter(job_centre_id=obj.job_centre_id).order_by("name")
-                 if check_opening_hours(hours.get(office.pk, []), standard, tandem=office.tandem_main_id is not None)]
+        short = [
+            office.name
+            for office in Office.objects.filter(job_centre_id=obj.job_centre_id).order_by("name")
+            if check_opening_hours(hours.get(office.pk, []), standard, tandem=office.tandem_main_id is not None)
+        ]
         if short:
             messages.warning(request, "Diese Regionalstellen erfüllen den Standard nicht: " + ", ".join(short) + ".")
 
@@ -110,9 +118,26 @@ class AppointmentAdmin(SimpleHistoryAdmin):
     list_select_related = ["customer", "caseworker__user"]
     search_fields = ["customer__number"]
     date_hierarchy = "start"
-    readonly_fields = ["job_centre", "customer", "caseworker", "start", "end", "blocked_until",
-                       "preparation_minutes", "kind", "rule_code", "status", "missed_sequence", "contact_note",
-                       "booked_by", "office", "mode", "subject", "important_reason", "outcome_reason"]
+    readonly_fields = [
+        "job_centre",
+        "customer",
+        "caseworker",
+        "start",
+        "end",
+        "blocked_until",
+        "preparation_minutes",
+        "kind",
+        "rule_code",
+        "status",
+        "missed_sequence",
+        "contact_note",
+        "booked_by",
+        "office",
+        "mode",
+        "subject",
+        "important_reason",
+        "outcome_reason",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -129,8 +154,9 @@ class AbsenceAdminForm(forms.ModelForm):
         data = super().clean()
         staff, kind, start, end = (data.get(f) for f in ("staff", "kind", "start", "end"))
         if staff and kind and start and end:
-            errors = services.check_absence(staff, kind=kind, start=start, end=end, today=timezone.localdate(),
-                                            exclude_pk=self.instance.pk)
+            errors = services.check_absence(
+                staff, kind=kind, start=start, end=end, today=timezone.localdate(), exclude_pk=self.instance.pk
+            )
             for field, message in errors.items():
                 if field not in self.errors:
                     self.add_error(field if field in self.fields else None, message)

@@ -35,15 +35,23 @@ class BookingForm(forms.Form):
     day = forms.DateField(label="oder Datum", required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
     time = forms.TimeField(label="Uhrzeit", required=False, widget=TimeInput(), input_formats=["%H:%M"])
     kind = forms.ChoiceField(label="Gesprächsart", choices=Appointment.KINDS, widget=forms.RadioSelect)
-    mode = forms.ChoiceField(label="Form", choices=Appointment.MODES, widget=forms.RadioSelect,
-                             initial=Appointment.OFFICE)
-    office = forms.ModelChoiceField(label="Regionalstelle", queryset=Office.objects.none(), required=False,
-                                    empty_label="—")
-    minutes = forms.IntegerField(label="Dauer (Minuten)", required=False, min_value=1, max_value=480,
-                                 help_text="Leer lassen: Dauer nach dem Kontaktdichtekonzept.")
+    mode = forms.ChoiceField(
+        label="Form", choices=Appointment.MODES, widget=forms.RadioSelect, initial=Appointment.OFFICE
+    )
+    office = forms.ModelChoiceField(
+        label="Regionalstelle", queryset=Office.objects.none(), required=False, empty_label="—"
+    )
+    minutes = forms.IntegerField(
+        label="Dauer (Minuten)",
+        required=False,
+        min_value=1,
+        max_value=480,
+        help_text="Leer lassen: Dauer nach dem Kontaktdichtekonzept.",
+    )
 
-    def __init__(self, *args, customer, rule_set, offices, suggestions, lengths: dict, cap: int | None = None,
-                 **kwargs):
+    def __init__(
+        self, *args, customer, rule_set, offices, suggestions, lengths: dict, cap: int | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.customer, self.rule_set, self.suggestions, self.lengths = customer, rule_set, suggestions, lengths
         self.fields["office"].queryset = Office.objects.filter(pk__in=[o.pk for o in offices])
@@ -51,17 +59,24 @@ class BookingForm(forms.Form):
         self.fields["office"].choices = [("", "—")] + [(o.pk, str(o)) for o in offices]
         self._offices = {o.pk: o for o in offices}
         self.fields["slot"].choices = [(slot.key, slot_label(slot)) for slot in suggestions.slots] + [
-            (MANUAL, "anderer Zeitpunkt (unten eingeben)")]
+            (MANUAL, "anderer Zeitpunkt (unten eingeben)")
+        ]
         self.modes, self.kinds = offered(rule_set)
         # Only the widgets lose the options: the fields still accept them, for the message.
-        self.fields["mode"].widget.choices = [(m, option_label(label, Appointment.CHANNEL[m], rule_set))
-                                              for m, label in Appointment.MODES if m in self.modes]
+        self.fields["mode"].widget.choices = [
+            (m, option_label(label, Appointment.CHANNEL[m], rule_set))
+            for m, label in Appointment.MODES
+            if m in self.modes
+        ]
         self.fields["kind"].widget.choices = [
             (k, option_label(label, "group", rule_set) if k == Appointment.GROUP else label)
-            for k, label in Appointment.KINDS if k in self.kinds]
+            for k, label in Appointment.KINDS
+            if k in self.kinds
+        ]
         parts = [f"{dict(Appointment.KINDS)[k]} {v} Min." for k, v in lengths.items()]
-        self.fields["minutes"].help_text = ("Leer lassen: Dauer nach dem Kontaktdichtekonzept ("
-                                            + ", ".join(parts) + ").")
+        self.fields["minutes"].help_text = (
+            "Leer lassen: Dauer nach dem Kontaktdichtekonzept (" + ", ".join(parts) + ")."
+        )
         if cap:
             self.fields["minutes"].help_text += f" Ohne hinreichende Deutschkenntnisse höchstens {cap} Minuten."
         self.letter_warning = None
@@ -78,8 +93,9 @@ class BookingForm(forms.Form):
             offered_channels = {Appointment.CHANNEL[m] for m in self.modes}
             if Appointment.GROUP in self.kinds:
                 offered_channels.add("group")
-            hints.append(scheduling.not_counting_hint(
-                c for c in offered_channels if not scheduling.counts(c, rule_set)))
+            hints.append(
+                scheduling.not_counting_hint(c for c in offered_channels if not scheduling.counts(c, rule_set))
+            )
         return [hint for hint in hints if hint]
 
     def clean_office(self):
@@ -110,10 +126,17 @@ class BookingForm(forms.Form):
             start = data["start"]
             rule_set = services.rule_set_on(self.customer, start.astimezone(BERLIN).date(), known=self.rule_set)
             minutes = data.get("minutes") or self.lengths[kind]
-            self.add_booking_errors(services.check_schedule(
-                rule_set, mode=mode, kind=kind, start=start, end=start + timedelta(minutes=minutes),
-                office=office if mode == Appointment.OFFICE else None,
-                opening=office.opening if office is not None else None))
+            self.add_booking_errors(
+                services.check_schedule(
+                    rule_set,
+                    mode=mode,
+                    kind=kind,
+                    start=start,
+                    end=start + timedelta(minutes=minutes),
+                    office=office if mode == Appointment.OFFICE else None,
+                    opening=office.opening if office is not None else None,
+                )
+            )
             in_time = self.suggestions.letter_in_time_from
             if in_time is not None and start.astimezone(BERLIN).date() < in_time:
                 self.letter_warning = scheduling.LETTER_TOO_LATE
@@ -122,16 +145,18 @@ class BookingForm(forms.Form):
     def add_booking_errors(self, errors: dict) -> None:
         """A service's {field: message}; its "start" is the time entered or the slot chosen."""
         where = "time" if getattr(self, "manual", False) else "slot"
-        add_service_errors(self, {(where if field == "start" else field): message
-                                  for field, message in errors.items()})
+        add_service_errors(self, {(where if field == "start" else field): message for field, message in errors.items()})
 
 
 def offered(rule_set) -> tuple[list[str], list[str]]:
     """The modes and kinds the booking form offers under the rule set: those whose channel it
     books. A rule set that books group sessions only offers them in every mode."""
     modes = [m for m, _ in Appointment.MODES if scheduling.is_bookable(Appointment.CHANNEL[m], rule_set)]
-    kinds = [k for k, _ in Appointment.KINDS
-             if (scheduling.is_bookable("group", rule_set) if k == Appointment.GROUP else modes)]
+    kinds = [
+        k
+        for k, _ in Appointment.KINDS
+        if (scheduling.is_bookable("group", rule_set) if k == Appointment.GROUP else modes)
+    ]
     return modes or [m for m, _ in Appointment.MODES], kinds
 
 
@@ -168,15 +193,23 @@ class MissedForm(OutcomeForm):
 
 class CancelForm(OutcomeForm):
     BY = [("kunde", "vom Kunden / von der Kundin"), ("jobcenter", "vom Jobcenter")]
-    by = forms.ChoiceField(label="Abgesagt", choices=BY, widget=forms.RadioSelect, initial="kunde",
-                           error_messages={"required": "Bitte angeben, wer abgesagt hat.",
-                                           "invalid_choice": "Bitte angeben, wer abgesagt hat."})
+    by = forms.ChoiceField(
+        label="Abgesagt",
+        choices=BY,
+        widget=forms.RadioSelect,
+        initial="kunde",
+        error_messages={
+            "required": "Bitte angeben, wer abgesagt hat.",
+            "invalid_choice": "Bitte angeben, wer abgesagt hat.",
+        },
+    )
     outcome_reason = forms.CharField(label="Grund", max_length=300, required=False)
 
 
 class ExcuseForm(OutcomeForm):
-    outcome_reason = forms.CharField(label="Wichtiger Grund", max_length=300,
-                                     error_messages={"required": "Bitte den wichtigen Grund angeben."})
+    outcome_reason = forms.CharField(
+        label="Wichtiger Grund", max_length=300, error_messages={"required": "Bitte den wichtigen Grund angeben."}
+    )
 
 
 class AbsenceForm(forms.Form):
@@ -186,8 +219,12 @@ class AbsenceForm(forms.Form):
     staff = forms.ChoiceField(label="Mitarbeiter/in")
     kind = forms.ChoiceField(label="Art", choices=Absence.KINDS, widget=forms.RadioSelect)
     start = forms.DateField(label="von", widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
-    end = forms.DateField(label="bis (einschließlich)", widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
-                          help_text="Für einen einzelnen Tag: dasselbe Datum wie „von“.")
+    end = forms.DateField(
+        label="bis (einschließlich)",
+        widget=DateInput(),
+        input_formats=DATE_INPUT_FORMATS,
+        help_text="Für einen einzelnen Tag: dasselbe Datum wie „von“.",
+    )
 
     def __init__(self, *args, members, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,14 +238,22 @@ class AbsenceForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("staff") and data.get("kind") and data.get("start") and data.get("end"):
-            add_service_errors(self, services.check_absence(data["staff"], kind=data["kind"], start=data["start"],
-                                                            end=data["end"], today=self.today))
+            add_service_errors(
+                self,
+                services.check_absence(
+                    data["staff"], kind=data["kind"], start=data["start"], end=data["end"], today=self.today
+                ),
+            )
         return data
 
 
 class AbsenceEndForm(forms.Form):
-    end = forms.DateField(label="letzter Tag der Abwesenheit", widget=DateInput(), input_formats=DATE_INPUT_FORMATS,
-                          help_text="Früher: die Abwesenheit wird verkürzt; später: verlängert.")
+    end = forms.DateField(
+        label="letzter Tag der Abwesenheit",
+        widget=DateInput(),
+        input_formats=DATE_INPUT_FORMATS,
+        help_text="Früher: die Abwesenheit wird verkürzt; später: verlängert.",
+    )
 
     def __init__(self, *args, absence, today, **kwargs):
         kwargs.setdefault("initial", {"end": absence.end})

@@ -24,8 +24,10 @@ def feed(appointments, *, now: datetime, host: str = "kontaktdichte") -> bytes:
         event.add("dtstart", appointment.start)
         event.add("dtend", appointment.end)
         field_visit = appointment.mode == Appointment.FIELD
-        event.add("summary", f"{'Außendienst: ' if field_visit else ''}{appointment.subject} · "
-                             f"Kunde {appointment.customer.number}")
+        event.add(
+            "summary",
+            f"{'Außendienst: ' if field_visit else ''}{appointment.subject} · Kunde {appointment.customer.number}",
+        )
         if appointment.mode == Appointment.OFFICE and appointment.office is not None:
             event.add("location", ", ".join(filter(None, (appointment.office.name, appointment.office.address))))
         elif field_visit:

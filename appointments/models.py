@@ -20,27 +20,41 @@ from caseload.models import ContactNote, Customer, Staff
 from kontaktdichte import formats
 from policies.models import JobCentre
 
-WEEKDAYS = [(0, "Montag"), (1, "Dienstag"), (2, "Mittwoch"), (3, "Donnerstag"), (4, "Freitag"),
-            (5, "Samstag"), (6, "Sonntag")]
+WEEKDAYS = [
+    (0, "Montag"),
+    (1, "Dienstag"),
+    (2, "Mittwoch"),
+    (3, "Donnerstag"),
+    (4, "Freitag"),
+    (5, "Samstag"),
+    (6, "Sonntag"),
+]
 
 
 class OpeningHoursStandard(models.Model):
     """What a job centre demands of its offices' opening hours (JobAgentur EN's quality
     standard); `appointments.standards.check_opening_hours` applies it in the admin."""
 
-    job_centre = models.OneToOneField(JobCentre, on_delete=models.CASCADE, related_name="opening_hours_standard",
-                                      verbose_name="Jobcenter")
-    min_weekly_hours = models.DecimalField("Mindestöffnungszeit pro Woche (Stunden)", max_digits=4,
-                                           decimal_places=1, default=0)
+    job_centre = models.OneToOneField(
+        JobCentre, on_delete=models.CASCADE, related_name="opening_hours_standard", verbose_name="Jobcenter"
+    )
+    min_weekly_hours = models.DecimalField(
+        "Mindestöffnungszeit pro Woche (Stunden)", max_digits=4, decimal_places=1, default=0
+    )
     every_weekday = models.BooleanField("an jedem Werktag (Mo–Fr) geöffnet", default=False)
     every_morning = models.BooleanField("an jedem Vormittag geöffnet", default=False)
-    morning_until = models.TimeField("Vormittag: geöffnet spätestens ab", default="10:00",
-                                     help_text="Ein Tag zählt als Vormittag, wenn vor dieser Uhrzeit geöffnet ist.")
+    morning_until = models.TimeField(
+        "Vormittag: geöffnet spätestens ab",
+        default="10:00",
+        help_text="Ein Tag zählt als Vormittag, wenn vor dieser Uhrzeit geöffnet ist.",
+    )
     late_afternoons = models.PositiveSmallIntegerField("Nachmittage für Berufstätige (mindestens)", default=0)
     late_until = models.TimeField("Nachmittag für Berufstätige: geöffnet bis mindestens", default="17:30")
     tandem_mornings = models.PositiveSmallIntegerField(
-        "Tandem-Regionalstellen: Vormittage (mindestens)", default=3,
-        help_text="Tandemstellen dürfen seltener öffnen, wenn der Regionalstellensitz die übrigen Tage abdeckt.")
+        "Tandem-Regionalstellen: Vormittage (mindestens)",
+        default=3,
+        help_text="Tandemstellen dürfen seltener öffnen, wenn der Regionalstellensitz die übrigen Tage abdeckt.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -54,18 +68,30 @@ class OpeningHoursStandard(models.Model):
 class Office(models.Model):
     """A Regionalstelle: a place where customers are seen."""
 
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="offices",
-                                   verbose_name="Jobcenter")
+    job_centre = models.ForeignKey(
+        JobCentre, on_delete=models.PROTECT, related_name="offices", verbose_name="Jobcenter"
+    )
     name = models.CharField("Name", max_length=120)
     address = models.CharField("Anschrift", max_length=300, blank=True)
-    room_hint = models.CharField("Hinweis für Besucher", max_length=200, blank=True,
-                                 help_text="z. B. „Eingang B, 2. OG, Wartebereich links“.")
-    phone = models.CharField("Telefon (für Absagen)", max_length=40, blank=True,
-                             help_text="Erscheint in Einladungen: hier können Kunden einen Termin absagen.")
+    room_hint = models.CharField(
+        "Hinweis für Besucher", max_length=200, blank=True, help_text="z. B. „Eingang B, 2. OG, Wartebereich links“."
+    )
+    phone = models.CharField(
+        "Telefon (für Absagen)",
+        max_length=40,
+        blank=True,
+        help_text="Erscheint in Einladungen: hier können Kunden einen Termin absagen.",
+    )
     email = models.EmailField("E-Mail (für Absagen)", blank=True)
-    tandem_main = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="tandem_offices", verbose_name="Tandem: Regionalstellensitz",
-                                    help_text="Nur für Tandem-Regionalstellen: der Sitz, der die übrigen Tage abdeckt.")
+    tandem_main = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tandem_offices",
+        verbose_name="Tandem: Regionalstellensitz",
+        help_text="Nur für Tandem-Regionalstellen: der Sitz, der die übrigen Tage abdeckt.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -93,13 +119,15 @@ class WeeklyHours(models.Model):
 
 
 def _end_after_start(name):
-    return models.CheckConstraint(condition=Q(end__gt=F("start")), name=name,
-                                  violation_error_message="Das Ende muss nach dem Beginn liegen.")
+    return models.CheckConstraint(
+        condition=Q(end__gt=F("start")), name=name, violation_error_message="Das Ende muss nach dem Beginn liegen."
+    )
 
 
 class OpeningHours(WeeklyHours):
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="opening_hours",
-                               verbose_name="Regionalstelle")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="opening_hours", verbose_name="Regionalstelle"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -110,8 +138,9 @@ class OpeningHours(WeeklyHours):
 
 
 class WorkingHours(WeeklyHours):
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="working_hours",
-                              verbose_name="Mitarbeiter/in")
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, related_name="working_hours", verbose_name="Mitarbeiter/in"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -123,8 +152,12 @@ class WorkingHours(WeeklyHours):
 
 class Appointment(models.Model):
     OFFICE, FIELD, PHONE, VIDEO = "office", "field", "phone", "video"
-    MODES = [(OFFICE, "in der Regionalstelle"), (FIELD, "Außendienst (beim Kunden)"), (PHONE, "telefonisch"),
-             (VIDEO, "per Video")]
+    MODES = [
+        (OFFICE, "in der Regionalstelle"),
+        (FIELD, "Außendienst (beim Kunden)"),
+        (PHONE, "telefonisch"),
+        (VIDEO, "per Video"),
+    ]
     # The contact note's channel for each mode (policies.vocabulary.CHANNELS); a group
     # information session is the "group" channel whatever its mode (see `channel_for`).
     CHANNEL = {OFFICE: "in_person", FIELD: "in_person", PHONE: "phone", VIDEO: "video"}
@@ -134,19 +167,32 @@ class Appointment(models.Model):
 
     PLANNED, ATTENDED, MISSED = "planned", "attended", "missed"
     CANCELLED_CUSTOMER, CANCELLED_CENTRE = "cancelled_customer", "cancelled_centre"
-    STATUSES = [(PLANNED, "geplant"), (ATTENDED, "wahrgenommen"), (MISSED, "nicht erschienen"),
-                (CANCELLED_CUSTOMER, "abgesagt (Kunde)"), (CANCELLED_CENTRE, "abgesagt (Jobcenter)")]
+    STATUSES = [
+        (PLANNED, "geplant"),
+        (ATTENDED, "wahrgenommen"),
+        (MISSED, "nicht erschienen"),
+        (CANCELLED_CUSTOMER, "abgesagt (Kunde)"),
+        (CANCELLED_CENTRE, "abgesagt (Jobcenter)"),
+    ]
     CANCELLED = (CANCELLED_CUSTOMER, CANCELLED_CENTRE)
     BLOCKING = (PLANNED, ATTENDED, MISSED)
 
     job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="appointments",
-                                 verbose_name="Kunde/Kundin")
-    caseworker = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="appointments",
-                                   verbose_name="Fachkraft")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="appointments", verbose_name="Kunde/Kundin"
+    )
+    caseworker = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="appointments", verbose_name="Fachkraft"
+    )
     mode = models.CharField("Art", max_length=10, choices=MODES, default=OFFICE)
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments",
-                               verbose_name="Regionalstelle")
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name="Regionalstelle",
+    )
     start = models.DateTimeField("Beginn")
     end = models.DateTimeField("Ende")
     preparation_minutes = models.PositiveSmallIntegerField("Vor-/Nachbereitung (Minuten)", default=0)
@@ -156,15 +202,26 @@ class Appointment(models.Model):
     rule_code = models.CharField("Kürzel", max_length=10, blank=True)
     status = models.CharField("Status", max_length=20, choices=STATUSES, default=PLANNED)
     outcome_reason = models.CharField("Grund", max_length=300, blank=True)
-    important_reason = models.BooleanField("wichtiger Grund", default=False,
-                                           help_text="Das Fernbleiben ist entschuldigt.")
+    important_reason = models.BooleanField(
+        "wichtiger Grund", default=False, help_text="Das Fernbleiben ist entschuldigt."
+    )
     missed_sequence = models.PositiveSmallIntegerField(
-        "Versäumnis Nr.", null=True, blank=True,
-        help_text="Das wievielte unentschuldigte Versäumnis in Folge seit dem letzten wahrgenommenen Termin.")
-    contact_note = models.OneToOneField(ContactNote, on_delete=models.SET_NULL, null=True, blank=True,
-                                        related_name="appointment", verbose_name="Beratungsvermerk")
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name="vereinbart von")
+        "Versäumnis Nr.",
+        null=True,
+        blank=True,
+        help_text="Das wievielte unentschuldigte Versäumnis in Folge seit dem letzten wahrgenommenen Termin.",
+    )
+    contact_note = models.OneToOneField(
+        ContactNote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointment",
+        verbose_name="Beratungsvermerk",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="vereinbart von"
+    )
     version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -174,14 +231,21 @@ class Appointment(models.Model):
         verbose_name_plural = "Termine"
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_end_after_start",
-                                   violation_error_message="Das Ende muss nach dem Beginn liegen."),
-            models.CheckConstraint(condition=Q(blocked_until__gte=F("end")), name="appointment_blocked_after_end",
-                                   violation_error_message="Die Vor-/Nachbereitung kann nicht negativ sein."),
-            models.CheckConstraint(condition=~Q(mode="office") | Q(office__isnull=False),
-                                   name="appointment_office_needs_office",
-                                   violation_error_message="Für einen Termin in der Regionalstelle bitte die "
-                                                           "Regionalstelle wählen."),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="appointment_end_after_start",
+                violation_error_message="Das Ende muss nach dem Beginn liegen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_until__gte=F("end")),
+                name="appointment_blocked_after_end",
+                violation_error_message="Die Vor-/Nachbereitung kann nicht negativ sein.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode="office") | Q(office__isnull=False),
+                name="appointment_office_needs_office",
+                violation_error_message="Für einen Termin in der Regionalstelle bitte die Regionalstelle wählen.",
+            ),
         ]
         indexes = [
             models.Index(fields=["job_centre", "caseworker", "start"], name="appointment_caseworker_start"),
@@ -219,17 +283,21 @@ class Absence(models.Model):
     days only where the rule set says so: Coburg Land)."""
 
     LEAVE, SICKNESS, TRAINING, IMMEDIATE_PLACEMENT = "leave", "sickness", "training", "immediate_placement"
-    KINDS = [(LEAVE, "Urlaub"), (SICKNESS, "Krankheit"), (TRAINING, "Fortbildung"),
-             (IMMEDIATE_PLACEMENT, "Sofortvermittlung")]
+    KINDS = [
+        (LEAVE, "Urlaub"),
+        (SICKNESS, "Krankheit"),
+        (TRAINING, "Fortbildung"),
+        (IMMEDIATE_PLACEMENT, "Sofortvermittlung"),
+    ]
 
     job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="absences",
-                              verbose_name="Mitarbeiter/in")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="absences", verbose_name="Mitarbeiter/in")
     kind = models.CharField("Art", max_length=20, choices=KINDS)
     start = models.DateField("von")
     end = models.DateField("bis (einschließlich)")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="erfasst von")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="erfasst von"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -238,8 +306,11 @@ class Absence(models.Model):
         verbose_name_plural = "Abwesenheiten"
         ordering = ["-start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="absence_end_after_start",
-                                   violation_error_message="Das Ende darf nicht vor dem Beginn liegen."),
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="absence_end_after_start",
+                violation_error_message="Das Ende darf nicht vor dem Beginn liegen.",
+            ),
         ]
         indexes = [models.Index(fields=["job_centre", "staff", "start"], name="absence_staff_start")]
 
@@ -271,8 +342,9 @@ class CalendarFeed(models.Model):
         return f"Kalender-Abo {self.staff_id}"
 
     def _signature(self, user) -> str:
-        return salted_hmac("kontaktdichte.calendar-feed", f"{self.token}:{user.pk}:{user.password}",
-                           algorithm="sha256").hexdigest()[:32]
+        return salted_hmac(
+            "kontaktdichte.calendar-feed", f"{self.token}:{user.pk}:{user.password}", algorithm="sha256"
+        ).hexdigest()[:32]
 
     def address(self, user) -> str:
         """The secret part of the feed's URL."""

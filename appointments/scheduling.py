@@ -27,8 +27,13 @@ _BOOKED = {
 _NOT_BOOKED_BECAUSE = {
     "phone": "Telefonate gehören zum regulären Dienstgeschäft und werden nicht im Kalender geplant.",
 }
-_ONE = {"in_person": "ein persönliches Gespräch", "phone": "ein Telefongespräch", "email": "eine E-Mail",
-        "video": "ein Videogespräch", "group": "eine Gruppeninformation"}
+_ONE = {
+    "in_person": "ein persönliches Gespräch",
+    "phone": "ein Telefongespräch",
+    "email": "eine E-Mail",
+    "video": "ein Videogespräch",
+    "group": "eine Gruppeninformation",
+}
 
 # Letters name the opening hours for this profile only (Coburg Land 001 §2.2: "Integrierten
 # aber hilfebedürftigen Kundinnen und Kunden ist die persönliche Meldung … zu ermöglichen").
@@ -86,11 +91,14 @@ def not_counting_hint(channels) -> str | None:
     ordered = _in_order(channels, voc.CHANNEL_CODES)
     if not ordered:
         return None
-    return (f"Nach dem Kontaktdichtekonzept zählt {join((_ONE[c] for c in ordered), 'oder')} nicht als "
-            f"qualifizierter Kontakt: der fällige Kontakt bleibt offen.")
+    return (
+        f"Nach dem Kontaktdichtekonzept zählt {join((_ONE[c] for c in ordered), 'oder')} nicht als "
+        f"qualifizierter Kontakt: der fällige Kontakt bleibt offen."
+    )
 
 
 # --- Opening hours ----------------------------------------------------------------------------
+
 
 def binds_to_opening_hours(rule_set) -> bool:
     """Office appointments only within the office's opening hours (field visits never are)."""
@@ -109,20 +117,29 @@ def spans(day_hours) -> str:
 
 def outside_opening_hours(office_name: str, weekday: int, hours) -> str:
     day_hours = hours.get(weekday, ())
-    when = (f"hat {_WEEKDAY_ADVERBS[weekday]} {spans(day_hours)} geöffnet" if day_hours
-            else f"ist {_WEEKDAY_ADVERBS[weekday]} geschlossen")
-    return (f"Termine in der Regionalstelle liegen nach dem Kontaktdichtekonzept in den Öffnungszeiten: "
-            f"{office_name} {when}. Für einen Außendienst gilt das nicht.")
+    when = (
+        f"hat {_WEEKDAY_ADVERBS[weekday]} {spans(day_hours)} geöffnet"
+        if day_hours
+        else f"ist {_WEEKDAY_ADVERBS[weekday]} geschlossen"
+    )
+    return (
+        f"Termine in der Regionalstelle liegen nach dem Kontaktdichtekonzept in den Öffnungszeiten: "
+        f"{office_name} {when}. Für einen Außendienst gilt das nicht."
+    )
 
 
 def no_opening_hours(office_name: str, *, bound: bool = True) -> str:
     """`bound`: the rule set keeps office appointments within opening hours, so none can be booked."""
     if not bound:
-        return (f"Für {office_name} sind keine Öffnungszeiten hinterlegt: jeder Termin dort gilt als außerhalb "
-                f"der Öffnungszeiten.")
-    return (f"Für {office_name} sind keine Öffnungszeiten hinterlegt; Termine in der Regionalstelle liegen "
-            f"nach dem Kontaktdichtekonzept in den Öffnungszeiten. Bitte lassen Sie die Öffnungszeiten von "
-            f"der Fachadministration erfassen.")
+        return (
+            f"Für {office_name} sind keine Öffnungszeiten hinterlegt: jeder Termin dort gilt als außerhalb "
+            f"der Öffnungszeiten."
+        )
+    return (
+        f"Für {office_name} sind keine Öffnungszeiten hinterlegt; Termine in der Regionalstelle liegen "
+        f"nach dem Kontaktdichtekonzept in den Öffnungszeiten. Bitte lassen Sie die Öffnungszeiten von "
+        f"der Fachadministration erfassen."
+    )
 
 
 def opening_hours_lines(hours) -> list[str]:
@@ -133,9 +150,15 @@ def opening_hours_lines(hours) -> list[str]:
         day_hours = sorted(hours.get(weekday, ())) if weekday is not None else []
         if run and (not day_hours or day_hours != run[0][1]):
             first, last = run[0][0], run[-1][0]
-            days = WEEKDAY_NAMES[first] if first == last else (
-                f"{WEEKDAY_NAMES[first]} und {WEEKDAY_NAMES[last]}" if last == first + 1
-                else f"{WEEKDAY_NAMES[first]} bis {WEEKDAY_NAMES[last]}")
+            days = (
+                WEEKDAY_NAMES[first]
+                if first == last
+                else (
+                    f"{WEEKDAY_NAMES[first]} und {WEEKDAY_NAMES[last]}"
+                    if last == first + 1
+                    else f"{WEEKDAY_NAMES[first]} bis {WEEKDAY_NAMES[last]}"
+                )
+            )
             times = join(f"{_hm(s)}–{_hm(e)}" for s, e in run[0][1])
             lines.append(f"{days}: {times} Uhr")
             run = []
@@ -150,6 +173,7 @@ def letter_names_opening_hours(rule_set, profile: str) -> bool:
 
 # --- The invitation letter's lead time --------------------------------------------------------
 
+
 def letter_in_time_from(calendar, today: date, lead_working_days: int) -> date | None:
     """The first day for which an invitation letter sent today arrives in time: appointments
     fewer than `lead_working_days` working days ahead come too soon for one."""
@@ -160,10 +184,14 @@ def letter_in_time_from(calendar, today: date, lead_working_days: int) -> date |
 
 def letter_lead_hint(lead_working_days: int, in_time_from: date) -> str:
     days = "einen Arbeitstag" if lead_working_days == 1 else f"{lead_working_days} Arbeitstage"
-    return (f"Eine Einladung per Brief braucht {days} Vorlauf: für einen Termin vor dem "
-            f"{formats.day(in_time_from)} kommt sie nicht rechtzeitig an. Laden Sie dann bitte auf anderem "
-            f"Weg ein, z. B. telefonisch.")
+    return (
+        f"Eine Einladung per Brief braucht {days} Vorlauf: für einen Termin vor dem "
+        f"{formats.day(in_time_from)} kommt sie nicht rechtzeitig an. Laden Sie dann bitte auf anderem "
+        f"Weg ein, z. B. telefonisch."
+    )
 
 
-LETTER_TOO_LATE = ("Eine Einladung per Brief kommt bis zu diesem Termin nicht rechtzeitig an: bitte auf "
-                   "anderem Weg einladen, z. B. telefonisch.")
+LETTER_TOO_LATE = (
+    "Eine Einladung per Brief kommt bis zu diesem Termin nicht rechtzeitig an: bitte auf "
+    "anderem Weg einladen, z. B. telefonisch."
+)

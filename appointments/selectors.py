@@ -39,9 +39,8 @@ def local_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=BERLIN)
 
 
-
-
 # --- Access ----------------------------------------------------------------------------------
+
 
 def team_appointments(staff: Staff):
     """Appointments of customers of the staff member's team, in their job centre."""
@@ -50,7 +49,8 @@ def team_appointments(staff: Staff):
 
 def get_appointment_for_user(staff: Staff, pk: int) -> Appointment:
     queryset = team_appointments(staff).select_related(
-        "customer", "customer__job_centre", "caseworker__user", "office", "contact_note")
+        "customer", "customer__job_centre", "caseworker__user", "office", "contact_note"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -60,8 +60,12 @@ def calendar_owner(staff: Staff, requested: str | None) -> Staff:
         return staff
     if not staff.is_team_lead or not str(requested).isdigit():
         raise Http404("Kein Zugriff auf diesen Kalender.")
-    owner = get_object_or_404(Staff.objects.select_related("user"), pk=int(requested),
-                              job_centre_id=staff.job_centre_id, team_id=staff.team_id)
+    owner = get_object_or_404(
+        Staff.objects.select_related("user"),
+        pk=int(requested),
+        job_centre_id=staff.job_centre_id,
+        team_id=staff.team_id,
+    )
     owner.job_centre = staff.job_centre  # the same row, already loaded
     return owner
 
@@ -71,6 +75,7 @@ def team_members(staff: Staff) -> list[Staff]:
 
 
 # --- Calendar --------------------------------------------------------------------------------
+
 
 @dataclass
 class CalendarDay:
@@ -83,10 +88,16 @@ class CalendarDay:
 def calendar_days(owner: Staff, first: date, last: date, now: datetime) -> list[CalendarDay]:
     """The caseworker's appointments from `first` to `last`, by day (3 queries: appointments
     with customer and office, the offices' opening hours, the closing days)."""
-    rows = list(Appointment.objects.filter(job_centre_id=owner.job_centre_id, caseworker_id=owner.pk,
-                                           start__gte=local_start(first),
-                                           start__lt=local_start(last + timedelta(days=1)))
-                .select_related("customer", "office").order_by("start"))
+    rows = list(
+        Appointment.objects.filter(
+            job_centre_id=owner.job_centre_id,
+            caseworker_id=owner.pk,
+            start__gte=local_start(first),
+            start__lt=local_start(last + timedelta(days=1)),
+        )
+        .select_related("customer", "office")
+        .order_by("start")
+    )
     annotate_outside(rows, owner.job_centre_id)
     cal = working_calendar(owner.job_centre, first, last)
     by_day = defaultdict(list)
@@ -106,41 +117,56 @@ def annotate_outside(rows, job_centre_id: int) -> None:
     hours = defaultdict(list)
     if office_ids:
         for office_id, weekday, start, end in OpeningHours.objects.filter(
-                office_id__in=office_ids, office__job_centre_id=job_centre_id).values_list(
-                "office_id", "weekday", "start", "end"):
+            office_id__in=office_ids, office__job_centre_id=job_centre_id
+        ).values_list("office_id", "weekday", "start", "end"):
             hours[office_id].append((weekday, start, end))
     for row in rows:
         row.outside_opening_hours = bool(row.office_id) and not within(
-            row.start, row.end, hours_by_weekday(hours.get(row.office_id, [])))
+            row.start, row.end, hours_by_weekday(hours.get(row.office_id, []))
+        )
 
 
 def unresolved(owner: Staff, now: datetime, limit: int = 50) -> list[Appointment]:
     """Past appointments without an outcome: each needs one, none is a silent no-show."""
-    return list(Appointment.objects.filter(job_centre_id=owner.job_centre_id, caseworker_id=owner.pk,
-                                           status=Appointment.PLANNED, end__lte=now)
-                .select_related("customer").order_by("start")[:limit])
+    return list(
+        Appointment.objects.filter(
+            job_centre_id=owner.job_centre_id, caseworker_id=owner.pk, status=Appointment.PLANNED, end__lte=now
+        )
+        .select_related("customer")
+        .order_by("start")[:limit]
+    )
 
 
 def customer_appointments(customer: Customer) -> list[Appointment]:
-    return list(Appointment.objects.filter(job_centre_id=customer.job_centre_id, customer_id=customer.pk)
-                .select_related("caseworker__user", "office").order_by("-start"))
+    return list(
+        Appointment.objects.filter(job_centre_id=customer.job_centre_id, customer_id=customer.pk)
+        .select_related("caseworker__user", "office")
+        .order_by("-start")
+    )
 
 
 def next_appointment(customer: Customer, now: datetime) -> Appointment | None:
-    return (Appointment.objects.filter(job_centre_id=customer.job_centre_id, customer_id=customer.pk,
-                                       status=Appointment.PLANNED, start__gte=now)
-            .select_related("office").order_by("start").first())
+    return (
+        Appointment.objects.filter(
+            job_centre_id=customer.job_centre_id, customer_id=customer.pk, status=Appointment.PLANNED, start__gte=now
+        )
+        .select_related("office")
+        .order_by("start")
+        .first()
+    )
 
 
 # --- Booking ---------------------------------------------------------------------------------
+
 
 def offices(job_centre_id: int) -> list[Office]:
     """The job centre's offices by name, each with `opening` ({weekday: [(start, end)]}, empty
     when none are recorded). 2 queries: offices, their opening hours."""
     rows = list(Office.objects.filter(job_centre_id=job_centre_id).order_by("name"))
     hours = defaultdict(list)
-    for office_id, weekday, start, end in OpeningHours.objects.filter(
-            office__job_centre_id=job_centre_id).values_list("office_id", "weekday", "start", "end"):
+    for office_id, weekday, start, end in OpeningHours.objects.filter(office__job_centre_id=job_centre_id).values_list(
+        "office_id", "weekday", "start", "end"
+    ):
         hours[office_id].append((weekday, start, end))
     for office in rows:
         office.opening = hours_by_weekday(hours.get(office.pk, []))
@@ -170,9 +196,17 @@ class Suggestions:
         return self.office is not None and not self.office.opening
 
 
-def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: datetime, *,
-                  mode: str = Appointment.OFFICE, office: Office | None = None, rule_set: RuleSet | None = None,
-                  limit: int = 6) -> Suggestions:
+def suggest_slots(
+    customer: Customer,
+    caseworker: Staff,
+    length: Length,
+    now: datetime,
+    *,
+    mode: str = Appointment.OFFICE,
+    office: Office | None = None,
+    rule_set: RuleSet | None = None,
+    limit: int = 6,
+) -> Suggestions:
     """The caseworker's next free slots for an appointment in `mode` inside the customer's due
     window (the first-contact deadline when there was no contact yet: the stored due date is
     that deadline), on working days, in working hours (else the office's opening hours, else
@@ -185,15 +219,22 @@ def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: da
     due_by = customer.due_by
     overdue = due_by is not None and due_by < today
     first_day = max(today, customer.window_opens) if customer.window_opens and not overdue else today
-    until = min(max(first_day, due_by if due_by and not overdue else today),
-                first_day + timedelta(days=SEARCH_DAYS_AT_MOST - SEARCH_DAYS_AFTER_DUE))
+    until = min(
+        max(first_day, due_by if due_by and not overdue else today),
+        first_day + timedelta(days=SEARCH_DAYS_AT_MOST - SEARCH_DAYS_AFTER_DUE),
+    )
     last_day = until + timedelta(days=SEARCH_DAYS_AFTER_DUE)
-    busy = list(Appointment.objects.filter(caseworker_id=caseworker.pk, status__in=Appointment.BLOCKING,
-                                           blocked_until__gt=local_start(first_day),
-                                           start__lt=local_start(last_day + timedelta(days=1)))
-                .values_list("start", "blocked_until"))
-    working = hours_by_weekday(WorkingHours.objects.filter(staff_id=caseworker.pk)
-                               .values_list("weekday", "start", "end"))
+    busy = list(
+        Appointment.objects.filter(
+            caseworker_id=caseworker.pk,
+            status__in=Appointment.BLOCKING,
+            blocked_until__gt=local_start(first_day),
+            start__lt=local_start(last_day + timedelta(days=1)),
+        ).values_list("start", "blocked_until")
+    )
+    working = hours_by_weekday(
+        WorkingHours.objects.filter(staff_id=caseworker.pk).values_list("weekday", "start", "end")
+    )
     office = office if mode == Appointment.OFFICE else None
     opening = office.opening if office is not None else None
     hours, source = working, "working"
@@ -207,31 +248,60 @@ def suggest_slots(customer: Customer, caseworker: Staff, length: Length, now: da
     # weeks more cover weekends, holidays and closing days even at the largest lead (30).
     cal = working_calendar(customer.job_centre, today, max(last_day, today + timedelta(days=2 * lead + 14)))
     letter_from = scheduling.letter_in_time_from(cal, today, lead)
-    slots = free_slots(first_day=first_day, last_day=last_day, not_before=now, hours=hours, opening=opening,
-                       busy=busy, is_working_day=cal.is_working_day, minutes=length.minutes,
-                       preparation=length.preparation, due_by=None if overdue else due_by, limit=limit,
-                       afternoon_first=mode == Appointment.FIELD, letter_from=letter_from)
-    return Suggestions(slots=slots, first_day=first_day, due_by=due_by, overdue=overdue, hours_source=source,
-                       mode=mode, office=office, bound_to_opening_hours=bound, letter_in_time_from=letter_from,
-                       lead_working_days=lead)
+    slots = free_slots(
+        first_day=first_day,
+        last_day=last_day,
+        not_before=now,
+        hours=hours,
+        opening=opening,
+        busy=busy,
+        is_working_day=cal.is_working_day,
+        minutes=length.minutes,
+        preparation=length.preparation,
+        due_by=None if overdue else due_by,
+        limit=limit,
+        afternoon_first=mode == Appointment.FIELD,
+        letter_from=letter_from,
+    )
+    return Suggestions(
+        slots=slots,
+        first_day=first_day,
+        due_by=due_by,
+        overdue=overdue,
+        hours_source=source,
+        mode=mode,
+        office=office,
+        bound_to_opening_hours=bound,
+        letter_in_time_from=letter_from,
+        lead_working_days=lead,
+    )
 
 
 # --- The worklist's "Ohne Termin" ---------------------------------------------------------------
 
+
 def without_appointment_q(today: date) -> Q:
     """Overdue or due soon, and no planned appointment from today on."""
-    booked = Appointment.objects.filter(job_centre_id=OuterRef("job_centre_id"), customer_id=OuterRef("pk"),
-                                        status=Appointment.PLANNED, start__gte=local_start(today))
+    booked = Appointment.objects.filter(
+        job_centre_id=OuterRef("job_centre_id"),
+        customer_id=OuterRef("pk"),
+        status=Appointment.PLANNED,
+        start__gte=local_start(today),
+    )
     return (overdue_q(today) | due_soon_q(today)) & ~Q(Exists(booked))
 
 
 WITHOUT_APPOINTMENT = Section(
-    "ohne_termin", "Ohne Termin", without_appointment_q,
+    "ohne_termin",
+    "Ohne Termin",
+    without_appointment_q,
     "Alle überfälligen und bald fälligen Kunden haben einen Termin (oder es ist niemand fällig).",
-    hint="Überfällig oder in den nächsten 14 Tagen fällig, und noch kein Termin vereinbart.")
+    hint="Überfällig oder in den nächsten 14 Tagen fällig, und noch kein Termin vereinbart.",
+)
 
 
 # --- For the reports -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ConsultationShare:
@@ -240,8 +310,6 @@ class ConsultationShare:
     share: float | None  # 0..1; None without working time
     target: int | None  # percent, from the rule set in force in that month
     absent_days: int = 0  # working days an absence took out of the working time
-
-
 
 
 def qualified_channels_q(channels) -> Q | None:
@@ -291,11 +359,14 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     qualified = _qualified_in(rule_sets, first, last)
     attended = {}
     if ids and qualified is not None:
-        attended = dict(Appointment.objects.filter(
-            qualified, job_centre_id=job_centre.pk, caseworker_id__in=ids, status=Appointment.ATTENDED)
-            .values("caseworker_id").annotate(total=Sum(ExpressionWrapper(F("end") - F("start"),
-                                                                          output_field=DurationField())))
-            .values_list("caseworker_id", "total"))
+        attended = dict(
+            Appointment.objects.filter(
+                qualified, job_centre_id=job_centre.pk, caseworker_id__in=ids, status=Appointment.ATTENDED
+            )
+            .values("caseworker_id")
+            .annotate(total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())))
+            .values_list("caseworker_id", "total")
+        )
     # The target of the month: the rule set in force at its end (the latest one that month).
     target = rule_sets[-1].consultation_share_target if rule_sets else None
     result = {}
@@ -303,31 +374,48 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
         working = worktime.minutes(member.pk)
         total = attended.get(member.pk)
         minutes = int(total.total_seconds() // 60) if total else 0
-        result[member.pk] = ConsultationShare(attended_minutes=minutes, working_minutes=working,
-                                              share=(minutes / working) if working else None, target=target,
-                                              absent_days=worktime.absent_days(member.pk))
+        result[member.pk] = ConsultationShare(
+            attended_minutes=minutes,
+            working_minutes=working,
+            share=(minutes / working) if working else None,
+            target=target,
+            absent_days=worktime.absent_days(member.pk),
+        )
     return result
 
 
 def missed_appointments(job_centre_id: int, staff_ids: list[int], month_start: date) -> dict[int, int]:
     """Missed appointments (nicht erschienen, excused or not) in the month per caseworker. 1 query."""
     first, last = month_bounds(month_start)
-    counts = dict(Appointment.objects.filter(
-        job_centre_id=job_centre_id, caseworker_id__in=staff_ids, status=Appointment.MISSED,
-        start__gte=local_start(first), start__lt=local_start(last + timedelta(days=1)))
-        .values("caseworker_id").annotate(n=Count("pk")).values_list("caseworker_id", "n"))
+    counts = dict(
+        Appointment.objects.filter(
+            job_centre_id=job_centre_id,
+            caseworker_id__in=staff_ids,
+            status=Appointment.MISSED,
+            start__gte=local_start(first),
+            start__lt=local_start(last + timedelta(days=1)),
+        )
+        .values("caseworker_id")
+        .annotate(n=Count("pk"))
+        .values_list("caseworker_id", "n")
+    )
     return {staff_id: counts.get(staff_id, 0) for staff_id in staff_ids}
 
 
 # --- Absences --------------------------------------------------------------------------------
+
 
 def get_absence_for_lead(lead: Staff, pk: int) -> Absence:
     """An absence of a member of the team lead's team, with its staff; 404 for anyone else's
     and for a caseworker (who may read their own absences, not change them)."""
     if not lead.is_team_lead:
         raise Http404("Abwesenheiten erfasst die Teamleitung.")
-    return get_object_or_404(Absence.objects.select_related("staff__user"), pk=pk, job_centre_id=lead.job_centre_id,
-                             staff__team_id=lead.team_id)
+    return get_object_or_404(
+        Absence.objects.select_related("staff__user"),
+        pk=pk,
+        job_centre_id=lead.job_centre_id,
+        staff__team_id=lead.team_id,
+    )
 
 
 def absences(viewer: Staff, first: date, last: date, staff_id: int | None = None) -> list[Absence]:

@@ -32,8 +32,10 @@ BOOKING_YEARS_AHEAD = 2
 
 log = logging.getLogger(__name__)
 
-DOUBLE_BOOKED = ("Die Fachkraft hat zu dieser Zeit schon einen Termin (einschließlich Vor- und "
-                 "Nachbereitung). Bitte einen anderen Zeitpunkt wählen.")
+DOUBLE_BOOKED = (
+    "Die Fachkraft hat zu dieser Zeit schon einen Termin (einschließlich Vor- und "
+    "Nachbereitung). Bitte einen anderen Zeitpunkt wählen."
+)
 CONSTRAINT = "appointment_no_double_booking"
 
 
@@ -43,8 +45,9 @@ def subject_for(kind: str, rule_code: str) -> str:
 
 
 def overlapping(caseworker_id: int, start: datetime, blocked_until: datetime, *, exclude_pk=None):
-    clashes = Appointment.objects.filter(caseworker_id=caseworker_id, status__in=Appointment.BLOCKING,
-                                         start__lt=blocked_until, blocked_until__gt=start)
+    clashes = Appointment.objects.filter(
+        caseworker_id=caseworker_id, status__in=Appointment.BLOCKING, start__lt=blocked_until, blocked_until__gt=start
+    )
     if exclude_pk is not None:
         clashes = clashes.exclude(pk=exclude_pk)
     return clashes
@@ -58,8 +61,16 @@ def rule_set_on(customer: Customer, day: date, known: RuleSet | None = None) -> 
     return caseload_services.rule_set_for(customer, day)
 
 
-def check_schedule(rule_set: RuleSet | None, *, mode: str, kind: str, start: datetime, end: datetime,
-                   office: Office | None, opening: Hours | None) -> dict[str, str]:
+def check_schedule(
+    rule_set: RuleSet | None,
+    *,
+    mode: str,
+    kind: str,
+    start: datetime,
+    end: datetime,
+    office: Office | None,
+    opening: Hours | None,
+) -> dict[str, str]:
     """The rule set's scheduling rules, as {field: message}: only its bookable channels are
     booked, and where it says so an office appointment lies within the office's opening hours
     (`opening`: that office's hours, needed only then). No database."""
@@ -84,17 +95,30 @@ def check_start(start: datetime, now: datetime) -> dict[str, str]:
     """A start that cannot be right: decades ahead, or a wall-clock time that does not exist on
     its day (the hour skipped when clocks go forward, last Sunday of March)."""
     if start > now + timedelta(days=366 * BOOKING_YEARS_AHEAD):
-        return {"start": f"Termine können höchstens {BOOKING_YEARS_AHEAD} Jahre im Voraus vereinbart werden: "
-                         f"bitte das Datum prüfen."}
+        return {
+            "start": f"Termine können höchstens {BOOKING_YEARS_AHEAD} Jahre im Voraus vereinbart werden: "
+            f"bitte das Datum prüfen."
+        }
     # A time zone normalises a time that does not exist on the way through UTC (02:30 -> 03:30).
     if start.astimezone(UTC).astimezone(start.tzinfo).replace(tzinfo=None) != start.replace(tzinfo=None):
-        return {"start": f"Die Uhrzeit {start:%H:%M} gibt es am {formats.day(start)} nicht: in dieser Nacht werden "
-                         f"die Uhren von 2 auf 3 Uhr vorgestellt. Bitte eine andere Uhrzeit wählen."}
+        return {
+            "start": f"Die Uhrzeit {start:%H:%M} gibt es am {formats.day(start)} nicht: in dieser Nacht werden "
+            f"die Uhren von 2 auf 3 Uhr vorgestellt. Bitte eine andere Uhrzeit wählen."
+        }
     return {}
 
 
-def check_booking(*, customer: Customer, caseworker: Staff, start: datetime, minutes: int, mode: str,
-                  office: Office | None, now: datetime, max_minutes: int | None = None) -> dict[str, str]:
+def check_booking(
+    *,
+    customer: Customer,
+    caseworker: Staff,
+    start: datetime,
+    minutes: int,
+    mode: str,
+    office: Office | None,
+    now: datetime,
+    max_minutes: int | None = None,
+) -> dict[str, str]:
     """The rules a booking must meet before the overlap check, as {field: message}."""
     errors = check_start(start, now)
     if caseworker.job_centre_id != customer.job_centre_id:
@@ -108,23 +132,43 @@ def check_booking(*, customer: Customer, caseworker: Staff, start: datetime, min
     if minutes is None or minutes <= 0:
         errors["minutes"] = "Die Dauer muss mindestens eine Minute betragen."
     elif max_minutes is not None and minutes > max_minutes:
-        errors["minutes"] = (f"Ohne hinreichende Deutschkenntnisse dauert ein Termin nach dem "
-                             f"Kontaktdichtekonzept höchstens {max_minutes} Minuten.")
+        errors["minutes"] = (
+            f"Ohne hinreichende Deutschkenntnisse dauert ein Termin nach dem "
+            f"Kontaktdichtekonzept höchstens {max_minutes} Minuten."
+        )
     if start < now and "start" not in errors:
         errors["start"] = "Ein Termin kann nicht in der Vergangenheit vereinbart werden."
     return errors
 
 
 @transaction.atomic
-def book_appointment(*, customer: Customer, caseworker: Staff, by, start: datetime, minutes: int,
-                     preparation_minutes: int = 0, kind: str = Appointment.FOLLOW_UP,
-                     mode: str = Appointment.OFFICE, office: Office | None = None,
-                     max_minutes: int | None = None, now: datetime | None = None) -> Appointment:
+def book_appointment(
+    *,
+    customer: Customer,
+    caseworker: Staff,
+    by,
+    start: datetime,
+    minutes: int,
+    preparation_minutes: int = 0,
+    kind: str = Appointment.FOLLOW_UP,
+    mode: str = Appointment.OFFICE,
+    office: Office | None = None,
+    max_minutes: int | None = None,
+    now: datetime | None = None,
+) -> Appointment:
     now = now or timezone.now()
     # Serialise bookings per caseworker: whoever holds this lock sees every earlier booking.
     list(Staff.objects.select_for_update().filter(pk=caseworker.pk).values_list("pk", flat=True))
-    errors = check_booking(customer=customer, caseworker=caseworker, start=start, minutes=minutes, mode=mode,
-                           office=office, now=now, max_minutes=max_minutes)
+    errors = check_booking(
+        customer=customer,
+        caseworker=caseworker,
+        start=start,
+        minutes=minutes,
+        mode=mode,
+        office=office,
+        now=now,
+        max_minutes=max_minutes,
+    )
     if kind not in dict(Appointment.KINDS):
         errors["kind"] = "Unbekannte Gesprächsart."
     end = start + timedelta(minutes=minutes or 0)
@@ -132,10 +176,12 @@ def book_appointment(*, customer: Customer, caseworker: Staff, by, start: dateti
         rule_set = rule_set_on(customer, start.astimezone(BERLIN).date())
         opening = None
         if mode == Appointment.OFFICE and office is not None and scheduling.binds_to_opening_hours(rule_set):
-            opening = hours_by_weekday(OpeningHours.objects.filter(office_id=office.pk)
-                                       .values_list("weekday", "start", "end"))
-        for field, message in check_schedule(rule_set, mode=mode, kind=kind, start=start, end=end, office=office,
-                                             opening=opening).items():
+            opening = hours_by_weekday(
+                OpeningHours.objects.filter(office_id=office.pk).values_list("weekday", "start", "end")
+            )
+        for field, message in check_schedule(
+            rule_set, mode=mode, kind=kind, start=start, end=end, office=office, opening=opening
+        ).items():
             errors.setdefault(field, message)
     if errors:
         raise ServiceError(errors)
@@ -143,10 +189,19 @@ def book_appointment(*, customer: Customer, caseworker: Staff, by, start: dateti
     if overlapping(caseworker.pk, start, blocked_until).exists():
         raise ServiceError({"start": DOUBLE_BOOKED})
     appointment = Appointment(
-        job_centre_id=customer.job_centre_id, customer=customer, caseworker=caseworker,
-        mode=mode, office=office if mode == Appointment.OFFICE else None, start=start, end=end,
-        preparation_minutes=preparation_minutes or 0, blocked_until=blocked_until, kind=kind,
-        subject=subject_for(kind, customer.due_code), rule_code=customer.due_code, booked_by=by,
+        job_centre_id=customer.job_centre_id,
+        customer=customer,
+        caseworker=caseworker,
+        mode=mode,
+        office=office if mode == Appointment.OFFICE else None,
+        start=start,
+        end=end,
+        preparation_minutes=preparation_minutes or 0,
+        blocked_until=blocked_until,
+        kind=kind,
+        subject=subject_for(kind, customer.due_code),
+        rule_code=customer.due_code,
+        booked_by=by,
     )
     try:
         with transaction.atomic():
@@ -177,20 +232,30 @@ def _locked(appointment: Appointment, expected_version: int | None = None, by=No
 def _saved(appointment: Appointment, fields: list[str]) -> None:
     appointment.version += 1
     appointment.save(update_fields=[*fields, "version"])
-    audit.record(audit.Event.CUSTOMER_CHANGED, user=getattr(appointment, "_history_user", None),
-                 customer_id=appointment.customer_id, job_centre_id=appointment.job_centre_id, obj=appointment,
-                 what=f"appointment_{appointment.status}")
+    audit.record(
+        audit.Event.CUSTOMER_CHANGED,
+        user=getattr(appointment, "_history_user", None),
+        customer_id=appointment.customer_id,
+        job_centre_id=appointment.job_centre_id,
+        obj=appointment,
+        what=f"appointment_{appointment.status}",
+    )
 
 
 def _require_planned(appointment: Appointment, what: str):
     if appointment.status != Appointment.PLANNED:
-        raise ServiceError({"__all__": f"Der Termin ist bereits {appointment.get_status_display()}; "
-                                       f"{what} geht nur bei geplanten Terminen."})
+        raise ServiceError(
+            {
+                "__all__": f"Der Termin ist bereits {appointment.get_status_display()}; "
+                f"{what} geht nur bei geplanten Terminen."
+            }
+        )
 
 
 @transaction.atomic
-def record_attendance(*, appointment: Appointment, by, now: datetime | None = None,
-                      expected_version: int | None = None) -> Appointment:
+def record_attendance(
+    *, appointment: Appointment, by, now: datetime | None = None, expected_version: int | None = None
+) -> Appointment:
     """The customer came. The contact note follows (`write_appointment_note`), which moves the due date."""
     now = now or timezone.now()
     appointment = _locked(appointment, expected_version, by)
@@ -205,8 +270,15 @@ def record_attendance(*, appointment: Appointment, by, now: datetime | None = No
 
 
 @transaction.atomic
-def mark_missed(*, appointment: Appointment, by, reason: str = "", important_reason: bool = False,
-                now: datetime | None = None, expected_version: int | None = None) -> Appointment:
+def mark_missed(
+    *,
+    appointment: Appointment,
+    by,
+    reason: str = "",
+    important_reason: bool = False,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Appointment:
     """Nicht erschienen. With an important reason (wichtiger Grund) the absence is excused and
     does not count in the customer's sequence of missed appointments."""
     now = now or timezone.now()
@@ -240,8 +312,9 @@ def excuse_missed(*, appointment: Appointment, by, reason: str, expected_version
 
 
 @transaction.atomic
-def cancel_appointment(*, appointment: Appointment, by, by_customer: bool, reason: str = "",
-                       expected_version: int | None = None) -> Appointment:
+def cancel_appointment(
+    *, appointment: Appointment, by, by_customer: bool, reason: str = "", expected_version: int | None = None
+) -> Appointment:
     appointment = _locked(appointment, expected_version, by)
     _require_planned(appointment, "eine Absage")
     appointment.status = Appointment.CANCELLED_CUSTOMER if by_customer else Appointment.CANCELLED_CENTRE
@@ -253,9 +326,13 @@ def cancel_appointment(*, appointment: Appointment, by, by_customer: bool, reaso
 def renumber_missed(customer_id: int, job_centre_id: int) -> None:
     """Number the customer's unexcused misses in a row: 1, 2, 3 ... since the last attended
     appointment; an attended one starts again, excused and cancelled ones do not count."""
-    rows = list(Appointment.objects.filter(customer_id=customer_id, job_centre_id=job_centre_id,
-                                           status__in=(Appointment.ATTENDED, Appointment.MISSED))
-                .order_by("start", "pk").values_list("pk", "status", "important_reason", "missed_sequence"))
+    rows = list(
+        Appointment.objects.filter(
+            customer_id=customer_id, job_centre_id=job_centre_id, status__in=(Appointment.ATTENDED, Appointment.MISSED)
+        )
+        .order_by("start", "pk")
+        .values_list("pk", "status", "important_reason", "missed_sequence")
+    )
     sequence, changed = 0, []
     for pk, status, excused, stored in rows:
         if status == Appointment.ATTENDED:
@@ -272,20 +349,38 @@ def renumber_missed(customer_id: int, job_centre_id: int) -> None:
 
 
 @transaction.atomic
-def write_appointment_note(*, appointment: Appointment, by, summary: str, agreements: str = "",
-                           follow_up_on: date | None = None, checklist=None, date=None, channel=None,
-                           today=None):
+def write_appointment_note(
+    *,
+    appointment: Appointment,
+    by,
+    summary: str,
+    agreements: str = "",
+    follow_up_on: date | None = None,
+    checklist=None,
+    date=None,
+    channel=None,
+    today=None,
+):
     """The contact note for an attended appointment: `caseload.services.record_contact` writes
     it and moves the due date; the appointment keeps a link to it."""
     appointment = _locked(appointment)
     if appointment.status != Appointment.ATTENDED:
-        raise ServiceError({"__all__": "Ein Beratungsvermerk zum Termin geht erst, wenn er als wahrgenommen erfasst ist."})
+        raise ServiceError(
+            {"__all__": "Ein Beratungsvermerk zum Termin geht erst, wenn er als wahrgenommen erfasst ist."}
+        )
     if appointment.contact_note_id is not None:
         raise ServiceError({"__all__": "Zu diesem Termin gibt es schon einen Beratungsvermerk."})
     note, decision = caseload_services.record_contact(
-        customer=appointment.customer, by=by, date=date or timezone.localdate(appointment.start),
-        channel=channel or appointment.channel, summary=summary, agreements=agreements,
-        follow_up_on=follow_up_on, checklist=checklist, today=today)
+        customer=appointment.customer,
+        by=by,
+        date=date or timezone.localdate(appointment.start),
+        channel=channel or appointment.channel,
+        summary=summary,
+        agreements=agreements,
+        follow_up_on=follow_up_on,
+        checklist=checklist,
+        today=today,
+    )
     appointment.contact_note = note
     appointment.save(update_fields=["contact_note"])
     return note, decision
@@ -300,8 +395,11 @@ ABSENCE_YEARS_AT_MOST = 2
 def _lock_staff(staff: Staff) -> None:
     """Serialise writes for one member of staff: two team leads entering overlapping absences
     at once must not both pass the overlap check (bookings take the same lock)."""
-    list(Staff.objects.select_for_update().filter(pk=staff.pk, job_centre_id=staff.job_centre_id)
-         .values_list("pk", flat=True))
+    list(
+        Staff.objects.select_for_update()
+        .filter(pk=staff.pk, job_centre_id=staff.job_centre_id)
+        .values_list("pk", flat=True)
+    )
 
 
 def _implausible(day: date, today: date) -> str | None:
@@ -312,17 +410,23 @@ def _implausible(day: date, today: date) -> str | None:
 
 
 def _overlap(staff: Staff, start: date, end: date, exclude_pk: int | None) -> str | None:
-    clash = (Absence.objects.filter(job_centre_id=staff.job_centre_id, staff_id=staff.pk, start__lte=end,
-                                    end__gte=start)
-             .exclude(pk=exclude_pk).order_by("start").first())
+    clash = (
+        Absence.objects.filter(job_centre_id=staff.job_centre_id, staff_id=staff.pk, start__lte=end, end__gte=start)
+        .exclude(pk=exclude_pk)
+        .order_by("start")
+        .first()
+    )
     if clash is None:
         return None
-    return (f"In dieser Zeit ist schon eine Abwesenheit erfasst: {clash.get_kind_display()} vom "
-            f"{formats.day(clash.start)} bis {formats.day(clash.end)}. Bitte diese ändern oder andere Tage wählen.")
+    return (
+        f"In dieser Zeit ist schon eine Abwesenheit erfasst: {clash.get_kind_display()} vom "
+        f"{formats.day(clash.start)} bis {formats.day(clash.end)}. Bitte diese ändern oder andere Tage wählen."
+    )
 
 
-def check_absence(staff: Staff, *, kind: str, start: date, end: date, today: date,
-                  exclude_pk: int | None = None) -> dict[str, str]:
+def check_absence(
+    staff: Staff, *, kind: str, start: date, end: date, today: date, exclude_pk: int | None = None
+) -> dict[str, str]:
     """An absence's plausibility and overlap with the person's others (`exclude_pk`: the one
     being edited, in the admin), as {field: message}."""
     errors = {}
@@ -361,8 +465,9 @@ def record_absence(*, staff: Staff, kind: str, start: date, end: date, by, today
     errors = check_absence(staff, kind=kind, start=start, end=end, today=today)
     if errors:
         raise ServiceError(errors)
-    absence = Absence.objects.create(job_centre_id=staff.job_centre_id, staff=staff, kind=kind, start=start,
-                                     end=end, recorded_by=by)
+    absence = Absence.objects.create(
+        job_centre_id=staff.job_centre_id, staff=staff, kind=kind, start=start, end=end, recorded_by=by
+    )
     # Ids only: the kind of an absence (sickness) is personal data.
     log.info("absence %s recorded for staff id %s by user id %s", absence.pk, staff.pk, by.pk)
     return absence
@@ -381,8 +486,9 @@ def change_absence_end(*, absence: Absence, end: date, by, today: date | None = 
         raise ServiceError(errors)
     absence.end = end
     absence.save(update_fields=["end"])
-    log.info("absence %s of staff id %s now ends on another day, changed by user id %s", absence.pk,
-             absence.staff_id, by.pk)
+    log.info(
+        "absence %s of staff id %s now ends on another day, changed by user id %s", absence.pk, absence.staff_id, by.pk
+    )
     return absence
 
 

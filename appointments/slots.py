@@ -65,17 +65,30 @@ def intersect(hours: Hours, other: Hours) -> dict[int, list[tuple[time, time]]]:
     """The times that lie in both: e.g. working hours within an office's opening hours."""
     both = {}
     for weekday, spans in hours.items():
-        common = sorted((max(a_start, b_start), min(a_end, b_end))
-                        for a_start, a_end in spans for b_start, b_end in other.get(weekday, ())
-                        if max(a_start, b_start) < min(a_end, b_end))
+        common = sorted(
+            (max(a_start, b_start), min(a_end, b_end))
+            for a_start, a_end in spans
+            for b_start, b_end in other.get(weekday, ())
+            if max(a_start, b_start) < min(a_end, b_end)
+        )
         if common:
             both[weekday] = common
     return both
 
 
-def _free(*, first_day: date, last_day: date, not_before: datetime, hours: Hours,
-          busy: Sequence[tuple[datetime, datetime]], is_working_day: Callable[[date], bool],
-          length: timedelta, blocked: timedelta, step: timedelta, tz) -> Iterator[tuple[datetime, date]]:
+def _free(
+    *,
+    first_day: date,
+    last_day: date,
+    not_before: datetime,
+    hours: Hours,
+    busy: Sequence[tuple[datetime, datetime]],
+    is_working_day: Callable[[date], bool],
+    length: timedelta,
+    blocked: timedelta,
+    step: timedelta,
+    tz,
+) -> Iterator[tuple[datetime, date]]:
     """Every free start in time order, each after the previous one's preparation."""
     day = first_day
     while day <= last_day:
@@ -96,11 +109,24 @@ def _free(*, first_day: date, last_day: date, not_before: datetime, hours: Hours
         day += timedelta(days=1)
 
 
-def free_slots(*, first_day: date, last_day: date, not_before: datetime, hours: Hours, opening: Hours | None,
-               busy: Sequence[tuple[datetime, datetime]], is_working_day: Callable[[date], bool],
-               minutes: int, preparation: int = 0, due_by: date | None = None, step: int = 15,
-               limit: int = 6, afternoon_first: bool = False, letter_from: date | None = None,
-               tz=BERLIN) -> list[Slot]:
+def free_slots(
+    *,
+    first_day: date,
+    last_day: date,
+    not_before: datetime,
+    hours: Hours,
+    opening: Hours | None,
+    busy: Sequence[tuple[datetime, datetime]],
+    is_working_day: Callable[[date], bool],
+    minutes: int,
+    preparation: int = 0,
+    due_by: date | None = None,
+    step: int = 15,
+    limit: int = 6,
+    afternoon_first: bool = False,
+    letter_from: date | None = None,
+    tz=BERLIN,
+) -> list[Slot]:
     """The earliest free slots from `first_day` to `last_day`, at most `limit`, none overlapping
     another suggestion (each next one starts after the previous one's preparation).
 
@@ -108,18 +134,29 @@ def free_slots(*, first_day: date, last_day: date, not_before: datetime, hours: 
     those before the due date first. `letter_from`: slots on earlier days are marked
     `letter_late`."""
     length, blocked = timedelta(minutes=minutes), timedelta(minutes=minutes + preparation)
-    starts = _free(first_day=first_day, last_day=last_day, not_before=not_before, hours=hours, busy=busy,
-                   is_working_day=is_working_day, length=length, blocked=blocked,
-                   step=timedelta(minutes=step), tz=tz)
+    starts = _free(
+        first_day=first_day,
+        last_day=last_day,
+        not_before=not_before,
+        hours=hours,
+        busy=busy,
+        is_working_day=is_working_day,
+        length=length,
+        blocked=blocked,
+        step=timedelta(minutes=step),
+        tz=tz,
+    )
     afternoons, mornings = [], []
     for t, day in starts:
-        slot = Slot(start=t, end=t + length, blocked_until=t + blocked,
-                    in_opening_hours=opening is None or within(t, t + length, opening, tz),
-                    after_due=due_by is not None and day > due_by,
-                    letter_late=letter_from is not None and day < letter_from)
-        if not afternoon_first:
-            afternoons.append(slot)
-        elif slot.afternoon:
+        slot = Slot(
+            start=t,
+            end=t + length,
+            blocked_until=t + blocked,
+            in_opening_hours=opening is None or within(t, t + length, opening, tz),
+            after_due=due_by is not None and day > due_by,
+            letter_late=letter_from is not None and day < letter_from,
+        )
+        if not afternoon_first or slot.afternoon:
             afternoons.append(slot)
         elif len(mornings) < limit:
             mornings.append(slot)

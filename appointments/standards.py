@@ -28,13 +28,19 @@ class Standard:
     tandem_mornings: int = 3
 
     @classmethod
-    def of(cls, row) -> "Standard":
+    def of(cls, row) -> Standard:
         return cls(**{f: getattr(row, f) for f in cls.__dataclass_fields__})
 
 
-JOBAGENTUR_EN = Standard(min_weekly_hours=Decimal("21.5"), every_weekday=True, every_morning=True,
-                         morning_until=time(10, 0), late_afternoons=1, late_until=time(17, 30),
-                         tandem_mornings=3)
+JOBAGENTUR_EN = Standard(
+    min_weekly_hours=Decimal("21.5"),
+    every_weekday=True,
+    every_morning=True,
+    morning_until=time(10, 0),
+    late_afternoons=1,
+    late_until=time(17, 30),
+    tandem_mornings=3,
+)
 
 
 def _minutes(t: time) -> int:
@@ -45,22 +51,26 @@ def _fmt(t: time) -> str:
     return f"{t:%H:%M}"
 
 
-def check_opening_hours(hours: Iterable[tuple[int, time, time]], standard: Standard, *,
-                        tandem: bool = False) -> list[str]:
+def check_opening_hours(
+    hours: Iterable[tuple[int, time, time]], standard: Standard, *, tandem: bool = False
+) -> list[str]:
     hours = [(day, start, end) for day, start, end in hours if end > start]
     errors = []
     total = Decimal(sum(_minutes(end) - _minutes(start) for _, start, end in hours)) / 60
     # The weekly minimum and the every-day rule are what a tandem office may fall short of.
     if total < standard.min_weekly_hours and not tandem:
-        errors.append(f"Mindestens {_num(standard.min_weekly_hours)} Stunden pro Woche geöffnet "
-                      f"(bisher {_num(total)} Stunden).")
+        errors.append(
+            f"Mindestens {_num(standard.min_weekly_hours)} Stunden pro Woche geöffnet (bisher {_num(total)} Stunden)."
+        )
     workdays = range(5)
     open_days = {day for day, _, _ in hours}
     mornings = {day for day, start, _ in hours if start < standard.morning_until}
     if tandem:
         if len(mornings & set(workdays)) < standard.tandem_mornings:
-            errors.append(f"Eine Tandem-Regionalstelle muss an mindestens {standard.tandem_mornings} "
-                          f"Vormittagen geöffnet sein (bisher {len(mornings & set(workdays))}).")
+            errors.append(
+                f"Eine Tandem-Regionalstelle muss an mindestens {standard.tandem_mornings} "
+                f"Vormittagen geöffnet sein (bisher {len(mornings & set(workdays))})."
+            )
     else:
         if standard.every_weekday:
             closed = [DAY_NAMES[d] for d in workdays if d not in open_days]
@@ -69,13 +79,17 @@ def check_opening_hours(hours: Iterable[tuple[int, time, time]], standard: Stand
         if standard.every_morning:
             missing = [DAY_NAMES[d] for d in workdays if d in open_days and d not in mornings]
             if missing:
-                errors.append(f"An jedem Vormittag geöffnet (vor {_fmt(standard.morning_until)} Uhr); "
-                              "fehlt: " + ", ".join(missing) + ".")
+                errors.append(
+                    f"An jedem Vormittag geöffnet (vor {_fmt(standard.morning_until)} Uhr); "
+                    "fehlt: " + ", ".join(missing) + "."
+                )
     late = {day for day, _, end in hours if end >= standard.late_until}
     if len(late) < standard.late_afternoons:
-        errors.append(f"An mindestens {standard.late_afternoons} Nachmittag(en) bis "
-                      f"{_fmt(standard.late_until)} Uhr geöffnet, damit Berufstätige kommen können "
-                      f"(bisher {len(late)}).")
+        errors.append(
+            f"An mindestens {standard.late_afternoons} Nachmittag(en) bis "
+            f"{_fmt(standard.late_until)} Uhr geöffnet, damit Berufstätige kommen können "
+            f"(bisher {len(late)})."
+        )
     return errors
 
 

@@ -2,17 +2,17 @@
 
 from django.urls import path
 
-from . import views
+from . import views, working_time_views
 
 app_name = "appointments"
 
 urlpatterns = [
     path("", views.day, name="day"),
     path("woche/", views.week, name="week"),
-    path("anteil/", views.share, name="share"),
-    path("abwesenheiten/", views.absences, name="absences"),
-    path("abwesenheiten/<int:pk>/", views.absence, name="absence"),
-    path("abwesenheiten/<int:pk>/loeschen/", views.absence_delete, name="absence_delete"),
+    path("anteil/", working_time_views.share, name="share"),
+    path("abwesenheiten/", working_time_views.absences, name="absences"),
+    path("abwesenheiten/<int:pk>/", working_time_views.absence, name="absence"),
+    path("abwesenheiten/<int:pk>/loeschen/", working_time_views.absence_delete, name="absence_delete"),
     path("kalender-abo/", views.feed_settings, name="feed_settings"),
     path("abo/<str:token>.ics", views.feed, name="feed"),
     path("kunden/<int:pk>/neu/", views.book, name="book"),

@@ -23,14 +23,10 @@ from caseload import services as caseload_services
 from caseload.access import staff_required
 from caseload.forms import ContactNoteForm, add_service_errors
 from caseload.presenters import contact_message, due_context
-from kontaktdichte import formats
-from kontaktdichte.dates import month_bounds
 from kontaktdichte.plausible import in_page_reach
 
 from . import ical, scheduling, selectors, services
 from .forms import (
-    AbsenceEndForm,
-    AbsenceForm,
     BookingForm,
     CancelForm,
     ExcuseForm,
@@ -41,7 +37,6 @@ from .forms import (
 from .lengths import default_length
 from .models import Appointment, CalendarFeed, Office
 from .slots import BERLIN
-from .working_time import rule_sets_between
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +56,7 @@ def _day_param(request, name) -> date:
 
 # --- Calendar ----------------------------------------------------------------------------------
 
+
 @require_GET
 @staff_required
 def day(request):
@@ -68,12 +64,20 @@ def day(request):
     owner = selectors.calendar_owner(staff, request.GET.get("fachkraft"))
     shown = _day_param(request, "tag")
     days = selectors.calendar_days(owner, shown, shown, now)
-    return render(request, "appointments/day.html", {
-        "staff": staff, "owner": owner, "day": days[0], "shown": shown,
-        "previous": shown - timedelta(days=1), "next": shown + timedelta(days=1),
-        "unresolved": selectors.unresolved(owner, now),
-        "members": selectors.team_members(staff) if staff.is_team_lead else [],
-    })
+    return render(
+        request,
+        "appointments/day.html",
+        {
+            "staff": staff,
+            "owner": owner,
+            "day": days[0],
+            "shown": shown,
+            "previous": shown - timedelta(days=1),
+            "next": shown + timedelta(days=1),
+            "unresolved": selectors.unresolved(owner, now),
+            "members": selectors.team_members(staff) if staff.is_team_lead else [],
+        },
+    )
 
 
 @require_GET
@@ -84,14 +88,23 @@ def week(request):
     shown = _day_param(request, "woche")
     monday = shown - timedelta(days=shown.weekday())
     days = selectors.calendar_days(owner, monday, monday + timedelta(days=6), now)
-    return render(request, "appointments/week.html", {
-        "staff": staff, "owner": owner, "days": days, "monday": monday,
-        "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7),
-        "members": selectors.team_members(staff) if staff.is_team_lead else [],
-    })
+    return render(
+        request,
+        "appointments/week.html",
+        {
+            "staff": staff,
+            "owner": owner,
+            "days": days,
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "members": selectors.team_members(staff) if staff.is_team_lead else [],
+        },
+    )
 
 
 # --- Booking -----------------------------------------------------------------------------------
+
 
 def _suggestions_for(request, offices, modes) -> tuple[str, Office | None]:
     """The mode (and office) the page suggests times for: `?art=` a mode, `?stelle=` an office's
@@ -114,11 +127,15 @@ def _suggestion_links(offices, modes, mode, office) -> list[dict]:
         if code not in modes:
             continue
         if code == Appointment.OFFICE:
-            links += [{"label": o.name, "query": f"?art={code}&stelle={o.pk}", "current": o == office}
-                      for o in offices]
+            links += [{"label": o.name, "query": f"?art={code}&stelle={o.pk}", "current": o == office} for o in offices]
         else:
-            links.append({"label": "Außendienst" if code == Appointment.FIELD else label,
-                          "query": f"?art={code}", "current": code == mode})
+            links.append(
+                {
+                    "label": "Außendienst" if code == Appointment.FIELD else label,
+                    "query": f"?art={code}",
+                    "current": code == mode,
+                }
+            )
     return links
 
 
@@ -136,23 +153,42 @@ def book(request, pk):
     offices = selectors.offices(customer.job_centre_id)
     modes, _kinds = offered(rule_set)
     mode, office = _suggestions_for(request, offices, modes)
-    suggestions = selectors.suggest_slots(customer, caseworker, lengths[default_kind], now, mode=mode,
-                                          office=office, rule_set=rule_set)
+    suggestions = selectors.suggest_slots(
+        customer, caseworker, lengths[default_kind], now, mode=mode, office=office, rule_set=rule_set
+    )
     initial_office, initial_slot = office or next(iter(offices), None), suggestions.initial
-    form = BookingForm(request.POST if request.method == "POST" else None, customer=customer, rule_set=rule_set,
-                       offices=offices, suggestions=suggestions, lengths={k: v.minutes for k, v in lengths.items()},
-                       cap=lengths[default_kind].cap,
-                       initial={"kind": default_kind, "mode": mode,
-                                "office": initial_office.pk if initial_office else None,
-                                "slot": initial_slot.key if initial_slot else None})
+    form = BookingForm(
+        request.POST if request.method == "POST" else None,
+        customer=customer,
+        rule_set=rule_set,
+        offices=offices,
+        suggestions=suggestions,
+        lengths={k: v.minutes for k, v in lengths.items()},
+        cap=lengths[default_kind].cap,
+        initial={
+            "kind": default_kind,
+            "mode": mode,
+            "office": initial_office.pk if initial_office else None,
+            "slot": initial_slot.key if initial_slot else None,
+        },
+    )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         length = lengths[data["kind"]]
         try:
             appointment = services.book_appointment(
-                customer=customer, caseworker=caseworker, by=request.user, start=data["start"],
-                minutes=data.get("minutes") or length.minutes, preparation_minutes=length.preparation,
-                kind=data["kind"], mode=data["mode"], office=data.get("office"), max_minutes=length.cap, now=now)
+                customer=customer,
+                caseworker=caseworker,
+                by=request.user,
+                start=data["start"],
+                minutes=data.get("minutes") or length.minutes,
+                preparation_minutes=length.preparation,
+                kind=data["kind"],
+                mode=data["mode"],
+                office=data.get("office"),
+                max_minutes=length.cap,
+                now=now,
+            )
         except services.ServiceError as error:
             form.add_booking_errors(error.message_dict)
         else:
@@ -162,19 +198,29 @@ def book(request, pk):
             messages.success(request, message)
             return redirect("appointments:detail", pk=appointment.pk)
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "appointments/book.html", {
-        **due_context(customer, today), "form": form, "suggestions": suggestions, "caseworker": caseworker,
-        "rule_set": rule_set, "length": lengths[default_kind],
-        "links": _suggestion_links(offices, modes, mode, office),
-        "letter_hint": suggestions.letter_in_time_from and scheduling.letter_lead_hint(
-            suggestions.lead_working_days, suggestions.letter_in_time_from),
-        "missing_opening_hours": suggestions.missing_opening_hours and scheduling.no_opening_hours(
-            office.name, bound=suggestions.bound_to_opening_hours),
-        "appointments": selectors.customer_appointments(customer),
-    }, status=status)
+    return render(
+        request,
+        "appointments/book.html",
+        {
+            **due_context(customer, today),
+            "form": form,
+            "suggestions": suggestions,
+            "caseworker": caseworker,
+            "rule_set": rule_set,
+            "length": lengths[default_kind],
+            "links": _suggestion_links(offices, modes, mode, office),
+            "letter_hint": suggestions.letter_in_time_from
+            and scheduling.letter_lead_hint(suggestions.lead_working_days, suggestions.letter_in_time_from),
+            "missing_opening_hours": suggestions.missing_opening_hours
+            and scheduling.no_opening_hours(office.name, bound=suggestions.bound_to_opening_hours),
+            "appointments": selectors.customer_appointments(customer),
+        },
+        status=status,
+    )
 
 
 # --- One appointment ---------------------------------------------------------------------------
+
 
 @require_GET
 @staff_required
@@ -183,15 +229,24 @@ def detail(request, pk):
     now = timezone.now()
     selectors.annotate_outside([appointment], appointment.job_centre_id)
     version = {"version": appointment.version}
-    return render(request, "appointments/detail.html", {
-        "appointment": appointment, "customer": appointment.customer, "now": now,
-        "started": appointment.start <= now, "unresolved": appointment.is_unresolved(now),
-        "missed_form": MissedForm(initial=version), "cancel_form": CancelForm(initial=version),
-        "excuse_form": ExcuseForm(initial=version), "version_form": OutcomeForm(initial=version),
-    })
+    return render(
+        request,
+        "appointments/detail.html",
+        {
+            "appointment": appointment,
+            "customer": appointment.customer,
+            "now": now,
+            "started": appointment.start <= now,
+            "unresolved": appointment.is_unresolved(now),
+            "missed_form": MissedForm(initial=version),
+            "cancel_form": CancelForm(initial=version),
+            "excuse_form": ExcuseForm(initial=version),
+            "version_form": OutcomeForm(initial=version),
+        },
+    )
 
 
-def _run(request, action, success) -> bool:
+def run_service(request, action, success) -> bool:
     """Run a service call; its German errors become messages, else `success()` does. True if it ran."""
     try:
         action()
@@ -217,10 +272,13 @@ def _outcome_form(request, form_class):
 def attended(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
     form = _outcome_form(request, OutcomeForm)
-    if form is not None and _run(
-            request, lambda: services.record_attendance(appointment=appointment, by=request.user,
-                                                        expected_version=form.cleaned_data["version"]),
-            lambda: "Termin als wahrgenommen erfasst. Bitte jetzt den Beratungsvermerk schreiben."):
+    if form is not None and run_service(
+        request,
+        lambda: services.record_attendance(
+            appointment=appointment, by=request.user, expected_version=form.cleaned_data["version"]
+        ),
+        lambda: "Termin als wahrgenommen erfasst. Bitte jetzt den Beratungsvermerk schreiben.",
+    ):
         return redirect("appointments:note", pk=appointment.pk)
     return redirect("appointments:detail", pk=appointment.pk)
 
@@ -231,13 +289,21 @@ def missed(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
     form = _outcome_form(request, MissedForm)
     if form is not None:
-        _run(request,
-             lambda: services.mark_missed(appointment=appointment, by=request.user,
-                                          reason=form.cleaned_data["outcome_reason"],
-                                          important_reason=form.cleaned_data["important_reason"],
-                                          expected_version=form.cleaned_data["version"]),
-             lambda: "Nicht erschienen, aus wichtigem Grund entschuldigt." if appointment.important_reason
-             else f"Nicht erschienen: {appointment.missed_sequence}. Versäumnis in Folge.")
+        run_service(
+            request,
+            lambda: services.mark_missed(
+                appointment=appointment,
+                by=request.user,
+                reason=form.cleaned_data["outcome_reason"],
+                important_reason=form.cleaned_data["important_reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            lambda: (
+                "Nicht erschienen, aus wichtigem Grund entschuldigt."
+                if appointment.important_reason
+                else f"Nicht erschienen: {appointment.missed_sequence}. Versäumnis in Folge."
+            ),
+        )
     return redirect("appointments:detail", pk=appointment.pk)
 
 
@@ -247,11 +313,16 @@ def excuse(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
     form = _outcome_form(request, ExcuseForm)
     if form is not None:
-        _run(request,
-             lambda: services.excuse_missed(appointment=appointment, by=request.user,
-                                            reason=form.cleaned_data["outcome_reason"],
-                                            expected_version=form.cleaned_data["version"]),
-             lambda: "Versäumnis entschuldigt (wichtiger Grund).")
+        run_service(
+            request,
+            lambda: services.excuse_missed(
+                appointment=appointment,
+                by=request.user,
+                reason=form.cleaned_data["outcome_reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            lambda: "Versäumnis entschuldigt (wichtiger Grund).",
+        )
     return redirect("appointments:detail", pk=appointment.pk)
 
 
@@ -261,12 +332,17 @@ def cancel(request, pk):
     appointment = selectors.get_appointment_for_user(request.staff, pk)
     form = _outcome_form(request, CancelForm)
     if form is not None:
-        _run(request,
-             lambda: services.cancel_appointment(appointment=appointment, by=request.user,
-                                                 by_customer=form.cleaned_data["by"] == "kunde",
-                                                 reason=form.cleaned_data["outcome_reason"],
-                                                 expected_version=form.cleaned_data["version"]),
-             lambda: f"Termin {appointment.get_status_display()}.")
+        run_service(
+            request,
+            lambda: services.cancel_appointment(
+                appointment=appointment,
+                by=request.user,
+                by_customer=form.cleaned_data["by"] == "kunde",
+                reason=form.cleaned_data["outcome_reason"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            lambda: f"Termin {appointment.get_status_display()}.",
+        )
     return redirect("appointments:detail", pk=appointment.pk)
 
 
@@ -281,24 +357,38 @@ def note(request, pk):
     customer = access.get_customer_for_user(request.user, appointment.customer_id, staff=request.staff)
     today = timezone.localdate()
     rule_set = caseload_services.rule_set_for(customer, today)
-    form = ContactNoteForm(request.POST if request.method == "POST" else None, customer=customer,
-                           rule_set=rule_set, today=today, walk_in_allowed=False,
-                           initial={"date": timezone.localdate(appointment.start), "channel": appointment.channel})
+    form = ContactNoteForm(
+        request.POST if request.method == "POST" else None,
+        customer=customer,
+        rule_set=rule_set,
+        today=today,
+        walk_in_allowed=False,
+        initial={"date": timezone.localdate(appointment.start), "channel": appointment.channel},
+    )
     if form.is_bound and form.is_valid():
         previous_due = customer.due_by
         appointment.customer = customer
         try:
-            note, decision = services.write_appointment_note(appointment=appointment, by=request.user,
-                                                             today=today, **form.service_kwargs())
+            note, decision = services.write_appointment_note(
+                appointment=appointment, by=request.user, today=today, **form.service_kwargs()
+            )
         except services.ServiceError as error:
             add_service_errors(form, error.message_dict)
         else:
             messages.success(request, contact_message(note, decision, previous_due, today))
             return redirect("customer", pk=customer.pk)
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "appointments/note_form.html", {
-        **due_context(customer, today), "form": form, "rule_set": rule_set, "appointment": appointment,
-    }, status=status)
+    return render(
+        request,
+        "appointments/note_form.html",
+        {
+            **due_context(customer, today),
+            "form": form,
+            "rule_set": rule_set,
+            "appointment": appointment,
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -311,17 +401,28 @@ def invitation(request, pk):
     opening = []
     if scheduling.letter_names_opening_hours(caseload_services.rule_set_for(customer, today), customer.profile):
         # The appointment's office, or for a field visit every office of the job centre.
-        opening = [(o, scheduling.opening_hours_lines(o.opening)) for o in selectors.offices(customer.job_centre_id)
-                   if o.opening and (office is None or o.pk == office.pk)]
-    return render(request, "appointments/invitation.html", {
-        "appointment": appointment, "customer": customer, "job_centre": customer.job_centre, "today": today,
-        "cancel_phone": office.phone if office else "",
-        "cancel_email": (office.email if office else "") or caseworker.user.email,
-        "opening": opening,
-    })
+        opening = [
+            (o, scheduling.opening_hours_lines(o.opening))
+            for o in selectors.offices(customer.job_centre_id)
+            if o.opening and (office is None or o.pk == office.pk)
+        ]
+    return render(
+        request,
+        "appointments/invitation.html",
+        {
+            "appointment": appointment,
+            "customer": customer,
+            "job_centre": customer.job_centre,
+            "today": today,
+            "cancel_phone": office.phone if office else "",
+            "cancel_email": (office.email if office else "") or caseworker.user.email,
+            "opening": opening,
+        },
+    )
 
 
 # --- iCalendar feed ----------------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 @staff_required
@@ -346,120 +447,30 @@ def feed(request, token):
     if subscription is None:
         raise Http404("Unbekanntes Kalender-Abo.")
     staff, now = subscription.staff, timezone.now()
-    rows = (Appointment.objects.filter(job_centre_id=staff.job_centre_id, caseworker_id=staff.pk,
-                                       start__gte=now - timedelta(days=FEED_PAST_DAYS),
-                                       start__lt=now + timedelta(days=FEED_FUTURE_DAYS))
-            .select_related("customer", "office").only(
-                "pk", "start", "end", "subject", "mode", "status", "preparation_minutes",
-                "customer__number", "office__name", "office__address").order_by("start"))
-    response = HttpResponse(ical.feed(rows, now=now, host=request.get_host().split(":")[0]),
-                            content_type="text/calendar; charset=utf-8")
+    rows = (
+        Appointment.objects.filter(
+            job_centre_id=staff.job_centre_id,
+            caseworker_id=staff.pk,
+            start__gte=now - timedelta(days=FEED_PAST_DAYS),
+            start__lt=now + timedelta(days=FEED_FUTURE_DAYS),
+        )
+        .select_related("customer", "office")
+        .only(
+            "pk",
+            "start",
+            "end",
+            "subject",
+            "mode",
+            "status",
+            "preparation_minutes",
+            "customer__number",
+            "office__name",
+            "office__address",
+        )
+        .order_by("start")
+    )
+    response = HttpResponse(
+        ical.feed(rows, now=now, host=request.get_host().split(":")[0]), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="termine.ics"'
     return response
-
-
-# --- Share of working time ---------------------------------------------------------------------
-
-def _month_param(request) -> date:
-    raw = request.GET.get("monat")
-    try:
-        month = date.fromisoformat(f"{raw}-01") if raw else timezone.localdate().replace(day=1)
-    except ValueError:
-        raise Http404("Unbekannter Monat.") from None
-    return in_page_reach(month, timezone.localdate())
-
-
-def _neighbours(month: date) -> tuple[date, date]:
-    return (month - timedelta(days=1)).replace(day=1), (month + timedelta(days=32)).replace(day=1)
-
-
-@require_GET
-@staff_required
-def share(request):
-    staff = request.staff
-    month = _month_param(request)
-    members = selectors.team_members(staff) if staff.is_team_lead else [staff]
-    ids = [m.pk for m in members]
-    shares = selectors.consultation_share(staff.job_centre, members, month)
-    missed_counts = selectors.missed_appointments(staff.job_centre_id, ids, month)
-    rows = [(m, shares[m.pk], missed_counts[m.pk]) for m in members]
-    previous, following = _neighbours(month)
-    return render(request, "appointments/share.html", {
-        "staff": staff, "month": month, "rows": rows, "previous": previous, "following": following,
-        "target": next((s.target for s in shares.values()), None),
-    })
-
-
-# --- Absences ----------------------------------------------------------------------------------
-
-@require_http_methods(["GET", "POST"])
-@staff_required
-def absences(request):
-    """The month's absences. A team lead sees the team's and records new ones here; a
-    caseworker sees only their own, read-only (the share page counts them)."""
-    staff, today = request.staff, timezone.localdate()
-    month = _month_param(request)
-    first, last = month_bounds(month)
-    if not staff.is_team_lead:
-        if request.method == "POST":
-            return render(request, "caseload/forbidden.html",
-                          {"message": "Abwesenheiten erfasst die Teamleitung."}, status=403)
-        members, form, shown = [], None, None
-    else:
-        members = selectors.team_members(staff)
-        by_id = {str(m.pk): m for m in members}
-        shown = request.GET.get("fachkraft") or None
-        if shown is not None and shown not in by_id:
-            raise Http404("Keine Abwesenheiten für diese Person.")
-        if request.method == "POST" and request.POST.get("staff") and request.POST["staff"] not in by_id:
-            raise Http404("Keine Abwesenheiten für diese Person.")  # another team's: as if unknown
-        form = AbsenceForm(request.POST if request.method == "POST" else None, members=members, today=today)
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            try:
-                absence = services.record_absence(staff=data["staff"], kind=data["kind"], start=data["start"],
-                                                  end=data["end"], by=request.user, today=today)
-            except services.ServiceError as error:
-                add_service_errors(form, error.message_dict)
-            else:
-                messages.success(request, f"{absence.get_kind_display()} für {data['staff']} vom "
-                                          f"{formats.day(absence.start)} bis {formats.day(absence.end)} erfasst.")
-                return redirect(f"{reverse('appointments:absences')}?monat={absence.start:%Y-%m}")
-    rule_sets = rule_sets_between(staff.job_centre_id, first, last)
-    previous, following = _neighbours(month)
-    return render(request, "appointments/absences.html", {
-        "staff": staff, "month": month, "previous": previous, "following": following, "form": form,
-        "members": members, "shown": shown,
-        "rows": selectors.absences(staff, first, last, staff_id=int(shown) if shown else None),
-        "desk_excluded": any(r.immediate_placement_excluded for r in rule_sets),
-    }, status=400 if form is not None and form.is_bound and form.errors else 200)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_required
-def absence(request, pk):
-    """Change when an absence ends, or delete it (team leads, their own team's)."""
-    instance = selectors.get_absence_for_lead(request.staff, pk)
-    today = timezone.localdate()
-    form = AbsenceEndForm(request.POST if request.method == "POST" else None, absence=instance, today=today)
-    if form.is_bound and form.is_valid():
-        try:
-            services.change_absence_end(absence=instance, end=form.cleaned_data["end"], by=request.user, today=today)
-        except services.ServiceError as error:
-            add_service_errors(form, error.message_dict)
-        else:
-            messages.success(request, f"{instance.get_kind_display()} für {instance.staff} endet jetzt am "
-                                      f"{formats.day(instance.end)}.")
-            return redirect(f"{reverse('appointments:absences')}?monat={instance.start:%Y-%m}")
-    return render(request, "appointments/absence.html", {"absence": instance, "form": form},
-                  status=400 if form.is_bound and form.errors else 200)
-
-
-@require_POST
-@staff_required
-def absence_delete(request, pk):
-    instance = selectors.get_absence_for_lead(request.staff, pk)
-    _run(request, lambda: services.delete_absence(absence=instance, by=request.user),
-         lambda: f"{instance.get_kind_display()} für {instance.staff} vom {formats.day(instance.start)} bis "
-                 f"{formats.day(instance.end)} gelöscht.")
-    return redirect(f"{reverse('appointments:absences')}?monat={instance.start:%Y-%m}")

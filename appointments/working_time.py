@@ -38,8 +38,11 @@ def working_calendar(job_centre: JobCentre, first: date, last: date) -> WorkingC
 def rule_sets_between(job_centre_id: int, first: date, last: date) -> list[RuleSet]:
     """The job centre's rule sets in force on any day from `first` to `last`, oldest first
     (one query)."""
-    return list(RuleSet.objects.filter(job_centre_id=job_centre_id, valid_from__lte=last)
-                .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first)).order_by("valid_from"))
+    return list(
+        RuleSet.objects.filter(job_centre_id=job_centre_id, valid_from__lte=last)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        .order_by("valid_from")
+    )
 
 
 def in_force(rule_sets: Iterable[RuleSet], day: date) -> RuleSet | None:
@@ -78,8 +81,9 @@ def _minutes(t) -> int:
     return t.hour * 60 + t.minute
 
 
-def working_time(job_centre: JobCentre, staff: Iterable[Staff], first: date, last: date, *,
-                 rule_sets: list[RuleSet] | None = None) -> WorkingTime:
+def working_time(
+    job_centre: JobCentre, staff: Iterable[Staff], first: date, last: date, *, rule_sets: list[RuleSet] | None = None
+) -> WorkingTime:
     """Working minutes of each given member of staff (with `weekly_hours` loaded) from `first`
     to `last`, both included. Staff of another job centre get no minutes. Three queries, four
     without `rule_sets` (as `rule_sets_between` reads them for the same days): working hours,
@@ -90,15 +94,15 @@ def working_time(job_centre: JobCentre, staff: Iterable[Staff], first: date, las
     if rule_sets is None:
         rule_sets = rule_sets_between(job_centre.pk, first, last)
     hours = defaultdict(lambda: defaultdict(int))
-    for staff_id, weekday, start, end in (WorkingHours.objects.filter(staff_id__in=ids,
-                                                                      staff__job_centre_id=job_centre.pk)
-                                          .values_list("staff_id", "weekday", "start", "end")):
+    for staff_id, weekday, start, end in WorkingHours.objects.filter(
+        staff_id__in=ids, staff__job_centre_id=job_centre.pk
+    ).values_list("staff_id", "weekday", "start", "end"):
         hours[staff_id][weekday] += _minutes(end) - _minutes(start)
     calendar = working_calendar(job_centre, first, last)
     away = defaultdict(set)
-    for staff_id, kind, start, end in (Absence.objects.filter(job_centre_id=job_centre.pk, staff_id__in=ids,
-                                                              start__lte=last, end__gte=first)
-                                       .values_list("staff_id", "kind", "start", "end")):
+    for staff_id, kind, start, end in Absence.objects.filter(
+        job_centre_id=job_centre.pk, staff_id__in=ids, start__lte=last, end__gte=first
+    ).values_list("staff_id", "kind", "start", "end"):
         day = max(start, first)
         while day <= min(end, last):
             if kind != Absence.IMMEDIATE_PLACEMENT or _desk_excluded(rule_sets, day):

@@ -8,8 +8,17 @@ from django.contrib.auth import get_user_model
 from .models import Event
 
 
-def record(action: str, *, user=None, customer=None, job_centre_id: int | None = None,
-           customer_id: int | None = None, obj=None, what: str = "", rows: int | None = None) -> Event:
+def record(
+    action: str,
+    *,
+    user=None,
+    customer=None,
+    job_centre_id: int | None = None,
+    customer_id: int | None = None,
+    obj=None,
+    what: str = "",
+    rows: int | None = None,
+) -> Event:
     """Write one event. `customer` (a Customer) gives customer and job centre (else give their
     ids); `obj` a changed record of the customer (a note, a measure ...), stored as its type and id."""
     return Event.objects.create(

@@ -37,21 +37,21 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontaktdichte.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
-from benchmarks.capture import captured, median_time, run_raw  # noqa: E402
-from caseload.models import Customer, Staff  # noqa: E402
-from policies.models import JobCentre  # noqa: E402
+from benchmarks.capture import captured, median_time, run_raw
+from caseload.models import Customer, Staff
+from policies.models import JobCentre
 
 
 def say(text=""):
@@ -84,17 +84,17 @@ def ensure_data(customers: int, seed: int, workers: int):
     continue_moenchengladbach()
     say(f"Erzeuge {customers - have:,} Kunden (Seed {seed}) ...")
     started = time.perf_counter()
-    call_command("generate_caseload", customers=customers - have, seed=seed, market_team_size=3000,
-                 workers=workers)
+    call_command("generate_caseload", customers=customers - have, seed=seed, market_team_size=3000, workers=workers)
     say(f"Erzeugt in {time.perf_counter() - started:.0f} s.")
 
 
 def team_list(runs: int):
-    team_id, size = (Customer.objects.values_list("team").annotate(n=Count("pk")).order_by("-n").first())
+    team_id, size = Customer.objects.values_list("team").annotate(n=Count("pk")).order_by("-n").first()
     lead = Staff.objects.filter(team_id=team_id, role=Staff.TEAM_LEAD).select_related("user", "team").first()
     today = timezone.localdate()
-    overdue = Customer.objects.filter(team_id=team_id, job_centre_id=lead.job_centre_id,
-                                      due_status__in=("ok", "suspended"), due_by__lt=today).count()
+    overdue = Customer.objects.filter(
+        team_id=team_id, job_centre_id=lead.job_centre_id, due_status__in=("ok", "suspended"), due_by__lt=today
+    ).count()
     say(f"Team „{lead.team.name}“: {size:,} Kunden, davon {overdue:,} überfällig; Teamleitung {lead.user.username}.")
 
     # No setup_test_environment(): its instrumented template rendering would copy every context.
@@ -109,12 +109,18 @@ def team_list(runs: int):
     page, page_times = median_time(lambda: client.get(url), runs)
     raw, _ = median_time(lambda: run_raw(page_statements), runs)
     p95 = sorted(page_times)[max(int(len(page_times) * 0.95) - 1, 0)]
-    say(f"Teamliste überfällig: Median {page * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms je Seite "
-        f"({runs} Abrufe, {len(page_statements)} Abfragen)")
-    say(f"Dieselben {len(page_statements)} SQL-Anweisungen roh: Median {raw * 1000:.1f} ms; "
-        f"Verhältnis Seite/roh {page / raw:.2f}")
-    say(f"Ziele: < 50 ms {'erreicht' if page < 0.05 else 'VERFEHLT'}; "
-        f"≤ 3× roh {'erreicht' if page <= 3 * raw else 'VERFEHLT'}")
+    say(
+        f"Teamliste überfällig: Median {page * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms je Seite "
+        f"({runs} Abrufe, {len(page_statements)} Abfragen)"
+    )
+    say(
+        f"Dieselben {len(page_statements)} SQL-Anweisungen roh: Median {raw * 1000:.1f} ms; "
+        f"Verhältnis Seite/roh {page / raw:.2f}"
+    )
+    say(
+        f"Ziele: < 50 ms {'erreicht' if page < 0.05 else 'VERFEHLT'}; "
+        f"≤ 3× roh {'erreicht' if page <= 3 * raw else 'VERFEHLT'}"
+    )
 
     # The floor under any page: the start page sends the signed-in user on to the worklist
     # after the session, user and staff lookups every caseload page makes, and renders nothing.
@@ -123,9 +129,11 @@ def team_list(runs: int):
     floor_statements = captured(lambda: client.get(home))
     floor, _ = median_time(lambda: client.get(home), runs)
     floor_raw, _ = median_time(lambda: run_raw(floor_statements), runs)
-    say(f"Zum Vergleich, die Startseite (nur Sitzung, Benutzer, Profil; Weiterleitung): Median "
+    say(
+        f"Zum Vergleich, die Startseite (nur Sitzung, Benutzer, Profil; Weiterleitung): Median "
         f"{floor * 1000:.1f} ms, dieselben {len(floor_statements)} Anweisungen roh {floor_raw * 1000:.1f} ms; "
-        f"Verhältnis {floor / floor_raw:.2f}")
+        f"Verhältnis {floor / floor_raw:.2f}"
+    )
 
 
 def team_list_queries(runs: int):
@@ -140,23 +148,28 @@ def team_list_queries(runs: int):
     def through_orm():
         queryset = selectors.team_overdue(lead, today)
         summary = selectors.team_overdue_summary(queryset, today, version)
-        page = [(r["number"], selectors.caseworker_name(r), r["due_by"])
-                for r in selectors.team_overdue_rows(queryset)[:25]]
+        page = [
+            (r["number"], selectors.caseworker_name(r), r["due_by"]) for r in selectors.team_overdue_rows(queryset)[:25]
+        ]
         return summary, page
 
     statements = captured(through_orm)
     orm, _ = median_time(through_orm, runs)
     raw, _ = median_time(lambda: run_raw(statements), runs)
-    say(f"Nur die Abfragen der Liste ({len(statements)}: Zusammenfassung, erste Seite) über das ORM: "
-        f"Median {orm * 1000:.1f} ms, roh {raw * 1000:.1f} ms; Verhältnis {orm / raw:.2f}")
+    say(
+        f"Nur die Abfragen der Liste ({len(statements)}: Zusammenfassung, erste Seite) über das ORM: "
+        f"Median {orm * 1000:.1f} ms, roh {raw * 1000:.1f} ms; Verhältnis {orm / raw:.2f}"
+    )
 
     # The smallest unit of all: one row by primary key, as the user lookup of every request.
     user_model, user_id = lead.user._meta.model, lead.user_id
     one_statement = captured(lambda: user_model.objects.get(pk=user_id))
     one, _ = median_time(lambda: user_model.objects.get(pk=user_id), runs * 10)
     one_raw, _ = median_time(lambda: run_raw(one_statement), runs * 10)
-    say(f"Eine Zeile über den Primärschlüssel (Benutzer), ORM: Median {one * 1000:.2f} ms, "
-        f"roh {one_raw * 1000:.2f} ms; Verhältnis {one / one_raw:.2f}")
+    say(
+        f"Eine Zeile über den Primärschlüssel (Benutzer), ORM: Median {one * 1000:.2f} ms, "
+        f"roh {one_raw * 1000:.2f} ms; Verhältnis {one / one_raw:.2f}"
+    )
 
 
 def _raise_policy_versions():
@@ -187,9 +200,11 @@ def recompute(workers: int, case: str, prepare):
     started = time.perf_counter()
     written = run(workers=workers)
     seconds = time.perf_counter() - started
-    say(f"recompute_due, {case} ({total:,} Kunden, {workers} Prozess(e)): {written:,} in {seconds:.1f} s "
+    say(
+        f"recompute_due, {case} ({total:,} Kunden, {workers} Prozess(e)): {written:,} in {seconds:.1f} s "
         f"= {written / seconds:,.0f} Kunden/s "
-        f"(Ziel ≥ 10.000/s: {'erreicht' if written / seconds >= 10000 else 'VERFEHLT'})")
+        f"(Ziel ≥ 10.000/s: {'erreicht' if written / seconds >= 10000 else 'VERFEHLT'})"
+    )
 
 
 def main():
@@ -204,8 +219,10 @@ def main():
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
     say(f"Datenbank: {database_facts()}")
-    say(f"Rechner: {platform.machine()}, {os.cpu_count()} Prozessoren, Python {platform.python_version()}, "
-        f"Django {django.get_version()}")
+    say(
+        f"Rechner: {platform.machine()}, {os.cpu_count()} Prozessoren, Python {platform.python_version()}, "
+        f"Django {django.get_version()}"
+    )
     ensure_data(args.customers, args.seed, args.workers)
     team_list(args.runs)
     team_list_queries(args.runs)

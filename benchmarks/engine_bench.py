@@ -21,21 +21,23 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontaktdichte.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core import serializers  # noqa: E402
+from django.core import serializers
 
-from policies import engine  # noqa: E402
-from policies import vocabulary as voc  # noqa: E402
-from policies.calendar import WorkingCalendar  # noqa: E402
-from policies.loading import rule_set_from_row  # noqa: E402
+from policies import engine
+from policies import vocabulary as voc
+from policies.calendar import WorkingCalendar
+from policies.loading import rule_set_from_row
 
 
 def policies_from_fixture():
-    objects = [o.object for o in serializers.deserialize(
-        "json", (ROOT / "fixtures" / "rulesets.json").read_text(encoding="utf-8"))]
+    objects = [
+        o.object
+        for o in serializers.deserialize("json", (ROOT / "fixtures" / "rulesets.json").read_text(encoding="utf-8"))
+    ]
     centres = [o for o in objects if o._meta.model_name == "jobcentre"]
     rules = defaultdict(list)
     for o in sorted((o for o in objects if o._meta.model_name == "contactrule"), key=lambda r: r.position):
@@ -45,14 +47,23 @@ def policies_from_fixture():
         if o._meta.model_name == "ruleset":
             sets[o.job_centre_id].append(rule_set_from_row(o, rules[o.pk]))
     return {
-        c.slug: engine.JobCentre(c.slug, c.name, WorkingCalendar(c.federal_state),
-                                 tuple(sorted(sets[c.pk], key=lambda rs: rs.valid_from)))
+        c.slug: engine.JobCentre(
+            c.slug, c.name, WorkingCalendar(c.federal_state), tuple(sorted(sets[c.pk], key=lambda rs: rs.valid_from))
+        )
         for c in centres
     }
 
 
-FOUR_PHASE = ["market", "activation", "promotion", "development", "stabilisation", "support",
-              "integrated_needy", "not_required"]
+FOUR_PHASE = [
+    "market",
+    "activation",
+    "promotion",
+    "development",
+    "stabilisation",
+    "support",
+    "integrated_needy",
+    "not_required",
+]
 VERBIS_1603 = ["market_close", "market_far", "integrated_needy", "not_required"]
 
 
@@ -92,8 +103,7 @@ def random_case(rng: random.Random, today: date, profiles):
         if day > today:
             break
         follow_up = day + timedelta(days=rng.randint(14, 120)) if rng.random() < 0.5 else None
-        contacts.append(engine.Contact(day, rng.choices(voc.CHANNEL_CODES, weights=(70, 15, 5, 5, 5))[0],
-                                       follow_up))
+        contacts.append(engine.Contact(day, rng.choices(voc.CHANNEL_CODES, weights=(70, 15, 5, 5, 5))[0], follow_up))
     return customer, contacts
 
 
@@ -125,8 +135,10 @@ def main():
     elapsed = time.perf_counter() - started
 
     rate = len(cases) / elapsed
-    print(f"engine: {len(cases):,} decisions in {elapsed:.2f} s = {rate:,.0f} decisions/s on one core "
-          f"(target >= 50,000/s: {'met' if rate >= 50_000 else 'NOT met'})")
+    print(
+        f"engine: {len(cases):,} decisions in {elapsed:.2f} s = {rate:,.0f} decisions/s on one core "
+        f"(target >= 50,000/s: {'met' if rate >= 50_000 else 'NOT met'})"
+    )
     print("statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items())))
 
 

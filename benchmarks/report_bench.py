@@ -35,23 +35,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontaktdichte.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.core.signals import request_finished, request_started  # noqa: E402
-from django.db import close_old_connections, connection, reset_queries  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, reset_queries
+from django.db.models import Count
+from django.test import Client
+from django.utils import timezone
 
-from benchmarks.capture import captured, median_time, run_raw  # noqa: E402
-from caseload import selectors  # noqa: E402
-from caseload.models import Customer, Staff, Team  # noqa: E402
-from kontaktdichte.dates import add_months  # noqa: E402
-from policies.models import JobCentre, RuleSet  # noqa: E402
-from reports import figures  # noqa: E402
+from benchmarks.capture import captured, median_time, run_raw
+from caseload import selectors
+from caseload.models import Customer, Staff, Team
+from kontaktdichte.dates import add_months
+from policies.models import JobCentre, RuleSet
+from reports import figures
 
 SQL = """
 WITH cust AS MATERIALIZED (
@@ -109,8 +109,13 @@ def prepare(customers: int, seed: int) -> None:
 
 def largest_team(today: date) -> Team:
     in_force = RuleSet.objects.in_force_on(today).values_list("job_centre_id", flat=True)
-    team = (Team.objects.filter(job_centre_id__in=list(in_force)).select_related("job_centre")
-            .annotate(n=Count("customers")).order_by("-n", "pk").first())
+    team = (
+        Team.objects.filter(job_centre_id__in=list(in_force))
+        .select_related("job_centre")
+        .annotate(n=Count("customers"))
+        .order_by("-n", "pk")
+        .first()
+    )
     if team is None:
         sys.exit("Kein Team in einem Jobcenter mit gültigem Konzept.")
     return team
@@ -131,13 +136,18 @@ def main():
     centre = team.job_centre
     team_size = Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk).count()
     notes = connection.cursor()
-    notes.execute("SELECT COUNT(*) FROM caseload_contactnote n JOIN caseload_customer c ON c.id = n.customer_id "
-                  "WHERE c.team_id = %s", [team.pk])
+    notes.execute(
+        "SELECT COUNT(*) FROM caseload_contactnote n JOIN caseload_customer c ON c.id = n.customer_id "
+        "WHERE c.team_id = %s",
+        [team.pk],
+    )
     note_count = notes.fetchone()[0]
     lead = Staff.objects.filter(team_id=team.pk, role=Staff.TEAM_LEAD).select_related("user").first()
     print(f"Datenbank: {connection.vendor}, {n(Customer.objects.count())} Kunden")
-    print(f"Team: {team.name} ({centre.name}), {n(team_size)} Kunden, {n(note_count)} Beratungsvermerke; "
-          f"Monat {month:%m/%Y}")
+    print(
+        f"Team: {team.name} ({centre.name}), {n(team_size)} Kunden, {n(note_count)} Beratungsvermerke; "
+        f"Monat {month:%m/%Y}"
+    )
 
     # As in Django's tests: keep the connection and the query log across requests.
     request_started.disconnect(reset_queries)
@@ -162,26 +172,46 @@ def main():
 
     def load_only():
         list(selectors.team_staff(fresh.job_centre_id, fresh.pk).select_related("user"))
-        list(Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, registered_on__lte=as_of)
-             .values(*figures.FACT_ROW, "caseworker_id"))
+        list(
+            Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, registered_on__lte=as_of).values(
+                *figures.FACT_ROW, "caseworker_id"
+            )
+        )
         figures._history(fresh, max(today, as_of))
 
     load_time, _ = median_time(load_only, args.runs)
     t = report.team_row
     print()
-    print(f"Seite (Test-Client, Serverzeit):  Median {ms(page)} über {args.runs} Läufe "
-          f"(min {ms(min(page_runs))}, max {ms(max(page_runs))}); erster Aufruf {ms(cold)}; "
-          f"{len(statements)} Abfragen")
-    print(f"Dieselben {len(statements)} Abfragen roh:     Median {ms(statements_time)} "
-          f"(Seite / roh: {page / statements_time:.1f})")
-    print(f"monthly_report allein:            Median {ms(report_time)} (davon Zeilen lesen {ms(load_time)}, "
-          f"Nachrechnen und Zählen {ms(max(report_time - load_time, 0))})")
+    print(
+        f"Seite (Test-Client, Serverzeit):  Median {ms(page)} über {args.runs} Läufe "
+        f"(min {ms(min(page_runs))}, max {ms(max(page_runs))}); erster Aufruf {ms(cold)}; "
+        f"{len(statements)} Abfragen"
+    )
+    print(
+        f"Dieselben {len(statements)} Abfragen roh:     Median {ms(statements_time)} "
+        f"(Seite / roh: {page / statements_time:.1f})"
+    )
+    print(
+        f"monthly_report allein:            Median {ms(report_time)} (davon Zeilen lesen {ms(load_time)}, "
+        f"Nachrechnen und Zählen {ms(max(report_time - load_time, 0))})"
+    )
 
     if connection.vendor == "postgresql":
-        channels = list(RuleSet.objects.in_force_on(as_of).filter(job_centre_id=centre.pk)
-                        .values_list("qualifying_channels", flat=True).first() or ["in_person"])
-        params = {"jc": centre.pk, "team": team.pk, "first": first, "last": as_of, "channels": channels,
-                  "trend_start": add_months(first, -11)}
+        channels = list(
+            RuleSet.objects.in_force_on(as_of)
+            .filter(job_centre_id=centre.pk)
+            .values_list("qualifying_channels", flat=True)
+            .first()
+            or ["in_person"]
+        )
+        params = {
+            "jc": centre.pk,
+            "team": team.pk,
+            "first": first,
+            "last": as_of,
+            "channels": channels,
+            "trend_start": add_months(first, -11),
+        }
 
         def raw():
             with connection.cursor() as cursor:
@@ -191,14 +221,20 @@ def main():
         raw_time, _ = median_time(raw, args.runs)
         rows = raw()
         total = next(r for r in rows if r[0] == 1)
-        print(f"Gleiche Aggregation als SQL:      Median {ms(raw_time)} (eine Abfrage, gespeicherte Fälligkeiten "
-              f"statt Nachrechnen; {len(rows) - 1} Fachkräfte + Team)")
+        print(
+            f"Gleiche Aggregation als SQL:      Median {ms(raw_time)} (eine Abfrage, gespeicherte Fälligkeiten "
+            f"statt Nachrechnen; {len(rows) - 1} Fachkräfte + Team)"
+        )
         print()
-        print(f"Team im Bericht: Bestand {t.caseload}, fällig {t.counts.due}, rechtzeitig {t.counts.on_time}, "
-              f"verspätet {t.counts.late}, überfällig am Monatsende {t.counts.overdue_end}, "
-              f"neu {t.new}")
-        print(f"Team per SQL:    Bestand {total[1]}, qualifizierte Kontakte im Monat {total[2]}, "
-              f"gespeicherte Fälligkeit bis Monatsende {total[3]}, neu {total[4]}")
+        print(
+            f"Team im Bericht: Bestand {t.caseload}, fällig {t.counts.due}, rechtzeitig {t.counts.on_time}, "
+            f"verspätet {t.counts.late}, überfällig am Monatsende {t.counts.overdue_end}, "
+            f"neu {t.new}"
+        )
+        print(
+            f"Team per SQL:    Bestand {total[1]}, qualifizierte Kontakte im Monat {total[2]}, "
+            f"gespeicherte Fälligkeit bis Monatsende {total[3]}, neu {total[4]}"
+        )
     else:
         print("Rohes SQL: nur auf PostgreSQL (FILTER, ROLLUP, ANY).")
 

@@ -43,7 +43,8 @@ def get_customer_for_user(user, pk: int, *, staff: Staff | None = None) -> Custo
     if staff is None:
         raise Http404("Kein Zugriff auf Kundendaten ohne Mitarbeiterprofil.")
     queryset = team_customers(staff).select_related(
-        "job_centre", "team", "caseworker__user", "due_rule", "due_rule_set")
+        "job_centre", "team", "caseworker__user", "due_rule", "due_rule_set"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 

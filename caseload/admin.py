@@ -102,8 +102,7 @@ class CustomerAdminForm(forms.ModelForm):
         if caseworker and team and caseworker.team_id != team.pk:
             self.add_error("caseworker", "Die Fachkraft gehört zu einem anderen Team.")
         values = {f: data.get(f) for f in Customer.FACT_FIELDS}
-        for field, message in services.changed_facts_errors(values, self.changed_data,
-                                                            timezone.localdate()).items():
+        for field, message in services.changed_facts_errors(values, self.changed_data, timezone.localdate()).items():
             if field not in self.errors:
                 self.add_error(field, message)
         return data
@@ -122,11 +121,25 @@ class CustomerAdmin(SimpleHistoryAdmin):
     inlines = [MeasureInline, SuspensionInline, ContactNoteInline]
     fieldsets = [
         ("Zuordnung", {"fields": ["job_centre", "team", "caseworker", "number"]}),
-        ("Person", {"fields": [("first_name", "last_name"), "birth_date", "street", ("postcode", "city"),
-                               "phone", "email"]}),
-        ("Fakten für das Kontaktdichtekonzept", {"fields": [
-            "registered_on", "employment", ("profile", "profile_since"), "care", "flags",
-            "integrated_employment", "unemployed_since", "benefit_renewal_on"]}),
+        (
+            "Person",
+            {"fields": [("first_name", "last_name"), "birth_date", "street", ("postcode", "city"), "phone", "email"]},
+        ),
+        (
+            "Fakten für das Kontaktdichtekonzept",
+            {
+                "fields": [
+                    "registered_on",
+                    "employment",
+                    ("profile", "profile_since"),
+                    "care",
+                    "flags",
+                    "integrated_employment",
+                    "unemployed_since",
+                    "benefit_renewal_on",
+                ]
+            },
+        ),
         ("GCfaK", {"fields": ["acquisition_source", "case_status", "closing_outcome", "closing_reason"]}),
         ("Gespeicherte Fälligkeit (berechnet)", {"classes": ["collapse"], "fields": list(DUE_FIELDS)}),
     ]
@@ -142,8 +155,11 @@ class CustomerAdmin(SimpleHistoryAdmin):
     # (The inlines are read only; notes, measures and exceptions are written on those pages.)
     def save_model(self, request, obj, form, change):
         if not change:
-            fields = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields
-                      if not f.primary_key and f.editable and f.name not in DUE_FIELDS}
+            fields = {
+                f.attname: getattr(obj, f.attname)
+                for f in obj._meta.concrete_fields
+                if not f.primary_key and f.editable and f.name not in DUE_FIELDS
+            }
             created, _ = services.create_customer(by=request.user, **fields)
             obj.pk = created.pk
             return

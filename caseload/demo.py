@@ -23,6 +23,19 @@ from django.utils import timezone
 
 from policies.models import JobCentre
 
+from .demo_words import (
+    AGREEMENTS,
+    FIRST_F,
+    FIRST_M,
+    FIRST_REFUGEE,
+    LAST,
+    LAST_REFUGEE,
+    MEASURES,
+    PLACES,
+    STREETS,
+    SUMMARIES,
+    SUSPENSIONS,
+)
 from .models import (
     AcquisitionSource,
     ContactNote,
@@ -43,11 +56,18 @@ DEMO_SLUGS = tuple(SHARES)
 USER_PREFIX = {"moenchengladbach": "mg", "coburg-land": "cl", "weimarer-land": "wl"}
 NUMBER_PREFIX = {"moenchengladbach": "164", "coburg-land": "241", "weimarer-land": "072"}
 TEAM_KINDS = {  # name, customers per team, customers per caseworker
-    "markt": ("Team Markt", 2000, 150), "u25": ("Team U25", 1000, 75), "fm": ("Team Fallmanagement", 600, 50),
+    "markt": ("Team Markt", 2000, 150),
+    "u25": ("Team U25", 1000, 75),
+    "fm": ("Team Fallmanagement", 600, 50),
 }
 # GCfaK: where customers come from, expected per month. Beratungstag: 4-5 per event, one a month assumed.
-SOURCES = [("Runder Tisch Kinderarmut", 0), ("VAMV Beratung", 1), ("Beratungstag", 4.5),
-           ("Kontaktstelle Familie & Beruf", 2.5), ("Wer hilft weiter?", 0)]
+SOURCES = [
+    ("Runder Tisch Kinderarmut", 0),
+    ("VAMV Beratung", 1),
+    ("Beratungstag", 4.5),
+    ("Kontaktstelle Familie & Beruf", 2.5),
+    ("Wer hilft weiter?", 0),
+]
 SOURCE_WEIGHTS = [1, 1, 4.5, 2.5, 1]
 
 
@@ -62,9 +82,23 @@ class NoteRow(NamedTuple):
     follow_up_on: date | None
 
 
-NOTE_COLUMNS = ("job_centre", "customer", "date", "channel", "caseworker", "summary", "agreements",
-                "follow_up_on", "prognosis_reviewed", "strategy_reviewed", "agreement_reviewed",
-                "job_search_done", "walk_in", "rule_code", "created_at")
+NOTE_COLUMNS = (
+    "job_centre",
+    "customer",
+    "date",
+    "channel",
+    "caseworker",
+    "summary",
+    "agreements",
+    "follow_up_on",
+    "prognosis_reviewed",
+    "strategy_reviewed",
+    "agreement_reviewed",
+    "job_search_done",
+    "walk_in",
+    "rule_code",
+    "created_at",
+)
 
 
 def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
@@ -87,7 +121,8 @@ def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
         else:
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
-                [[f.get_db_prep_save(value, connection) for f, value in zip(meta_fields, row)] for row in rows])
+                [[f.get_db_prep_save(value, connection) for f, value in zip(meta_fields, row)] for row in rows],
+            )
 
 
 @dataclass(frozen=True)
@@ -111,16 +146,38 @@ class Archetype:
 A = Archetype
 ARCHETYPES = {
     "moenchengladbach": [  # 4-Phasen-Modell
-        A(14, 30, ("unemployed", "jobseeking"), ("market", "activation", "promotion", "development"),
-          age="u25", extra=("refugee",)),
-        A(6, 42, ("unemployed", "jobseeking"), ("stabilisation", "support", "development"),
-          care="case_management", individual=True),
+        A(
+            14,
+            30,
+            ("unemployed", "jobseeking"),
+            ("market", "activation", "promotion", "development"),
+            age="u25",
+            extra=("refugee",),
+        ),
+        A(
+            6,
+            42,
+            ("unemployed", "jobseeking"),
+            ("stabilisation", "support", "development"),
+            care="case_management",
+            individual=True,
+        ),
         A(25, 42, ("unemployed",), ("market", "activation"), extra=("refugee",)),
         A(22, 91, ("unemployed", "jobseeking"), ("promotion", "development"), extra=("refugee", "incapacitated")),
-        A(15, 270, ("unemployed", "jobseeking", "none"), ("stabilisation", "support"),
-          extra=("incapacitated", "section_10")),
-        A(14, 365, ("jobseeking", "none"), ("not_required", "integrated_needy"),
-          extra=("subsidised_employment", "section_10")),
+        A(
+            15,
+            270,
+            ("unemployed", "jobseeking", "none"),
+            ("stabilisation", "support"),
+            extra=("incapacitated", "section_10"),
+        ),
+        A(
+            14,
+            365,
+            ("jobseeking", "none"),
+            ("not_required", "integrated_needy"),
+            extra=("subsidised_employment", "section_10"),
+        ),
     ],
     "coburg-land": [  # VerBIS 16.03
         A(6, 30, ("unemployed",), ("market_far",), care="case_management", extra=("refugee",)),
@@ -128,14 +185,27 @@ ARCHETYPES = {
         A(8, 91, ("jobseeking",), ("market_close", "market_far"), age="any", measure=True),
         A(22, 61, ("unemployed",), ("market_close",), extra=("refugee",)),
         A(24, 91, ("unemployed",), ("market_far",), extra=("refugee", "limited_german")),
-        A(12, 182, ("jobseeking",), ("market_far", "integrated_needy"), age="any",
-          extra=("incapacitated", "subsidised_employment")),
+        A(
+            12,
+            182,
+            ("jobseeking",),
+            ("market_far", "integrated_needy"),
+            age="any",
+            extra=("incapacitated", "subsidised_employment"),
+        ),
         A(10, 182, ("none",), ("not_required", "market_far"), age="any", extra=("section_10",)),
         A(6, 182, ("unemployed",), ("integrated_needy",)),
     ],
     "weimarer-land": [
-        A(8, 14, ("unemployed",), ("market_far", "market_close"), age="any", flags=("refugee",),
-          extra=("limited_german",)),
+        A(
+            8,
+            14,
+            ("unemployed",),
+            ("market_far", "market_close"),
+            age="any",
+            flags=("refugee",),
+            extra=("limited_german",),
+        ),
         A(6, 30, ("unemployed", "jobseeking"), ("market_far",), care="case_management"),
         A(5, 365, ("unemployed", "jobseeking", "none"), ("market_far", "not_required"), care="holistic"),
         A(12, 30, ("unemployed", "jobseeking"), ("market_close", "market_far"), age="u25"),
@@ -150,50 +220,6 @@ ARCHETYPES = {
 }
 FLAG_NEEDS = {"section_10": "none", "incapacitated": "jobseeking", "subsidised_employment": "jobseeking"}
 
-FIRST_F = ("Anna Maria Julia Laura Sarah Lisa Katharina Sabine Petra Andrea Claudia Nicole Stefanie Melanie "
-           "Sandra Jessica Jennifer Christina Nadine Tanja Monika Ursula Renate Emma Mia Lea Hannah Leonie "
-           "Sophie Marie Johanna Jana Kerstin Birgit Heike Daniela Svenja Michelle").split()
-FIRST_M = ("Thomas Michael Andreas Stefan Christian Markus Daniel Frank Jürgen Peter Klaus Uwe Sven Tobias "
-           "Florian Jan Tim Lukas Jonas Leon Felix Maximilian Paul Kevin Dennis Marcel Patrick Sebastian "
-           "Matthias Dirk Holger Ralf Torsten Marco Niklas Philipp Dominik Mario").split()
-LAST = ("Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Schäfer Koch Bauer "
-        "Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger Hofmann Hartmann Lange Schmitt "
-        "Werner Schmitz Krause Meier Lehmann Schmid Schulze Maier Köhler Herrmann König Walter Mayer Huber "
-        "Kaiser Fuchs Peters Lang Scholz Möller Weiß Jung Hahn Vogel Friedrich Keller Günther Frank Berger "
-        "Winkler Roth Beck Lorenz Baumann Franke Albrecht Schuster Simon Ludwig Böhm Winter Kraus Martin "
-        "Schumacher Krämer Vogt Stein Jäger Otto Sommer Groß Seidel Heinrich Brandt Haas Schreiber Graf "
-        "Dietrich Ziegler Kuhn Kühn Pohl Engel Horn Busch Bergmann Thomas Voigt Sauer Arnold Wolff Pfeiffer "
-        "Yılmaz Kaya Demir Nowak Kowalski Popescu").split()
-FIRST_REFUGEE = ("Ahmad Mohammad Ali Omar Yusuf Hassan Khaled Samir Tesfay Abdullahi Amina Fatima Aisha "
-                 "Mariam Noor Layla Rania Olena Iryna Oksana Andriy Dmytro Mehmet Zeynep").split()
-LAST_REFUGEE = ("Al-Hassan Haddad Khalil Nasser Rahimi Ahmadi Haidari Mohammadi Tesfaye Ghebremedhin Abdi "
-                "Warsame Kovalenko Shevchenko Bondarenko Melnyk Hussein Ibrahim Mansour Saleh").split()
-STREETS = ("Hauptstraße Bahnhofstraße Schulstraße Gartenstraße Lindenstraße Bergstraße Kirchstraße "
-           "Waldstraße Ringstraße Mühlweg Angerweg Rosenweg Goethestraße Schillerstraße Friedhofstraße "
-           "Birkenweg Wiesenweg Dorfstraße Feldstraße Lessingstraße").split()
-PLACES = {
-    "moenchengladbach": [(p, "Mönchengladbach", "02161") for p in
-                         "41061 41063 41065 41066 41068 41069 41169 41179 41189 41199 41236 41238".split()],
-    "coburg-land": [("96472", "Rödental", "09563"), ("96465", "Neustadt b. Coburg", "09568"),
-                    ("96476", "Bad Rodach", "09564"), ("96237", "Ebersdorf b. Coburg", "09562"),
-                    ("96242", "Sonnefeld", "09562"), ("96484", "Meeder", "09566"),
-                    ("96487", "Dörfles-Esbach", "09561"), ("96486", "Lautertal", "09561")],
-    "weimarer-land": [("99510", "Apolda", "03644"), ("99438", "Bad Berka", "036458"),
-                      ("99444", "Blankenhain", "036459"), ("99448", "Kranichfeld", "036450"),
-                      ("99518", "Bad Sulza", "036461"), ("99441", "Magdala", "036454")],
-}
-MEASURES = ("Aktivierung und berufliche Eingliederung (AVGS)|Berufsbezogene Sprachförderung (DeuFöV)|"
-            "Arbeitsgelegenheit (AGH)|Umschulung Fachkraft für Lagerlogistik|Bewerbungscoaching|"
-            "Weiterbildung Pflegehilfe|Berufsorientierung U25|Coaching Alleinerziehende").split("|")
-SUSPENSIONS = ("Einstellungszusage liegt vor|Ärztliches Gutachten ausstehend|Elternzeit|Stationäre Reha|"
-               "Maßnahme vereinbart, bis Beginn keine Unterstützung nötig").split("|")
-SUMMARIES = ("Bewerbungsaktivitäten besprochen, Unterlagen aktualisiert.|Kooperationsplan fortgeschrieben.|"
-             "Stellenangebote aus dem Suchlauf besprochen, zwei Vermittlungsvorschläge ausgehändigt.|"
-             "Gesundheitliche Situation besprochen, Gutachten angeregt.|Kinderbetreuung geklärt, Teilzeit gesucht.|"
-             "Maßnahmeverlauf besprochen, Rückmeldung des Trägers positiv.|Sprachkurs abgeschlossen.|"
-             "Integrationsprognose überprüft, Strategie angepasst.").split("|")
-AGREEMENTS = ("Fünf Bewerbungen bis zum nächsten Termin.|Lebenslauf bis Monatsende überarbeiten.|"
-              "Teilnahme am Bewerbertag.|Nachweise zur Kinderbetreuung vorlegen.|").split("|")
 CHANNELS = ("in_person", "phone", "email", "video")
 NOT_TAKEN = ["Kinderbetreuung nicht gesichert.", "Arbeitszeiten nicht vereinbar.", "Fahrtweg zu weit."]
 
@@ -219,7 +245,7 @@ def _ascii(text: str) -> str:
 
 
 def _next_serial(names, prefix: str) -> int:
-    serials = [int(n[len(prefix):]) for n in names if n.startswith(prefix) and n[len(prefix):].isdigit()]
+    serials = [int(n[len(prefix) :]) for n in names if n.startswith(prefix) and n[len(prefix) :].isdigit()]
     return max(serials, default=0) + 1
 
 
@@ -247,9 +273,9 @@ class CentreGenerator:
             plan.append((a, u25, "fm" if a.care != "placement" else "u25" if u25 else "markt"))
         owners, sources, numbers = self._create_staff(plan), self._sources(), self._numbers()
         for start in range(0, len(plan), CHUNK):
-            chunk = plan[start:start + CHUNK]
+            chunk = plan[start : start + CHUNK]
             with transaction.atomic():
-                self._write_chunk(chunk, owners[start:start + CHUNK], numbers, sources)
+                self._write_chunk(chunk, owners[start : start + CHUNK], numbers, sources)
             if progress:
                 progress(len(chunk))
         return self.stats
@@ -290,9 +316,17 @@ class CentreGenerator:
         with transaction.atomic():
             Team.objects.bulk_create([team for team, _, _ in layout])
             User.objects.bulk_create([user for _, users, _ in layout for user, _ in users])
-            staff = [Staff(user=user, job_centre=centre, team=team, role=role,
-                           weekly_hours=Decimal(self.rng.choice(("39", "39", "39", "30", "25", "19.5"))))
-                     for team, users, _ in layout for user, role in users]
+            staff = [
+                Staff(
+                    user=user,
+                    job_centre=centre,
+                    team=team,
+                    role=role,
+                    weekly_hours=Decimal(self.rng.choice(("39", "39", "39", "30", "25", "19.5"))),
+                )
+                for team, users, _ in layout
+                for user, role in users
+            ]
             Staff.objects.bulk_create(staff)
         by_user = {s.user_id: (s.pk, s.user_id) for s in staff}
         owners: list = [None] * len(plan)
@@ -307,16 +341,23 @@ class CentreGenerator:
         """A generated member of staff: a login name, but no usable password."""
         code = "tl" if role == Staff.TEAM_LEAD else "fk"
         first, last = self._person()
-        user = get_user_model()(username=f"{prefix}-{code}-{serial[code]:03d}", first_name=first, last_name=last,
-                                email=f"{_ascii(first)}.{_ascii(last)}{serial[code]}@{self.centre.slug}.example")
+        user = get_user_model()(
+            username=f"{prefix}-{code}-{serial[code]:03d}",
+            first_name=first,
+            last_name=last,
+            email=f"{_ascii(first)}.{_ascii(last)}{serial[code]}@{self.centre.slug}.example",
+        )
         serial[code] += 1
         user.set_unusable_password()
         return user
 
     def _sources(self) -> list[AcquisitionSource]:
         existing = {s.name: s for s in AcquisitionSource.objects.filter(job_centre=self.centre)}
-        missing = [AcquisitionSource(job_centre=self.centre, name=n, expected_per_month=e)
-                   for n, e in SOURCES if n not in existing]
+        missing = [
+            AcquisitionSource(job_centre=self.centre, name=n, expected_per_month=e)
+            for n, e in SOURCES
+            if n not in existing
+        ]
         AcquisitionSource.objects.bulk_create(missing)
         return [existing.get(n) or next(s for s in missing if s.name == n) for n, _ in SOURCES]
 
@@ -329,10 +370,27 @@ class CentreGenerator:
         # Rule codes are left empty: computing them costs an evaluation per note (setup_demo
         # stamps its small demo afterwards with duedates.stamp_note_codes).
         walk_in = self.walk_ins.random
-        notes = [(self.centre.pk, customer.pk, n.date, n.channel, n.caseworker_id, n.summary, n.agreements,
-                  n.follow_up_on, checked, checked, checked, checked,
-                  n.channel == "in_person" and walk_in() < WALK_IN_SHARE, "", created)
-                 for customer, (customer_notes, _, _) in rows for n in customer_notes]
+        notes = [
+            (
+                self.centre.pk,
+                customer.pk,
+                n.date,
+                n.channel,
+                n.caseworker_id,
+                n.summary,
+                n.agreements,
+                n.follow_up_on,
+                checked,
+                checked,
+                checked,
+                checked,
+                n.channel == "in_person" and walk_in() < WALK_IN_SHARE,
+                "",
+                created,
+            )
+            for customer, (customer_notes, _, _) in rows
+            for n in customer_notes
+        ]
         insert_rows(ContactNote, NOTE_COLUMNS, notes)
         self.stats.update(notes=len(notes))
         for n, (model, key) in enumerate(((Measure, "measures"), (Suspension, "suspensions")), start=1):
@@ -348,8 +406,9 @@ class CentreGenerator:
         age = rng.randint(17 * 365, 25 * 365 - 3) if u25 else rng.randint(25 * 366, 63 * 365)  # in days
         birth = today - timedelta(days=age)
         employment = rng.choice(a.employment)
-        flags = set(a.flags) | {f for f in a.extra
-                                if rng.random() < 0.2 and FLAG_NEEDS.get(f, employment) == employment}
+        flags = set(a.flags) | {
+            f for f in a.extra if rng.random() < 0.2 and FLAG_NEEDS.get(f, employment) == employment
+        }
         if "refugee" in flags and rng.random() < 0.5:
             flags.add("limited_german")
         r = rng.random()
@@ -369,38 +428,57 @@ class CentreGenerator:
                 start = end - timedelta(days=rng.randint(30, 300))
                 exited = start + timedelta(days=rng.randint(0, (end - start).days)) if rng.random() < 0.3 else None
                 if start >= registered:
-                    measures.append(Measure(job_centre_id=jc, title=rng.choice(MEASURES), start=start, end=end,
-                                            exited_on=exited))
+                    measures.append(
+                        Measure(job_centre_id=jc, title=rng.choice(MEASURES), start=start, end=end, exited_on=exited)
+                    )
         r = rng.random()
         if r < 0.08:  # half of them in force today, half over
             end = today + timedelta(days=rng.randint(7, 150)) if r < 0.04 else self._days_ago(1, 300)
             start = self._days_ago(3, 60) if r < 0.04 else end - timedelta(days=rng.randint(14, 120))
-            suspensions.append(Suspension(job_centre_id=jc, reason=rng.choice(SUSPENSIONS), start=start, end=end,
-                                          documented_by_id=user_id))
+            suspensions.append(
+                Suspension(
+                    job_centre_id=jc, reason=rng.choice(SUSPENSIONS), start=start, end=end, documented_by_id=user_id
+                )
+            )
         status, outcome = (Customer.STATUS_COUNSELLING if notes else Customer.STATUS_NEW), ""
         if notes and rng.random() < 0.05:
             status, outcome = Customer.STATUS_CLOSED, rng.choice(("job_taken",) * 7 + ("job_not_taken",) * 3)
         profile = rng.choice(a.profiles)
         first_name, last_name = self._person("refugee" in flags)
         postcode, city, area = rng.choice(self.places)
-        phones = (f"{area} {rng.randint(10_000, 999_999)}",
-                  f"0{rng.randint(151, 179)} {rng.randint(1_000_000, 9_999_999)}", "")
+        phones = (
+            f"{area} {rng.randint(10_000, 999_999)}",
+            f"0{rng.randint(151, 179)} {rng.randint(1_000_000, 9_999_999)}",
+            "",
+        )
         customer = Customer(
-            job_centre_id=jc, team_id=team_id, caseworker_id=staff_id, number=number,
-            first_name=first_name, last_name=last_name, birth_date=birth,
-            street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}", postcode=postcode, city=city,
+            job_centre_id=jc,
+            team_id=team_id,
+            caseworker_id=staff_id,
+            number=number,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth,
+            street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+            postcode=postcode,
+            city=city,
             phone=rng.choices(phones, (45, 40, 15))[0],
             email=f"{_ascii(first_name)}.{_ascii(last_name)}{rng.randint(1, 99)}@example.org"
-            if rng.random() < 0.4 else "",
-            registered_on=registered, employment=employment, profile=profile,
+            if rng.random() < 0.4
+            else "",
+            registered_on=registered,
+            employment=employment,
+            profile=profile,
             profile_since=registered + timedelta(days=rng.randint(0, (today - registered).days)),
-            care=a.care, flags=sorted(flags),
-            integrated_employment=a.integrated or (rng.choice(("insured",) * 4 + ("self_employed",))
-                                                   if profile == "integrated_needy" else ""),
+            care=a.care,
+            flags=sorted(flags),
+            integrated_employment=a.integrated
+            or (rng.choice(("insured",) * 4 + ("self_employed",)) if profile == "integrated_needy" else ""),
             unemployed_since=self._days_ago(*a.unemployed_days) if employment == "unemployed" else None,
             benefit_renewal_on=today + timedelta(days=rng.randint(0, 364)),
             acquisition_source=rng.choices(sources, SOURCE_WEIGHTS)[0] if rng.random() < 0.06 else None,
-            case_status=status, closing_outcome=outcome,
+            case_status=status,
+            closing_outcome=outcome,
             closing_reason=rng.choice(NOT_TAKEN) if outcome == "job_not_taken" else "",
         )
         for obj in (*measures, *suspensions):
@@ -428,8 +506,11 @@ class CentreGenerator:
             dates.append(first)
         notes = []
         for day in reversed(dates):
-            follow_up = day + timedelta(days=max(1, round(cycle * rng.uniform(0.7, 1.0)))) \
-                if self.weimar or rng.random() < 0.5 else None
+            follow_up = (
+                day + timedelta(days=max(1, round(cycle * rng.uniform(0.7, 1.0))))
+                if self.weimar or rng.random() < 0.5
+                else None
+            )
             notes.append(self._note(day, rng.choices(CHANNELS, (82, 13, 3, 2))[0], follow_up, user_id))
         follow_up = None  # on an individual cycle too, now and then: the worklist asks for a date
         if self.weimar or rng.random() < (0.9 if a.individual else 0.5):
@@ -449,8 +530,15 @@ class CentreGenerator:
         return NoteRow(day, channel, user_id, rng.choice(SUMMARIES), rng.choice(AGREEMENTS), follow_up)
 
 
-def generate(*, customers: int, seed: int, job_centres: list[JobCentre], today: date, progress=None,
-             market_team_size: int | None = None) -> dict:
+def generate(
+    *,
+    customers: int,
+    seed: int,
+    job_centres: list[JobCentre],
+    today: date,
+    progress=None,
+    market_team_size: int | None = None,
+) -> dict:
     """Write `customers` new customers (with staff and histories) across `job_centres`.
 
     `market_team_size` overrides the customers per market team (2,000), e.g. for benchmarks
@@ -459,6 +547,7 @@ def generate(*, customers: int, seed: int, job_centres: list[JobCentre], today: 
     shares = split(customers, [c.slug for c in job_centres])
     totals = Counter()
     for centre in job_centres:
-        totals.update(CentreGenerator(centre, shares[centre.slug], seed, today,
-                                      market_team_size=market_team_size).run(progress))
+        totals.update(
+            CentreGenerator(centre, shares[centre.slug], seed, today, market_team_size=market_team_size).run(progress)
+        )
     return totals

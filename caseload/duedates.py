@@ -31,8 +31,18 @@ log = logging.getLogger(__name__)
 # A customer row as the engine's facts are built from it (`customer_facts`).
 FACT_ROW = ("id", "job_centre_id", *Customer.FACT_FIELDS)
 DUE_FIELDS = (
-    "due_status", "due_by", "window_opens", "due_last_working_day", "due_rule", "due_rule_set",
-    "due_code", "due_flags", "due_reasons", "recheck_on", "due_computed_on", "policy_version",
+    "due_status",
+    "due_by",
+    "window_opens",
+    "due_last_working_day",
+    "due_rule",
+    "due_rule_set",
+    "due_code",
+    "due_flags",
+    "due_reasons",
+    "recheck_on",
+    "due_computed_on",
+    "policy_version",
     "last_contact_on",
 )
 DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in DUE_FIELDS)
@@ -42,8 +52,7 @@ DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in DUE_FIELDS)
 DECISION_ATTNAMES = tuple(a for a in DUE_ATTNAMES if a not in ("due_computed_on", "policy_version"))
 # Of those, the JSON lists are read as their text and decoded only when every other column is
 # equal: decoding them for every row cost more than the comparison saved.
-_JSON_DECISION = tuple(a for a in DECISION_ATTNAMES
-                       if Customer._meta.get_field(a).get_internal_type() == "JSONField")
+_JSON_DECISION = tuple(a for a in DECISION_ATTNAMES if Customer._meta.get_field(a).get_internal_type() == "JSONField")
 _PLAIN_DECISION = tuple(a for a in DECISION_ATTNAMES if a not in _JSON_DECISION)
 _STORED_TEXT = {a: f"stored_{a}_text" for a in _JSON_DECISION}
 # Below this many customers a recompute runs in-process: starting a worker costs about a second.
@@ -107,11 +116,17 @@ def decide(customer: Customer, today: date | None = None, *, include_suspensions
     policy = policy_for(customer.job_centre_id, version)
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
     measures = [engine.Measure(*m) for m in Measure.objects.filter(**scope).values_list("start", "end", "exited_on")]
-    suspensions = [engine.Suspension(*s) for s in
-                   Suspension.objects.filter(**scope).values_list("start", "end", "reason")
-                   ] if include_suspensions else []
-    contacts = [engine.Contact(*c) for c in ContactNote.objects.filter(**scope, date__lte=today)
-                .order_by("date", "id").values_list("date", "channel", "follow_up_on")]
+    suspensions = (
+        [engine.Suspension(*s) for s in Suspension.objects.filter(**scope).values_list("start", "end", "reason")]
+        if include_suspensions
+        else []
+    )
+    contacts = [
+        engine.Contact(*c)
+        for c in ContactNote.objects.filter(**scope, date__lte=today)
+        .order_by("date", "id")
+        .values_list("date", "channel", "follow_up_on")
+    ]
     row = {f: getattr(customer, f) for f in FACT_ROW}
     decision = engine.evaluate(policy, customer_facts(row, measures, suspensions), contacts, today)
     customer._policy_version = version
@@ -125,7 +140,8 @@ def refresh_due_date(customer: Customer, today: date | None = None) -> engine.De
     apply_decision(customer, decision, today, customer._policy_version)
     # An UPDATE rather than save(): a recomputation is not a change of the customer's history.
     Customer.objects.filter(pk=customer.pk, job_centre_id=customer.job_centre_id).update(
-        **{attname: getattr(customer, attname) for attname in DUE_ATTNAMES})
+        **{attname: getattr(customer, attname) for attname in DUE_ATTNAMES}
+    )
     return decision
 
 
@@ -142,11 +158,16 @@ def stamp_note_codes(job_centre_id: int, *, chunk_size: int = 2000) -> int:
     for i in range(0, len(ids), chunk_size):
         first, last = ids[i], ids[min(i + chunk_size, len(ids)) - 1]
         scope = {"job_centre_id": job_centre_id, "customer_id__gte": first, "customer_id__lte": last}
-        rows = {row["id"]: row for row in Customer.objects.filter(job_centre_id=job_centre_id, pk__gte=first,
-                                                                  pk__lte=last).values(*FACT_ROW)}
+        rows = {
+            row["id"]: row
+            for row in Customer.objects.filter(job_centre_id=job_centre_id, pk__gte=first, pk__lte=last).values(
+                *FACT_ROW
+            )
+        }
         measures = defaultdict(list)
         for cid, start, end, exited in Measure.objects.filter(**scope).values_list(
-                "customer_id", "start", "end", "exited_on"):
+            "customer_id", "start", "end", "exited_on"
+        ):
             measures[cid].append(engine.Measure(start, end, exited))
         facts, by_code = {}, defaultdict(list)
         for pk, cid, day in ContactNote.objects.filter(**scope, rule_code="").values_list("pk", "customer_id", "date"):
@@ -159,13 +180,15 @@ def stamp_note_codes(job_centre_id: int, *, chunk_size: int = 2000) -> int:
         with transaction.atomic():
             for code, pks in by_code.items():
                 for k in range(0, len(pks), 500):  # SQLite's limit on parameters
-                    stamped += ContactNote.objects.filter(job_centre_id=job_centre_id, pk__in=pks[k:k + 500]) \
-                        .update(rule_code=code)
+                    stamped += ContactNote.objects.filter(job_centre_id=job_centre_id, pk__in=pks[k : k + 500]).update(
+                        rule_code=code
+                    )
     log.info("rule codes stamped on %d contact notes of job centre %s", stamped, job_centre_id)
     return stamped
 
 
 # --- Bulk --------------------------------------------------------------------------------------
+
 
 def histories(scope: dict, until: date):
     """Measures, suspensions and contacts (up to `until`) as the engine reads them, by customer
@@ -174,14 +197,19 @@ def histories(scope: dict, until: date):
     for the first rows and reads many thousands of notes several times slower."""
     measures, suspensions, contacts = defaultdict(list), defaultdict(list), defaultdict(list)
     for cid, start, end, exited in Measure.objects.filter(**scope).values_list(
-            "customer_id", "start", "end", "exited_on"):
+        "customer_id", "start", "end", "exited_on"
+    ):
         measures[cid].append(engine.Measure(start, end, exited))
     for cid, start, end, reason in Suspension.objects.filter(**scope).values_list(
-            "customer_id", "start", "end", "reason"):
+        "customer_id", "start", "end", "reason"
+    ):
         suspensions[cid].append(engine.Suspension(start, end, reason))
     make_contact = engine.Contact._make
-    for row in ContactNote.objects.filter(**scope, date__lte=until).order_by(
-            "customer_id", "date", "id").values_list("customer_id", "date", "channel", "follow_up_on"):
+    for row in (
+        ContactNote.objects.filter(**scope, date__lte=until)
+        .order_by("customer_id", "date", "id")
+        .values_list("customer_id", "date", "channel", "follow_up_on")
+    ):
         contacts[row[0]].append(make_contact(row[1:]))
     return measures, suspensions, contacts
 
@@ -204,15 +232,23 @@ def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
         yield cid, evaluate(policy, facts, contacts.get(cid, ()), today)
 
 
-def recompute(*, job_centre_ids: Iterable[int] | None = None, due_only: bool = False,
-              today: date | None = None, chunk_size: int = 2000, progress=None, workers: int = 1) -> int:
+def recompute(
+    *,
+    job_centre_ids: Iterable[int] | None = None,
+    due_only: bool = False,
+    today: date | None = None,
+    chunk_size: int = 2000,
+    progress=None,
+    workers: int = 1,
+) -> int:
     """Recompute stored due dates in chunks; returns the number of customers written.
 
     `due_only`: only customers whose `recheck_on` has come or whose stored decision was made
     under an older policy version (or never). `progress(n)` is called after every chunk.
     `workers` > 1 spreads the chunks over that many processes, each with its own database
-    connection; only from PARALLEL_MIN_CUSTOMERS on, on PostgreSQL and outside a transaction (SQLite has a single writer, and
-    other connections would not see the transaction's rows), else the chunks run here.
+    connection; only from PARALLEL_MIN_CUSTOMERS on, on PostgreSQL and outside a transaction
+    (SQLite has a single writer, and other connections would not see the transaction's rows),
+    else the chunks run here.
     """
     today = today or timezone.localdate()
     centres = JobCentre.objects.order_by("pk")
@@ -223,11 +259,18 @@ def recompute(*, job_centre_ids: Iterable[int] | None = None, due_only: bool = F
         policy_for(centre_id, version)  # loaded here once for in-process chunks
         ids = list(_scope(centre_id, version, due_only, today).order_by("pk").values_list("pk", flat=True))
         total += len(ids)
-        tasks += [(centre_id, version, due_only, today, ids[i], ids[min(i + chunk_size, len(ids)) - 1])
-                  for i in range(0, len(ids), chunk_size)]
+        tasks += [
+            (centre_id, version, due_only, today, ids[i], ids[min(i + chunk_size, len(ids)) - 1])
+            for i in range(0, len(ids), chunk_size)
+        ]
     connection = connections[router.db_for_write(Customer)]
-    if (workers > 1 and len(tasks) > 1 and total >= PARALLEL_MIN_CUSTOMERS
-            and connection.vendor == "postgresql" and not connection.in_atomic_block):
+    if (
+        workers > 1
+        and len(tasks) > 1
+        and total >= PARALLEL_MIN_CUSTOMERS
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    ):
         results = _in_processes(tasks, workers)
     else:
         results = (_recompute_range(*task) for task in tasks)
@@ -245,8 +288,7 @@ def _scope(centre_id: int, version: int, due_only: bool, today: date):
     return stale_customers(base, today, version) if due_only else base
 
 
-def _recompute_range(centre_id: int, version: int, due_only: bool, today: date, first_id: int,
-                     last_id: int) -> int:
+def _recompute_range(centre_id: int, version: int, due_only: bool, today: date, first_id: int, last_id: int) -> int:
     """One chunk: the job centre's customers (stale ones only, if so asked) with ids in a range.
 
     Read and written in one transaction, and every write is conditional on the row being as it
@@ -264,10 +306,18 @@ def _recompute_range(centre_id: int, version: int, due_only: bool, today: date, 
             # caller's transaction, whose own writes must be durable.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        rows = list(_scope(centre_id, version, due_only, today).filter(pk__gte=first_id, pk__lte=last_id)
-                    .order_by("pk").values(*FACT_ROW, "policy_version", *_PLAIN_DECISION,
-                                           **_row_version(connection),
-                                           **{alias: Cast(a, TextField()) for a, alias in _STORED_TEXT.items()}))
+        rows = list(
+            _scope(centre_id, version, due_only, today)
+            .filter(pk__gte=first_id, pk__lte=last_id)
+            .order_by("pk")
+            .values(
+                *FACT_ROW,
+                "policy_version",
+                *_PLAIN_DECISION,
+                **_row_version(connection),
+                **{alias: Cast(a, TextField()) for a, alias in _STORED_TEXT.items()},
+            )
+        )
         return _write_chunk(policy_for(centre_id, version), rows, today, version) if rows else 0
 
 
@@ -296,8 +346,9 @@ def _in_processes(tasks, workers: int):
 
     databases = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=recompute_worker.setup,
-                             initargs=(databases,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=recompute_worker.setup, initargs=(databases,)
+    ) as pool:
         for future in as_completed([pool.submit(recompute_worker.recompute_range, *task) for task in tasks]):
             yield future.result()
 
@@ -311,7 +362,7 @@ def stale_q(today: date, version: int):
 
 
 def stale_reason(*, due_computed_on, policy_version, recheck_on, today: date, version: int) -> str:
-    """"" for a stored due date that holds; else "new", "rules" or "recheck" (see `stale_q`)."""
+    """ "" for a stored due date that holds; else "new", "rules" or "recheck" (see `stale_q`)."""
     if due_computed_on is None:
         return "new"
     if policy_version != version:
@@ -353,8 +404,9 @@ def _write_chunk(policy, rows, today, version) -> int:
         stored = StoredDueDate(cid)
         apply_decision(stored, decision, today, version)
         old = by_id[cid]
-        if (all(getattr(stored, a) == old[a] for a in _PLAIN_DECISION)
-                and all(_stored_json(old[alias]) == getattr(stored, a) for a, alias in _STORED_TEXT.items())):
+        if all(getattr(stored, a) == old[a] for a in _PLAIN_DECISION) and all(
+            _stored_json(old[alias]) == getattr(stored, a) for a, alias in _STORED_TEXT.items()
+        ):
             (unchanged if old["policy_version"] == version else new_version).append(cid)
         else:
             changed.append(stored)
@@ -363,8 +415,12 @@ def _write_chunk(policy, rows, today, version) -> int:
     written += _touch_computed_on(job_centre_id, unchanged, today, read_as=read_as)
     written += _touch_computed_on(job_centre_id, new_version, today, version, read_as=read_as)
     if written < len(rows):
-        log.info("recompute: %d of %d customers of job centre %s changed meanwhile, left as written",
-                 len(rows) - written, len(rows), job_centre_id)
+        log.info(
+            "recompute: %d of %d customers of job centre %s changed meanwhile, left as written",
+            len(rows) - written,
+            len(rows),
+            job_centre_id,
+        )
     return len(rows)
 
 
@@ -372,8 +428,14 @@ def _stored_json(text):
     return None if text is None else json.loads(text)
 
 
-def _touch_computed_on(job_centre_id: int, ids: list[int], today: date, version: int | None = None, *,
-                       read_as: dict[int, str] | None = None) -> int:
+def _touch_computed_on(
+    job_centre_id: int,
+    ids: list[int],
+    today: date,
+    version: int | None = None,
+    *,
+    read_as: dict[int, str] | None = None,
+) -> int:
     """Set `due_computed_on` (and, given one, `policy_version`) of these customers: their
     decision is the one stored. With `read_as` (PostgreSQL, where `_recompute_range` always
     reads it: id -> row version when read), only rows nobody wrote since; elsewhere the chunk's
@@ -391,13 +453,17 @@ def _touch_computed_on(job_centre_id: int, ids: list[int], today: date, version:
     assignments = ", ".join(f"{column} = %s" for column in columns)
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         if read_as is not None:
-            cursor.execute(f"UPDATE {table} AS c SET {assignments} "
-                           f"FROM unnest(%s::bigint[], %s::text[]) AS v(id, row_version) "
-                           f"WHERE c.job_centre_id = %s AND c.id = v.id AND c.xmin::text = v.row_version",
-                           [*values, ids, [read_as[cid] for cid in ids], job_centre_id])
+            cursor.execute(
+                f"UPDATE {table} AS c SET {assignments} "
+                f"FROM unnest(%s::bigint[], %s::text[]) AS v(id, row_version) "
+                f"WHERE c.job_centre_id = %s AND c.id = v.id AND c.xmin::text = v.row_version",
+                [*values, ids, [read_as[cid] for cid in ids], job_centre_id],
+            )
             return cursor.rowcount
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
-                           [[*values, cid, job_centre_id] for cid in ids])
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
+            [[*values, cid, job_centre_id] for cid in ids],
+        )
         return len(ids)
 
 
@@ -414,8 +480,9 @@ class StoredDueDate:
         self.pk = pk
 
 
-def store_due_dates(job_centre_id: int, customers: list[Customer | StoredDueDate], *,
-                    read_as: dict[int, str] | None = None) -> int:
+def store_due_dates(
+    job_centre_id: int, customers: list[Customer | StoredDueDate], *, read_as: dict[int, str] | None = None
+) -> int:
     """Write the due-date columns of many customers of one job centre in one statement; with
     `read_as` (PostgreSQL: id -> row version when read), only rows nobody wrote since.
     Returns how many rows were written.
@@ -452,16 +519,18 @@ def store_due_dates(job_centre_id: int, customers: list[Customer | StoredDueDate
                 f"UPDATE {table} AS c SET {assignments} "
                 f"FROM json_to_recordset(%s::json) AS v({', '.join(columns)}) "
                 f"WHERE c.id = v.id AND c.job_centre_id = %s AND c.id BETWEEN %s AND %s{condition}",
-                [payload, job_centre_id, min(ids), max(ids)])
+                [payload, job_centre_id, min(ids), max(ids)],
+            )
             return cursor.rowcount
         assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
         cursor.executemany(
             f"UPDATE {table} SET {assignments} WHERE id = %s AND job_centre_id = %s",
-            [[f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields]
-             + [c.pk, job_centre_id] for c in customers])
+            [
+                [f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields] + [c.pk, job_centre_id]
+                for c in customers
+            ],
+        )
         return len(customers)
-
-
 
 
 def refresh_after_rule_change(job_centre_id: int, *, limit: int | None = None) -> int | None:

@@ -20,13 +20,15 @@ def team_staff_choices(staff: Staff) -> list[tuple[int, str]]:
     """The team's staff as (id, name), one query, no model instances; the name is what
     `str(staff)` gives."""
     rows = team_staff(staff.job_centre_id, staff.team_id).values_list(
-        "pk", "user__first_name", "user__last_name", "user__username")
+        "pk", "user__first_name", "user__last_name", "user__username"
+    )
     return [(pk, person_name(first, last, username)) for pk, first, last, username in rows]
 
 
 def _date_filter(lookup, label):
-    return django_filters.DateFilter(field_name="due_by", lookup_expr=lookup, label=label,
-                                     widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
+    return django_filters.DateFilter(
+        field_name="due_by", lookup_expr=lookup, label=label, widget=DateInput(), input_formats=DATE_INPUT_FORMATS
+    )
 
 
 class CaseloadFilterForm(forms.Form):
@@ -39,15 +41,22 @@ class CaseloadFilterForm(forms.Form):
 
 
 class CaseloadFilter(django_filters.FilterSet):
-    nummer = django_filters.CharFilter(field_name="number", lookup_expr="startswith", label="Kundennummer",
-                                       widget=TextInput(attrs={"size": 12}))
+    nummer = django_filters.CharFilter(
+        field_name="number", lookup_expr="startswith", label="Kundennummer", widget=TextInput(attrs={"size": 12})
+    )
     status = django_filters.ChoiceFilter(
-        label="Status", method="filter_status", empty_label="alle", widget=Select,
-        choices=[(key, label) for key, (label, _q) in STATUS_FILTERS.items()])
-    kuerzel = django_filters.ChoiceFilter(field_name="due_code", label="Kürzel", empty_label="alle", choices=[],
-                                     widget=Select)
-    fachkraft = django_filters.ChoiceFilter(field_name="caseworker", label="Fachkraft", empty_label="alle",
-                                            choices=[], widget=Select)
+        label="Status",
+        method="filter_status",
+        empty_label="alle",
+        widget=Select,
+        choices=[(key, label) for key, (label, _q) in STATUS_FILTERS.items()],
+    )
+    kuerzel = django_filters.ChoiceFilter(
+        field_name="due_code", label="Kürzel", empty_label="alle", choices=[], widget=Select
+    )
+    fachkraft = django_filters.ChoiceFilter(
+        field_name="caseworker", label="Fachkraft", empty_label="alle", choices=[], widget=Select
+    )
     faellig_ab = _date_filter("gte", "fällig ab")
     faellig_bis = _date_filter("lte", "fällig bis")
 
@@ -56,8 +65,9 @@ class CaseloadFilter(django_filters.FilterSet):
         fields = []
         form = CaseloadFilterForm
 
-    def __init__(self, data=None, queryset=None, *, staff: Staff, today, with_status=True,
-                 with_caseworker=True, **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, staff: Staff, today, with_status=True, with_caseworker=True, **kwargs
+    ):
         super().__init__(data, queryset, **kwargs)
         self.today = today
         if with_caseworker:
@@ -79,5 +89,4 @@ class CaseloadFilter(django_filters.FilterSet):
 
     @property
     def is_filtered(self) -> bool:
-        return self.is_bound and any(self.form.cleaned_data.get(name) not in (None, "")
-                                     for name in self.filters)
+        return self.is_bound and any(self.form.cleaned_data.get(name) not in (None, "") for name in self.filters)

@@ -21,8 +21,9 @@ from .models import ContactNote, Customer
 
 
 def date_field(label, *, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, help_text=help_text, widget=DateInput(),
-                           input_formats=DATE_INPUT_FORMATS)
+    return forms.DateField(
+        label=label, required=required, help_text=help_text, widget=DateInput(), input_formats=DATE_INPUT_FORMATS
+    )
 
 
 def version_field():
@@ -44,7 +45,7 @@ def add_service_errors(form: forms.Form, errors) -> None:
         target = field if field in form.fields else None
         if target is not None and target in form.errors:
             continue
-        for message in ([messages] if isinstance(messages, str) else messages):
+        for message in [messages] if isinstance(messages, str) else messages:
             form.add_error(target, message)
 
 
@@ -52,16 +53,22 @@ class ContactNoteForm(forms.Form):
     date = date_field("Datum des Kontakts")
     channel = forms.ChoiceField(label="Kontaktart", widget=forms.RadioSelect, choices=voc.CHANNELS)
     walk_in = forms.BooleanField(label="unterminierte Vorsprache (ohne Termin)", required=False)
-    summary = forms.CharField(label="Zusammenfassung", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="Kurz und sachlich: Anlass, Inhalt, Ergebnis des Gesprächs. Bitte keine "
-                                        "persönlichen Daten (Namen, Anschrift, Telefon, Geburtsdatum, "
-                                        "Kundennummer) hineinschreiben: Zusammenfassungen werden "
-                                        "ausgewertet und exportiert.")
-    agreements = forms.CharField(label="Vereinbarungen", required=False, max_length=5_000,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label="Zusammenfassung",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Kurz und sachlich: Anlass, Inhalt, Ergebnis des Gesprächs. Bitte keine "
+        "persönlichen Daten (Namen, Anschrift, Telefon, Geburtsdatum, "
+        "Kundennummer) hineinschreiben: Zusammenfassungen werden "
+        "ausgewertet und exportiert.",
+    )
+    agreements = forms.CharField(
+        label="Vereinbarungen", required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     # Optional here on purpose: when the rule set demands it, the service's message says why.
-    follow_up_on = date_field("Wiedervorlage", required=False,
-                              help_text="Spätestens dann ist der nächste Kontakt fällig.")
+    follow_up_on = date_field(
+        "Wiedervorlage", required=False, help_text="Spätestens dann ist der nächste Kontakt fällig."
+    )
     prognosis_reviewed = forms.BooleanField(required=False)
     strategy_reviewed = forms.BooleanField(required=False)
     agreement_reviewed = forms.BooleanField(required=False)
@@ -82,13 +89,13 @@ class ContactNoteForm(forms.Form):
             else:
                 self.fields["channel"].choices = [
                     (code, f"{label} – zählt als qualifizierter Kontakt" if code in qualifying else label)
-                    for code, label in voc.CHANNELS]
+                    for code, label in voc.CHANNELS
+                ]
             if rule_set.follow_up_required:
                 # Marked as demanded, not `required`: the service's message explains the rule.
                 self.fields["follow_up_on"].demanded = True
                 self.fields["follow_up_on"].widget.attrs["aria-required"] = "true"
-                self.fields["follow_up_on"].help_text = (
-                    "Pflicht nach dem Kontaktdichtekonzept („kein BewA ohne WV“).")
+                self.fields["follow_up_on"].help_text = "Pflicht nach dem Kontaktdichtekonzept („kein BewA ohne WV“)."
         # Shown when today's rule set asks for it, or (see clean) the one in force on the date of
         # a backdated note does: the person must be able to tick what the check asks for.
         self.checklist_shown = rule_set is not None and rule_set.checklist_required
@@ -99,8 +106,11 @@ class ContactNoteForm(forms.Form):
 
     @property
     def main_fields(self):
-        return [self[name] for name in ("date", "channel", "walk_in", "summary", "agreements", "follow_up_on")
-                if name in self.fields]
+        return [
+            self[name]
+            for name in ("date", "channel", "walk_in", "summary", "agreements", "follow_up_on")
+            if name in self.fields
+        ]
 
     def checklist(self) -> dict[str, bool]:
         return {name: bool(self.cleaned_data.get(name)) for name in ContactNote.CHECKLIST}
@@ -111,25 +121,37 @@ class ContactNoteForm(forms.Form):
             rule_set = services.rule_set_for(self.customer, data["date"])
             self.checklist_shown = self.checklist_shown or (rule_set is not None and rule_set.checklist_required)
             errors = services.check_contact(
-                rule_set, date=data["date"], channel=data["channel"], follow_up_on=data.get("follow_up_on"),
-                checklist=self.checklist(), today=self.today, registered_on=self.customer.registered_on,
-                walk_in=bool(data.get("walk_in")))
+                rule_set,
+                date=data["date"],
+                channel=data["channel"],
+                follow_up_on=data.get("follow_up_on"),
+                checklist=self.checklist(),
+                today=self.today,
+                registered_on=self.customer.registered_on,
+                walk_in=bool(data.get("walk_in")),
+            )
             add_service_errors(self, errors)
         return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        kwargs = {"date": data["date"], "channel": data["channel"], "summary": data["summary"],
-                  "agreements": data["agreements"], "follow_up_on": data.get("follow_up_on"),
-                  "checklist": self.checklist()}
+        kwargs = {
+            "date": data["date"],
+            "channel": data["channel"],
+            "summary": data["summary"],
+            "agreements": data["agreements"],
+            "follow_up_on": data.get("follow_up_on"),
+            "checklist": self.checklist(),
+        }
         if "walk_in" in self.fields:
             kwargs["walk_in"] = bool(data.get("walk_in"))
         return kwargs
 
 
 class SuspensionForm(forms.Form):
-    reason = forms.CharField(label="Grund", max_length=300,
-                             help_text="z. B. Maßnahme vereinbart, Einstellungszusage, Gutachten ausstehend.")
+    reason = forms.CharField(
+        label="Grund", max_length=300, help_text="z. B. Maßnahme vereinbart, Einstellungszusage, Gutachten ausstehend."
+    )
     start = date_field("von")
     end = date_field("bis")
 
@@ -138,14 +160,14 @@ class SuspensionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.customer, self.today = customer, today
         if limit is not None:
-            self.fields["end"].help_text = (f"Nach dem Kontaktdichtekonzept höchstens bis "
-                                            f"{formats.day(limit)}.")
+            self.fields["end"].help_text = f"Nach dem Kontaktdichtekonzept höchstens bis {formats.day(limit)}."
 
     def clean(self):
         data = super().clean()
         if data.get("start") is not None and data.get("end") is not None:
-            add_service_errors(self, services.check_suspension(
-                self.customer, start=data["start"], end=data["end"], today=self.today))
+            add_service_errors(
+                self, services.check_suspension(self.customer, start=data["start"], end=data["end"], today=self.today)
+            )
         return data
 
     def service_kwargs(self) -> dict:
@@ -153,12 +175,15 @@ class SuspensionForm(forms.Form):
 
 
 class SuspensionEndForm(forms.Form):
-    end = date_field("endet am", help_text="Der letzte Tag der Ausnahme; ab dem Tag danach gilt die Kontaktdichte wieder.")
+    end = date_field(
+        "endet am", help_text="Der letzte Tag der Ausnahme; ab dem Tag danach gilt die Kontaktdichte wieder."
+    )
     version = version_field()
 
     def __init__(self, *args, suspension, today, **kwargs):
-        kwargs.setdefault("initial", {"end": min(max(today, suspension.start), suspension.end),
-                                      "version": suspension.version})
+        kwargs.setdefault(
+            "initial", {"end": min(max(today, suspension.start), suspension.end), "version": suspension.version}
+        )
         super().__init__(*args, **kwargs)
         self.suspension = suspension
 
@@ -178,16 +203,20 @@ class MeasureForm(forms.Form):
     title = forms.CharField(label="Maßnahme", max_length=200)
     start = date_field("Beginn")
     end = date_field("geplantes Ende")
-    exited_on = date_field("Austritt", required=False,
-                           help_text="Nur bei vorzeitigem Austritt; sonst endet die Maßnahme planmäßig.")
+    exited_on = date_field(
+        "Austritt", required=False, help_text="Nur bei vorzeitigem Austritt; sonst endet die Maßnahme planmäßig."
+    )
     version = version_field()
 
     def clean(self):
         data = super().clean()
         if data.get("start") is not None and data.get("end") is not None:
-            add_service_errors(self, services.check_measure(
-                title=data.get("title", "-"), start=data["start"], end=data["end"],
-                exited_on=data.get("exited_on")))
+            add_service_errors(
+                self,
+                services.check_measure(
+                    title=data.get("title", "-"), start=data["start"], end=data["end"], exited_on=data.get("exited_on")
+                ),
+            )
         return data
 
     def service_kwargs(self) -> dict:
@@ -203,8 +232,9 @@ class FactsForm(forms.Form):
     values onto the customer while validating, and `services.update_customer` must see what
     changed."""
 
-    flags = forms.MultipleChoiceField(label="Merkmale", required=False, choices=voc.FLAGS,
-                                      widget=forms.CheckboxSelectMultiple)
+    flags = forms.MultipleChoiceField(
+        label="Merkmale", required=False, choices=voc.FLAGS, widget=forms.CheckboxSelectMultiple
+    )
 
     FIELDS = Customer.FACT_FIELDS
 
@@ -223,8 +253,9 @@ class FactsForm(forms.Form):
             else:
                 field = model_field.formfield()
                 if isinstance(field, forms.ChoiceField):
-                    field.choices = [("", "– keine Angabe –") if value == "" else (value, label)
-                                     for value, label in field.choices]
+                    field.choices = [
+                        ("", "– keine Angabe –") if value == "" else (value, label) for value, label in field.choices
+                    ]
             fields[name] = field
         self.fields = fields
 
@@ -248,10 +279,15 @@ class CloseCaseForm(forms.Form):
     outcome, with the reason when the job was not taken (seed 004)."""
 
     closed_on = date_field("abgeschlossen am")
-    closing_outcome = forms.ChoiceField(label="Ergebnis", choices=Customer.OUTCOMES, widget=forms.RadioSelect,
-                                        required=False)
-    closing_reason = forms.CharField(label="Begründung, wenn die Arbeitsstelle nicht angenommen wurde",
-                                     required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    closing_outcome = forms.ChoiceField(
+        label="Ergebnis", choices=Customer.OUTCOMES, widget=forms.RadioSelect, required=False
+    )
+    closing_reason = forms.CharField(
+        label="Begründung, wenn die Arbeitsstelle nicht angenommen wurde",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     version = version_field()
 
     def __init__(self, *args, customer: Customer, today, **kwargs):
@@ -266,12 +302,23 @@ class CloseCaseForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("closed_on") is not None:
-            add_service_errors(self, services.check_close(
-                self.customer, on=data["closed_on"], outcome=data.get("closing_outcome", ""),
-                reason=data.get("closing_reason", ""), today=self.today))
+            add_service_errors(
+                self,
+                services.check_close(
+                    self.customer,
+                    on=data["closed_on"],
+                    outcome=data.get("closing_outcome", ""),
+                    reason=data.get("closing_reason", ""),
+                    today=self.today,
+                ),
+            )
         return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"on": data["closed_on"], "outcome": data.get("closing_outcome", ""),
-                "reason": data.get("closing_reason", ""), "expected_version": data["version"]}
+        return {
+            "on": data["closed_on"],
+            "outcome": data.get("closing_outcome", ""),
+            "reason": data.get("closing_reason", ""),
+            "expected_version": data["version"],
+        }

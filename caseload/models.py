@@ -21,8 +21,7 @@ def choices(pairs):
 
 
 class Team(models.Model):
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="teams",
-                                   verbose_name="Jobcenter")
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="teams", verbose_name="Jobcenter")
     name = models.CharField("Name", max_length=120)
     history = HistoricalRecords()
 
@@ -49,14 +48,13 @@ class Staff(models.Model):
     TEAM_LEAD = "team_lead"
     ROLES = [(CASEWORKER, "Integrationsfachkraft"), (TEAM_LEAD, "Teamleitung")]
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff",
-                                verbose_name="Benutzer")
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="staff",
-                                   verbose_name="Jobcenter")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name="Benutzer"
+    )
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="staff", verbose_name="Jobcenter")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", verbose_name="Team")
     role = models.CharField("Rolle", max_length=20, choices=ROLES, default=CASEWORKER)
-    weekly_hours = models.DecimalField("Wochenarbeitszeit (Stunden)", max_digits=4, decimal_places=1,
-                                       default=39)
+    weekly_hours = models.DecimalField("Wochenarbeitszeit (Stunden)", max_digits=4, decimal_places=1, default=39)
     history = HistoricalRecords()
 
     class Meta:
@@ -64,9 +62,11 @@ class Staff(models.Model):
         verbose_name_plural = "Mitarbeitende"
         ordering = ["team__name", "user__last_name", "user__first_name"]
         constraints = [
-            models.CheckConstraint(condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=60),
-                                   name="staff_weekly_hours_range",
-                                   violation_error_message="Die Wochenarbeitszeit muss zwischen 0 und 60 Stunden liegen."),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=60),
+                name="staff_weekly_hours_range",
+                violation_error_message="Die Wochenarbeitszeit muss zwischen 0 und 60 Stunden liegen.",
+            ),
         ]
 
     def __str__(self):
@@ -84,8 +84,9 @@ class Staff(models.Model):
 class AcquisitionSource(models.Model):
     """Where a customer came from (GCfaK), with the expected monthly inflow."""
 
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="acquisition_sources",
-                                   verbose_name="Jobcenter")
+    job_centre = models.ForeignKey(
+        JobCentre, on_delete=models.PROTECT, related_name="acquisition_sources", verbose_name="Jobcenter"
+    )
     name = models.CharField("Quelle", max_length=120)
     expected_per_month = models.DecimalField("Erwartet pro Monat", max_digits=5, decimal_places=1, default=0)
 
@@ -105,14 +106,23 @@ class Customer(models.Model):
     OUTCOMES = [("job_taken", "Arbeitsstelle angenommen"), ("job_not_taken", "Arbeitsstelle nicht angenommen")]
 
     # No index of its own: every index below starts with the job centre.
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="customers",
-                                   verbose_name="Jobcenter", db_index=False)
+    job_centre = models.ForeignKey(
+        JobCentre, on_delete=models.PROTECT, related_name="customers", verbose_name="Jobcenter", db_index=False
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="customers", verbose_name="Team")
-    caseworker = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="customers", verbose_name="Integrationsfachkraft")
-    number = models.CharField("Kundennummer", max_length=20,
-                              help_text="Pseudonyme Kundennummer; erscheint statt des Namens in Listen, "
-                                        "Exporten und Adressen.")
+    caseworker = models.ForeignKey(
+        Staff,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name="Integrationsfachkraft",
+    )
+    number = models.CharField(
+        "Kundennummer",
+        max_length=20,
+        help_text="Pseudonyme Kundennummer; erscheint statt des Namens in Listen, Exporten und Adressen.",
+    )
     first_name = models.CharField("Vorname", max_length=100)
     last_name = models.CharField("Nachname", max_length=100)
     birth_date = models.DateField("Geburtsdatum")
@@ -128,13 +138,15 @@ class Customer(models.Model):
     profile_since = models.DateField("Profillage seit", null=True, blank=True)
     care = models.CharField("Betreuung", max_length=20, choices=choices(voc.CARE), default="placement")
     flags = models.JSONField("Merkmale", default=list, blank=True)
-    integrated_employment = models.CharField("Beschäftigung (IH)", max_length=20,
-                                             choices=choices(voc.INTEGRATED_EMPLOYMENT), blank=True)
+    integrated_employment = models.CharField(
+        "Beschäftigung (IH)", max_length=20, choices=choices(voc.INTEGRATED_EMPLOYMENT), blank=True
+    )
     unemployed_since = models.DateField("arbeitslos seit", null=True, blank=True)
     benefit_renewal_on = models.DateField("Weiterbewilligung (WBA) am", null=True, blank=True)
 
-    acquisition_source = models.ForeignKey(AcquisitionSource, on_delete=models.SET_NULL, null=True,
-                                           blank=True, verbose_name="Akquise")
+    acquisition_source = models.ForeignKey(
+        AcquisitionSource, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Akquise"
+    )
     case_status = models.CharField("Fallstatus", max_length=20, choices=CASE_STATUSES, default=STATUS_NEW)
     closing_outcome = models.CharField("Abschluss", max_length=20, choices=OUTCOMES, blank=True)
     closing_reason = models.TextField("Begründung (nicht angenommen)", blank=True)
@@ -143,8 +155,18 @@ class Customer(models.Model):
     closed_on = models.DateField("Fall abgeschlossen am", null=True, blank=True)
 
     # What the contact rules read (policies.engine.Customer): a change recomputes the due date.
-    FACT_FIELDS = ("birth_date", "registered_on", "employment", "profile", "profile_since", "care", "flags",
-                   "integrated_employment", "unemployed_since", "benefit_renewal_on")
+    FACT_FIELDS = (
+        "birth_date",
+        "registered_on",
+        "employment",
+        "profile",
+        "profile_since",
+        "care",
+        "flags",
+        "integrated_employment",
+        "unemployed_since",
+        "benefit_renewal_on",
+    )
 
     # The stored decision of the policy engine. Written only by caseload.duedates.
     due_status = models.CharField("Fälligkeitsstatus", max_length=20, blank=True, db_index=False)
@@ -152,10 +174,24 @@ class Customer(models.Model):
     window_opens = models.DateField("Fenster ab", null=True, blank=True)
     due_last_working_day = models.DateField("letzter Arbeitstag", null=True, blank=True)
     # Unindexed: written by every recompute, read only when a rule is deleted (rare, admin).
-    due_rule = models.ForeignKey(ContactRule, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+", verbose_name="Regel", db_index=False)
-    due_rule_set = models.ForeignKey(RuleSet, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name="Konzept", db_index=False)
+    due_rule = models.ForeignKey(
+        ContactRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Regel",
+        db_index=False,
+    )
+    due_rule_set = models.ForeignKey(
+        RuleSet,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Konzept",
+        db_index=False,
+    )
     due_code = models.CharField("Kürzel", max_length=10, blank=True)
     due_flags = models.JSONField("Hinweise", default=list, blank=True)
     due_reasons = models.JSONField("Begründung", default=list, blank=True)
@@ -168,11 +204,23 @@ class Customer(models.Model):
     # it was read at, and a save from an older one is refused (`services.check_version`).
     version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=[
-        "due_status", "due_by", "window_opens", "due_last_working_day", "due_rule", "due_rule_set",
-        "due_code", "due_flags", "due_reasons", "recheck_on", "due_computed_on", "policy_version",
-        "last_contact_on",
-    ])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "due_status",
+            "due_by",
+            "window_opens",
+            "due_last_working_day",
+            "due_rule",
+            "due_rule_set",
+            "due_code",
+            "due_flags",
+            "due_reasons",
+            "recheck_on",
+            "due_computed_on",
+            "policy_version",
+            "last_contact_on",
+        ]
+    )
 
     class Meta:
         verbose_name = "Kunde/Kundin"
@@ -180,9 +228,11 @@ class Customer(models.Model):
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["job_centre", "number"], name="customer_unique_number"),
-            models.CheckConstraint(condition=Q(profile_since__isnull=True) | ~Q(profile=""),
-                                   name="customer_profile_since_needs_profile",
-                                   violation_error_message="„Profillage seit“ braucht eine Profillage."),
+            models.CheckConstraint(
+                condition=Q(profile_since__isnull=True) | ~Q(profile=""),
+                name="customer_profile_since_needs_profile",
+                violation_error_message="„Profillage seit“ braucht eine Profillage.",
+            ),
         ]
         indexes = [
             models.Index(fields=["job_centre", "caseworker", "due_by"], name="customer_caseworker_due"),
@@ -216,11 +266,16 @@ class Measure(models.Model):
         verbose_name_plural = "Maßnahmen"
         ordering = ["-start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="measure_end_after_start",
-                                   violation_error_message="Das Ende darf nicht vor dem Beginn liegen."),
-            models.CheckConstraint(condition=Q(exited_on__isnull=True) | Q(exited_on__gte=models.F("start")),
-                                   name="measure_exit_after_start",
-                                   violation_error_message="Der Austritt darf nicht vor dem Beginn liegen."),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="measure_end_after_start",
+                violation_error_message="Das Ende darf nicht vor dem Beginn liegen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=models.F("start")),
+                name="measure_exit_after_start",
+                violation_error_message="Der Austritt darf nicht vor dem Beginn liegen.",
+            ),
         ]
         indexes = [models.Index(fields=["job_centre", "customer"], name="measure_customer")]
 
@@ -240,8 +295,9 @@ class Suspension(models.Model):
     reason = models.CharField("Grund", max_length=300)
     start = models.DateField("von")
     end = models.DateField("bis")
-    documented_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name="dokumentiert von")
+    documented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="dokumentiert von"
+    )
     documented_at = models.DateTimeField("dokumentiert am", auto_now_add=True)
     version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     history = HistoricalRecords()
@@ -251,8 +307,11 @@ class Suspension(models.Model):
         verbose_name_plural = "Ausnahmen"
         ordering = ["-start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="suspension_end_after_start",
-                                   violation_error_message="Das Ende darf nicht vor dem Beginn liegen."),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="suspension_end_after_start",
+                violation_error_message="Das Ende darf nicht vor dem Beginn liegen.",
+            ),
         ]
         indexes = [models.Index(fields=["job_centre", "customer"], name="suspension_customer")]
 
@@ -267,13 +326,15 @@ class ContactNote(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_notes")
     date = models.DateField("Datum")
     channel = models.CharField("Kontaktart", max_length=20, choices=choices(voc.CHANNELS))
-    walk_in = models.BooleanField("unterminierte Vorsprache", default=False,
-                                  help_text="Der Kunde kam ohne Termin (nur bei persönlichem Kontakt).")
+    walk_in = models.BooleanField(
+        "unterminierte Vorsprache", default=False, help_text="Der Kunde kam ohne Termin (nur bei persönlichem Kontakt)."
+    )
     # The rule's code (1MM, 2MM ...) under which the contact was held, as in appointment
     # subjects ("in die Betreffzeilen von ATV und Verbis"); internal, never in letters.
     rule_code = models.CharField("Kürzel", max_length=10, blank=True)
-    caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="Fachkraft")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="Fachkraft"
+    )
     summary = models.TextField("Zusammenfassung")
     agreements = models.TextField("Vereinbarungen", blank=True)
     follow_up_on = models.DateField("Wiedervorlage", null=True, blank=True)

@@ -46,11 +46,16 @@ def contact_message(note, decision: engine.Decision, previous_due, today) -> str
     channels = decision.rule_set.qualifying_channels if decision.rule_set else frozenset()
     if note.channel in channels:
         return f"{head} {due_message(decision, today)}"
-    not_counted = (f"{head} Die Kontaktart „{voc.label(note.channel)}“ zählt nach dem Kontaktdichtekonzept "
-                   f"nicht als qualifizierter Kontakt")
+    not_counted = (
+        f"{head} Die Kontaktart „{voc.label(note.channel)}“ zählt nach dem Kontaktdichtekonzept "
+        f"nicht als qualifizierter Kontakt"
+    )
     if decision.due_by == previous_due:
-        kept = (f"die Fälligkeit bleibt beim {formats.day(previous_due)}" if previous_due
-                else "die Fälligkeit ändert sich nicht")
+        kept = (
+            f"die Fälligkeit bleibt beim {formats.day(previous_due)}"
+            if previous_due
+            else "die Fälligkeit ändert sich nicht"
+        )
         return f"{not_counted}: {kept}."
     if note.follow_up_on is None:
         # Not this note: the stored due date was older than the facts (DOMAIN step 4: a note

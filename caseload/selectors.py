@@ -40,6 +40,7 @@ MINE, TEAM = "meine", "team"
 
 # --- What a status means, as SQL -----------------------------------------------------------
 
+
 def overdue_q(today: date) -> Q:
     return Q(due_status__in=DATED, due_by__lt=today)
 
@@ -75,14 +76,17 @@ def current_status(today: date) -> Case:
 STATUS_FILTERS: dict[str, tuple[str, Callable[[date], Q]]] = {
     "ueberfaellig": ("überfällig", overdue_q),
     "offen": ("offen", lambda today: Q(due_status__in=(engine.OK, engine.OVERDUE), due_by__gte=today)),
-    "ausgesetzt": ("ausgesetzt", lambda today: Q(due_status=engine.SUSPENDED)
-                   & (Q(due_by__gte=today) | Q(due_by__isnull=True))),
+    "ausgesetzt": (
+        "ausgesetzt",
+        lambda today: Q(due_status=engine.SUSPENDED) & (Q(due_by__gte=today) | Q(due_by__isnull=True)),
+    ),
     "individuell": ("individuell", individual_q),
     "keine_regel": ("keine Regel", unruled_q),
 }
 
 
 # --- The worklist ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Section:
@@ -98,11 +102,20 @@ class Section:
 SECTIONS = [
     Section("ueberfaellig", "Überfällig", overdue_q, "Niemand ist überfällig."),
     Section("bald", "Fällig in 14 Tagen", due_soon_q, "In den nächsten 14 Tagen ist niemand fällig."),
-    Section("individuell", "Individuell ohne Datum", individual_q,
-            "Alle Kunden mit individuellem Zyklus haben eine Wiedervorlage.",
-            hint="Individueller Zyklus ohne Wiedervorlage: bitte im Beratungsvermerk ein Datum festlegen."),
-    Section("ohne_regel", "Ohne Regel", unruled_q, "Für alle Kunden gilt eine Regel.",
-            hint="Kein Konzept in Kraft oder keine Regel trifft zu: bitte der Fachadministration melden."),
+    Section(
+        "individuell",
+        "Individuell ohne Datum",
+        individual_q,
+        "Alle Kunden mit individuellem Zyklus haben eine Wiedervorlage.",
+        hint="Individueller Zyklus ohne Wiedervorlage: bitte im Beratungsvermerk ein Datum festlegen.",
+    ),
+    Section(
+        "ohne_regel",
+        "Ohne Regel",
+        unruled_q,
+        "Für alle Kunden gilt eine Regel.",
+        hint="Kein Konzept in Kraft oder keine Regel trifft zu: bitte der Fachadministration melden.",
+    ),
     Section("alle", "Alle", every_q, "Keine Kunden."),
 ]
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
@@ -116,38 +129,76 @@ def add_section(section: Section, *, after: str) -> None:
     SECTIONS.insert([s.key for s in SECTIONS].index(after) + 1, section)
     SECTION_BY_KEY[section.key] = section
 
+
 # List rows are plain dicts (`values()`): a page shows 25 of them and builds no model instances.
 # Keys without "__" where a table column reads them.
 # What `caseworker_name` reads.
-CASEWORKER_VALUES = ("caseworker_id", "caseworker__user__first_name", "caseworker__user__last_name",
-                      "caseworker__user__username")
+CASEWORKER_VALUES = (
+    "caseworker_id",
+    "caseworker__user__first_name",
+    "caseworker__user__last_name",
+    "caseworker__user__username",
+)
 # What `row_is_stale` reads.
 _STALE_VALUES = ("policy_version", "recheck_on", "due_computed_on")
-WORKLIST_VALUES = ("pk", "number", "first_name", "last_name", "due_status", "due_by", "due_last_working_day",
-                   "due_code", "last_contact_on", "current_status") + _STALE_VALUES + CASEWORKER_VALUES
+WORKLIST_VALUES = (
+    (
+        "pk",
+        "number",
+        "first_name",
+        "last_name",
+        "due_status",
+        "due_by",
+        "due_last_working_day",
+        "due_code",
+        "last_contact_on",
+        "current_status",
+    )
+    + _STALE_VALUES
+    + CASEWORKER_VALUES
+)
 # No names, no birth dates: the team list and its export are pseudonymised (§ 35 SGB I).
-TEAM_LIST_VALUES = ("pk", "number", "due_status", "due_by", "due_code", "last_contact_on",
-                    ) + _STALE_VALUES + CASEWORKER_VALUES
+TEAM_LIST_VALUES = (
+    (
+        "pk",
+        "number",
+        "due_status",
+        "due_by",
+        "due_code",
+        "last_contact_on",
+    )
+    + _STALE_VALUES
+    + CASEWORKER_VALUES
+)
 
 
 def caseworker_name(row: dict) -> str:
     """The caseworker's name in a list row, as `str(staff)` gives it; "" without one."""
     if row["caseworker_id"] is None:
         return ""
-    return person_name(row["caseworker__user__first_name"], row["caseworker__user__last_name"],
-                       row["caseworker__user__username"])
+    return person_name(
+        row["caseworker__user__first_name"], row["caseworker__user__last_name"], row["caseworker__user__username"]
+    )
 
 
 def row_is_stale(row: dict, today: date, policy_version: int) -> bool:
     """Whether a list row's stored due date may no longer hold (`duedates.stale_q`)."""
-    return bool(stale_reason(due_computed_on=row["due_computed_on"], policy_version=row["policy_version"],
-                             recheck_on=row["recheck_on"], today=today, version=policy_version))
+    return bool(
+        stale_reason(
+            due_computed_on=row["due_computed_on"],
+            policy_version=row["policy_version"],
+            recheck_on=row["recheck_on"],
+            today=today,
+            version=policy_version,
+        )
+    )
 
 
 def team_staff(job_centre_id: int, team_id: int) -> QuerySet[Staff]:
     """The team's caseworkers and team leads, by name."""
-    return (Staff.objects.filter(job_centre_id=job_centre_id, team_id=team_id)
-            .order_by("user__last_name", "user__first_name", "pk"))
+    return Staff.objects.filter(job_centre_id=job_centre_id, team_id=team_id).order_by(
+        "user__last_name", "user__first_name", "pk"
+    )
 
 
 def caseload(staff: Staff, scope: str) -> QuerySet[Customer]:
@@ -170,13 +221,16 @@ def section_counts(queryset: QuerySet[Customer], today: date, policy_version: in
 
 def worklist_rows(queryset: QuerySet[Customer], section: Section, today: date) -> QuerySet[dict]:
     """The section's rows as dicts (WORKLIST_VALUES, and the rule's label as `rule_label`)."""
-    return (queryset.filter(section.q(today))
-            .annotate(current_status=current_status(today))
-            .values(*WORKLIST_VALUES, rule_label=F("due_rule__label"))
-            .order_by(F("due_by").asc(nulls_last=True), "number"))
+    return (
+        queryset.filter(section.q(today))
+        .annotate(current_status=current_status(today))
+        .values(*WORKLIST_VALUES, rule_label=F("due_rule__label"))
+        .order_by(F("due_by").asc(nulls_last=True), "number")
+    )
 
 
 # --- The team's overdue list -------------------------------------------------------------------
+
 
 def team_overdue(staff: Staff, today: date) -> QuerySet[Customer]:
     """The team's overdue customers, oldest due date first: what the filters narrow and the
@@ -198,8 +252,15 @@ def team_overdue_summary(queryset: QuerySet[Customer], today: date, policy_versi
     )
 
 
-EXPORT_HEADERS = ("Kundennummer", "Fachkraft", "Kürzel", "fällig bis", "Tage überfällig",
-                  "letzter qualifizierter Kontakt", "Hinweis")
+EXPORT_HEADERS = (
+    "Kundennummer",
+    "Fachkraft",
+    "Kürzel",
+    "fällig bis",
+    "Tage überfällig",
+    "letzter qualifizierter Kontakt",
+    "Hinweis",
+)
 STALE_TEXT = "Nicht mehr aktuell – Fälligkeit wird neu berechnet"
 
 
@@ -219,6 +280,7 @@ def team_overdue_export(queryset: QuerySet[Customer], today: date, policy_versio
 
 # --- One customer ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str  # note | measure | suspension
@@ -237,22 +299,27 @@ _KIND_ORDER = {"note": 2, "suspension": 1, "measure": 0}
 def customer_timeline(customer: Customer) -> list[TimelineEntry]:
     """Contact notes, measures and suspensions, newest first. Four queries."""
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
-    rule_sets = list(RuleSet.objects.filter(job_centre_id=customer.job_centre_id)
-                     .only("valid_from", "valid_until", "qualifying_channels"))
+    rule_sets = list(
+        RuleSet.objects.filter(job_centre_id=customer.job_centre_id).only(
+            "valid_from", "valid_until", "qualifying_channels"
+        )
+    )
 
     def qualifies(note):
         for rule_set in rule_sets:
-            if rule_set.valid_from <= note.date and (rule_set.valid_until is None
-                                                     or note.date <= rule_set.valid_until):
+            if rule_set.valid_from <= note.date and (rule_set.valid_until is None or note.date <= rule_set.valid_until):
                 return note.channel in rule_set.qualifying_channels
         return False
 
-    entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in
-               ContactNote.objects.filter(**scope).select_related("caseworker").defer("caseworker__password")]
+    entries = [
+        TimelineEntry("note", n.date, n, qualifies(n))
+        for n in ContactNote.objects.filter(**scope).select_related("caseworker").defer("caseworker__password")
+    ]
     entries += [TimelineEntry("measure", m.start, m) for m in Measure.objects.filter(**scope)]
-    entries += [TimelineEntry("suspension", s.start, s) for s in
-                Suspension.objects.filter(**scope).select_related("documented_by")
-                .defer("documented_by__password")]
+    entries += [
+        TimelineEntry("suspension", s.start, s)
+        for s in Suspension.objects.filter(**scope).select_related("documented_by").defer("documented_by__password")
+    ]
     entries.sort(key=lambda e: (e.date, _KIND_ORDER[e.kind], e.item.pk), reverse=True)
     return entries
 
@@ -260,13 +327,24 @@ def customer_timeline(customer: Customer) -> list[TimelineEntry]:
 def stale(customer: Customer, today: date) -> str:
     """Why the customer's stored due date may no longer hold ("" when it holds; see
     `duedates.stale_reason`). Needs `job_centre` loaded (get_customer_for_user does)."""
-    return stale_reason(due_computed_on=customer.due_computed_on, policy_version=customer.policy_version,
-                        recheck_on=customer.recheck_on, today=today, version=customer.job_centre.policy_version)
+    return stale_reason(
+        due_computed_on=customer.due_computed_on,
+        policy_version=customer.policy_version,
+        recheck_on=customer.recheck_on,
+        today=today,
+        version=customer.job_centre.policy_version,
+    )
 
 
 def walk_ins(job_centre_id: int, team_id: int, first: date, last: date) -> dict[int, int]:
     """Walk-ins (unterminierte Vorsprachen) recorded from `first` to `last` for the team's
     customers, per user who wrote the note (`ContactNote.caseworker`). One query."""
-    return dict(ContactNote.objects.filter(job_centre_id=job_centre_id, customer__team_id=team_id, walk_in=True,
-                                           date__gte=first, date__lte=last)
-                .values("caseworker_id").annotate(n=Count("pk")).order_by().values_list("caseworker_id", "n"))
+    return dict(
+        ContactNote.objects.filter(
+            job_centre_id=job_centre_id, customer__team_id=team_id, walk_in=True, date__gte=first, date__lte=last
+        )
+        .values("caseworker_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("caseworker_id", "n")
+    )

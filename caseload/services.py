@@ -65,40 +65,63 @@ FOLLOW_UP_YEARS_AT_MOST = 2
 WALK_IN_CHANNEL = "in_person"
 
 
-def check_contact(rule_set: RuleSet | None, *, date, channel, follow_up_on, checklist: dict,
-                  today: date, registered_on: date | None = None, walk_in: bool = False) -> dict[str, str]:
+def check_contact(
+    rule_set: RuleSet | None,
+    *,
+    date,
+    channel,
+    follow_up_on,
+    checklist: dict,
+    today: date,
+    registered_on: date | None = None,
+    walk_in: bool = False,
+) -> dict[str, str]:
     """The rule set's demands on a contact note, as {field: message}."""
     errors = {}
     if walk_in and channel != WALK_IN_CHANNEL:
-        errors["walk_in"] = (f"Eine unterminierte Vorsprache ist ein persönlicher Kontakt: bitte als Kontaktart "
-                             f"„{voc.label(WALK_IN_CHANNEL)}“ wählen oder das Häkchen entfernen.")
+        errors["walk_in"] = (
+            f"Eine unterminierte Vorsprache ist ein persönlicher Kontakt: bitte als Kontaktart "
+            f"„{voc.label(WALK_IN_CHANNEL)}“ wählen oder das Häkchen entfernen."
+        )
     if date > today:
         errors["date"] = "Ein Beratungsvermerk kann nicht für einen künftigen Tag geschrieben werden."
     elif registered_on is not None and date < registered_on:
-        errors["date"] = (f"Der Kontakt liegt vor der Meldung am {formats.day(registered_on)}: bitte das Datum "
-                          f"prüfen.")
+        errors["date"] = f"Der Kontakt liegt vor der Meldung am {formats.day(registered_on)}: bitte das Datum prüfen."
     if follow_up_on is not None and follow_up_on <= date:
         errors["follow_up_on"] = "Die Wiedervorlage muss nach dem Kontakt liegen."
     elif follow_up_on is not None and follow_up_on > date + relativedelta(years=FOLLOW_UP_YEARS_AT_MOST):
-        errors["follow_up_on"] = (f"Die Wiedervorlage darf höchstens {FOLLOW_UP_YEARS_AT_MOST} Jahre nach dem "
-                                  f"Kontakt liegen: bitte das Datum prüfen.")
+        errors["follow_up_on"] = (
+            f"Die Wiedervorlage darf höchstens {FOLLOW_UP_YEARS_AT_MOST} Jahre nach dem "
+            f"Kontakt liegen: bitte das Datum prüfen."
+        )
     if rule_set is None:
         return errors
     if rule_set.follow_up_required and follow_up_on is None:
-        errors["follow_up_on"] = ("Nach dem Kontaktdichtekonzept braucht jeder Beratungsvermerk eine "
-                                  "Wiedervorlage („kein BewA ohne WV“).")
+        errors["follow_up_on"] = (
+            "Nach dem Kontaktdichtekonzept braucht jeder Beratungsvermerk eine Wiedervorlage („kein BewA ohne WV“)."
+        )
     qualified = channel in rule_set.qualifying_channels
     if rule_set.checklist_required and qualified:
-        missing = [ContactNote._meta.get_field(f).verbose_name for f in ContactNote.CHECKLIST
-                   if not checklist.get(f)]
+        missing = [ContactNote._meta.get_field(f).verbose_name for f in ContactNote.CHECKLIST if not checklist.get(f)]
         if missing:
-            errors["__all__"] = ("Für einen qualifizierten Kontakt fehlt noch: " + ", ".join(missing) + ".")
+            errors["__all__"] = "Für einen qualifizierten Kontakt fehlt noch: " + ", ".join(missing) + "."
     return errors
 
 
 @transaction.atomic
-def record_contact(*, customer: Customer, by, date, channel, summary, agreements="",
-                   follow_up_on=None, checklist=None, walk_in=False, today=None) -> tuple[ContactNote, engine.Decision]:
+def record_contact(
+    *,
+    customer: Customer,
+    by,
+    date,
+    channel,
+    summary,
+    agreements="",
+    follow_up_on=None,
+    checklist=None,
+    walk_in=False,
+    today=None,
+) -> tuple[ContactNote, engine.Decision]:
     """Write a Beratungsvermerk and move the customer's due date. `walk_in`: the customer came
     without an appointment (unterminierte Vorsprache), in person only. The note keeps the code
     of the rule that matched on its day (a backdated note: the code of that day, which the
@@ -106,9 +129,16 @@ def record_contact(*, customer: Customer, by, date, channel, summary, agreements
     today = today or timezone.localdate()
     checklist = checklist or {}
     customer = _lock(customer)
-    errors = check_contact(rule_set_for(customer, date), date=date, channel=channel,
-                           follow_up_on=follow_up_on, checklist=checklist, today=today,
-                           registered_on=customer.registered_on, walk_in=walk_in)
+    errors = check_contact(
+        rule_set_for(customer, date),
+        date=date,
+        channel=channel,
+        follow_up_on=follow_up_on,
+        checklist=checklist,
+        today=today,
+        registered_on=customer.registered_on,
+        walk_in=walk_in,
+    )
     if channel not in voc.CHANNEL_CODES:
         errors["channel"] = "Unbekannte Kontaktart."
     if not (summary or "").strip():
@@ -119,10 +149,17 @@ def record_contact(*, customer: Customer, by, date, channel, summary, agreements
     # the note exists, the engine names the same rule as after it.
     rule_code = decide(customer, date, include_suspensions=False).code or ""
     note = ContactNote.objects.create(
-        job_centre_id=customer.job_centre_id, customer=customer, date=date, channel=channel,
-        walk_in=bool(walk_in), rule_code=rule_code,
-        caseworker=by, summary=summary.strip(), agreements=(agreements or "").strip(),
-        follow_up_on=follow_up_on, **{f: bool(checklist.get(f)) for f in ContactNote.CHECKLIST},
+        job_centre_id=customer.job_centre_id,
+        customer=customer,
+        date=date,
+        channel=channel,
+        walk_in=bool(walk_in),
+        rule_code=rule_code,
+        caseworker=by,
+        summary=summary.strip(),
+        agreements=(agreements or "").strip(),
+        follow_up_on=follow_up_on,
+        **{f: bool(checklist.get(f)) for f in ContactNote.CHECKLIST},
     )
     if customer.case_status == Customer.STATUS_NEW:
         customer.case_status = Customer.STATUS_COUNSELLING
@@ -134,6 +171,7 @@ def record_contact(*, customer: Customer, by, date, channel, summary, agreements
 
 
 # --- Suspensions --------------------------------------------------------------------------
+
 
 def extension_limit(customer: Customer, today: date) -> date | None:
     """The latest end a documented exception may have under the rule set's extension cap."""
@@ -155,15 +193,18 @@ def check_suspension(customer: Customer, *, start, end, today: date) -> dict[str
         errors["end"] = "Das Ende darf nicht vor dem Beginn liegen."
         return errors
     if end < customer.registered_on:
-        errors["end"] = (f"Die Ausnahme endet vor der Meldung am {formats.day(customer.registered_on)}: bitte die "
-                         f"Daten prüfen.")
+        errors["end"] = (
+            f"Die Ausnahme endet vor der Meldung am {formats.day(customer.registered_on)}: bitte die Daten prüfen."
+        )
         return errors
     limit = extension_limit(customer, today)
     if limit is not None and end > limit:
         rule_set = rule_set_for(customer, today)
         amount = engine.Amount(rule_set.max_extension_amount, rule_set.max_extension_unit)
-        errors["end"] = (f"Die Kontaktdichte darf höchstens um {amount} erweitert werden: "
-                         f"die Ausnahme kann bis spätestens {formats.day(limit)} gelten.")
+        errors["end"] = (
+            f"Die Kontaktdichte darf höchstens um {amount} erweitert werden: "
+            f"die Ausnahme kann bis spätestens {formats.day(limit)} gelten."
+        )
     return errors
 
 
@@ -176,8 +217,14 @@ def record_suspension(*, customer: Customer, by, reason, start, end, today=None)
         errors["reason"] = "Bitte den Grund der Ausnahme dokumentieren."
     if errors:
         raise ServiceError(errors)
-    suspension = Suspension.objects.create(job_centre_id=customer.job_centre_id, customer=customer,
-                                           reason=reason.strip(), start=start, end=end, documented_by=by)
+    suspension = Suspension.objects.create(
+        job_centre_id=customer.job_centre_id,
+        customer=customer,
+        reason=reason.strip(),
+        start=start,
+        end=end,
+        documented_by=by,
+    )
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=suspension, what="suspension")
     return suspension, refresh_due_date(customer, today)
 
@@ -187,20 +234,22 @@ def check_suspension_end(suspension: Suspension, *, on: date) -> dict[str, str]:
     if on < suspension.start:
         errors["end"] = f"Die Ausnahme kann nicht vor ihrem Beginn am {formats.day(suspension.start)} enden."
     elif on > suspension.end:
-        errors["end"] = (f"Hier endet eine Ausnahme nur vorzeitig, also spätestens am {formats.day(suspension.end)}; "
-                         f"für eine längere bitte eine neue Ausnahme dokumentieren (dort gilt die Obergrenze).")
+        errors["end"] = (
+            f"Hier endet eine Ausnahme nur vorzeitig, also spätestens am {formats.day(suspension.end)}; "
+            f"für eine längere bitte eine neue Ausnahme dokumentieren (dort gilt die Obergrenze)."
+        )
     return errors
 
 
 @transaction.atomic
-def end_suspension(*, suspension: Suspension, on: date, today=None, expected_version: int | None = None,
-                   by=None) -> engine.Decision:
+def end_suspension(
+    *, suspension: Suspension, on: date, today=None, expected_version: int | None = None, by=None
+) -> engine.Decision:
     """End a documented exception early (or correct its end downwards): contacts are due again
     from the day after `on`."""
     today = today or timezone.localdate()
     customer = _lock(suspension.customer)
-    suspension = Suspension.objects.get(pk=suspension.pk, customer_id=customer.pk,
-                                        job_centre_id=customer.job_centre_id)
+    suspension = Suspension.objects.get(pk=suspension.pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
     check_version(suspension, expected_version)
     errors = check_suspension_end(suspension, on=on)
     if errors:
@@ -217,15 +266,20 @@ def end_suspension(*, suspension: Suspension, on: date, today=None, expected_ver
 
 # --- Measures -----------------------------------------------------------------------------
 
+
 def _plausible_span(start: date, end: date, today: date | None) -> dict[str, str]:
     """A measure's or exception's days: not before SGB II began, not decades ahead."""
     errors = {}
     if start < SGB_II_START:
-        errors["start"] = f"Der Beginn liegt vor dem {formats.day(SGB_II_START)} (Beginn des SGB II): bitte das Datum prüfen."
+        errors["start"] = (
+            f"Der Beginn liegt vor dem {formats.day(SGB_II_START)} (Beginn des SGB II): bitte das Datum prüfen."
+        )
     latest = years_ahead(today or timezone.localdate(), PLAN_YEARS_AHEAD)
     if end > latest:
-        errors["end"] = (f"Das Ende liegt mehr als {PLAN_YEARS_AHEAD} Jahre in der Zukunft (nach dem {formats.day(latest)}): "
-                         f"bitte das Datum prüfen.")
+        errors["end"] = (
+            f"Das Ende liegt mehr als {PLAN_YEARS_AHEAD} Jahre in der Zukunft (nach dem {formats.day(latest)}): "
+            f"bitte das Datum prüfen."
+        )
     return errors
 
 
@@ -239,21 +293,30 @@ def check_measure(*, title, start, end, exited_on, today: date | None = None) ->
         errors["exited_on"] = "Der Austritt darf nicht vor dem Beginn liegen."
     elif exited_on is not None and exited_on > end:
         # The engine reads an exit as the measure's real end: a later one would lengthen it.
-        errors["exited_on"] = ("Ein Austritt nach dem geplanten Ende ist keiner: bitte das geplante "
-                               "Ende ändern, wenn die Maßnahme verlängert wurde.")
+        errors["exited_on"] = (
+            "Ein Austritt nach dem geplanten Ende ist keiner: bitte das geplante "
+            "Ende ändern, wenn die Maßnahme verlängert wurde."
+        )
     return errors
 
 
 @transaction.atomic
-def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=None,
-                by=None) -> tuple[Measure, engine.Decision]:
+def add_measure(
+    *, customer: Customer, title, start, end, exited_on=None, today=None, by=None
+) -> tuple[Measure, engine.Decision]:
     today = today or timezone.localdate()
     customer = _lock(customer)
     errors = check_measure(title=title, start=start, end=end, exited_on=exited_on, today=today)
     if errors:
         raise ServiceError(errors)
-    measure = Measure(job_centre_id=customer.job_centre_id, customer=customer, title=title.strip(), start=start,
-                      end=end, exited_on=exited_on)
+    measure = Measure(
+        job_centre_id=customer.job_centre_id,
+        customer=customer,
+        title=title.strip(),
+        start=start,
+        end=end,
+        exited_on=exited_on,
+    )
     if by is not None:
         measure._history_user = by
     measure.save()
@@ -262,8 +325,9 @@ def add_measure(*, customer: Customer, title, start, end, exited_on=None, today=
 
 
 @transaction.atomic
-def update_measure(*, measure: Measure, title, start, end, exited_on=None, today=None,
-                   expected_version: int | None = None, by=None) -> engine.Decision:
+def update_measure(
+    *, measure: Measure, title, start, end, exited_on=None, today=None, expected_version: int | None = None, by=None
+) -> engine.Decision:
     today = today or timezone.localdate()
     customer = _lock(measure.customer)
     measure = Measure.objects.get(pk=measure.pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
@@ -295,8 +359,13 @@ def check_facts(values: dict, today: date) -> dict[str, str]:
         if day is not None and day > today:
             label = Customer._meta.get_field(field).verbose_name
             errors[field] = f"„{label}“ kann nicht in der Zukunft liegen."
-    earliest = {"birth_date": EARLIEST_BIRTH, "registered_on": SGB_II_START, "unemployed_since": EARLIEST_BIRTH,
-                "profile_since": SGB_II_START, "benefit_renewal_on": SGB_II_START}
+    earliest = {
+        "birth_date": EARLIEST_BIRTH,
+        "registered_on": SGB_II_START,
+        "unemployed_since": EARLIEST_BIRTH,
+        "profile_since": SGB_II_START,
+        "benefit_renewal_on": SGB_II_START,
+    }
     for field, first in earliest.items():
         day = values.get(field)
         if day is not None and day < first and field not in errors:
@@ -315,8 +384,11 @@ def changed_facts_errors(values: dict, changed, today: date) -> dict[str, str]:
     """`check_facts` for the fields that change: a doubtful date already stored does not stop
     an edit of something else."""
     changed = set(changed)
-    return {field: message for field, message in check_facts(values, today).items()
-            if field in changed or (field == "registered_on" and "birth_date" in changed)}
+    return {
+        field: message
+        for field, message in check_facts(values, today).items()
+        if field in changed or (field == "registered_on" and "birth_date" in changed)
+    }
 
 
 def _validate(customer: Customer, errors: dict[str, str], exclude=None) -> None:
@@ -330,8 +402,9 @@ def _validate(customer: Customer, errors: dict[str, str], exclude=None) -> None:
 
 
 @transaction.atomic
-def update_customer(*, customer: Customer, changes: dict, today=None, expected_version: int | None = None,
-                    by=None) -> engine.Decision | None:
+def update_customer(
+    *, customer: Customer, changes: dict, today=None, expected_version: int | None = None, by=None
+) -> engine.Decision | None:
     """Change master data or facts; the due date is recomputed when a fact the rules read changed.
     `expected_version`: the version the form was read at (a later save refuses it)."""
     today = today or timezone.localdate()
@@ -340,8 +413,11 @@ def update_customer(*, customer: Customer, changes: dict, today=None, expected_v
     changed = [f for f, v in changes.items() if getattr(customer, f) != v]
     for field, value in changes.items():
         setattr(customer, field, value)
-    _validate(customer, changed_facts_errors({f: getattr(customer, f) for f in Customer.FACT_FIELDS}, changed, today),
-              exclude=["job_centre", "team", "caseworker", "acquisition_source"])
+    _validate(
+        customer,
+        changed_facts_errors({f: getattr(customer, f) for f in Customer.FACT_FIELDS}, changed, today),
+        exclude=["job_centre", "team", "caseworker", "acquisition_source"],
+    )
     if changed:
         customer.version += 1
         if by is not None:
@@ -367,6 +443,7 @@ def create_customer(*, today=None, by=None, **fields) -> tuple[Customer, engine.
 
 # --- Closing and deleting ---------------------------------------------------------------------
 
+
 def check_close(customer: Customer, *, on: date, outcome: str, reason: str, today: date) -> dict[str, str]:
     errors = {}
     if on > today:
@@ -383,8 +460,16 @@ def check_close(customer: Customer, *, on: date, outcome: str, reason: str, toda
 
 
 @transaction.atomic
-def close_case(*, customer: Customer, by, on: date, outcome: str = "", reason: str = "", today=None,
-               expected_version: int | None = None) -> Customer:
+def close_case(
+    *,
+    customer: Customer,
+    by,
+    on: date,
+    outcome: str = "",
+    reason: str = "",
+    today=None,
+    expected_version: int | None = None,
+) -> Customer:
     """Close the case: it leaves the worklists, and `apply_retention` deletes it once the
     retention period after `on` has passed."""
     today = today or timezone.localdate()
@@ -435,9 +520,17 @@ def delete_customers(*, job_centre_id: int, customer_ids: list[int], by=None) ->
     Customer.objects.filter(job_centre_id=job_centre_id, pk__in=ids).delete()
     for model, key in _customer_histories():
         model.objects.filter(**{f"{key}__in": ids}).delete()
-    audit.Event.objects.bulk_create([audit.Event(action=audit.Event.CUSTOMER_DELETED, customer_id=pk,
-                                                 job_centre_id=job_centre_id,
-                                                 user_id=by.pk if by is not None else None) for pk in ids])
+    audit.Event.objects.bulk_create(
+        [
+            audit.Event(
+                action=audit.Event.CUSTOMER_DELETED,
+                customer_id=pk,
+                job_centre_id=job_centre_id,
+                user_id=by.pk if by is not None else None,
+            )
+            for pk in ids
+        ]
+    )
     log.info("%d customers of job centre %s deleted with their history", len(ids), job_centre_id)
     return len(ids)
 
@@ -447,6 +540,7 @@ def _lock(customer: Customer) -> Customer:
     may have changed the facts since this request read them, and the due date must be computed
     from what is stored. On PostgreSQL the row stays locked until the transaction ends; SQLite
     serialises writers itself (`transaction_mode` IMMEDIATE in the settings)."""
-    customer.refresh_from_db(from_queryset=Customer.objects.select_for_update().filter(
-        job_centre_id=customer.job_centre_id))
+    customer.refresh_from_db(
+        from_queryset=Customer.objects.select_for_update().filter(job_centre_id=customer.job_centre_id)
+    )
     return customer

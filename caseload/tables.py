@@ -38,8 +38,11 @@ def status_badge(status: str, due_by: date | None, today: date):
     word = STATUS_WORDS.get(status, status)
     if status == engine.OVERDUE and due_by is not None:
         days = (today - due_by).days
-        return format_html('<span class="status status-overdue">{}</span> <span class="muted">seit {}</span>',
-                           word, "1 Tag" if days == 1 else f"{days} Tagen")
+        return format_html(
+            '<span class="status status-overdue">{}</span> <span class="muted">seit {}</span>',
+            word,
+            "1 Tag" if days == 1 else f"{days} Tagen",
+        )
     return format_html('<span class="status status-{}">{}</span>', status or "none", word)
 
 
@@ -100,8 +103,7 @@ class _StaleAwareTable(FastBodyTable):
         if value is None:
             return "—"
         if row_is_stale(record, self.today, self.policy_version):
-            return format_html('{} <abbr class="stale-mark" title="{}">*</abbr>',
-                               formats.day(value), STALE_TEXT)
+            return format_html('{} <abbr class="stale-mark" title="{}">*</abbr>', formats.day(value), STALE_TEXT)
         return formats.day(value)
 
     def render_due_code(self, value):
@@ -110,20 +112,26 @@ class _StaleAwareTable(FastBodyTable):
 
 class WorklistTable(_StaleAwareTable):
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
-    name = tables.Column("Name", accessor="last_name", order_by=("last_name", "first_name"),
-                         attrs={"td": {"class": "nowrap"}})
-    caseworker = tables.Column("Fachkraft", accessor="caseworker_id",
-                               order_by=("caseworker__user__last_name", "caseworker__user__first_name"),
-                               attrs={"td": {"class": "nowrap"}})
+    name = tables.Column(
+        "Name", accessor="last_name", order_by=("last_name", "first_name"), attrs={"td": {"class": "nowrap"}}
+    )
+    caseworker = tables.Column(
+        "Fachkraft",
+        accessor="caseworker_id",
+        order_by=("caseworker__user__last_name", "caseworker__user__first_name"),
+        attrs={"td": {"class": "nowrap"}},
+    )
     due_code = tables.Column("Kürzel")
     rule = tables.Column("Regel", accessor="rule_label", order_by=("due_rule__position", "due_code"))
-    due_by = DateColumn(verbose_name="fällig bis", order_by=("due_by", "number"),
-                               attrs={"td": {"class": "nowrap"}})
+    due_by = DateColumn(verbose_name="fällig bis", order_by=("due_by", "number"), attrs={"td": {"class": "nowrap"}})
     due_last_working_day = DateColumn(verbose_name="letzter Arbeitstag", attrs={"td": {"class": "nowrap"}})
-    last_contact_on = DateColumn(verbose_name="letzter Kontakt", attrs={
-        "th": {"title": "letzter qualifizierter Kontakt"}, "td": {"class": "nowrap"}})
-    current_status = tables.Column("Status", order_by=("current_status", "due_by"),
-                                   attrs={"td": {"class": "status-cell"}})
+    last_contact_on = DateColumn(
+        verbose_name="letzter Kontakt",
+        attrs={"th": {"title": "letzter qualifizierter Kontakt"}, "td": {"class": "nowrap"}},
+    )
+    current_status = tables.Column(
+        "Status", order_by=("current_status", "due_by"), attrs={"td": {"class": "status-cell"}}
+    )
 
     class Meta:
         template_name = "caseload/_table.html"
@@ -142,15 +150,24 @@ class WorklistTable(_StaleAwareTable):
 
 class TeamOverdueTable(_StaleAwareTable):
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
-    caseworker = tables.Column("Fachkraft", accessor="caseworker_id", default="nicht zugeordnet",
-                               order_by=("caseworker__user__last_name", "caseworker__user__first_name"))
+    caseworker = tables.Column(
+        "Fachkraft",
+        accessor="caseworker_id",
+        default="nicht zugeordnet",
+        order_by=("caseworker__user__last_name", "caseworker__user__first_name"),
+    )
     due_code = tables.Column("Kürzel")
-    due_by = DateColumn(verbose_name="fällig bis", order_by=("due_by", "number"),
-                               attrs={"td": {"class": "nowrap"}})
-    days_overdue = tables.Column("Tage überfällig", accessor="due_by", order_by=("due_by", "number"),
-                                 attrs={"td": {"class": "num late"}, "th": {"class": "num"}})
-    last_contact_on = DateColumn(verbose_name="letzter Kontakt", attrs={
-        "th": {"title": "letzter qualifizierter Kontakt"}, "td": {"class": "nowrap"}})
+    due_by = DateColumn(verbose_name="fällig bis", order_by=("due_by", "number"), attrs={"td": {"class": "nowrap"}})
+    days_overdue = tables.Column(
+        "Tage überfällig",
+        accessor="due_by",
+        order_by=("due_by", "number"),
+        attrs={"td": {"class": "num late"}, "th": {"class": "num"}},
+    )
+    last_contact_on = DateColumn(
+        verbose_name="letzter Kontakt",
+        attrs={"th": {"title": "letzter qualifizierter Kontakt"}, "td": {"class": "nowrap"}},
+    )
 
     class Meta:
         template_name = "caseload/_table.html"
@@ -164,6 +181,7 @@ class TeamOverdueTable(_StaleAwareTable):
 
 
 # --- Pagination --------------------------------------------------------------------------------
+
 
 class KnownCountPaginator(Paginator):
     """A paginator told the number of rows: the page's aggregate query has counted them
@@ -201,6 +219,7 @@ def paginate(table: tables.Table, request, *, count: int | None = None) -> table
 
 # --- Exports -------------------------------------------------------------------------------------
 
+
 def _cell(value):
     return formats.day(value) if isinstance(value, date) else value
 
@@ -214,5 +233,6 @@ def csv_response(rows, filename: str) -> HttpResponse:
 
 
 def xlsx_response(rows, filename: str) -> HttpResponse:
-    return spreadsheets.xlsx_response([spreadsheets.XlsxSheet("Überfällig", EXPORT_HEADERS, rows, _date_format)],
-                                      filename)
+    return spreadsheets.xlsx_response(
+        [spreadsheets.XlsxSheet("Überfällig", EXPORT_HEADERS, rows, _date_format)], filename
+    )

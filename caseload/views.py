@@ -42,6 +42,7 @@ from .tables import (
 
 log = logging.getLogger(__name__)
 
+
 def home(request):
     if access.staff_for(request.user) is not None:
         return redirect("worklist")
@@ -50,6 +51,7 @@ def home(request):
 
 # --- Lists -------------------------------------------------------------------------------------
 
+
 @require_GET
 @staff_required
 def worklist(request):
@@ -57,24 +59,42 @@ def worklist(request):
     scope = request.GET.get("bestand")
     if scope not in (selectors.MINE, selectors.TEAM):
         scope = selectors.TEAM if staff.is_team_lead else selectors.MINE
-    section = selectors.SECTION_BY_KEY.get(request.GET.get("liste"),
-                                           selectors.SECTION_BY_KEY[selectors.DEFAULT_SECTION])
+    section = selectors.SECTION_BY_KEY.get(
+        request.GET.get("liste"), selectors.SECTION_BY_KEY[selectors.DEFAULT_SECTION]
+    )
     version = staff.job_centre.policy_version
 
-    filterset = CaseloadFilter(request.GET, queryset=selectors.caseload(staff, scope), staff=staff,
-                               today=today, with_caseworker=scope == selectors.TEAM)
+    filterset = CaseloadFilter(
+        request.GET,
+        queryset=selectors.caseload(staff, scope),
+        staff=staff,
+        today=today,
+        with_caseworker=scope == selectors.TEAM,
+    )
     counts = selectors.section_counts(filterset.qs, today, version)
-    table = WorklistTable(selectors.worklist_rows(filterset.qs, section, today), today=today,
-                          policy_version=version,
-                          exclude=("caseworker",) if scope == selectors.MINE else ())
+    table = WorklistTable(
+        selectors.worklist_rows(filterset.qs, section, today),
+        today=today,
+        policy_version=version,
+        exclude=("caseworker",) if scope == selectors.MINE else (),
+    )
     table.empty_text = section.empty_text
     paginate(table, request, count=counts[section.key])
-    return render(request, "caseload/worklist.html", {
-        "staff": staff, "today": today, "scope": scope, "section": section,
-        "sections": [(s, counts[s.key]) for s in selectors.SECTIONS],
-        "counts": counts, "filterset": filterset, "table": table,
-        "keep": _keep(request, liste=section.key, bestand=scope),
-    })
+    return render(
+        request,
+        "caseload/worklist.html",
+        {
+            "staff": staff,
+            "today": today,
+            "scope": scope,
+            "section": section,
+            "sections": [(s, counts[s.key]) for s in selectors.SECTIONS],
+            "counts": counts,
+            "filterset": filterset,
+            "table": table,
+            "keep": _keep(request, liste=section.key, bestand=scope),
+        },
+    )
 
 
 @require_GET
@@ -84,31 +104,49 @@ def team_overdue(request):
     exports, which leave the system, are the team lead's."""
     staff, today = request.staff, timezone.localdate()
     version = staff.job_centre.policy_version
-    filterset = CaseloadFilter(request.GET, queryset=selectors.team_overdue(staff, today), staff=staff,
-                               today=today, with_status=False)
+    filterset = CaseloadFilter(
+        request.GET, queryset=selectors.team_overdue(staff, today), staff=staff, today=today, with_status=False
+    )
 
     export = request.GET.get("export")
     if export:
         if export not in ("csv", "xlsx"):
             raise Http404("Unbekanntes Exportformat.")
         if not staff.is_team_lead:
-            return render(request, "caseload/forbidden.html", {
-                "message": "Exporte der Überfälligkeitsliste sind der Teamleitung vorbehalten."}, status=403)
+            return render(
+                request,
+                "caseload/forbidden.html",
+                {"message": "Exporte der Überfälligkeitsliste sind der Teamleitung vorbehalten."},
+                status=403,
+            )
         rows = list(selectors.team_overdue_export(filterset.qs, today, version))
         filename = f"ueberfaellig-team-{staff.team_id}-{today:%Y-%m-%d}"
         # Ids only: who exported which team's list, never what it contained.
         log.info("team overdue list of team %s exported as %s by staff id %s", staff.team_id, export, staff.pk)
-        audit.record(audit.Event.EXPORTED, user=request.user, job_centre_id=staff.job_centre_id,
-                     what=f"team_overdue.{export}", rows=len(rows))
+        audit.record(
+            audit.Event.EXPORTED,
+            user=request.user,
+            job_centre_id=staff.job_centre_id,
+            what=f"team_overdue.{export}",
+            rows=len(rows),
+        )
         return (csv_response if export == "csv" else xlsx_response)(rows, filename)
 
     summary = selectors.team_overdue_summary(filterset.qs, today, version)
     table = TeamOverdueTable(selectors.team_overdue_rows(filterset.qs), today=today, policy_version=version)
     paginate(table, request, count=summary["total"])
-    return render(request, "caseload/team_overdue.html", {
-        "staff": staff, "today": today, "summary": summary, "filterset": filterset, "table": table,
-        "keep": _keep(request),
-    })
+    return render(
+        request,
+        "caseload/team_overdue.html",
+        {
+            "staff": staff,
+            "today": today,
+            "summary": summary,
+            "filterset": filterset,
+            "table": table,
+            "keep": _keep(request),
+        },
+    )
 
 
 def _keep(request, **params):
@@ -120,34 +158,42 @@ def _keep(request, **params):
 
 # --- One customer ------------------------------------------------------------------------------
 
+
 @require_GET
 @staff_required
 def customer_detail(request, pk):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
     audit.record(audit.Event.CUSTOMER_VIEWED, user=request.user, customer=customer, what="customer_page")
-    return render(request, "caseload/customer.html", {
-        **due_context(customer, today),
-        "timeline": selectors.customer_timeline(customer),
-        "facts": _facts(customer),
-    })
+    return render(
+        request,
+        "caseload/customer.html",
+        {
+            **due_context(customer, today),
+            "timeline": selectors.customer_timeline(customer),
+            "facts": _facts(customer),
+        },
+    )
 
 
 def _facts(customer):
     """The facts the rules read, as label/value pairs (labels from the model)."""
     meta = customer._meta
-    rows = [(meta.get_field(f).verbose_name, value) for f, value in (
-        ("birth_date", customer.birth_date),
-        ("registered_on", customer.registered_on),
-        ("employment", customer.get_employment_display()),
-        ("unemployed_since", customer.unemployed_since),
-        ("profile", customer.get_profile_display()),
-        ("profile_since", customer.profile_since),
-        ("care", customer.get_care_display()),
-        ("flags", ", ".join(voc.label(f) for f in customer.flags)),
-        ("integrated_employment", customer.get_integrated_employment_display()),
-        ("benefit_renewal_on", customer.benefit_renewal_on),
-    )]
+    rows = [
+        (meta.get_field(f).verbose_name, value)
+        for f, value in (
+            ("birth_date", customer.birth_date),
+            ("registered_on", customer.registered_on),
+            ("employment", customer.get_employment_display()),
+            ("unemployed_since", customer.unemployed_since),
+            ("profile", customer.get_profile_display()),
+            ("profile_since", customer.profile_since),
+            ("care", customer.get_care_display()),
+            ("flags", ", ".join(voc.label(f) for f in customer.flags)),
+            ("integrated_employment", customer.get_integrated_employment_display()),
+            ("benefit_renewal_on", customer.benefit_renewal_on),
+        )
+    ]
     return rows
 
 
@@ -162,13 +208,15 @@ def contact_note(request, pk):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
     rule_set = services.rule_set_for(customer, today)
-    form = ContactNoteForm(request.POST if request.method == "POST" else None, customer=customer,
-                           rule_set=rule_set, today=today)
+    form = ContactNoteForm(
+        request.POST if request.method == "POST" else None, customer=customer, rule_set=rule_set, today=today
+    )
     if form.is_bound and form.is_valid():
         previous_due = customer.due_by
         try:
-            note, decision = services.record_contact(customer=customer, by=request.user, today=today,
-                                                     **form.service_kwargs())
+            note, decision = services.record_contact(
+                customer=customer, by=request.user, today=today, **form.service_kwargs()
+            )
         except services.ServiceError as error:
             add_service_errors(form, error.message_dict)
         else:
@@ -182,12 +230,17 @@ def contact_note(request, pk):
 def suspension(request, pk):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
-    form = SuspensionForm(request.POST if request.method == "POST" else None, customer=customer, today=today,
-                          limit=services.extension_limit(customer, today))
+    form = SuspensionForm(
+        request.POST if request.method == "POST" else None,
+        customer=customer,
+        today=today,
+        limit=services.extension_limit(customer, today),
+    )
     if form.is_bound and form.is_valid():
         try:
-            _suspension, decision = services.record_suspension(customer=customer, by=request.user, today=today,
-                                                               **form.service_kwargs())
+            _suspension, decision = services.record_suspension(
+                customer=customer, by=request.user, today=today, **form.service_kwargs()
+            )
         except services.ServiceError as error:
             add_service_errors(form, error.message_dict)
         else:
@@ -205,13 +258,19 @@ def suspension_end(request, pk, suspension_pk):
     form = SuspensionEndForm(request.POST if request.method == "POST" else None, suspension=instance, today=today)
     if form.is_bound and form.is_valid():
         try:
-            decision = services.end_suspension(suspension=instance, on=form.cleaned_data["end"], today=today,
-                                               expected_version=form.cleaned_data["version"], by=request.user)
+            decision = services.end_suspension(
+                suspension=instance,
+                on=form.cleaned_data["end"],
+                today=today,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
         except services.ServiceError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Ausnahme endet am {formats.day(form.cleaned_data['end'])}. "
-                                      f"{due_message(decision, today)}")
+            messages.success(
+                request, f"Ausnahme endet am {formats.day(form.cleaned_data['end'])}. {due_message(decision, today)}"
+            )
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/suspension_end_form.html", form, customer, today, suspension=instance)
 
@@ -222,17 +281,24 @@ def measure(request, pk, measure_pk=None):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
     instance = access.get_measure_for_customer(customer, measure_pk) if measure_pk is not None else None
-    form = MeasureForm(request.POST if request.method == "POST" else None,
-                       initial=MeasureForm.initial_for(instance) if instance else None)
+    form = MeasureForm(
+        request.POST if request.method == "POST" else None,
+        initial=MeasureForm.initial_for(instance) if instance else None,
+    )
     if form.is_bound and form.is_valid():
         try:
             if instance is None:
-                _measure, decision = services.add_measure(customer=customer, today=today, by=request.user,
-                                                          **form.service_kwargs())
+                _measure, decision = services.add_measure(
+                    customer=customer, today=today, by=request.user, **form.service_kwargs()
+                )
             else:
-                decision = services.update_measure(measure=instance, today=today, by=request.user,
-                                                   expected_version=form.cleaned_data["version"],
-                                                   **form.service_kwargs())
+                decision = services.update_measure(
+                    measure=instance,
+                    today=today,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **form.service_kwargs(),
+                )
         except services.ServiceError as error:
             add_service_errors(form, error)
         else:
@@ -250,8 +316,13 @@ def facts(request, pk):
     form = FactsForm(request.POST if request.method == "POST" else None, customer=customer, today=today)
     if form.is_bound and form.is_valid():
         try:
-            decision = services.update_customer(customer=customer, changes=form.changes(), today=today,
-                                                expected_version=form.cleaned_data["version"], by=request.user)
+            decision = services.update_customer(
+                customer=customer,
+                changes=form.changes(),
+                today=today,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+            )
         except services.ServiceError as error:
             add_service_errors(form, error)
         else:

@@ -24,8 +24,9 @@ def as_date(value) -> date | None:
 
 def progress_bar(total: int, desc: str):
     """A progress bar on standard error, silent when that is not a terminal."""
-    return tqdm(total=total, desc=desc, unit=" Kunden", file=sys.stderr, disable=not sys.stderr.isatty(),
-                dynamic_ncols=True)
+    return tqdm(
+        total=total, desc=desc, unit=" Kunden", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True
+    )
 
 
 def german_number(n: float, decimals: int = 0) -> str:
@@ -34,9 +35,12 @@ def german_number(n: float, decimals: int = 0) -> str:
 
 
 def add_workers_argument(parser):
-    parser.add_argument("--workers", type=int, metavar="N",
-                        help="Parallele Prozesse für die Berechnung (nur PostgreSQL; Standard: Anzahl "
-                             "der Prozessoren, höchstens 8).")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="Parallele Prozesse für die Berechnung (nur PostgreSQL; Standard: Anzahl der Prozessoren, höchstens 8).",
+    )
 
 
 def check_workers(workers: int | None) -> int:

@@ -16,8 +16,7 @@ def add_months(day: date, months: int) -> date:
     """
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    last = 29 if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) \
-        else _DAYS_IN_MONTH[month - 1]
+    last = 29 if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else _DAYS_IN_MONTH[month - 1]
     return day.replace(year=year, month=month, day=min(day.day, last))
 
 

@@ -28,8 +28,10 @@ def page_bounds(today: date) -> tuple[date, date]:
 def in_page_reach(day: date, today: date) -> date:
     first, last = page_bounds(today)
     if not first <= day <= last:
-        raise OutOfReach(f"Das Datum {german_date(day)} liegt außerhalb dessen, was diese Seite zeigt "
-                         f"({german_date(first)} bis {german_date(last)}).")
+        raise OutOfReach(
+            f"Das Datum {german_date(day)} liegt außerhalb dessen, was diese Seite zeigt "
+            f"({german_date(first)} bis {german_date(last)})."
+        )
     return day
 
 

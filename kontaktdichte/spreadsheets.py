@@ -75,8 +75,9 @@ def xlsx_response(sheets: Iterable[XlsxSheet], filename: str) -> HttpResponse:
             ws.append([])
         ws.append([_cell(ws, title, bold=True) for title in sheet.header])
         for row in sheet.rows:
-            ws.append([_cell(ws, value, number_format=sheet.number_format(index, value))
-                       for index, value in enumerate(row)])
+            ws.append(
+                [_cell(ws, value, number_format=sheet.number_format(index, value)) for index, value in enumerate(row)]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _download(buffer.getvalue(), XLSX_TYPE, f"{filename}.xlsx")

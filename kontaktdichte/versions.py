@@ -15,8 +15,18 @@ from django.utils import timezone
 
 from . import formats
 
-SKIPPED = {"id", "version", "history_id", "history_date", "history_change_reason", "history_type",
-           "history_user", "history_relation", "created_at", "documented_at"}
+SKIPPED = {
+    "id",
+    "version",
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_relation",
+    "created_at",
+    "documented_at",
+}
 
 
 def _shown(field, value) -> str:
@@ -60,5 +70,7 @@ def changed_since(instance, version: int) -> str:
             if before != now:
                 changes.append(f"{field.verbose_name}: {_shown(field, before)} → {_shown(field, now)}")
     what = ("Geändert wurde: " + "; ".join(changes) + ".") if changes else ""
-    return (f"{who} hat diese Angaben{when} gespeichert, nachdem Sie das Formular geöffnet hatten. {what} "
-            "Ihre Eingaben stehen unten noch im Formular: bitte prüfen und erneut speichern.").replace("  ", " ")
+    return (
+        f"{who} hat diese Angaben{when} gespeichert, nachdem Sie das Formular geöffnet hatten. {what} "
+        "Ihre Eingaben stehen unten noch im Formular: bitte prüfen und erneut speichern."
+    ).replace("  ", " ")

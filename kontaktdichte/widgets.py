@@ -17,9 +17,13 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 def _attrs_html(attrs: dict) -> str:
     """The attributes as Django's widgets/attrs.html writes them: in order, True as a bare
     name, False left out (flatatt would sort them)."""
-    return mark_safe("".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-        for name, value in attrs.items() if value is not False))
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
 
 
 class Input:
@@ -28,8 +32,9 @@ class Input:
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown,
-                           _attrs_html(widget["attrs"]))
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, _attrs_html(widget["attrs"])
+        )
 
 
 class TextInput(Input, forms.TextInput):
@@ -64,8 +69,12 @@ class Select(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         options = format_html_join(
-            "", "<option value=\"{}\"{}>{}</option>",
-            ((option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-             for _group, group_options, _index in widget["optgroups"] for option in group_options))
-        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], _attrs_html(widget["attrs"]),
-                           options)
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], _attrs_html(widget["attrs"]), options)

@@ -42,13 +42,17 @@ def after_rules_change(model_admin, request, job_centre_id):
         results = [r for _, r in rules_changed.send(sender=JobCentre, job_centre_id=job_centre_id)]
         if any(r is None for r in results):
             model_admin.message_user(
-                request, "Die Fälligkeiten dieses Jobcenters werden in der nächtlichen Neuberechnung "
-                         "(recompute_due --due-only) aktualisiert; bis dahin sind sie in den Listen als "
-                         "nach älterem Regelstand berechnet markiert.", messages.WARNING)
+                request,
+                "Die Fälligkeiten dieses Jobcenters werden in der nächtlichen Neuberechnung "
+                "(recompute_due --due-only) aktualisiert; bis dahin sind sie in den Listen als "
+                "nach älterem Regelstand berechnet markiert.",
+                messages.WARNING,
+            )
         elif results:
             count = sum(results)
             model_admin.message_user(
-                request, f"Fälligkeiten neu berechnet: {count} Kunde{'' if count == 1 else 'n'}.", messages.INFO)
+                request, f"Fälligkeiten neu berechnet: {count} Kunde{'' if count == 1 else 'n'}.", messages.INFO
+            )
 
     transaction.on_commit(refresh)
 
@@ -82,14 +86,33 @@ class ContactRuleInline(admin.StackedInline):
     extra = 1
     fieldsets = [
         (None, {"fields": [("position", "label", "code")]}),
-        ("Bedingungen (alle müssen zutreffen)", {"fields": [
-            "age_band", "employment", "profiles", "care", "flags", "in_measure",
-            "integrated_employment", ("unemployed_months_min", "unemployed_months_below"),
-        ]}),
-        ("Zyklus", {"fields": [
-            "individual", ("window_amount", "window_unit"), ("deadline_amount", "deadline_unit"),
-            "cap_at_benefit_renewal", "first_contact_exempt",
-        ]}),
+        (
+            "Bedingungen (alle müssen zutreffen)",
+            {
+                "fields": [
+                    "age_band",
+                    "employment",
+                    "profiles",
+                    "care",
+                    "flags",
+                    "in_measure",
+                    "integrated_employment",
+                    ("unemployed_months_min", "unemployed_months_below"),
+                ]
+            },
+        ),
+        (
+            "Zyklus",
+            {
+                "fields": [
+                    "individual",
+                    ("window_amount", "window_unit"),
+                    ("deadline_amount", "deadline_unit"),
+                    "cap_at_benefit_renewal",
+                    "first_contact_exempt",
+                ]
+            },
+        ),
     ]
 
 
@@ -103,26 +126,47 @@ class RuleSetAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "reference"]
     actions = ["clone_as_new_version"]
     fieldsets = [
-        ("Grunddaten", {"fields": [
-            "job_centre", "title", "reference", ("valid_from", "valid_until"),
-        ]}),
-        ("Einstellungen", {"fields": [
-            "qualifying_channels",
-            ("first_contact_target_days", "first_contact_max_days"),
-            ("first_appointment_minutes", "follow_up_minutes", "preparation_minutes"),
-            "limited_german_max_minutes",
-            "consultation_share_target",
-            "follow_up_required",
-            "checklist_required",
-            ("max_extension_amount", "max_extension_unit"),
-            "profiling_review_months",
-            "graduate_management",
-            ("graduate_days_before_end", "graduate_follow_up_working_days", "employer_service_lead_months"),
-        ]}),
-        ("Terminierung", {"fields": [
-            "bookable_channels", "office_hours_only", "invitation_lead_working_days",
-            "letters_name_opening_hours", "immediate_placement_excluded",
-        ]}),
+        (
+            "Grunddaten",
+            {
+                "fields": [
+                    "job_centre",
+                    "title",
+                    "reference",
+                    ("valid_from", "valid_until"),
+                ]
+            },
+        ),
+        (
+            "Einstellungen",
+            {
+                "fields": [
+                    "qualifying_channels",
+                    ("first_contact_target_days", "first_contact_max_days"),
+                    ("first_appointment_minutes", "follow_up_minutes", "preparation_minutes"),
+                    "limited_german_max_minutes",
+                    "consultation_share_target",
+                    "follow_up_required",
+                    "checklist_required",
+                    ("max_extension_amount", "max_extension_unit"),
+                    "profiling_review_months",
+                    "graduate_management",
+                    ("graduate_days_before_end", "graduate_follow_up_working_days", "employer_service_lead_months"),
+                ]
+            },
+        ),
+        (
+            "Terminierung",
+            {
+                "fields": [
+                    "bookable_channels",
+                    "office_hours_only",
+                    "invitation_lead_working_days",
+                    "letters_name_opening_hours",
+                    "immediate_placement_excluded",
+                ]
+            },
+        ),
         ("Quelltext", {"fields": ["source_text"], "classes": ["collapse"]}),
     ]
 
@@ -174,15 +218,21 @@ class RuleSetAdmin(SimpleHistoryAdmin):
     # --- cloning ------------------------------------------------------------------------
 
     def get_urls(self):
-        clone = path("<path:object_id>/fortschreiben/", self.admin_site.admin_view(self.clone_view),
-                     name="policies_ruleset_clone")
+        clone = path(
+            "<path:object_id>/fortschreiben/",
+            self.admin_site.admin_view(self.clone_view),
+            name="policies_ruleset_clone",
+        )
         return [clone, *super().get_urls()]
 
     @admin.action(description="Als neue Version fortschreiben", permissions=["add", "change"])
     def clone_as_new_version(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Bitte genau ein Konzept auswählen: es lässt sich immer nur "
-                                       "eines fortschreiben.", messages.WARNING)
+            self.message_user(
+                request,
+                "Bitte genau ein Konzept auswählen: es lässt sich immer nur eines fortschreiben.",
+                messages.WARNING,
+            )
             return None
         return redirect("admin:policies_ruleset_clone", queryset.get().pk)
 
@@ -192,8 +242,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             raise Http404("Kontaktdichtekonzept nicht gefunden.")
         if not (self.has_add_permission(request) and self.has_change_permission(request, rule_set)):
             raise PermissionDenied
-        form = CloneForm(request.POST or None,
-                         initial={"title": rule_set.title, "reference": rule_set.reference})
+        form = CloneForm(request.POST or None, initial={"title": rule_set.title, "reference": rule_set.reference})
         if request.method == "POST" and form.is_valid():
             try:
                 new = clone_rule_set(rule_set, by=request.user, **form.cleaned_data)
@@ -206,8 +255,11 @@ class RuleSetAdmin(SimpleHistoryAdmin):
                 if rule_set.valid_until != ended_before:
                     self.log_change(request, rule_set, f"Beendet durch Fortschreibung „{new}“.")
                 self.after_rule_set_change(request, new)
-                self.message_user(request, f"Neue Version „{new}“ angelegt. Das bisherige Konzept "
-                                           f"gilt {rule_set.validity_label}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"Neue Version „{new}“ angelegt. Das bisherige Konzept gilt {rule_set.validity_label}.",
+                    messages.SUCCESS,
+                )
                 return redirect("admin:policies_ruleset_change", new.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -216,8 +268,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             "original": rule_set,
             "rule_count": rule_set.rules.count(),
             "form": form,
-            "adminform": helpers.AdminForm(
-                form, [(None, {"fields": list(form.fields)})], prepopulated_fields={}),
+            "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], prepopulated_fields={}),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/policies/ruleset/clone.html", context)
@@ -245,8 +296,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             rule_set = record.instance
         if not self.has_view_history_or_change_history_permission(request, rule_set):
             raise PermissionDenied
-        page = Paginator(rule_set_history(rule_set.pk), self.history_list_per_page).get_page(
-            request.GET.get("p"))
+        page = Paginator(rule_set_history(rule_set.pk), self.history_list_per_page).get_page(request.GET.get("p"))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Änderungsverlauf: {rule_set}",
@@ -262,8 +312,17 @@ class RuleSetAdmin(SimpleHistoryAdmin):
 
 ACTIONS = {"+": "angelegt", "~": "geändert", "-": "gelöscht"}
 # Empty conditions mean "any", so the history says so instead of showing a dash.
-CONDITION_FIELDS = {"age_band", "employment", "profiles", "care", "flags", "in_measure",
-                    "integrated_employment", "unemployed_months_min", "unemployed_months_below"}
+CONDITION_FIELDS = {
+    "age_band",
+    "employment",
+    "profiles",
+    "care",
+    "flags",
+    "in_measure",
+    "integrated_employment",
+    "unemployed_months_min",
+    "unemployed_months_below",
+}
 FIELD_LABELS = {
     "window_unit": "Einheit zu „frühestens nach“",
     "deadline_unit": "Einheit zu „spätestens nach“",
@@ -320,9 +379,14 @@ def _entries(records, subject, list_values):
             # Rows loaded from fixtures or bulk writes have no "created" record to diff against.
             note = "Früherer Stand nicht aufgezeichnet (vor Beginn der Aufzeichnung angelegt)."
         yield HistoryEntry(
-            when=record.history_date, user=record.history_user, subject=subject(record),
+            when=record.history_date,
+            user=record.history_user,
+            subject=subject(record),
             action=ACTIONS.get(record.history_type, record.history_type),
-            reason=record.history_change_reason or "", changes=changes, note=note)
+            reason=record.history_change_reason or "",
+            changes=changes,
+            note=note,
+        )
 
 
 def _values(model, record, deleted):

@@ -31,12 +31,18 @@ class AnyYesNoSelect(forms.NullBooleanSelect):
 
 class RuleSetForm(forms.ModelForm):
     qualifying_channels = code_list_field(
-        RuleSet, "qualifying_channels", voc.CHANNELS,
-        "Kontaktarten, die als qualifizierter Kontakt zählen (mindestens eine).")
+        RuleSet,
+        "qualifying_channels",
+        voc.CHANNELS,
+        "Kontaktarten, die als qualifizierter Kontakt zählen (mindestens eine).",
+    )
     bookable_channels = code_list_field(
-        RuleSet, "bookable_channels", voc.BOOKABLE_CHANNELS,
+        RuleSet,
+        "bookable_channels",
+        voc.BOOKABLE_CHANNELS,
         "Kontaktarten, für die Termine vereinbart werden dürfen (mindestens eine). Coburg Land: "
-        "nur persönlich und Gruppe.")
+        "nur persönlich und Gruppe.",
+    )
 
     class Meta:
         model = RuleSet
@@ -46,18 +52,20 @@ class RuleSetForm(forms.ModelForm):
 class ContactRuleForm(forms.ModelForm):
     # Not required: an empty position puts the rule at the end (RuleSetAdmin.save_formset).
     position = forms.IntegerField(
-        label="Reihenfolge", required=False, min_value=0,
+        label="Reihenfolge",
+        required=False,
+        min_value=0,
         widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
-        help_text="Die erste zutreffende Regel entscheidet: kleinere Zahl wird zuerst geprüft. "
-                  "Leer = ans Ende.")
+        help_text="Die erste zutreffende Regel entscheidet: kleinere Zahl wird zuerst geprüft. Leer = ans Ende.",
+    )
     employment = code_list_field(ContactRule, "employment", voc.EMPLOYMENT, ANY_OF_HELP)
     profiles = code_list_field(ContactRule, "profiles", voc.PROFILES, ANY_OF_HELP)
     care = code_list_field(ContactRule, "care", voc.CARE, ANY_OF_HELP)
     flags = code_list_field(ContactRule, "flags", voc.FLAGS, ALL_OF_HELP)
     integrated_employment = code_list_field(
-        ContactRule, "integrated_employment", voc.INTEGRATED_EMPLOYMENT, ANY_OF_HELP)
-    in_measure = forms.NullBooleanField(
-        label="In einer Maßnahme", required=False, widget=AnyYesNoSelect)
+        ContactRule, "integrated_employment", voc.INTEGRATED_EMPLOYMENT, ANY_OF_HELP
+    )
+    in_measure = forms.NullBooleanField(label="In einer Maßnahme", required=False, widget=AnyYesNoSelect)
 
     class Meta:
         model = ContactRule
@@ -71,7 +79,9 @@ class ContactRuleForm(forms.ModelForm):
 
 class CloneForm(forms.Form):
     valid_from = forms.DateField(
-        label="Neue Version gilt ab", widget=AdminDateWidget,
-        help_text="Das bisherige Konzept endet am Vortag, falls es bis dahin noch gilt.")
+        label="Neue Version gilt ab",
+        widget=AdminDateWidget,
+        help_text="Das bisherige Konzept endet am Vortag, falls es bis dahin noch gilt.",
+    )
     title = forms.CharField(label="Titel", max_length=200)
     reference = forms.CharField(label="Geschäftszeichen", max_length=100, required=False)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import holidays
 
 ONE_DAY = timedelta(days=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def public_holidays(state: str, year: int) -> dict[date, str]:
     """The state's public holidays in one year, with German names."""
     return dict(holidays.country_holidays("DE", subdiv=state, years=year, language="de"))
@@ -34,9 +34,7 @@ class WorkingCalendar:
     def _closed(self, year: int) -> frozenset[date]:
         closed = self._closed_by_year.get(year)
         if closed is None:
-            closed = frozenset(public_holidays(self.state, year)) | {
-                d for d in self.closing_days if d.year == year
-            }
+            closed = frozenset(public_holidays(self.state, year)) | {d for d in self.closing_days if d.year == year}
             self._closed_by_year[year] = closed
         return closed
 

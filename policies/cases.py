@@ -11,8 +11,18 @@ from . import vocabulary as voc
 
 CASE_KEYS = {"id", "jobcentre", "on", "customer", "contacts"}
 CUSTOMER_KEYS = {
-    "birth_date", "registered_on", "employment", "profile", "profile_since", "care", "flags",
-    "integrated_employment", "unemployed_since", "benefit_renewal_on", "measures", "suspensions",
+    "birth_date",
+    "registered_on",
+    "employment",
+    "profile",
+    "profile_since",
+    "care",
+    "flags",
+    "integrated_employment",
+    "unemployed_since",
+    "benefit_renewal_on",
+    "measures",
+    "suspensions",
 }
 MEASURE_KEYS = {"start", "end", "exited_on"}
 SUSPENSION_KEYS = {"start", "end", "reason"}
@@ -102,8 +112,9 @@ def parse_customer(raw) -> engine.Customer:
         profile_since=_date(c.get("profile_since"), "customer.profile_since"),
         care=_code(c.get("care"), "customer.care", voc.CARE_CODES, default="placement"),
         flags=frozenset(flags),
-        integrated_employment=_code(c.get("integrated_employment"), "customer.integrated_employment",
-                                    voc.INTEGRATED_EMPLOYMENT_CODES),
+        integrated_employment=_code(
+            c.get("integrated_employment"), "customer.integrated_employment", voc.INTEGRATED_EMPLOYMENT_CODES
+        ),
         unemployed_since=_date(c.get("unemployed_since"), "customer.unemployed_since"),
         benefit_renewal_on=_date(c.get("benefit_renewal_on"), "customer.benefit_renewal_on"),
         measures=tuple(measures),
@@ -116,12 +127,14 @@ def parse_contacts(raw) -> list[engine.Contact]:
     for i, raw_contact in enumerate(_list(raw, "contacts")):
         where = f"contacts[{i}]"
         item = _object(raw_contact, where, CONTACT_KEYS)
-        contacts.append(engine.Contact(
-            date=_date(item.get("date"), f"{where}.date", required=True),
-            channel=_code(item.get("channel"), f"{where}.channel", voc.CHANNEL_CODES)
-            or _missing(f"{where}.channel"),
-            follow_up_on=_date(item.get("follow_up_on"), f"{where}.follow_up_on"),
-        ))
+        contacts.append(
+            engine.Contact(
+                date=_date(item.get("date"), f"{where}.date", required=True),
+                channel=_code(item.get("channel"), f"{where}.channel", voc.CHANNEL_CODES)
+                or _missing(f"{where}.channel"),
+                follow_up_on=_date(item.get("follow_up_on"), f"{where}.follow_up_on"),
+            )
+        )
     return contacts
 
 

@@ -33,8 +33,9 @@ def _attribute(instance, by, reason):
 
 
 @transaction.atomic
-def clone_rule_set(rule_set: RuleSet, *, valid_from: date, title: str | None = None,
-                   reference: str | None = None, by=None) -> RuleSet:
+def clone_rule_set(
+    rule_set: RuleSet, *, valid_from: date, title: str | None = None, reference: str | None = None, by=None
+) -> RuleSet:
     """Copy `rule_set` and its rules into a new rule set valid from `valid_from`.
 
     If the old rule set is still in force on `valid_from`, it ends the day before and the new
@@ -45,8 +46,8 @@ def clone_rule_set(rule_set: RuleSet, *, valid_from: date, title: str | None = N
     old = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     if valid_from <= old.valid_from:
         raise CloneError(
-            f"Die neue Version muss nach dem Beginn des bisherigen Konzepts "
-            f"({formats.day(old.valid_from)}) beginnen.")
+            f"Die neue Version muss nach dem Beginn des bisherigen Konzepts ({formats.day(old.valid_from)}) beginnen."
+        )
 
     new = RuleSet(**_copy_fields(old))
     new.title = title or old.title

@@ -14,18 +14,27 @@ from typing import NamedTuple
 
 from kontaktdichte.dates import add_months, german_date
 
+from . import matching
+from . import reasons as wording
 from .calendar import WorkingCalendar
 from .vocabulary import label, unit_label
 
 ONE_DAY = timedelta(days=1)
 
 OK, OVERDUE, SUSPENDED, INDIVIDUAL, NO_RULE_SET, NO_RULE = (
-    "ok", "overdue", "suspended", "individual", "no_rule_set", "no_rule")
+    "ok",
+    "overdue",
+    "suspended",
+    "individual",
+    "no_rule_set",
+    "no_rule",
+)
 PROFILING_REVIEW = "profiling_review"
 EMPLOYER_SERVICE_TASK = "employer_service_task"
 
 
 # --- The rules -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Amount:
@@ -111,11 +120,23 @@ class RuleSet:
     def __post_init__(self):
         conditions = [r.conditions for r in self.rules]
         object.__setattr__(self, "uses_age", any(c.age_band for c in conditions))
-        object.__setattr__(self, "unemployment_thresholds", tuple(sorted(
-            {n for c in conditions for n in (c.unemployed_months_min, c.unemployed_months_below)
-             if n is not None})))
-        object.__setattr__(self, "uses_measures", self.graduate_management
-                           or any(c.in_measure is not None for c in conditions))
+        object.__setattr__(
+            self,
+            "unemployment_thresholds",
+            tuple(
+                sorted(
+                    {
+                        n
+                        for c in conditions
+                        for n in (c.unemployed_months_min, c.unemployed_months_below)
+                        if n is not None
+                    }
+                )
+            ),
+        )
+        object.__setattr__(
+            self, "uses_measures", self.graduate_management or any(c.in_measure is not None for c in conditions)
+        )
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -140,6 +161,7 @@ class JobCentre:
 
 
 # --- The customer ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Measure:
@@ -187,6 +209,7 @@ class Customer:
 
 # --- The decision ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     status: str
@@ -223,117 +246,6 @@ def status_on(status: str, due_by: date | None, day: date) -> str:
     return status
 
 
-@dataclass(slots=True)
-class _Facts:
-    """What the conditions read, derived once per evaluation."""
-
-    u25: bool
-    adult_on: date
-    in_measure: bool
-    unemployed_months: int | None  # whole months of unemployment, None when not unemployed
-
-
-def _whole_months(since: date, today: date) -> int:
-    months = (today.year - since.year) * 12 + today.month - since.month
-    if add_months(since, months) > today:
-        months -= 1
-    return months
-
-
-def _birthday(birth_date: date, years: int) -> date:
-    """Same as birth_date + relativedelta(years=years): 29 Feb clamps to 28 Feb."""
-    try:
-        return birth_date.replace(year=birth_date.year + years)
-    except ValueError:
-        return birth_date.replace(year=birth_date.year + years, day=28)
-
-
-def _facts(customer: Customer, today: date) -> _Facts:
-    adult_on = _birthday(customer.birth_date, 25)
-    unemployed_months = None
-    if customer.employment == "unemployed" and customer.unemployed_since is not None:
-        unemployed_months = max(_whole_months(customer.unemployed_since, today), 0)
-    return _Facts(
-        u25=today < adult_on,
-        adult_on=adult_on,
-        in_measure=any(m.start <= today <= m.ends_on for m in customer.measures),
-        unemployed_months=unemployed_months,
-    )
-
-
-def _matches(c: Conditions, customer: Customer, facts: _Facts) -> bool:
-    if c.age_band is not None and (c.age_band == "u25") != facts.u25:
-        return False
-    if c.employment and customer.employment not in c.employment:
-        return False
-    if c.profiles and customer.profile not in c.profiles:
-        return False
-    if c.care and customer.care not in c.care:
-        return False
-    if c.flags and not c.flags <= customer.flags:
-        return False
-    if c.in_measure is not None and c.in_measure != facts.in_measure:
-        return False
-    if c.integrated_employment and customer.integrated_employment not in c.integrated_employment:
-        return False
-    if c.unemployed_months_min is not None and (
-            facts.unemployed_months is None or facts.unemployed_months < c.unemployed_months_min):
-        return False
-    if c.unemployed_months_below is not None and (
-            facts.unemployed_months is not None
-            and facts.unemployed_months >= c.unemployed_months_below):
-        return False
-    return True
-
-
-def _why(c: Conditions, customer: Customer, facts: _Facts) -> str:
-    parts = []
-    if c.age_band:
-        parts.append("unter 25" if facts.u25 else "25 und älter")
-    if c.employment:
-        parts.append(label(customer.employment))
-    if c.profiles:
-        parts.append(f"Profillage {label(customer.profile)}")
-    if c.care:
-        parts.append(label(customer.care))
-    for flag in sorted(c.flags):
-        parts.append(label(flag))
-    if c.in_measure is not None:
-        parts.append("in einer Maßnahme" if facts.in_measure else "in keiner Maßnahme")
-    if c.integrated_employment:
-        parts.append(label(customer.integrated_employment))
-    if c.unemployed_months_min is not None:
-        parts.append(f"seit mindestens {c.unemployed_months_min} Monaten arbeitslos")
-    if c.unemployed_months_below is not None:
-        parts.append(f"seit weniger als {c.unemployed_months_below} Monaten arbeitslos")
-    return ", ".join(parts) if parts else "gilt für alle"
-
-
-def _describe_customer(customer: Customer, facts: _Facts) -> str:
-    parts = [
-        "unter 25" if facts.u25 else "25 und älter",
-        f"Status {label(customer.employment) if customer.employment else 'nicht angegeben'}",
-        f"Profillage {label(customer.profile) if customer.profile else 'nicht angegeben'}",
-        label(customer.care),
-        ("Merkmale " + ", ".join(label(f) for f in sorted(customer.flags))) if customer.flags
-        else "keine Merkmale",
-        "in einer Maßnahme" if facts.in_measure else "in keiner Maßnahme",
-    ]
-    if customer.integrated_employment:
-        parts.append(label(customer.integrated_employment))
-    if facts.unemployed_months is not None:
-        parts.append(f"seit {facts.unemployed_months} Monaten arbeitslos")
-    return ", ".join(parts)
-
-
-def _cycle_text(rule: Rule) -> str:
-    if rule.individual:
-        return "individuell (Wiedervorlage der Fachkraft)"
-    if rule.window is not None:
-        return f"frühestens nach {rule.window.after_text()}, spätestens nach {rule.deadline.after_text()}"
-    return f"spätestens nach {rule.deadline.after_text()}"
-
-
 def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact], today: date) -> Decision:
     """Decide the customer's next due contact on `today` under the rule set in force then.
 
@@ -347,19 +259,22 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
             reasons=(f"Für {centre.name} gilt am {german_date(today)} kein Kontaktdichtekonzept.",),
         )
 
-    facts = _facts(customer, today)
+    facts = matching.facts_on(customer, today)
     position, rule = _matching_rule(rule_set, customer, facts)
     recheck_on = _recheck_on(rule_set, customer, facts, today)
     head = f"Konzept: {rule_set.title} (gültig ab {german_date(rule_set.valid_from)})"
     if rule is None:
         return Decision(
-            status=NO_RULE, rule_set=rule_set, recheck_on=recheck_on,
-            reasons=(head, "Keine Regel des Konzepts trifft zu auf: "
-                     + _describe_customer(customer, facts) + "."),
+            status=NO_RULE,
+            rule_set=rule_set,
+            recheck_on=recheck_on,
+            reasons=(
+                head,
+                "Keine Regel des Konzepts trifft zu auf: " + wording.describe_customer(customer, facts) + ".",
+            ),
         )
 
-    reasons = [head, f"Regel {position}: {rule.label} ({_why(rule.conditions, customer, facts)}); "
-                     f"Kontakt {_cycle_text(rule)}."]
+    reasons = [head, wording.rule_line(position, rule, customer, facts)]
     calendar = centre.calendar
     last_qualified, follow_up_note = _read_contacts(contacts, rule_set.qualifying_channels, today)
 
@@ -377,8 +292,10 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
             due_by = milestone
     if _profiling_review_due(rule_set, customer, today):
         flags.append(PROFILING_REVIEW)
-        reasons.append(f"Seit {german_date(customer.profile_since)} marktnah und nicht integriert: "
-                       f"Profiling und Integrationsprognose überprüfen.")
+        reasons.append(
+            f"Seit {german_date(customer.profile_since)} marktnah und nicht integriert: "
+            f"Profiling und Integrationsprognose überprüfen."
+        )
 
     due_by, suspended = _extend_by_suspensions(rule_set, customer, due_by, today, reasons)
     status = _status(due_by, suspended, today, reasons)
@@ -387,24 +304,31 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
         window_opens = due_by
 
     return Decision(
-        status=status, rule_set=rule_set, rule=rule, rule_position=position,
-        window_opens=window_opens, due_by=due_by,
+        status=status,
+        rule_set=rule_set,
+        rule=rule,
+        rule_position=position,
+        window_opens=window_opens,
+        due_by=due_by,
         last_working_day=calendar.on_or_before(due_by) if due_by is not None else None,
-        recheck_on=recheck_on, flags=tuple(flags), reasons=tuple(reasons),
+        recheck_on=recheck_on,
+        flags=tuple(flags),
+        reasons=tuple(reasons),
         last_contact_on=last_qualified.date if last_qualified is not None else None,
     )
 
 
-def _matching_rule(rule_set: RuleSet, customer: Customer, facts: _Facts) -> tuple[int | None, Rule | None]:
+def _matching_rule(rule_set: RuleSet, customer: Customer, facts: matching.Facts) -> tuple[int | None, Rule | None]:
     """Step 1: the first rule (1-based position) whose conditions all hold."""
     for index, candidate in enumerate(rule_set.rules, start=1):
-        if _matches(candidate.conditions, customer, facts):
+        if matching.matches(candidate.conditions, customer, facts):
             return index, candidate
     return None, None
 
 
-def _read_contacts(contacts: Sequence[Contact], channels: frozenset[str], today: date
-                   ) -> tuple[Contact | None, Contact | None]:
+def _read_contacts(
+    contacts: Sequence[Contact], channels: frozenset[str], today: date
+) -> tuple[Contact | None, Contact | None]:
     """The last qualified contact, and the note whose follow-up date counts (step 4): the latest
     note that carries one, if it is no older than the last qualified contact (whose own note
     counts). A note without a follow-up date does not cancel an earlier one; a newer qualified
@@ -422,8 +346,14 @@ def _read_contacts(contacts: Sequence[Contact], channels: frozenset[str], today:
     return last_qualified, last_follow_up
 
 
-def _cycle(rule_set: RuleSet, rule: Rule, customer: Customer, last_qualified: Contact | None,
-           calendar: WorkingCalendar, reasons: list[str]) -> tuple[date | None, date | None]:
+def _cycle(
+    rule_set: RuleSet,
+    rule: Rule,
+    customer: Customer,
+    last_qualified: Contact | None,
+    calendar: WorkingCalendar,
+    reasons: list[str],
+) -> tuple[date | None, date | None]:
     """Steps 2 and 3: (window opens, due by) from the last qualified contact; without one, the
     first-contact deadline in working days, or (no deadline, or a rule exempt from it) the
     rule's cycle from the registration."""
@@ -438,20 +368,27 @@ def _cycle(rule_set: RuleSet, rule: Rule, customer: Customer, last_qualified: Co
             reasons.append(
                 f"Noch kein qualifizierter Kontakt: Erstkontakt spätestens {maximum} Arbeitstage nach der "
                 f"Meldung am {german_date(base)}"
-                + (f" (Ziel: {target} Arbeitstage, bis {german_date(calendar.add_working_days(base, target))})"
-                   if target and target != maximum else "")
-                + ".")
+                + (
+                    f" (Ziel: {target} Arbeitstage, bis {german_date(calendar.add_working_days(base, target))})"
+                    if target and target != maximum
+                    else ""
+                )
+                + "."
+            )
             return None, calendar.add_working_days(base, maximum)
         exempt = " (die Erstkontakt-Frist gilt für diese Regel nicht)" if maximum else ""
-        reasons.append(f"Noch kein qualifizierter Kontakt: der Zyklus läuft ab der Meldung am {german_date(base)}{exempt}.")
+        reasons.append(
+            f"Noch kein qualifizierter Kontakt: der Zyklus läuft ab der Meldung am {german_date(base)}{exempt}."
+        )
     if rule.individual:
         return None, None
     return (rule.window.after(base) if rule.window is not None else None), rule.deadline.after(base)
 
 
-def _cap_at_benefit_renewal(rule: Rule, customer: Customer, base: date, due_by: date | None,
-                            reasons: list[str]) -> date | None:
-    """"spätestens zum WBA": the benefit renewal date, when it falls inside the cycle."""
+def _cap_at_benefit_renewal(
+    rule: Rule, customer: Customer, base: date, due_by: date | None, reasons: list[str]
+) -> date | None:
+    """ "spätestens zum WBA": the benefit renewal date, when it falls inside the cycle."""
     renewal = customer.benefit_renewal_on
     if rule.cap_at_benefit_renewal and renewal is not None and due_by is not None and base < renewal < due_by:
         reasons.append(f"Spätestens zum Weiterbewilligungsantrag am {german_date(renewal)}.")
@@ -464,12 +401,15 @@ def _follow_up(note: Contact | None, due_by: date | None, reasons: list[str]) ->
     is the due date)."""
     if note is None or (due_by is not None and note.follow_up_on >= due_by):
         return due_by
-    reasons.append(f"Wiedervorlage aus dem Beratungsvermerk vom {german_date(note.date)}: {german_date(note.follow_up_on)}.")
+    reasons.append(
+        f"Wiedervorlage aus dem Beratungsvermerk vom {german_date(note.date)}: {german_date(note.follow_up_on)}."
+    )
     return note.follow_up_on
 
 
-def _graduate_milestones(rule_set: RuleSet, customer: Customer, contacts: Sequence[Contact],
-                         calendar: WorkingCalendar, today: date) -> tuple[date | None, list[str], list[str]]:
+def _graduate_milestones(
+    rule_set: RuleSet, customer: Customer, contacts: Sequence[Contact], calendar: WorkingCalendar, today: date
+) -> tuple[date | None, list[str], list[str]]:
     """Step 5, Weimarer Land's graduate management: the earliest open milestone, with the
     reasons and flags it adds. While a measure runs, a qualified contact on or after its start
     is due by its end minus `graduate_days_before_end` (by the start, for a shorter measure);
@@ -488,16 +428,22 @@ def _graduate_milestones(rule_set: RuleSet, customer: Customer, contacts: Sequen
         if ends_on >= today:
             if not any(d >= measure.start for d in qualified_dates):
                 milestone = max(ends_on - timedelta(days=days_before), measure.start)
-                text = (f"Absolventenmanagement: Kontakt seit Maßnahmebeginn am {german_date(measure.start)} "
-                        f"fällig bis {german_date(milestone)} ({days_before} Tage vor Ende am {german_date(ends_on)})")
-            if EMPLOYER_SERVICE_TASK not in flags and \
-                    add_months(ends_on, -rule_set.employer_service_lead_months) <= today:
+                text = (
+                    f"Absolventenmanagement: Kontakt seit Maßnahmebeginn am {german_date(measure.start)} "
+                    f"fällig bis {german_date(milestone)} ({days_before} Tage vor Ende am {german_date(ends_on)})"
+                )
+            if (
+                EMPLOYER_SERVICE_TASK not in flags
+                and add_months(ends_on, -rule_set.employer_service_lead_months) <= today
+            ):
                 flags.append(EMPLOYER_SERVICE_TASK)
                 reasons.append(f"Maßnahme endet am {german_date(ends_on)}: Arbeitgeber-Service (AG-S) einbinden.")
         elif not any(d > ends_on for d in qualified_dates):
             milestone = calendar.add_working_days(ends_on, working_days)
-            text = (f"Absolventenmanagement: Folgegespräch nach Maßnahmeende am {german_date(ends_on)} "
-                    f"fällig binnen {working_days} Arbeitstagen, bis {german_date(milestone)}")
+            text = (
+                f"Absolventenmanagement: Folgegespräch nach Maßnahmeende am {german_date(ends_on)} "
+                f"fällig binnen {working_days} Arbeitstagen, bis {german_date(milestone)}"
+            )
         if milestone is not None and (earliest is None or milestone < earliest):
             earliest = milestone
             reasons.append(text + ".")
@@ -506,13 +452,17 @@ def _graduate_milestones(rule_set: RuleSet, customer: Customer, contacts: Sequen
 
 def _profiling_review_due(rule_set: RuleSet, customer: Customer, today: date) -> bool:
     """Coburg Land: market_close for `profiling_review_months` and still not integrated."""
-    return bool(rule_set.profiling_review_months and customer.profile == "market_close"
-                and customer.profile_since is not None
-                and today >= add_months(customer.profile_since, rule_set.profiling_review_months))
+    return bool(
+        rule_set.profiling_review_months
+        and customer.profile == "market_close"
+        and customer.profile_since is not None
+        and today >= add_months(customer.profile_since, rule_set.profiling_review_months)
+    )
 
 
-def _extend_by_suspensions(rule_set: RuleSet, customer: Customer, due_by: date | None, today: date,
-                           reasons: list[str]) -> tuple[date | None, bool]:
+def _extend_by_suspensions(
+    rule_set: RuleSet, customer: Customer, due_by: date | None, today: date, reasons: list[str]
+) -> tuple[date | None, bool]:
     """Step 6: every documented exception that has started by `today` moves the due date to
     its end, if later, capped at the due date plus the rule set's largest extension. The
     extension stands after the exception ends. Returns the due date and whether an exception
@@ -526,8 +476,10 @@ def _extend_by_suspensions(rule_set: RuleSet, customer: Customer, due_by: date |
         if not covering:
             return None, False
         latest = max(covering, key=lambda s: s.end)
-        reasons.append(f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
-                       f"bis {german_date(latest.end)}: fällig am {german_date(latest.end)}.")
+        reasons.append(
+            f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
+            f"bis {german_date(latest.end)}: fällig am {german_date(latest.end)}."
+        )
         return latest.end, True
     latest = max(started, key=lambda s: s.end)
     if latest.end > due_by:
@@ -536,12 +488,15 @@ def _extend_by_suspensions(rule_set: RuleSet, customer: Customer, due_by: date |
             limit = rule_set.max_extension.after(due_by)
             if extended > limit:
                 extended, capped = limit, f" (höchstens {rule_set.max_extension} Verlängerung)"
-        reasons.append(f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
-                       f"bis {german_date(latest.end)}: fällig am {german_date(extended)}{capped}.")
+        reasons.append(
+            f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
+            f"bis {german_date(latest.end)}: fällig am {german_date(extended)}{capped}."
+        )
         return extended, bool(covering)
     if covering:
-        reasons.append(f"Ausnahme dokumentiert bis {german_date(max(s.end for s in covering))}; "
-                       f"der Kontakt ist vorher fällig.")
+        reasons.append(
+            f"Ausnahme dokumentiert bis {german_date(max(s.end for s in covering))}; der Kontakt ist vorher fällig."
+        )
     return due_by, bool(covering)
 
 
@@ -578,8 +533,7 @@ def _recheck_on(rule_set, customer, facts, today) -> date | None:
     for s in customer.suspensions:
         candidates.append(s.start)
         candidates.append(s.end + ONE_DAY)
-    if rule_set.profiling_review_months and customer.profile == "market_close" \
-            and customer.profile_since is not None:
+    if rule_set.profiling_review_months and customer.profile == "market_close" and customer.profile_since is not None:
         candidates.append(add_months(customer.profile_since, rule_set.profiling_review_months))
     future = [d for d in candidates if d > today]
     return min(future) if future else None

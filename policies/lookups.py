@@ -23,8 +23,13 @@ def rule_codes(job_centre: JobCentre) -> tuple[str, ...]:
     key = (job_centre.pk, job_centre.policy_version)
     codes = _codes.get(key)
     if codes is None:
-        codes = tuple(ContactRule.objects.filter(rule_set__job_centre_id=job_centre.pk).exclude(code="")
-                      .order_by("code").values_list("code", flat=True).distinct())
+        codes = tuple(
+            ContactRule.objects.filter(rule_set__job_centre_id=job_centre.pk)
+            .exclude(code="")
+            .order_by("code")
+            .values_list("code", flat=True)
+            .distinct()
+        )
         if len(_codes) >= _MAX_ENTRIES:
             _codes.clear()
         _codes[key] = codes

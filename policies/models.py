@@ -30,11 +30,14 @@ class JobCentre(models.Model):
     slug = models.SlugField("Kürzel", max_length=60, unique=True)
     name = models.CharField("Name", max_length=200)
     federal_state = models.CharField(
-        "Bundesland", max_length=2, choices=voc.FEDERAL_STATES,
+        "Bundesland",
+        max_length=2,
+        choices=voc.FEDERAL_STATES,
         help_text="Bestimmt die gesetzlichen Feiertage für die Arbeitstage.",
     )
     legal_notice = models.TextField(
-        "Rechtsfolgenbelehrung", blank=True,
+        "Rechtsfolgenbelehrung",
+        blank=True,
         help_text="Wird in Einladungsschreiben abgedruckt.",
     )
     # Bumped whenever a rule set, rule or closing day of this job centre changes; stored due
@@ -63,8 +66,9 @@ class JobCentre(models.Model):
 class ClosingDay(models.Model):
     """A day the job centre is closed although it is a working day (e.g. a staff outing)."""
 
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.CASCADE, related_name="closing_days",
-                                   verbose_name="Jobcenter")
+    job_centre = models.ForeignKey(
+        JobCentre, on_delete=models.CASCADE, related_name="closing_days", verbose_name="Jobcenter"
+    )
     date = models.DateField("Datum")
     label = models.CharField("Anlass", max_length=200, blank=True)
 
@@ -90,74 +94,100 @@ class RuleSetQuerySet(models.QuerySet):
 
 
 class RuleSet(models.Model):
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="rule_sets",
-                                   verbose_name="Jobcenter")
+    job_centre = models.ForeignKey(
+        JobCentre, on_delete=models.PROTECT, related_name="rule_sets", verbose_name="Jobcenter"
+    )
     title = models.CharField("Titel", max_length=200)
     reference = models.CharField("Geschäftszeichen", max_length=100, blank=True)
     valid_from = models.DateField("gültig ab")
-    valid_until = models.DateField("gültig bis", null=True, blank=True,
-                                   help_text="Leer lassen, wenn das Konzept unbefristet gilt.")
-    source_text = models.TextField("Quelltext", blank=True,
-                                   help_text="Der Wortlaut der Weisung, auf die sich die Regeln stützen.")
+    valid_until = models.DateField(
+        "gültig bis", null=True, blank=True, help_text="Leer lassen, wenn das Konzept unbefristet gilt."
+    )
+    source_text = models.TextField(
+        "Quelltext", blank=True, help_text="Der Wortlaut der Weisung, auf die sich die Regeln stützen."
+    )
 
     qualifying_channels = models.JSONField(
-        "Zählende Kontaktarten", default=voc.default_channels,
+        "Zählende Kontaktarten",
+        default=voc.default_channels,
         help_text="Kontaktarten, die als qualifizierter Kontakt zählen.",
     )
     first_contact_target_days = models.PositiveSmallIntegerField(
-        "Erstkontakt: Ziel (Arbeitstage)", null=True, blank=True)
+        "Erstkontakt: Ziel (Arbeitstage)", null=True, blank=True
+    )
     first_contact_max_days = models.PositiveSmallIntegerField(
-        "Erstkontakt: spätestens (Arbeitstage)", null=True, blank=True,
-        help_text="Leer: der Zyklus der Regel läuft ab der Meldung.")
+        "Erstkontakt: spätestens (Arbeitstage)",
+        null=True,
+        blank=True,
+        help_text="Leer: der Zyklus der Regel läuft ab der Meldung.",
+    )
     first_appointment_minutes = models.PositiveSmallIntegerField("Erstgespräch (Minuten)", null=True, blank=True)
     follow_up_minutes = models.PositiveSmallIntegerField("Folgegespräch (Minuten)", null=True, blank=True)
     preparation_minutes = models.PositiveSmallIntegerField("Vor-/Nachbereitung (Minuten)", default=0)
     limited_german_max_minutes = models.PositiveSmallIntegerField(
-        "Höchstdauer ohne hinreichende Deutschkenntnisse (Minuten)", null=True, blank=True)
+        "Höchstdauer ohne hinreichende Deutschkenntnisse (Minuten)", null=True, blank=True
+    )
     consultation_share_target = models.PositiveSmallIntegerField(
-        "Ziel: Anteil Beratung an der Arbeitszeit (%)", null=True, blank=True,
-        validators=[MaxValueValidator(100)])
-    follow_up_required = models.BooleanField(
-        "Wiedervorlage in jedem Beratungsvermerk Pflicht", default=False)
-    checklist_required = models.BooleanField(
-        "Checkliste qualifizierter Kontakt Pflicht", default=False)
+        "Ziel: Anteil Beratung an der Arbeitszeit (%)", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    follow_up_required = models.BooleanField("Wiedervorlage in jedem Beratungsvermerk Pflicht", default=False)
+    checklist_required = models.BooleanField("Checkliste qualifizierter Kontakt Pflicht", default=False)
     max_extension_amount = models.PositiveSmallIntegerField("Größte Verlängerung", null=True, blank=True)
-    max_extension_unit = models.CharField("Einheit der Verlängerung", max_length=6, choices=voc.UNITS,
-                                          blank=True)
+    max_extension_unit = models.CharField("Einheit der Verlängerung", max_length=6, choices=voc.UNITS, blank=True)
     profiling_review_months = models.PositiveSmallIntegerField(
-        "Profilingprüfung marktnah nach (Monaten)", null=True, blank=True,
-        help_text="Marktnahe Kunden, die nach so vielen Monaten noch so eingestuft sind, werden markiert.")
+        "Profilingprüfung marktnah nach (Monaten)",
+        null=True,
+        blank=True,
+        help_text="Marktnahe Kunden, die nach so vielen Monaten noch so eingestuft sind, werden markiert.",
+    )
     graduate_management = models.BooleanField(
-        "Absolventenmanagement für Maßnahmen", default=False,
+        "Absolventenmanagement für Maßnahmen",
+        default=False,
         help_text="Kontakt spätestens die eingestellten Tage vor Maßnahmeende, Folgegespräch binnen "
-                  "der eingestellten Arbeitstage nach Austritt, AG-S-Aufgabe vor Ende.")
+        "der eingestellten Arbeitstage nach Austritt, AG-S-Aufgabe vor Ende.",
+    )
     graduate_days_before_end = models.PositiveSmallIntegerField(
-        "Absolventenmanagement: Kontakt spätestens (Tage vor Maßnahmeende)", default=90,
-        validators=[MaxValueValidator(3650)])
+        "Absolventenmanagement: Kontakt spätestens (Tage vor Maßnahmeende)",
+        default=90,
+        validators=[MaxValueValidator(3650)],
+    )
     graduate_follow_up_working_days = models.PositiveSmallIntegerField(
-        "Absolventenmanagement: Folgegespräch binnen (Arbeitstagen nach Austritt)", default=15,
-        validators=[MaxValueValidator(250)])
+        "Absolventenmanagement: Folgegespräch binnen (Arbeitstagen nach Austritt)",
+        default=15,
+        validators=[MaxValueValidator(250)],
+    )
     employer_service_lead_months = models.PositiveSmallIntegerField(
-        "Absolventenmanagement: AG-S einbinden (Monate vor Maßnahmeende)", default=1,
-        validators=[MaxValueValidator(24)])
+        "Absolventenmanagement: AG-S einbinden (Monate vor Maßnahmeende)", default=1, validators=[MaxValueValidator(24)]
+    )
 
     # Scheduling (appointments).
     bookable_channels = models.JSONField(
-        "Terminierbare Kontaktarten", default=voc.default_bookable_channels,
-        help_text="Kontaktarten, für die Termine vereinbart werden dürfen.")
+        "Terminierbare Kontaktarten",
+        default=voc.default_bookable_channels,
+        help_text="Kontaktarten, für die Termine vereinbart werden dürfen.",
+    )
     office_hours_only = models.BooleanField(
-        "Termine in der Regionalstelle nur in den Öffnungszeiten", default=False,
+        "Termine in der Regionalstelle nur in den Öffnungszeiten",
+        default=False,
         help_text="Vorschläge liegen dann nie außerhalb, eine andere Uhrzeit wird abgelehnt. "
-                  "Außendienste sind nicht an Öffnungszeiten gebunden.")
+        "Außendienste sind nicht an Öffnungszeiten gebunden.",
+    )
     invitation_lead_working_days = models.PositiveSmallIntegerField(
-        "Einladung: Vorlauf (Arbeitstage)", default=3, validators=[MaxValueValidator(30)],
-        help_text="Liegt ein Termin näher, warnt die Terminseite, dass ein Brief nicht rechtzeitig ankommt.")
+        "Einladung: Vorlauf (Arbeitstage)",
+        default=3,
+        validators=[MaxValueValidator(30)],
+        help_text="Liegt ein Termin näher, warnt die Terminseite, dass ein Brief nicht rechtzeitig ankommt.",
+    )
     letters_name_opening_hours = models.BooleanField(
-        "Einladungen an Integrierte, aber Hilfebedürftige nennen die Öffnungszeiten", default=False,
-        help_text="Sie können sich dann auch ohne Termin persönlich melden.")
+        "Einladungen an Integrierte, aber Hilfebedürftige nennen die Öffnungszeiten",
+        default=False,
+        help_text="Sie können sich dann auch ohne Termin persönlich melden.",
+    )
     immediate_placement_excluded = models.BooleanField(
-        "Tage in der Sofortvermittlung zählen nicht zur Arbeitszeit", default=False,
-        help_text="Für den Beratungsanteil: eingeteilte Sofortvermittlungstage werden abgezogen.")
+        "Tage in der Sofortvermittlung zählen nicht zur Arbeitszeit",
+        default=False,
+        help_text="Für den Beratungsanteil: eingeteilte Sofortvermittlungstage werden abgezogen.",
+    )
 
     history = HistoricalRecords()
     objects = RuleSetQuerySet.as_manager()
@@ -208,20 +238,20 @@ class RuleSet(models.Model):
             errors["valid_until"] = "„gültig bis“ darf nicht vor „gültig ab“ liegen."
         if (self.max_extension_amount is None) != (not self.max_extension_unit):
             errors["max_extension_unit"] = "Die größte Verlängerung braucht eine Zahl und eine Einheit."
-        if (self.first_contact_target_days and self.first_contact_max_days
-                and self.first_contact_target_days > self.first_contact_max_days):
-            errors["first_contact_target_days"] = (
-                "Das Ziel für den Erstkontakt darf nicht über der Höchstfrist liegen.")
+        if (
+            self.first_contact_target_days
+            and self.first_contact_max_days
+            and self.first_contact_target_days > self.first_contact_max_days
+        ):
+            errors["first_contact_target_days"] = "Das Ziel für den Erstkontakt darf nicht über der Höchstfrist liegen."
         unknown = set(self.qualifying_channels or []) - set(voc.CHANNEL_CODES)
         if not isinstance(self.qualifying_channels, list) or unknown:
-            errors["qualifying_channels"] = (
-                "Erlaubt sind nur: " + ", ".join(voc.CHANNEL_CODES) + ".")
+            errors["qualifying_channels"] = "Erlaubt sind nur: " + ", ".join(voc.CHANNEL_CODES) + "."
         elif not self.qualifying_channels:
             errors["qualifying_channels"] = "Mindestens eine Kontaktart muss zählen."
         unknown = set(self.bookable_channels or []) - set(voc.BOOKABLE_CHANNEL_CODES)
         if not isinstance(self.bookable_channels, list) or unknown:
-            errors["bookable_channels"] = (
-                "Erlaubt sind nur: " + ", ".join(voc.BOOKABLE_CHANNEL_CODES) + ".")
+            errors["bookable_channels"] = "Erlaubt sind nur: " + ", ".join(voc.BOOKABLE_CHANNEL_CODES) + "."
         elif not self.bookable_channels:
             errors["bookable_channels"] = "Mindestens eine Kontaktart muss terminierbar sein."
         if self.job_centre_id and self.valid_from and not errors.get("valid_until"):
@@ -239,12 +269,12 @@ class RuleSet(models.Model):
 class ContactRule(models.Model):
     """One line of a Kontaktdichtekonzept: conditions that must all hold, and the cycle."""
 
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules",
-                                 verbose_name="Konzept")
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules", verbose_name="Konzept")
     position = models.PositiveIntegerField("Reihenfolge", default=0, db_index=True)
     label = models.CharField("Bezeichnung", max_length=200)
-    code = models.CharField("Kürzel", max_length=10, blank=True,
-                            help_text="Erscheint im Betreff von Terminen, z. B. 1MM.")
+    code = models.CharField(
+        "Kürzel", max_length=10, blank=True, help_text="Erscheint im Betreff von Terminen, z. B. 1MM."
+    )
 
     # Conditions. Empty means "any"; lists mean "one of"; flags mean "all of".
     age_band = models.CharField("Alter", max_length=4, choices=voc.AGE_BANDS, blank=True)
@@ -252,28 +282,30 @@ class ContactRule(models.Model):
     profiles = models.JSONField("Profillage (eine von)", default=list, blank=True)
     care = models.JSONField("Betreuung (eine von)", default=list, blank=True)
     flags = models.JSONField("Merkmale (alle)", default=list, blank=True)
-    in_measure = models.BooleanField("in einer Maßnahme", null=True, blank=True,
-                                     help_text="Leer: egal.")
+    in_measure = models.BooleanField("in einer Maßnahme", null=True, blank=True, help_text="Leer: egal.")
     integrated_employment = models.JSONField("Beschäftigung bei IH (eine von)", default=list, blank=True)
     unemployed_months_min = models.PositiveSmallIntegerField(
-        "arbeitslos seit mindestens (Monaten)", null=True, blank=True)
+        "arbeitslos seit mindestens (Monaten)", null=True, blank=True
+    )
     unemployed_months_below = models.PositiveSmallIntegerField(
-        "arbeitslos seit weniger als (Monaten)", null=True, blank=True)
+        "arbeitslos seit weniger als (Monaten)", null=True, blank=True
+    )
 
     # Cycle.
     individual = models.BooleanField(
-        "individuell", default=False,
-        help_text="Die Wiedervorlage der Fachkraft bestimmt den nächsten Kontakt.")
+        "individuell", default=False, help_text="Die Wiedervorlage der Fachkraft bestimmt den nächsten Kontakt."
+    )
     window_amount = models.PositiveSmallIntegerField("frühestens nach", null=True, blank=True)
     window_unit = models.CharField("Einheit", max_length=6, choices=voc.UNITS, blank=True)
     deadline_amount = models.PositiveSmallIntegerField("spätestens nach", null=True, blank=True)
     deadline_unit = models.CharField("Einheit", max_length=6, choices=voc.UNITS, blank=True)
-    cap_at_benefit_renewal = models.BooleanField(
-        "spätestens zum Weiterbewilligungsantrag (WBA)", default=False)
+    cap_at_benefit_renewal = models.BooleanField("spätestens zum Weiterbewilligungsantrag (WBA)", default=False)
     first_contact_exempt = models.BooleanField(
-        "ohne Erstkontakt-Frist", default=False,
+        "ohne Erstkontakt-Frist",
+        default=False,
         help_text="Die Erstkontakt-Frist des Konzepts gilt für diese Regel nicht: ohne "
-                  "qualifizierten Kontakt läuft ihr Zyklus ab der Meldung.")
+        "qualifizierten Kontakt läuft ihr Zyklus ab der Meldung.",
+    )
 
     history = HistoricalRecords()
 
@@ -319,15 +351,23 @@ class ContactRule(models.Model):
                 errors["deadline_amount"] = "Bitte eine Frist mit Einheit angeben (oder „individuell“ wählen)."
         if (self.window_amount is None) != (not self.window_unit):
             errors["window_unit"] = "„frühestens nach“ braucht eine Zahl und eine Einheit."
-        if (not errors and self.window_amount is not None and self.deadline_amount is not None
-                and voc.approx_days(self.window_amount, self.window_unit)
-                > voc.approx_days(self.deadline_amount, self.deadline_unit)):
+        if (
+            not errors
+            and self.window_amount is not None
+            and self.deadline_amount is not None
+            and voc.approx_days(self.window_amount, self.window_unit)
+            > voc.approx_days(self.deadline_amount, self.deadline_unit)
+        ):
             errors["window_amount"] = (
                 "Das Fenster darf nicht länger sein als die Frist: "
                 f"{self.window_amount} {voc.unit_label(self.window_unit)} ist mehr als "
-                f"{self.deadline_amount} {voc.unit_label(self.deadline_unit)}.")
-        if (self.unemployed_months_min is not None and self.unemployed_months_below is not None
-                and self.unemployed_months_min >= self.unemployed_months_below):
+                f"{self.deadline_amount} {voc.unit_label(self.deadline_unit)}."
+            )
+        if (
+            self.unemployed_months_min is not None
+            and self.unemployed_months_below is not None
+            and self.unemployed_months_min >= self.unemployed_months_below
+        ):
             errors["unemployed_months_below"] = "Diese Bedingungen schließen einander aus."
         if errors:
             raise ValidationError(errors)

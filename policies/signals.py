@@ -28,8 +28,11 @@ def bump_policy_version(job_centre_id: int) -> None:
 
 def _job_centre_id(instance) -> int | None:
     if isinstance(instance, ContactRule):
-        return (RuleSet.objects.filter(pk=instance.rule_set_id).values_list("job_centre_id", flat=True).first()
-                if instance.rule_set_id else None)
+        return (
+            RuleSet.objects.filter(pk=instance.rule_set_id).values_list("job_centre_id", flat=True).first()
+            if instance.rule_set_id
+            else None
+        )
     return instance.job_centre_id
 
 

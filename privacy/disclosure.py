@@ -19,8 +19,15 @@ from caseload.models import ContactNote, Customer, Measure, Suspension
 
 HISTORY_TYPES = {"+": "angelegt", "~": "geändert", "-": "gelöscht"}
 # Kept by the history tables to tie a change to a request, not data about the customer.
-HISTORY_META = {"history_id", "history_date", "history_change_reason", "history_type", "history_user",
-                "history_user_id", "version"}
+HISTORY_META = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_user_id",
+    "version",
+}
 
 
 def _values(instance: models.Model) -> dict:
@@ -65,13 +72,16 @@ def _history_rows(customer: Customer) -> list[tuple[str, list]]:
     """Every recorded version of the customer and of their notes, measures, exceptions and
     appointments (five queries)."""
     scope = {"job_centre_id": customer.job_centre_id}
-    return [(label, list(rows.order_by("history_date", "history_id"))) for label, rows in (
-        ("Stammdaten", Customer.history.filter(id=customer.pk, **scope)),
-        ("Beratungsvermerk", ContactNote.history.filter(customer_id=customer.pk, **scope)),
-        ("Maßnahme", Measure.history.filter(customer_id=customer.pk, **scope)),
-        ("Ausnahme", Suspension.history.filter(customer_id=customer.pk, **scope)),
-        ("Termin", Appointment.history.filter(customer_id=customer.pk, **scope)),
-    )]
+    return [
+        (label, list(rows.order_by("history_date", "history_id")))
+        for label, rows in (
+            ("Stammdaten", Customer.history.filter(id=customer.pk, **scope)),
+            ("Beratungsvermerk", ContactNote.history.filter(customer_id=customer.pk, **scope)),
+            ("Maßnahme", Measure.history.filter(customer_id=customer.pk, **scope)),
+            ("Ausnahme", Suspension.history.filter(customer_id=customer.pk, **scope)),
+            ("Termin", Appointment.history.filter(customer_id=customer.pk, **scope)),
+        )
+    ]
 
 
 def _history(sources: list[tuple[str, list]], users: dict) -> list[dict]:
@@ -80,17 +90,25 @@ def _history(sources: list[tuple[str, list]], users: dict) -> list[dict]:
     for label, rows in sources:
         previous: dict[int, dict] = {}
         for row in rows:
-            values = {str(f.verbose_name): getattr(row, f.attname) for f in row._meta.concrete_fields
-                      if f.name not in HISTORY_META}
+            values = {
+                str(f.verbose_name): getattr(row, f.attname)
+                for f in row._meta.concrete_fields
+                if f.name not in HISTORY_META
+            }
             before = previous.get(row.id)
             previous[row.id] = values
-            entries.append({
-                "zeitpunkt": row.history_date, "art": label, "datensatz": row.id,
-                "vorgang": HISTORY_TYPES.get(row.history_type, row.history_type),
-                "von": users.get(row.history_user_id, ""),
-                "geaenderte_felder": [name for name, value in values.items()
-                                      if before is not None and before.get(name) != value],
-            })
+            entries.append(
+                {
+                    "zeitpunkt": row.history_date,
+                    "art": label,
+                    "datensatz": row.id,
+                    "vorgang": HISTORY_TYPES.get(row.history_type, row.history_type),
+                    "von": users.get(row.history_user_id, ""),
+                    "geaenderte_felder": [
+                        name for name, value in values.items() if before is not None and before.get(name) != value
+                    ],
+                }
+            )
     entries.sort(key=lambda e: e["zeitpunkt"])
     return entries
 
@@ -106,12 +124,19 @@ def disclosure(customer: Customer) -> Disclosure:
     events = list(Event.objects.filter(**scope).order_by("at", "pk"))
     sources = _history_rows(customer)
 
-    user_ids = ({n.caseworker_id for n in notes} | {s.documented_by_id for s in suspensions}
-                | {a.booked_by_id for a in appointments} | {e.user_id for e in events}
-                | {row.history_user_id for _, rows in sources for row in rows}) - {None}
-    users = {pk: (f"{first} {last}".strip() or username) for pk, first, last, username in
-             get_user_model().objects.filter(pk__in=user_ids)
-             .values_list("pk", "first_name", "last_name", "username")}
+    user_ids = (
+        {n.caseworker_id for n in notes}
+        | {s.documented_by_id for s in suspensions}
+        | {a.booked_by_id for a in appointments}
+        | {e.user_id for e in events}
+        | {row.history_user_id for _, rows in sources for row in rows}
+    ) - {None}
+    users = {
+        pk: (f"{first} {last}".strip() or username)
+        for pk, first, last, username in get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .values_list("pk", "first_name", "last_name", "username")
+    }
 
     def with_names(instances, *attrs):
         rows = []
@@ -128,7 +153,14 @@ def disclosure(customer: Customer) -> Disclosure:
         Section("ausnahmen", with_names(suspensions, ("documented_by_id", "dokumentiert von"))),
         Section("termine", with_names(appointments, ("booked_by_id", "vereinbart von"))),
     ]
-    accesses = [{"zeitpunkt": e.at, "vorgang": e.get_action_display(), "von": users.get(e.user_id, ""),
-                 "was": e.what} for e in events]
-    return Disclosure(customer=customer, master_data=_values(customer), sections=sections,
-                      history=_history(sources, users), accesses=accesses)
+    accesses = [
+        {"zeitpunkt": e.at, "vorgang": e.get_action_display(), "von": users.get(e.user_id, ""), "was": e.what}
+        for e in events
+    ]
+    return Disclosure(
+        customer=customer,
+        master_data=_values(customer),
+        sections=sections,
+        history=_history(sources, users),
+        accesses=accesses,
+    )

@@ -14,10 +14,15 @@ from policies.models import JobCentre
 
 
 class EventFilter(forms.Form):
-    jobcenter = forms.ModelChoiceField(label="Jobcenter", queryset=JobCentre.objects.order_by("name"),
-                                       required=False, empty_label="– alle –")
-    kunde = forms.CharField(label="Kundennummer", max_length=20, required=False,
-                            help_text="Mit dem Jobcenter: alle Einträge zu diesem Kunden.")
+    jobcenter = forms.ModelChoiceField(
+        label="Jobcenter", queryset=JobCentre.objects.order_by("name"), required=False, empty_label="– alle –"
+    )
+    kunde = forms.CharField(
+        label="Kundennummer",
+        max_length=20,
+        required=False,
+        help_text="Mit dem Jobcenter: alle Einträge zu diesem Kunden.",
+    )
     benutzer = forms.CharField(label="Benutzername", max_length=150, required=False)
     vorgang = forms.ChoiceField(label="Vorgang", choices=[("", "– alle –"), *Event.ACTIONS], required=False)
     von = forms.DateField(label="von", required=False, widget=DateInput(), input_formats=DATE_INPUT_FORMATS)
@@ -30,16 +35,21 @@ class EventFilter(forms.Form):
             if data.get("jobcenter") is None:
                 self.add_error("jobcenter", "Kundennummern gelten je Jobcenter: bitte das Jobcenter wählen.")
             else:
-                data["customer_id"] = (Customer.objects.filter(job_centre=data["jobcenter"], number=number)
-                                       .values_list("pk", flat=True).first())
+                data["customer_id"] = (
+                    Customer.objects.filter(job_centre=data["jobcenter"], number=number)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
                 if data["customer_id"] is None:
                     # A deleted customer's events keep its id only: say so instead of "nothing".
-                    self.add_error("kunde", "Keinen Kunden mit dieser Nummer gefunden (gelöschte Kunden "
-                                            "finden Sie über ihre Kunden-ID in der Liste).")
+                    self.add_error(
+                        "kunde",
+                        "Keinen Kunden mit dieser Nummer gefunden (gelöschte Kunden "
+                        "finden Sie über ihre Kunden-ID in der Liste).",
+                    )
         username = (data.get("benutzer") or "").strip()
         if username:
-            data["user_id"] = (get_user_model().objects.filter(username=username)
-                               .values_list("pk", flat=True).first())
+            data["user_id"] = get_user_model().objects.filter(username=username).values_list("pk", flat=True).first()
             if data["user_id"] is None:
                 self.add_error("benutzer", "Keinen Benutzer mit diesem Namen gefunden.")
         if data.get("von") and data.get("bis") and data["von"] > data["bis"]:
@@ -66,16 +76,19 @@ class EventFilter(forms.Form):
 class CustomerLookup(forms.Form):
     """Which customer a disclosure is for: the job centre and the customer number."""
 
-    jobcenter = forms.ModelChoiceField(label="Jobcenter", queryset=JobCentre.objects.order_by("name"),
-                                       empty_label=None)
+    jobcenter = forms.ModelChoiceField(label="Jobcenter", queryset=JobCentre.objects.order_by("name"), empty_label=None)
     kunde = forms.CharField(label="Kundennummer", max_length=20)
 
     def clean(self):
         data = super().clean()
         if data.get("jobcenter") is not None and data.get("kunde"):
-            data["customer"] = (Customer.objects.filter(job_centre=data["jobcenter"], number=data["kunde"].strip())
-                                .select_related("job_centre", "team", "caseworker__user", "acquisition_source",
-                                                "due_rule", "due_rule_set").first())
+            data["customer"] = (
+                Customer.objects.filter(job_centre=data["jobcenter"], number=data["kunde"].strip())
+                .select_related(
+                    "job_centre", "team", "caseworker__user", "acquisition_source", "due_rule", "due_rule_set"
+                )
+                .first()
+            )
             if data["customer"] is None:
                 self.add_error("kunde", "In diesem Jobcenter gibt es keinen Kunden mit dieser Nummer.")
         return data

@@ -67,8 +67,11 @@ def _digits(number: str) -> str | None:
 
 
 def _dates(day: date) -> list[str]:
-    return [rf"(?<!\d)0?{day.day}\.\s*0?{day.month}\.\s*{day.year}(?!\d)", rf"{day:%Y-%m-%d}",
-            rf"(?<!\d)0?{day.day}/0?{day.month}/{day.year}(?!\d)"]
+    return [
+        rf"(?<!\d)0?{day.day}\.\s*0?{day.month}\.\s*{day.year}(?!\d)",
+        rf"{day:%Y-%m-%d}",
+        rf"(?<!\d)0?{day.day}/0?{day.month}/{day.year}(?!\d)",
+    ]
 
 
 def redact(text: str, who: Identifiers) -> str:

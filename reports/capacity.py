@@ -134,10 +134,16 @@ def forecast(team: Team, today: date) -> Forecast:
         cell.available = sum(r.cells[k].available for r in rows.values())
 
     demand = defaultdict(lambda: [[0, 0] for _ in weeks])
-    customers = (Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, due_status__in=DATED,
-                                         due_by__lte=horizon)
-                 .values_list("caseworker_id", "due_by", "last_contact_on", "due_rule__individual",
-                              "due_rule__deadline_amount", "due_rule__deadline_unit"))
+    customers = Customer.objects.filter(
+        job_centre_id=centre.pk, team_id=team.pk, due_status__in=DATED, due_by__lte=horizon
+    ).values_list(
+        "caseworker_id",
+        "due_by",
+        "last_contact_on",
+        "due_rule__individual",
+        "due_rule__deadline_amount",
+        "due_rule__deadline_unit",
+    )
     cycles: dict[tuple, engine.Amount | None] = {}
     for caseworker_id, due_by, last_contact, individual, amount, unit in customers:
         key = (amount, unit)
@@ -162,5 +168,13 @@ def forecast(team: Team, today: date) -> Forecast:
                 row.cells[k].contacts += contacts
                 row.cells[k].minutes += minutes
 
-    return Forecast(team=team, weeks=weeks, rows=[team_row, *rows.values()], first_minutes=first_min,
-                    follow_up_minutes=follow_min, preparation_minutes=prep, share=share, defaults_used=defaults)
+    return Forecast(
+        team=team,
+        weeks=weeks,
+        rows=[team_row, *rows.values()],
+        first_minutes=first_min,
+        follow_up_minutes=follow_min,
+        preparation_minutes=prep,
+        share=share,
+        defaults_used=defaults,
+    )

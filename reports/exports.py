@@ -44,8 +44,10 @@ def csv_value(column: Column, value) -> str:
 
 
 def _csv_rows(sheet: Sheet):
-    return ([header(c) for c in sheet.columns],
-            ([csv_value(c, v) for c, v in zip(sheet.columns, row)] for row in sheet.rows))
+    return (
+        [header(c) for c in sheet.columns],
+        ([csv_value(c, v) for c, v in zip(sheet.columns, row)] for row in sheet.rows),
+    )
 
 
 def csv_response(sheet: Sheet, filename: str) -> HttpResponse:
@@ -66,32 +68,46 @@ def _xlsx_sheet(sheet: Sheet) -> spreadsheets.XlsxSheet:
     def number_format(index, value):
         return NUMBER_FORMATS.get(kinds[index]) if value is not None else None
 
-    return spreadsheets.XlsxSheet(sheet.title, [header(c) for c in sheet.columns], sheet.rows, number_format,
-                                  sheet.heading or ())
+    return spreadsheets.XlsxSheet(
+        sheet.title, [header(c) for c in sheet.columns], sheet.rows, number_format, sheet.heading or ()
+    )
 
 
 # --- The monthly report's sheets ---------------------------------------------------------------
 
-TREND_COLUMNS = [Column("month", "Monat", "text"), Column("due", "Kontakte fällig", "int"),
-                 Column("on_time", "rechtzeitig", "int"), Column("late", "verspätet", "int"),
-                 Column("overdue_end", "überfällig am Monatsende", "int"),
-                 Column("on_time_rate", "Quote rechtzeitig", "pct")]
-RULE_COLUMNS = [Column("rule", "Regel", "text"), Column("code", "Kürzel", "text"),
-                Column("customers", "Kunden", "int")]
+TREND_COLUMNS = [
+    Column("month", "Monat", "text"),
+    Column("due", "Kontakte fällig", "int"),
+    Column("on_time", "rechtzeitig", "int"),
+    Column("late", "verspätet", "int"),
+    Column("overdue_end", "überfällig am Monatsende", "int"),
+    Column("on_time_rate", "Quote rechtzeitig", "pct"),
+]
+RULE_COLUMNS = [Column("rule", "Regel", "text"), Column("code", "Kürzel", "text"), Column("customers", "Kunden", "int")]
 
 
 def report_sheet(report: MonthlyReport) -> Sheet:
-    return Sheet("Bericht", list(COLUMNS), [row.values() for row in report.rows], heading=[
-        f"Monatsbericht {report.team.name}, {report.team.job_centre.name}",
-        f"Monat {report.month:%m/%Y}, Stand {formats.day(report.as_of)}",
-    ])
+    return Sheet(
+        "Bericht",
+        list(COLUMNS),
+        [row.values() for row in report.rows],
+        heading=[
+            f"Monatsbericht {report.team.name}, {report.team.job_centre.name}",
+            f"Monat {report.month:%m/%Y}, Stand {formats.day(report.as_of)}",
+        ],
+    )
 
 
 def report_sheets(report: MonthlyReport) -> list[Sheet]:
-    trend = [[f"{p.month:%m/%Y}", p.counts.due, p.counts.on_time, p.counts.late, p.counts.overdue_end,
-              p.counts.on_time_rate] for p in report.trend]
-    return [report_sheet(report), Sheet("Verlauf", TREND_COLUMNS, trend),
-            Sheet("Regeln", RULE_COLUMNS, [list(r) for r in report.by_rule])]
+    trend = [
+        [f"{p.month:%m/%Y}", p.counts.due, p.counts.on_time, p.counts.late, p.counts.overdue_end, p.counts.on_time_rate]
+        for p in report.trend
+    ]
+    return [
+        report_sheet(report),
+        Sheet("Verlauf", TREND_COLUMNS, trend),
+        Sheet("Regeln", RULE_COLUMNS, [list(r) for r in report.by_rule]),
+    ]
 
 
 def report_filename(report: MonthlyReport) -> str:

@@ -50,16 +50,24 @@ COLUMNS = (
     Column("overdue_end", "überfällig am Monatsende", "int", "Kunden, deren Kontakt am Monatsende überfällig war."),
     Column("on_time_rate", "Quote rechtzeitig", "pct", "rechtzeitig / fällig"),
     Column("new", "Neuzugänge", "int", "Im Monat gemeldete Kunden."),
-    Column("lead_avg", "Erstkontakt Ø AT", "days", "Durchschnitt der Arbeitstage von der Meldung bis zum ersten "
-                                                    "qualifizierten Kontakt."),
+    Column(
+        "lead_avg",
+        "Erstkontakt Ø AT",
+        "days",
+        "Durchschnitt der Arbeitstage von der Meldung bis zum ersten qualifizierten Kontakt.",
+    ),
     Column("lead_target", "im Ziel", "int", "Erstkontakt innerhalb der Zielfrist des Konzepts."),
     Column("lead_max", "in Frist", "int", "Erstkontakt innerhalb der Höchstfrist des Konzepts."),
     Column("lead_missing", "ohne Erstkontakt", "int", "Neuzugänge ohne qualifizierten Kontakt bis heute."),
     Column("share", "Beratungsanteil", "pct", "Beratungszeit (wahrgenommene Termine) an der Arbeitszeit."),
     Column("share_target", "Ziel", "pct", "Zielanteil des Konzepts."),
     Column("missed", "Termine versäumt", "int", "Termine, zu denen der Kunde nicht erschien."),
-    Column("walk_ins", "unterminierte Vorsprachen", "int", "Persönliche Kontakte ohne Termin (Beratungsvermerke "
-                                                           "als unterminierte Vorsprache)."),
+    Column(
+        "walk_ins",
+        "unterminierte Vorsprachen",
+        "int",
+        "Persönliche Kontakte ohne Termin (Beratungsvermerke als unterminierte Vorsprache).",
+    ),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
@@ -165,8 +173,11 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
     month_ends = [min(month_bounds(m)[1], as_of) for m in months]
 
     staff = list(selectors.team_staff(team.job_centre_id, team.pk).select_related("user"))
-    customers = list(Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, registered_on__lte=as_of)
-                     .values(*FACT_ROW, "caseworker_id"))
+    customers = list(
+        Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, registered_on__lte=as_of).values(
+            *FACT_ROW, "caseworker_id"
+        )
+    )
     measures, suspensions, notes = _history(team, max(today, as_of))
 
     team_row = Row(name=f"Team {team.name}" if not team.name.lower().startswith("team") else team.name)
@@ -216,14 +227,22 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
     shares = consultation_share(centre, [s for s in staff if s.pk in shown], first)
     missed = missed_appointments(centre.pk, staff_ids, first)
     _apply_appointments(team_row, rows, shares, missed)
-    _apply_walk_ins(team_row, {s.user_id: rows[s.pk] for s in staff if s.pk in shown},
-                    selectors.walk_ins(centre.pk, team.pk, first, as_of))
+    _apply_walk_ins(
+        team_row,
+        {s.user_id: rows[s.pk] for s in staff if s.pk in shown},
+        selectors.walk_ins(centre.pk, team.pk, first, as_of),
+    )
 
     return MonthlyReport(
-        team=team, month=first, last_day=last, as_of=as_of, rows=all_rows,
+        team=team,
+        month=first,
+        last_day=last,
+        as_of=as_of,
+        rows=all_rows,
         trend=[TrendPoint(m, c) for m, c in zip(months, trend)],
         by_rule=sorted(((label, code, n) for (label, code), n in by_rule.items()), key=lambda t: (-t[2], t[0])),
-        first_contact_target=target, first_contact_max=maximum,
+        first_contact_target=target,
+        first_contact_max=maximum,
     )
 
 
@@ -256,6 +275,7 @@ def _apply_walk_ins(team_row: Row, rows_by_user: dict[int, Row], counts: dict[in
 
 
 # --- Formatting, shared by the page and the CSV -----------------------------------------------
+
 
 def display(column: Column, value) -> str:
     """German formatting: 83 %, 6,5, 1.234; "—" when there is no figure."""

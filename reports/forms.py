@@ -48,8 +48,10 @@ class MonthForm(forms.Form):
     def clean_monat(self):
         month = self.cleaned_data.get("monat")
         if month is not None and month > self.today.replace(day=1):
-            raise forms.ValidationError("Ein Bericht für einen künftigen Monat ist noch leer: bitte einen "
-                                        "vergangenen oder den laufenden Monat wählen.")
+            raise forms.ValidationError(
+                "Ein Bericht für einen künftigen Monat ist noch leer: bitte einen "
+                "vergangenen oder den laufenden Monat wählen."
+            )
         return month
 
     def default_month(self) -> date:

@@ -103,6 +103,7 @@ def parse_quarter(raw: str | None, today: date) -> Quarter:
 
 # --- Who reads which job centre ----------------------------------------------------------------
 
+
 def readable_centres(request) -> list[JobCentre]:
     centres = JobCentre.objects.filter(acquisition_sources__isnull=False).distinct().order_by("name")
     if not request.is_report_admin:
@@ -125,6 +126,7 @@ def centre_for(request, centres: list[JobCentre]) -> JobCentre | None:
 
 
 # --- Inflow ------------------------------------------------------------------------------------
+
 
 @dataclass
 class SourceInflow:
@@ -165,33 +167,60 @@ def inflow(centre: JobCentre | None, today: date) -> Inflow | None:
     sources = list(AcquisitionSource.objects.filter(job_centre_id=centre.pk).order_by("name"))
     counts = defaultdict(int)
     for source_id, month, n in (
-            Customer.objects.filter(job_centre_id=centre.pk, acquisition_source__isnull=False,
-                                    registered_on__gte=first_month, registered_on__lte=until)
-            .annotate(month=TruncMonth("registered_on")).values("acquisition_source_id", "month")
-            .annotate(n=Count("pk")).values_list("acquisition_source_id", "month", "n")):
+        Customer.objects.filter(
+            job_centre_id=centre.pk,
+            acquisition_source__isnull=False,
+            registered_on__gte=first_month,
+            registered_on__lte=until,
+        )
+        .annotate(month=TruncMonth("registered_on"))
+        .values("acquisition_source_id", "month")
+        .annotate(n=Count("pk"))
+        .values_list("acquisition_source_id", "month", "n")
+    ):
         month = month.date() if hasattr(month, "date") else month
         counts[source_id, month.replace(day=1)] += n
-    return Inflow(months, [SourceInflow(s.name, float(s.expected_per_month), [counts[s.pk, m] for m in months])
-                           for s in sources])
+    return Inflow(
+        months, [SourceInflow(s.name, float(s.expected_per_month), [counts[s.pk, m] for m in months]) for s in sources]
+    )
 
 
 # --- The quarterly export ----------------------------------------------------------------------
 
-LIST_COLUMNS = [Column("id", "ID", "text"), Column("first_contact", "Erstkontakt", "date"),
-                Column("source", "Akquise", "text"), Column("status", "Status", "text"),
-                Column("counsellor", "Berater", "text")]
-LOG_COLUMNS = [Column("date", "Datum", "date"), Column("id", "Kunde", "text"), Column("subject", "Betreff", "text"),
-               Column("summary", "Zusammenfassung", "text")]
+LIST_COLUMNS = [
+    Column("id", "ID", "text"),
+    Column("first_contact", "Erstkontakt", "date"),
+    Column("source", "Akquise", "text"),
+    Column("status", "Status", "text"),
+    Column("counsellor", "Berater", "text"),
+]
+LOG_COLUMNS = [
+    Column("date", "Datum", "date"),
+    Column("id", "Kunde", "text"),
+    Column("subject", "Betreff", "text"),
+    Column("summary", "Zusammenfassung", "text"),
+]
 
 
 def customer_list(centre: JobCentre, quarter: Quarter, ids: ExportIds) -> list[list]:
-    rows = (Customer.objects.filter(job_centre_id=centre.pk, acquisition_source__isnull=False,
-                                    registered_on__lte=quarter.end)
-            .annotate(first_contact=Min("contact_notes__date"))
-            .values("id", "first_contact", "acquisition_source__name", "case_status", *CASEWORKER_VALUES)
-            .order_by("first_contact", "id"))
-    return [[ids[row["id"]], row["first_contact"], row["acquisition_source__name"],
-             STATUS_LABELS.get(row["case_status"], row["case_status"]), caseworker_name(row)] for row in rows]
+    rows = (
+        Customer.objects.filter(
+            job_centre_id=centre.pk, acquisition_source__isnull=False, registered_on__lte=quarter.end
+        )
+        .annotate(first_contact=Min("contact_notes__date"))
+        .values("id", "first_contact", "acquisition_source__name", "case_status", *CASEWORKER_VALUES)
+        .order_by("first_contact", "id")
+    )
+    return [
+        [
+            ids[row["id"]],
+            row["first_contact"],
+            row["acquisition_source__name"],
+            STATUS_LABELS.get(row["case_status"], row["case_status"]),
+            caseworker_name(row),
+        ]
+        for row in rows
+    ]
 
 
 def _summary(summary: str, agreements: str, follow_up: date | None) -> str:
@@ -203,23 +232,37 @@ def _summary(summary: str, agreements: str, follow_up: date | None) -> str:
     return " ".join(parts)
 
 
-IDENTIFIER_FIELDS = ("first_name", "last_name", "birth_date", "street", "postcode", "city", "phone", "email",
-                     "number")
+IDENTIFIER_FIELDS = ("first_name", "last_name", "birth_date", "street", "postcode", "city", "phone", "email", "number")
 
 
 def customer_log(centre: JobCentre, quarter: Quarter, ids: ExportIds) -> list[list]:
     """The quarter's notes: date, export ID, subject and the summary with the customer's own
     identifiers replaced (`anonymise.redact`)."""
-    rows = (ContactNote.objects.filter(job_centre_id=centre.pk, customer__acquisition_source__isnull=False,
-                                       date__gte=quarter.start, date__lte=quarter.end)
-            .values_list("date", "customer_id", "walk_in", "rule_code", "summary", "agreements", "follow_up_on",
-                         *(f"customer__{f}" for f in IDENTIFIER_FIELDS))
-            .order_by("date", "customer_id", "id"))
+    rows = (
+        ContactNote.objects.filter(
+            job_centre_id=centre.pk,
+            customer__acquisition_source__isnull=False,
+            date__gte=quarter.start,
+            date__lte=quarter.end,
+        )
+        .values_list(
+            "date",
+            "customer_id",
+            "walk_in",
+            "rule_code",
+            "summary",
+            "agreements",
+            "follow_up_on",
+            *(f"customer__{f}" for f in IDENTIFIER_FIELDS),
+        )
+        .order_by("date", "customer_id", "id")
+    )
     log = []
     for day, customer_id, walk_in, code, summary, agreements, follow_up, *identifiers in rows:
         who = Identifiers(**dict(zip(IDENTIFIER_FIELDS, identifiers)))
-        log.append([day, ids[customer_id], note_subject(walk_in, code),
-                    redact(_summary(summary, agreements, follow_up), who)])
+        log.append(
+            [day, ids[customer_id], note_subject(walk_in, code), redact(_summary(summary, agreements, follow_up), who)]
+        )
     return log
 
 
@@ -230,8 +273,10 @@ def export_response(centre: JobCentre | None, quarter: Quarter, kind: str):
         raise Http404("Keine Akquisequellen erfasst.")
     filename = f"gcfak-{centre.slug}-{quarter.year}-q{quarter.number}"
     ids = ExportIds()
-    sheets = [Sheet("Kundenliste", LIST_COLUMNS, customer_list(centre, quarter, ids)),
-              Sheet("Kundendoku", LOG_COLUMNS, customer_log(centre, quarter, ids))]
+    sheets = [
+        Sheet("Kundenliste", LIST_COLUMNS, customer_list(centre, quarter, ids)),
+        Sheet("Kundendoku", LOG_COLUMNS, customer_log(centre, quarter, ids)),
+    ]
     if kind == "xlsx":
         return xlsx_response(sheets, filename)
     archive = io.BytesIO()

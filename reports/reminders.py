@@ -68,7 +68,8 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
 
     overdue_by_worker, soon_by_worker, overdue_by_team = defaultdict(list), defaultdict(list), defaultdict(list)
     for number, due_by, caseworker_id, team_id in customers.order_by("due_by", "number").values_list(
-            "number", "due_by", "caseworker_id", "team_id"):
+        "number", "due_by", "caseworker_id", "team_id"
+    ):
         case = Case(number, due_by, caseworker_id)
         if due_by < today:
             overdue_by_team[team_id].append(case)
@@ -85,8 +86,11 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
             if not cases:
                 continue
             subject = f"Kontaktdichte: {len(cases)} überfällig im {member.team.name}"
-            body = [f"Stand {formats.day(today)}: im {member.team.name} sind {len(cases)} Kunden überfällig.", "",
-                    f"Am längsten überfällig ({min(len(cases), LONGEST)}):"]
+            body = [
+                f"Stand {formats.day(today)}: im {member.team.name} sind {len(cases)} Kunden überfällig.",
+                "",
+                f"Am längsten überfällig ({min(len(cases), LONGEST)}):",
+            ]
             for case in cases[:LONGEST]:
                 worker = names.get(case.caseworker_id, "ohne Fachkraft")
                 body.append(f"{_line(case, today)}, {worker}")
@@ -108,4 +112,3 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
         result.messages.append(EmailMessage(subject, "\n".join(body), to=[member.user.email]))
         setattr(result, kind, getattr(result, kind) + 1)
     return result
-

@@ -70,8 +70,11 @@ class Obligation:
 
     def open_on(self, day: date) -> bool:
         """Due by `day` and neither met nor closed by then (overdue on the morning after `day`)."""
-        return (self.due <= day and (self.met_on is None or self.met_on > day)
-                and (self.closed_on is None or self.closed_on > day + ONE_DAY))
+        return (
+            self.due <= day
+            and (self.met_on is None or self.met_on > day)
+            and (self.closed_on is None or self.closed_on > day + ONE_DAY)
+        )
 
 
 @dataclass(slots=True)
@@ -84,8 +87,15 @@ class Replay:
     first_contact_on: date | None = None
 
 
-def replay(policy: engine.JobCentre, facts: engine.Customer, notes: Sequence[engine.Contact],
-           start: date, end: date, *, compact: bool = True) -> Replay:
+def replay(
+    policy: engine.JobCentre,
+    facts: engine.Customer,
+    notes: Sequence[engine.Contact],
+    start: date,
+    end: date,
+    *,
+    compact: bool = True,
+) -> Replay:
     """Walk the morning states from `start` to `end` (inclusive). `notes`: all of the
     customer's notes, sorted by date (earlier ones decide the state on `start`; later ones only
     give the first contact of a customer registered near the end).
@@ -190,6 +200,7 @@ def _channels_on(policy: engine.JobCentre, day: date) -> frozenset[str]:
 
 # --- Reading a replay month by month --------------------------------------------------------
 
+
 @dataclass(slots=True)
 class MonthCounts:
     due: int = 0
@@ -208,8 +219,9 @@ class MonthCounts:
         return self.on_time / self.due if self.due else None
 
 
-def tally(obligations: Sequence[Obligation], months: Sequence[date], ends: Sequence[date],
-          totals: list[MonthCounts]) -> MonthCounts:
+def tally(
+    obligations: Sequence[Obligation], months: Sequence[date], ends: Sequence[date], totals: list[MonthCounts]
+) -> MonthCounts:
     """The definitions above for consecutive months in one pass (tests/reports/oracles.py holds
     the month-by-month reading it must agree with): adds one customer's counts for each
     month (first days `months`, read up to `ends`) to `totals` and returns those of the last."""

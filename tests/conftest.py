@@ -21,8 +21,15 @@ def policies(rulesets):
 # --- markers ------------------------------------------------------------------------------------
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -40,6 +47,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 # --- browser ------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def browser():

@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["audit", "policies", "caseload", "appointments", "reports", "privacy"]
 # kontaktdichte/: the project. These modules compose the apps and may import any of them; every
 # other module of the package is a shared helper and imports none.
-COMPOSITION = {"kontaktdichte/settings.py", "kontaktdichte/urls.py", "kontaktdichte/wsgi.py",
-               "kontaktdichte/views.py", "kontaktdichte/apps.py", "kontaktdichte/management/commands/setup_demo.py"}
+COMPOSITION = {
+    "kontaktdichte/settings.py",
+    "kontaktdichte/urls.py",
+    "kontaktdichte/wsgi.py",
+    "kontaktdichte/views.py",
+    "kontaktdichte/apps.py",
+    "kontaktdichte/management/commands/setup_demo.py",
+}
 OURS = set(LAYERS) | {"kontaktdichte"}
 
 
@@ -49,7 +55,7 @@ def test_apps_import_one_way():
         if package == "kontaktdichte":
             allowed = OURS if relative in COMPOSITION else set()
         else:
-            allowed = set(LAYERS[:LAYERS.index(package)]) | {"kontaktdichte"}
+            allowed = set(LAYERS[: LAYERS.index(package)]) | {"kontaktdichte"}
         wrong += [f"{relative} imports {name}" for name in sorted(used - allowed)]
     assert wrong == []
 
@@ -78,15 +84,21 @@ def test_nothing_points_outside_the_repository():
 
 
 def test_modules_stay_under_600_lines():
-    long = [f"{path.relative_to(ROOT)}: {n}" for _, path in sources()
-            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600]
+    long = [
+        f"{path.relative_to(ROOT)}: {n}"
+        for _, path in sources()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    ]
     assert long == []
 
 
-CUSTOMER_SCOPED = [m for m in apps.get_models()
-                   if m._meta.app_label in {"caseload", "appointments"}
-                   and not m._meta.model_name.startswith("historical")
-                   and any(f.name == "customer" for f in m._meta.get_fields())]
+CUSTOMER_SCOPED = [
+    m
+    for m in apps.get_models()
+    if m._meta.app_label in {"caseload", "appointments"}
+    and not m._meta.model_name.startswith("historical")
+    and any(f.name == "customer" for f in m._meta.get_fields())
+]
 
 
 def test_there_are_customer_scoped_tables_to_check():
@@ -94,8 +106,9 @@ def test_there_are_customer_scoped_tables_to_check():
     assert {"contactnote", "measure", "suspension", "appointment"} <= names
 
 
-@pytest.mark.parametrize("model", [*CUSTOMER_SCOPED, apps.get_model("caseload", "Customer")],
-                         ids=lambda m: m._meta.label)
+@pytest.mark.parametrize(
+    "model", [*CUSTOMER_SCOPED, apps.get_model("caseload", "Customer")], ids=lambda m: m._meta.label
+)
 def test_customer_scoped_tables_carry_the_job_centre_and_lead_their_indexes_with_it(model):
     meta = model._meta
     assert meta.get_field("job_centre").column == "job_centre_id"

@@ -27,21 +27,48 @@ from .caseload.factories import make_customer, make_user, world  # noqa: F401
 ODD_VALUES = st.one_of(
     st.text(max_size=30),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=300, max_size=12_000),
-    st.integers(min_value=-10**12, max_value=10**12).map(str),
-    st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30", "31.12.9999", "01.01.0001", "2027-03-28",
-                     "24:00", "02:30", "-1", "0", "1e309", "NaN", "", " ", "\x00", "=cmd|' /C calc'!A0",
-                     "<script>alert(1)</script>", "manuell", "kunde", "field", "video", "group"]),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.sampled_from(
+        [
+            "0001-01-01",
+            "9999-12-31",
+            "2026-02-30",
+            "31.12.9999",
+            "01.01.0001",
+            "2027-03-28",
+            "24:00",
+            "02:30",
+            "-1",
+            "0",
+            "1e309",
+            "NaN",
+            "",
+            " ",
+            "\x00",
+            "=cmd|' /C calc'!A0",
+            "<script>alert(1)</script>",
+            "manuell",
+            "kunde",
+            "field",
+            "video",
+            "group",
+        ]
+    ),
 )
 
 
 def mutations(valid: dict):
     """A valid POST dict with some keys dropped and some values replaced."""
     keys = sorted(valid)
-    return st.fixed_dictionaries({
-        "drop": st.sets(st.sampled_from(keys), max_size=len(keys)),
-        "change": st.dictionaries(st.sampled_from(keys), ODD_VALUES, max_size=len(keys)),
-        "extra": st.dictionaries(st.sampled_from(["version", "slot", "staff", "kind", "x"]), ODD_VALUES, max_size=2),
-    }).map(lambda m: {**{k: v for k, v in valid.items() if k not in m["drop"]}, **m["change"], **m["extra"]})
+    return st.fixed_dictionaries(
+        {
+            "drop": st.sets(st.sampled_from(keys), max_size=len(keys)),
+            "change": st.dictionaries(st.sampled_from(keys), ODD_VALUES, max_size=len(keys)),
+            "extra": st.dictionaries(
+                st.sampled_from(["version", "slot", "staff", "kind", "x"]), ODD_VALUES, max_size=2
+            ),
+        }
+    ).map(lambda m: {**{k: v for k, v in valid.items() if k not in m["drop"]}, **m["change"], **m["extra"]})
 
 
 @pytest.fixture
@@ -52,30 +79,55 @@ def scene(world):
     office = make_office(world.coburg)
     customer = make_customer(world.team_a, caseworker=world.alice)
     measure, _ = services.add_measure(customer=customer, title="Kurs", start=today, end=today + timedelta(days=30))
-    suspension, _ = services.record_suspension(customer=customer, by=world.alice.user, reason="Gutachten",
-                                               start=today, end=today + timedelta(days=20))
+    suspension, _ = services.record_suspension(
+        customer=customer, by=world.alice.user, reason="Gutachten", start=today, end=today + timedelta(days=20)
+    )
     yesterday = today - timedelta(days=1)
     missed = book(customer, world.alice, at(yesterday, 0, 5), mode=Appointment.FIELD, now=at(yesterday, 0, 0))
     appointment_services.mark_missed(appointment=missed, by=world.alice.user)
     planned = book(customer, world.alice, at(next_weekday(1, today + timedelta(days=6)), 9), office=office)
     iso = today.isoformat()
     forms = {
-        reverse("contact_note", args=[customer.pk]): {"date": iso, "channel": "in_person", "summary": "Gespräch",
-                                                      "agreements": "", "follow_up_on": "", "walk_in": "on"},
-        reverse("suspension", args=[customer.pk]): {"reason": "Zusage", "start": iso,
-                                                    "end": (today + timedelta(days=9)).isoformat()},
+        reverse("contact_note", args=[customer.pk]): {
+            "date": iso,
+            "channel": "in_person",
+            "summary": "Gespräch",
+            "agreements": "",
+            "follow_up_on": "",
+            "walk_in": "on",
+        },
+        reverse("suspension", args=[customer.pk]): {
+            "reason": "Zusage",
+            "start": iso,
+            "end": (today + timedelta(days=9)).isoformat(),
+        },
         reverse("suspension_end", args=[customer.pk, suspension.pk]): {"end": iso, "version": "1"},
         reverse("measure_add", args=[customer.pk]): {"title": "Kurs", "start": iso, "end": iso, "exited_on": ""},
-        reverse("measure_edit", args=[customer.pk, measure.pk]): {"title": "Kurs", "start": iso, "end": iso,
-                                                                 "exited_on": "", "version": "1"},
-        reverse("facts", args=[customer.pk]): {"birth_date": "1980-05-17", "registered_on": customer.registered_on
-                                               .isoformat(), "employment": "unemployed", "profile": "market_close",
-                                               "care": "placement", "flags": "refugee", "version": "1"},
+        reverse("measure_edit", args=[customer.pk, measure.pk]): {
+            "title": "Kurs",
+            "start": iso,
+            "end": iso,
+            "exited_on": "",
+            "version": "1",
+        },
+        reverse("facts", args=[customer.pk]): {
+            "birth_date": "1980-05-17",
+            "registered_on": customer.registered_on.isoformat(),
+            "employment": "unemployed",
+            "profile": "market_close",
+            "care": "placement",
+            "flags": "refugee",
+            "version": "1",
+        },
         reverse("close_case", args=[customer.pk]): {"closed_on": iso, "version": "1"},
-        reverse("appointments:book", args=[customer.pk]): {"day": next_weekday(2, today + timedelta(days=6))
-                                                           .isoformat(),
-                                                           "time": "10:00", "kind": "follow_up", "mode": "office",
-                                                           "office": str(office.pk), "minutes": "30"},
+        reverse("appointments:book", args=[customer.pk]): {
+            "day": next_weekday(2, today + timedelta(days=6)).isoformat(),
+            "time": "10:00",
+            "kind": "follow_up",
+            "mode": "office",
+            "office": str(office.pk),
+            "minutes": "30",
+        },
         reverse("appointments:missed", args=[planned.pk]): {"outcome_reason": "", "version": "1"},
         reverse("appointments:cancel", args=[planned.pk]): {"by": "kunde", "outcome_reason": "", "version": "1"},
         reverse("appointments:excuse", args=[missed.pk]): {"outcome_reason": "Attest", "version": "2"},
@@ -85,8 +137,16 @@ def scene(world):
         reverse("appointments:absences"): {"staff": str(world.alice.pk), "kind": "leave", "start": iso, "end": iso},
     }
     queries = {
-        reverse("worklist"): {"liste": "ueberfaellig", "nummer": "1", "faellig_ab": iso, "faellig_bis": iso,
-                              "status": "overdue", "kuerzel": "2MM", "sort": "due_by", "page": "1"},
+        reverse("worklist"): {
+            "liste": "ueberfaellig",
+            "nummer": "1",
+            "faellig_ab": iso,
+            "faellig_bis": iso,
+            "status": "overdue",
+            "kuerzel": "2MM",
+            "sort": "due_by",
+            "page": "1",
+        },
         reverse("team_overdue"): {"fachkraft": str(world.alice.pk), "faellig_ab": iso, "export": "csv"},
         reverse("report_monthly"): {"team": str(world.team_a.pk), "monat": f"{today:%Y-%m}", "export": "xlsx"},
         reverse("report_capacity"): {"team": str(world.team_a.pk)},
@@ -98,16 +158,24 @@ def scene(world):
     officer = make_user("dsb")
     officer.user_permissions.add(*Permission.objects.filter(content_type__app_label="audit"))
     privacy = {
-        reverse("privacy:events"): {"jobcenter": str(world.coburg.pk), "kunde": customer.number, "benutzer": "alice",
-                                    "vorgang": "login", "von": iso, "bis": iso, "seite": "1"},
-        reverse("privacy:data_access"): {"jobcenter": str(world.coburg.pk), "kunde": customer.number,
-                                         "format": "json"},
+        reverse("privacy:events"): {
+            "jobcenter": str(world.coburg.pk),
+            "kunde": customer.number,
+            "benutzer": "alice",
+            "vorgang": "login",
+            "von": iso,
+            "bis": iso,
+            "seite": "1",
+        },
+        reverse("privacy:data_access"): {"jobcenter": str(world.coburg.pk), "kunde": customer.number, "format": "json"},
     }
     return forms, lead_forms, queries, privacy, officer
 
 
-FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                      HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 OK = {200, 302, 400, 403, 404, 405, 429}
 
 

@@ -34,15 +34,33 @@ def next_weekday(weekday: int, after: date | None = None) -> date:
     return after + timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
 
 
-def book(customer, caseworker, start: datetime, minutes=30, preparation=0, *, office=None, now=None,
-         kind=Appointment.FOLLOW_UP, mode=Appointment.OFFICE) -> Appointment:
+def book(
+    customer,
+    caseworker,
+    start: datetime,
+    minutes=30,
+    preparation=0,
+    *,
+    office=None,
+    now=None,
+    kind=Appointment.FOLLOW_UP,
+    mode=Appointment.OFFICE,
+) -> Appointment:
     office = office or Office.objects.filter(job_centre_id=customer.job_centre_id).first()
     if mode == Appointment.OFFICE and office is None:
         office = make_office(customer.job_centre)
     return services.book_appointment(
-        customer=customer, caseworker=caseworker, by=caseworker.user, start=start, minutes=minutes,
-        preparation_minutes=preparation, kind=kind, mode=mode, office=office,
-        now=now or start - timedelta(days=1))
+        customer=customer,
+        caseworker=caseworker,
+        by=caseworker.user,
+        start=start,
+        minutes=minutes,
+        preparation_minutes=preparation,
+        kind=kind,
+        mode=mode,
+        office=office,
+        now=now or start - timedelta(days=1),
+    )
 
 
 def past_appointment(customer, caseworker, start: datetime, minutes=30, **kwargs) -> Appointment:

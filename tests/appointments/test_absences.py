@@ -19,8 +19,9 @@ LIST = reverse("appointments:absences")
 
 
 def record(world, staff=None, kind=Absence.LEAVE, start=date(2026, 5, 4), end=date(2026, 5, 8)):
-    return services.record_absence(staff=staff or world.alice, kind=kind, start=start, end=end, by=world.bob.user,
-                                   today=TODAY)
+    return services.record_absence(
+        staff=staff or world.alice, kind=kind, start=start, end=end, by=world.bob.user, today=TODAY
+    )
 
 
 def errors_of(call) -> dict:
@@ -31,10 +32,14 @@ def errors_of(call) -> dict:
 
 # --- Services ---------------------------------------------------------------------------------
 
+
 def test_an_absence_is_recorded_in_the_persons_job_centre_with_who_recorded_it(world):
     absence = record(world)
     assert (absence.job_centre_id, absence.staff_id, absence.recorded_by_id) == (
-        world.coburg.pk, world.alice.pk, world.bob.user.pk)
+        world.coburg.pk,
+        world.alice.pk,
+        world.bob.user.pk,
+    )
     assert absence.history.count() == 1
 
 
@@ -47,8 +52,10 @@ def test_an_end_before_the_start_is_refused(world):
 def test_an_overlap_with_another_absence_of_the_same_person_is_refused_and_named(world):
     record(world)
     errors = errors_of(lambda: record(world, kind=Absence.SICKNESS, start=date(2026, 5, 8), end=date(2026, 5, 8)))
-    assert errors["start"] == ["In dieser Zeit ist schon eine Abwesenheit erfasst: Urlaub vom 04.05.2026 bis "
-                               "08.05.2026. Bitte diese ändern oder andere Tage wählen."]
+    assert errors["start"] == [
+        "In dieser Zeit ist schon eine Abwesenheit erfasst: Urlaub vom 04.05.2026 bis "
+        "08.05.2026. Bitte diese ändern oder andere Tage wählen."
+    ]
     assert Absence.objects.count() == 1
 
 
@@ -59,11 +66,14 @@ def test_the_next_day_and_another_persons_same_days_are_fine(world):
     assert Absence.objects.count() == 3
 
 
-@pytest.mark.parametrize("start, end, field", [
-    (date(2062, 5, 4), date(2062, 5, 8), "start"),  # decades ahead
-    (date(1996, 5, 4), date(1996, 5, 8), "start"),  # decades back
-    (date(2026, 5, 4), date(2206, 5, 8), "end"),  # a typo in the year
-])
+@pytest.mark.parametrize(
+    "start, end, field",
+    [
+        (date(2062, 5, 4), date(2062, 5, 8), "start"),  # decades ahead
+        (date(1996, 5, 4), date(1996, 5, 8), "start"),  # decades back
+        (date(2026, 5, 4), date(2206, 5, 8), "end"),  # a typo in the year
+    ],
+)
 def test_dates_years_away_are_refused(world, start, end, field):
     errors = errors_of(lambda: record(world, start=start, end=end))
     assert errors[field] == ["Das Datum liegt 2 Jahre oder mehr vor oder nach heute: bitte prüfen."]
@@ -81,11 +91,13 @@ def test_an_absence_is_shortened_or_lengthened_but_not_into_another(world):
     assert Absence.objects.get(pk=leave.pk).end == date(2026, 5, 6)
     services.change_absence_end(absence=leave, end=date(2026, 5, 11), by=world.bob.user, today=TODAY)
     assert Absence.objects.get(pk=leave.pk).end == date(2026, 5, 11)
-    errors = errors_of(lambda: services.change_absence_end(absence=leave, end=date(2026, 5, 13), by=world.bob.user,
-                                                           today=TODAY))
+    errors = errors_of(
+        lambda: services.change_absence_end(absence=leave, end=date(2026, 5, 13), by=world.bob.user, today=TODAY)
+    )
     assert errors["end"][0].startswith("In dieser Zeit ist schon eine Abwesenheit erfasst: Fortbildung vom 12.05.")
-    errors = errors_of(lambda: services.change_absence_end(absence=leave, end=date(2026, 5, 3), by=world.bob.user,
-                                                           today=TODAY))
+    errors = errors_of(
+        lambda: services.change_absence_end(absence=leave, end=date(2026, 5, 3), by=world.bob.user, today=TODAY)
+    )
     assert errors == {"end": ["Die Abwesenheit beginnt am 04.05.2026: das Ende darf nicht davor liegen."]}
     assert Absence.objects.get(pk=leave.pk).end == date(2026, 5, 11)
 
@@ -95,7 +107,8 @@ def test_an_absence_is_deleted_once(world):
     services.delete_absence(absence=leave, by=world.bob.user)
     assert not Absence.objects.exists()
     assert errors_of(lambda: services.delete_absence(absence=leave, by=world.bob.user)) == {
-        "__all__": ["Diese Abwesenheit ist schon gelöscht."]}
+        "__all__": ["Diese Abwesenheit ist schon gelöscht."]
+    }
 
 
 def test_logs_carry_ids_not_names_or_the_kind(world, caplog):
@@ -111,6 +124,7 @@ def test_logs_carry_ids_not_names_or_the_kind(world, caplog):
 
 
 # --- The page -----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def berta(world):
@@ -128,7 +142,12 @@ def test_a_team_lead_records_an_absence_for_a_member_of_the_team(client, world):
     assert response.status_code == 302 and response["Location"] == f"{LIST}?monat=2026-06"
     absence = Absence.objects.get()
     assert (absence.staff_id, absence.kind, absence.start, absence.end, absence.recorded_by_id) == (
-        world.alice.pk, "leave", date(2026, 6, 1), date(2026, 6, 5), world.bob.user.pk)
+        world.alice.pk,
+        "leave",
+        date(2026, 6, 1),
+        date(2026, 6, 5),
+        world.bob.user.pk,
+    )
     page = client.get(response["Location"]).content.decode()
     assert "Urlaub für Alice Fachkraft vom 01.06.2026 bis 05.06.2026 erfasst." in page
     assert "Alice Fachkraft</td><td>Urlaub</td>" in page
@@ -227,6 +246,7 @@ def test_team_leads_find_the_page_from_the_calendar_and_the_share_page(client, w
 
 
 # --- Admin --------------------------------------------------------------------------------------
+
 
 def test_the_admin_records_an_absence_in_the_persons_job_centre_and_checks_overlaps(client, world):
     client.force_login(world.admin)

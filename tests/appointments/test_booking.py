@@ -32,14 +32,12 @@ def text(response):
 
 def radios(page, name):
     """[(value, checked, label)] of the radio buttons `name`."""
-    found = re.findall(rf'<input type="radio" name="{name}" value="([^"]+)"[^>]*?( checked)?>\s*([^<]*)</label>',
-                       page)
+    found = re.findall(rf'<input type="radio" name="{name}" value="([^"]+)"[^>]*?( checked)?>\s*([^<]*)</label>', page)
     return [(value, bool(checked), label.strip()) for value, checked, label in found]
 
 
 def suggested(page):
-    return [(datetime.fromisoformat(v), checked, label) for v, checked, label in radios(page, "slot")
-            if v != "manuell"]
+    return [(datetime.fromisoformat(v), checked, label) for v, checked, label in radios(page, "slot") if v != "manuell"]
 
 
 def field_error(page, field):
@@ -69,12 +67,14 @@ def weimar(world, client):
 
 # --- Bookable channels ---------------------------------------------------------------------------
 
+
 def test_coburg_offers_no_phone_or_video_and_says_why(client, coburg):
     world, office, customer, url = coburg
     page = text(client.get(url))
     assert [v for v, _, _ in radios(page, "mode")] == ["office", "field"]
-    assert scheduling.not_bookable_hint({"phone": "telefonisch", "video": "per Video"},
-                                        ["in_person", "group"]) in page.replace("&quot;", '"')
+    assert scheduling.not_bookable_hint(
+        {"phone": "telefonisch", "video": "per Video"}, ["in_person", "group"]
+    ) in page.replace("&quot;", '"')
 
 
 def test_a_crafted_phone_appointment_in_coburg_is_refused_beside_the_field(client, coburg):
@@ -90,21 +90,27 @@ def test_group_information_in_coburg_is_offered_as_not_counting(client, coburg):
     page = text(client.get(url))
     assert ("group", False, "Gruppeninformation – zählt nicht als qualifizierter Kontakt") in radios(page, "kind")
     assert ("office", True, "in der Regionalstelle") in radios(page, "mode")
-    assert ("Nach dem Kontaktdichtekonzept zählt eine Gruppeninformation nicht als qualifizierter Kontakt: der "
-            "fällige Kontakt bleibt offen.") in page
+    assert (
+        "Nach dem Kontaktdichtekonzept zählt eine Gruppeninformation nicht als qualifizierter Kontakt: der "
+        "fällige Kontakt bleibt offen."
+    ) in page
 
 
 def test_weimar_offers_video_but_says_it_does_not_count(client, weimar):
     world, office, customer, url = weimar
     page = text(client.get(url))
     assert [label for _, _, label in radios(page, "mode")] == [
-        "in der Regionalstelle", "Außendienst (beim Kunden)", "telefonisch",
-        "per Video – zählt nicht als qualifizierter Kontakt"]
+        "in der Regionalstelle",
+        "Außendienst (beim Kunden)",
+        "telefonisch",
+        "per Video – zählt nicht als qualifizierter Kontakt",
+    ]
     assert "zählt ein Videogespräch nicht als qualifizierter Kontakt" in page
     assert "stehen deshalb nicht zur Wahl" not in page and "steht deshalb nicht zur Wahl" not in page
 
 
 # --- Office appointments within opening hours ----------------------------------------------------
+
 
 def test_coburg_suggests_office_appointments_only_within_opening_hours(client, coburg):
     world, office, customer, url = coburg
@@ -113,20 +119,23 @@ def test_coburg_suggests_office_appointments_only_within_opening_hours(client, c
     for start, _checked, label in slots:
         local = start.astimezone(BERLIN)
         begins, ends = local.time(), (local + timedelta(minutes=60)).time()  # a first appointment
-        assert time(8) <= begins and ends <= time(12) or local.weekday() == 3 and time(14) <= begins, local
+        assert (time(8) <= begins and ends <= time(12)) or (local.weekday() == 3 and time(14) <= begins), local
         assert "außerhalb" not in label
 
 
 def test_coburg_refuses_a_manual_office_time_outside_opening_hours_beside_the_time(client, coburg):
     world, office, customer, url = coburg
-    response = client.post(url, {"day": f"{DAY:%Y-%m-%d}", "time": "13:00", "kind": "follow_up", "mode": "office",
-                                 "office": office.pk})
+    response = client.post(
+        url, {"day": f"{DAY:%Y-%m-%d}", "time": "13:00", "kind": "follow_up", "mode": "office", "office": office.pk}
+    )
     assert response.status_code == 400
     assert field_error(text(response), "time") == scheduling.outside_opening_hours(
-        "Regionalstelle Rödental", 1, {1: [(time(8), time(12))]})
+        "Regionalstelle Rödental", 1, {1: [(time(8), time(12))]}
+    )
     assert not Appointment.objects.exists()
-    response = client.post(url, {"day": f"{DAY:%Y-%m-%d}", "time": "13:00", "kind": "follow_up", "mode": "field",
-                                 "office": office.pk})
+    response = client.post(
+        url, {"day": f"{DAY:%Y-%m-%d}", "time": "13:00", "kind": "follow_up", "mode": "field", "office": office.pk}
+    )
     assert response.status_code == 302  # a field visit is not bound to them
     assert Appointment.objects.get().mode == Appointment.FIELD
 
@@ -137,10 +146,13 @@ def test_coburg_suggests_nothing_at_an_office_without_opening_hours_and_says_so(
     page = text(client.get(url + f"?art=office&stelle={bare.pk}"))
     assert suggested(page) == []
     assert scheduling.no_opening_hours("Außenstelle ohne Zeiten") in page
-    response = client.post(url + f"?art=office&stelle={bare.pk}", {
-        "day": f"{DAY:%Y-%m-%d}", "time": "09:00", "kind": "follow_up", "mode": "office", "office": bare.pk})
+    response = client.post(
+        url + f"?art=office&stelle={bare.pk}",
+        {"day": f"{DAY:%Y-%m-%d}", "time": "09:00", "kind": "follow_up", "mode": "office", "office": bare.pk},
+    )
     assert response.status_code == 400 and field_error(text(response), "office") == scheduling.no_opening_hours(
-        "Außenstelle ohne Zeiten")
+        "Außenstelle ohne Zeiten"
+    )
 
 
 def test_a_slot_outside_opening_hours_is_never_preselected(client, weimar):
@@ -162,6 +174,7 @@ def test_no_slot_is_preselected_when_none_lies_within_opening_hours(client, weim
 
 # --- Field visits --------------------------------------------------------------------------------
 
+
 def test_field_visit_suggestions_come_in_the_afternoon_first(client, coburg):
     world, office, customer, url = coburg
     page = text(client.get(url))
@@ -175,8 +188,9 @@ def test_field_visit_suggestions_come_in_the_afternoon_first(client, coburg):
 
 
 @pytest.mark.parametrize("query", ["", "?art=office&stelle={office}", "?art=field"])
-def test_the_booking_page_runs_a_fixed_number_of_queries_for_every_mode(client, coburg, query,
-                                                                         django_assert_num_queries):
+def test_the_booking_page_runs_a_fixed_number_of_queries_for_every_mode(
+    client, coburg, query, django_assert_num_queries
+):
     world, office, customer, url = coburg
     # 1 session, 2 user, 3 staff, 4 customer, 5 rule set, 6 offices, 7 their opening hours,
     # 8 busy, 9 working hours, 10 closing days, 11 the customer's appointments
@@ -193,6 +207,7 @@ def test_suggestions_for_an_unknown_or_unbookable_mode_are_a_404(client, coburg,
 
 # --- The invitation letter's lead time -----------------------------------------------------------
 
+
 def test_slots_too_soon_for_a_letter_are_marked_and_the_page_says_why(client, coburg):
     world, office, customer, url = coburg
     days = sorted({start.date() for start, _, _ in suggested(text(client.get(url)))})
@@ -201,8 +216,9 @@ def test_slots_too_soon_for_a_letter_are_marked_and_the_page_says_why(client, co
     lead = WorkingCalendar("BY").working_days_between(timezone.localdate(), days[1])
     RuleSet.objects.filter(job_centre=world.coburg).update(invitation_lead_working_days=lead)
     page = text(client.get(url))
-    marked = [(start.date(), "zu kurzfristig für eine Einladung per Brief" in label)
-              for start, _, label in suggested(page)]
+    marked = [
+        (start.date(), "zu kurzfristig für eine Einladung per Brief" in label) for start, _, label in suggested(page)
+    ]
     assert marked and all(late == (day < days[1]) for day, late in marked)
     assert {late for _, late in marked} == {True, False}
     assert f"für einen Termin vor dem {days[1]:%d.%m.%Y} kommt sie nicht rechtzeitig an" in page
@@ -211,17 +227,24 @@ def test_slots_too_soon_for_a_letter_are_marked_and_the_page_says_why(client, co
 def test_a_manual_time_too_soon_for_a_letter_is_warned_and_booked(client, coburg):
     world, office, customer, url = coburg
     RuleSet.objects.filter(job_centre=world.coburg).update(invitation_lead_working_days=30)
-    response = client.post(url, {"day": f"{DAY:%Y-%m-%d}", "time": "13:00", "kind": "follow_up", "mode": "office",
-                                 "office": office.pk})
+    response = client.post(
+        url, {"day": f"{DAY:%Y-%m-%d}", "time": "13:00", "kind": "follow_up", "mode": "office", "office": office.pk}
+    )
     assert response.status_code == 400 and scheduling.LETTER_TOO_LATE in text(response)  # beside the error
-    response = client.post(url, {"day": f"{DAY:%Y-%m-%d}", "time": "09:00", "kind": "follow_up", "mode": "office",
-                                 "office": office.pk}, follow=True)
+    response = client.post(
+        url,
+        {"day": f"{DAY:%Y-%m-%d}", "time": "09:00", "kind": "follow_up", "mode": "office", "office": office.pk},
+        follow=True,
+    )
     assert scheduling.LETTER_TOO_LATE in text(response)  # the success message says it again
     assert Appointment.objects.get().start == at(DAY, 9)
 
 
 def test_a_time_far_enough_ahead_books_without_a_letter_warning(client, coburg):
     world, office, customer, url = coburg
-    response = client.post(url, {"day": f"{DAY:%Y-%m-%d}", "time": "09:00", "kind": "follow_up", "mode": "office",
-                                 "office": office.pk}, follow=True)
+    response = client.post(
+        url,
+        {"day": f"{DAY:%Y-%m-%d}", "time": "09:00", "kind": "follow_up", "mode": "office", "office": office.pk},
+        follow=True,
+    )
     assert "Termin am" in text(response) and scheduling.LETTER_TOO_LATE not in text(response)

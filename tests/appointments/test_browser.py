@@ -52,8 +52,10 @@ def test_book_a_suggested_slot_mark_it_attended_and_write_the_note(demo, live_se
     # Time passes: the appointment took place early this morning (a time the demo leaves free).
     start = datetime.combine(today, time(0, 0), tzinfo=BERLIN)
     Appointment.objects.filter(pk=appointment.pk).update(
-        start=start, end=start + timedelta(minutes=appointment.minutes),
-        blocked_until=start + timedelta(minutes=appointment.minutes + appointment.preparation_minutes))
+        start=start,
+        end=start + timedelta(minutes=appointment.minutes),
+        blocked_until=start + timedelta(minutes=appointment.minutes + appointment.preparation_minutes),
+    )
     page.reload()
     page.get_by_role("button", name="Wahrgenommen").click()
     page.wait_for_load_state()
@@ -113,7 +115,11 @@ def test_a_team_lead_records_a_leave_week_on_a_narrow_screen(team_lead, live_ser
 
     absence = Absence.objects.get()
     assert (absence.staff.user.username, absence.kind, absence.start, absence.end) == (
-        "erika", Absence.LEAVE, monday, monday + timedelta(days=4))
+        "erika",
+        Absence.LEAVE,
+        monday,
+        monday + timedelta(days=4),
+    )
     assert "Urlaub für Erika Fachkraft" in page.locator(".messages").inner_text()
     assert page.get_by_role("cell", name="Erika Fachkraft", exact=True).is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -67,8 +67,7 @@ def test_setup_demo_adds_appointments_once(demo, settings):
 def test_demo_caseworker_in_coburg_gets_slots_only_within_opening_hours_and_cannot_book_a_phone_call(demo, client):
     """Coburg Land books office appointments within opening hours and no phone calls (001 §2.1)."""
     client.force_login(get_user_model().objects.get(username="demo-caseworker"))
-    customers = list(Customer.objects.filter(caseworker__user__username="demo-caseworker")
-                     .order_by("due_by", "pk")[:4])
+    customers = list(Customer.objects.filter(caseworker__user__username="demo-caseworker").order_by("due_by", "pk")[:4])
     offices = list(Office.objects.filter(job_centre__slug="coburg-land"))
     assert len(customers) == 4 and len(offices) == 2
     seen = 0
@@ -78,16 +77,19 @@ def test_demo_caseworker_in_coburg_gets_slots_only_within_opening_hours_and_cann
         for office in offices:
             opening = list(office.opening_hours.values_list("weekday", "start", "end"))
             page = client.get(f"{url}?art=office&stelle={office.pk}").content.decode()
-            slots = re.findall(r'<input type="radio" name="slot" value="([^"]+)"[^>]*?( checked)?>\s*([^<]*)</label>',
-                               page)
-            for value, checked, label in slots:
+            slots = re.findall(
+                r'<input type="radio" name="slot" value="([^"]+)"[^>]*?( checked)?>\s*([^<]*)</label>', page
+            )
+            for value, _checked, label in slots:
                 if value == "manuell":
                     continue
                 start = datetime.fromisoformat(value).astimezone(BERLIN)
                 end = start + timedelta(minutes=minutes)
                 # 1. no suggested slot lies outside the office's opening hours ...
-                assert any(day == start.weekday() and begins <= start.time() and end.time() <= ends
-                           for day, begins, ends in opening), (office.name, start)
+                assert any(
+                    day == start.weekday() and begins <= start.time() and end.time() <= ends
+                    for day, begins, ends in opening
+                ), (office.name, start)
                 assert "außerhalb der Öffnungszeiten" not in label
                 seen += 1
             # 2. ... so none outside is preselected: the one preselected is the first suggestion.
@@ -99,13 +101,17 @@ def test_demo_caseworker_in_coburg_gets_slots_only_within_opening_hours_and_cann
     customer = customers[0]
     before = Appointment.objects.count()
     day = timezone.localdate() + timedelta(days=7)
-    response = client.post(reverse("appointments:book", args=[customer.pk]), {
-        "day": day.isoformat(), "time": "09:00", "kind": "follow_up", "mode": "phone"})
+    response = client.post(
+        reverse("appointments:book", args=[customer.pk]),
+        {"day": day.isoformat(), "time": "09:00", "kind": "follow_up", "mode": "phone"},
+    )
     assert response.status_code == 400
     page = response.content.decode()
-    assert re.search(r'id="id_mode_error"><li>Nach dem Kontaktdichtekonzept werden nur persönliche Kunden- oder '
-                     r'Arbeitgeberkontakte und Gruppeninformationen als Termin vereinbart, keine Telefongespräche\.',
-                     page)
+    assert re.search(
+        r'id="id_mode_error"><li>Nach dem Kontaktdichtekonzept werden nur persönliche Kunden- oder '
+        r"Arbeitgeberkontakte und Gruppeninformationen als Termin vereinbart, keine Telefongespräche\.",
+        page,
+    )
     assert Appointment.objects.count() == before
 
 

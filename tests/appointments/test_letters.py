@@ -49,8 +49,10 @@ def test_a_letter_names_the_offices_phone_and_email_to_cancel(client, world):
     office.save()
     appointment = book(make_customer(world.team_a, caseworker=world.alice), world.alice, at(DAY, 9), office=office)
     page = letter(client, appointment, world.alice.user)
-    assert ("sagen Sie bitte vorher ab und nennen Sie den Grund: telefonisch unter 089 99998-101 oder per E-Mail "
-            "an roedental@jobcenter.example.") in page
+    assert (
+        "sagen Sie bitte vorher ab und nennen Sie den Grund: telefonisch unter 089 99998-101 oder per E-Mail "
+        "an roedental@jobcenter.example."
+    ) in page
 
 
 def test_without_the_offices_contact_a_letter_names_the_caseworkers_email(client, world):
@@ -70,8 +72,9 @@ def test_a_letter_shows_the_kind_never_the_rule_code(client, world):
 
 
 def test_a_field_visit_letter_reads_as_a_home_visit(client, world):
-    customer = make_customer(world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472",
-                             city="Rödental")
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472", city="Rödental"
+    )
     appointment = book(customer, world.alice, at(DAY, 15), mode=Appointment.FIELD)
     page = letter(client, appointment, world.alice.user)
     assert "wir möchten Sie zu einem Gespräch bei Ihnen zu Hause besuchen" in page
@@ -88,8 +91,10 @@ def test_coburg_letters_to_integrated_needy_customers_name_the_opening_hours(cli
     appointment = book(integrated_needy(world, world.team_a, world.alice), world.alice, at(DAY, 9), office=office)
     page = letter(client, appointment, world.alice.user)
     assert "Sie können sich auch ohne Termin persönlich bei uns melden, während der Öffnungszeiten:" in page
-    assert ("<strong>Regionalstelle Rödental</strong>, Bürgerplatz 1, 96472 Rödental<br>Montag bis Mittwoch: "
-            "08:00–12:00 Uhr<br>Donnerstag: 08:00–12:00 und 14:00–18:00 Uhr<br>Freitag: 08:00–12:00 Uhr") in page
+    assert (
+        "<strong>Regionalstelle Rödental</strong>, Bürgerplatz 1, 96472 Rödental<br>Montag bis Mittwoch: "
+        "08:00–12:00 Uhr<br>Donnerstag: 08:00–12:00 und 14:00–18:00 Uhr<br>Freitag: 08:00–12:00 Uhr"
+    ) in page
 
 
 def test_a_field_visit_letter_names_every_offices_hours(client, world):

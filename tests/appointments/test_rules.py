@@ -16,6 +16,7 @@ def week(*extra, mornings=range(5), start=time(8), end=time(12, 30)):
 
 # --- Opening-hours standard (JobAgentur EN) ----------------------------------------------------
 
+
 def test_mornings_every_weekday_and_one_late_afternoon_meet_the_standard():
     # 5 x 4.5 h = 22.5 h, Thursday 14-18 on top: 26.5 h
     hours = week((3, time(14), time(18)))
@@ -45,8 +46,9 @@ def test_an_afternoon_only_day_fails_the_every_morning_rule():
 def test_no_afternoon_late_enough_for_working_people_fails():
     hours = week((3, time(14), time(17)), end=time(13))  # 25 h + 3 h, but closes at 17:00
     errors = check_opening_hours(hours, JOBAGENTUR_EN)
-    assert errors == ["An mindestens 1 Nachmittag(en) bis 17:30 Uhr geöffnet, damit Berufstätige kommen "
-                      "können (bisher 0)."]
+    assert errors == [
+        "An mindestens 1 Nachmittag(en) bis 17:30 Uhr geöffnet, damit Berufstätige kommen können (bisher 0)."
+    ]
 
 
 def test_a_tandem_office_may_open_three_mornings_only():
@@ -63,15 +65,18 @@ def test_a_tandem_office_with_two_mornings_fails():
 
 def test_an_empty_standard_accepts_anything():
     from appointments.standards import Standard
+
     assert check_opening_hours([(0, time(9), time(10))], Standard(min_weekly_hours=Decimal(0))) == []
 
 
 # --- Lengths -----------------------------------------------------------------------------------
 
-MG = SimpleNamespace(first_appointment_minutes=45, follow_up_minutes=None, preparation_minutes=15,
-                     limited_german_max_minutes=None)
-COBURG = SimpleNamespace(first_appointment_minutes=60, follow_up_minutes=30, preparation_minutes=10,
-                         limited_german_max_minutes=60)
+MG = SimpleNamespace(
+    first_appointment_minutes=45, follow_up_minutes=None, preparation_minutes=15, limited_german_max_minutes=None
+)
+COBURG = SimpleNamespace(
+    first_appointment_minutes=60, follow_up_minutes=30, preparation_minutes=10, limited_german_max_minutes=60
+)
 
 
 def test_moenchengladbach_first_appointment_is_45_minutes_plus_15_preparation():
@@ -108,9 +113,17 @@ def at(day, hour, minute=0):
 
 
 def slots(**kwargs):
-    defaults = dict(first_day=MONDAY, last_day=MONDAY + timedelta(days=6), not_before=at(MONDAY, 0),
-                    hours=NINE_TO_TWELVE, opening=None, busy=[], is_working_day=BAVARIA.is_working_day,
-                    minutes=60, preparation=0)
+    defaults = dict(
+        first_day=MONDAY,
+        last_day=MONDAY + timedelta(days=6),
+        not_before=at(MONDAY, 0),
+        hours=NINE_TO_TWELVE,
+        opening=None,
+        busy=[],
+        is_working_day=BAVARIA.is_working_day,
+        minutes=60,
+        preparation=0,
+    )
     return free_slots(**{**defaults, **kwargs})
 
 
@@ -136,8 +149,12 @@ def test_slots_skip_busy_times_and_resume_on_the_quarter_hour():
 
 def test_slots_skip_public_holidays_and_closing_days():
     calendar = WorkingCalendar("BY", closing_days=[MONDAY + timedelta(days=2)])  # Wednesday closed
-    found = slots(first_day=MONDAY + timedelta(days=1), is_working_day=calendar.is_working_day, limit=6,
-                  hours={d: [(time(9), time(10))] for d in range(5)})
+    found = slots(
+        first_day=MONDAY + timedelta(days=1),
+        is_working_day=calendar.is_working_day,
+        limit=6,
+        hours={d: [(time(9), time(10))] for d in range(5)},
+    )
     # Tuesday, (Wednesday closed), (Thursday Ascension Day), Friday, then next Monday
     assert [s.start.date() for s in found] == [MONDAY + timedelta(days=1), MONDAY + timedelta(days=4)]
 

@@ -59,10 +59,12 @@ def test_consultation_share_is_hand_counted(may, django_assert_num_queries):
     # 1 rule sets of the month, 2 working hours, 3 closing days, 4 absences, 5 attended minutes
     with django_assert_num_queries(5):
         shares = selectors.consultation_share(may.coburg, staff, MAY)
-    assert shares[may.alice.pk] == ConsultationShare(attended_minutes=105, working_minutes=7440,
-                                                     share=105 / 7440, target=50)
-    assert shares[may.bob.pk] == ConsultationShare(attended_minutes=30, working_minutes=7956,
-                                                   share=30 / 7956, target=50)
+    assert shares[may.alice.pk] == ConsultationShare(
+        attended_minutes=105, working_minutes=7440, share=105 / 7440, target=50
+    )
+    assert shares[may.bob.pk] == ConsultationShare(
+        attended_minutes=30, working_minutes=7956, share=30 / 7956, target=50
+    )
     assert shares[may.charlie.pk].attended_minutes == 0
     assert shares[may.charlie.pk].working_minutes == 7956
 
@@ -101,9 +103,11 @@ def test_missed_appointments_stay_in_their_job_centre(may):
 
 # --- Slot suggestions --------------------------------------------------------------------------
 
+
 def test_suggestions_fall_in_the_due_window_on_working_days_around_busy_time(world, django_assert_num_queries):
-    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
-                             registered_on=date(2026, 3, 1))  # 2MM from registration: due 1 May
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, today=date(2026, 5, 8), registered_on=date(2026, 3, 1)
+    )  # 2MM from registration: due 1 May
     customer.due_by, customer.window_opens = date(2026, 5, 22), date(2026, 5, 13)
     customer.job_centre = world.coburg  # as the page loads it (access.get_customer_for_user)
     give_working_hours(world.alice, days=range(5), start=time(9), end=time(11))
@@ -117,22 +121,29 @@ def test_suggestions_fall_in_the_due_window_on_working_days_around_busy_time(wor
         found = selectors.suggest_slots(customer, world.alice, Length(45, 15, None), now, office=office)
     # Wed 13th 9-10 busy, Thu 14th Ascension Day, Fri 15th closed
     assert [s.start for s in found.slots] == [
-        at(date(2026, 5, 13), 10), at(date(2026, 5, 18), 9), at(date(2026, 5, 18), 10),
-        at(date(2026, 5, 19), 9), at(date(2026, 5, 19), 10), at(date(2026, 5, 20), 9)]
+        at(date(2026, 5, 13), 10),
+        at(date(2026, 5, 18), 9),
+        at(date(2026, 5, 18), 10),
+        at(date(2026, 5, 19), 9),
+        at(date(2026, 5, 19), 10),
+        at(date(2026, 5, 20), 9),
+    ]
     assert [s.in_opening_hours for s in found.slots[:2]] == [False, True]
     assert not found.overdue and found.hours_source == "working"
 
 
 def test_coburg_searches_office_appointments_in_working_hours_within_opening_hours(world):
-    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
-                             registered_on=date(2026, 5, 1))
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, today=date(2026, 5, 8), registered_on=date(2026, 5, 1)
+    )
     customer.job_centre = world.coburg
     give_working_hours(world.alice, days=range(5), start=time(9), end=time(15))
     make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)] + [(3, time(14), time(18))])
     [office] = selectors.offices(world.coburg.pk)
     rule_set = RuleSet.objects.get(job_centre=world.coburg)
-    found = selectors.suggest_slots(customer, world.alice, Length(60, 0, None), at(date(2026, 5, 11), 7),
-                                    office=office, rule_set=rule_set)
+    found = selectors.suggest_slots(
+        customer, world.alice, Length(60, 0, None), at(date(2026, 5, 11), 7), office=office, rule_set=rule_set
+    )
     # 9-10 each day (working 9-15 within 8-10); Thursday 14th is Ascension Day
     assert [s.start for s in found.slots] == [at(date(2026, 5, d), 9) for d in (11, 12, 13, 15, 18, 19)]
     assert found.bound_to_opening_hours and all(s.in_opening_hours for s in found.slots)
@@ -143,24 +154,34 @@ def test_coburg_searches_office_appointments_in_working_hours_within_opening_hou
 
 
 def test_field_visits_are_searched_in_working_hours_afternoon_first_without_opening_hours(world):
-    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
-                             registered_on=date(2026, 5, 1))
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, today=date(2026, 5, 8), registered_on=date(2026, 5, 1)
+    )
     customer.job_centre = world.coburg
     give_working_hours(world.alice, days=range(5), start=time(9), end=time(15))
     make_office(world.coburg, hours=[(d, time(8), time(10)) for d in range(5)])
     [office] = selectors.offices(world.coburg.pk)
-    found = selectors.suggest_slots(customer, world.alice, Length(60, 0, None), at(date(2026, 5, 11), 7),
-                                    mode=Appointment.FIELD, office=office,
-                                    rule_set=RuleSet.objects.get(job_centre=world.coburg), limit=4)
+    found = selectors.suggest_slots(
+        customer,
+        world.alice,
+        Length(60, 0, None),
+        at(date(2026, 5, 11), 7),
+        mode=Appointment.FIELD,
+        office=office,
+        rule_set=RuleSet.objects.get(job_centre=world.coburg),
+        limit=4,
+    )
     assert [s.start for s in found.slots] == [at(date(2026, 5, 11), h) for h in (12, 13, 14)] + [
-        at(date(2026, 5, 12), 12)]
+        at(date(2026, 5, 12), 12)
+    ]
     assert found.office is None and not found.bound_to_opening_hours
     assert all(s.in_opening_hours for s in found.slots)  # nothing to be outside of
 
 
 def test_overdue_customers_get_the_next_free_slots_from_now(world):
-    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
-                             registered_on=date(2026, 1, 1))
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, today=date(2026, 5, 8), registered_on=date(2026, 1, 1)
+    )
     assert customer.due_by < date(2026, 5, 8)
     found = selectors.suggest_slots(customer, world.alice, Length(30, 0, None), at(date(2026, 5, 8), 15, 10))
     assert found.overdue and found.hours_source == "default"
@@ -169,16 +190,17 @@ def test_overdue_customers_get_the_next_free_slots_from_now(world):
 
 
 def test_a_due_date_far_ahead_searches_a_bounded_stretch(world):
-    customer = make_customer(world.team_a, caseworker=world.alice, today=date(2026, 5, 8),
-                             registered_on=date(2026, 5, 1))
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, today=date(2026, 5, 8), registered_on=date(2026, 5, 1)
+    )
     customer.due_by, customer.window_opens = date(9999, 12, 31), None  # individual cycle, typed wrong once
     found = selectors.suggest_slots(customer, world.alice, Length(30, 0, None), at(date(2026, 5, 8), 9))
     assert found.slots and found.slots[0].start.date() == date(2026, 5, 8)
-    assert all(s.start.date() <= date(2026, 5, 8) + timedelta(days=selectors.SEARCH_DAYS_AT_MOST)
-               for s in found.slots)
+    assert all(s.start.date() <= date(2026, 5, 8) + timedelta(days=selectors.SEARCH_DAYS_AT_MOST) for s in found.slots)
 
 
 # --- Calendar ----------------------------------------------------------------------------------
+
 
 def test_calendar_days_mark_unresolved_holidays_and_outside_opening_hours(world, django_assert_num_queries):
     customer = make_customer(world.team_a, caseworker=world.alice)
@@ -198,6 +220,5 @@ def test_calendar_days_mark_unresolved_holidays_and_outside_opening_hours(world,
     tuesday = days[1].appointments
     assert [a.pk for a in tuesday] == [early.pk, visit.pk, late.pk]
     # A field visit is not bound to opening hours: never "outside" them.
-    assert [(a.unresolved, a.outside_opening_hours) for a in tuesday] == [(True, False), (False, False),
-                                                                            (False, True)]
+    assert [(a.unresolved, a.outside_opening_hours) for a in tuesday] == [(True, False), (False, False), (False, True)]
     assert early.status == Appointment.PLANNED

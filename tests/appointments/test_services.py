@@ -74,17 +74,31 @@ def test_a_cancelled_appointment_frees_its_time(world):
 def test_limited_german_caps_the_length(world):
     customer = make_customer(world.team_a, caseworker=world.alice, flags=["limited_german"])
     with pytest.raises(ServiceError) as error:
-        services.book_appointment(customer=customer, caseworker=world.alice, by=world.alice.user,
-                                  start=at(DAY, 9), minutes=90, max_minutes=60, office=make_office(world.coburg),
-                                  now=at(DAY, 8))
+        services.book_appointment(
+            customer=customer,
+            caseworker=world.alice,
+            by=world.alice.user,
+            start=at(DAY, 9),
+            minutes=90,
+            max_minutes=60,
+            office=make_office(world.coburg),
+            now=at(DAY, 8),
+        )
     assert "höchstens 60 Minuten" in error.value.message_dict["minutes"][0]
 
 
 def test_booking_in_the_past_or_without_office_is_refused(world):
     customer = make_customer(world.team_a, caseworker=world.alice)
     with pytest.raises(ServiceError) as error:
-        services.book_appointment(customer=customer, caseworker=world.alice, by=world.alice.user,
-                                  start=at(DAY, 9), minutes=30, office=None, now=at(DAY, 10))
+        services.book_appointment(
+            customer=customer,
+            caseworker=world.alice,
+            by=world.alice.user,
+            start=at(DAY, 9),
+            minutes=30,
+            office=None,
+            now=at(DAY, 10),
+        )
     assert set(error.value.message_dict) == {"start", "office"}
 
 
@@ -97,14 +111,16 @@ def test_a_caseworker_of_another_job_centre_cannot_be_booked(world):
 
 # --- Attendance --------------------------------------------------------------------------------
 
+
 def test_attended_then_the_note_moves_the_due_date_and_links_the_note(world):
     today = timezone.localdate()
     customer = overdue_customer(world.team_a, world.alice)
     start = at(today, 0, 5)  # a field visit: not bound to Coburg's opening hours
     appointment = book(customer, world.alice, start, now=start - timedelta(days=1), mode=Appointment.FIELD)
     services.record_attendance(appointment=appointment, by=world.alice.user, now=start + timedelta(minutes=30))
-    note, decision = services.write_appointment_note(appointment=appointment, by=world.alice.user,
-                                                     summary="Standortbestimmung", today=today)
+    note, decision = services.write_appointment_note(
+        appointment=appointment, by=world.alice.user, summary="Standortbestimmung", today=today
+    )
     appointment.refresh_from_db()
     assert appointment.status == Appointment.ATTENDED
     assert appointment.contact_note_id == note.pk
@@ -138,8 +154,9 @@ def test_an_outcome_is_recorded_once(world):
     appointment = book(customer, world.alice, at(DAY, 9))
     services.mark_missed(appointment=appointment, by=world.alice.user, now=at(DAY, 10))
     with pytest.raises(ServiceError) as error:
-        services.record_attendance(appointment=Appointment.objects.get(pk=appointment.pk), by=world.alice.user,
-                                   now=at(DAY, 10))
+        services.record_attendance(
+            appointment=Appointment.objects.get(pk=appointment.pk), by=world.alice.user, now=at(DAY, 10)
+        )
     assert "bereits nicht erschienen" in error.value.messages[0]
 
 
@@ -158,8 +175,9 @@ def test_missed_appointments_are_counted_in_sequence_until_one_is_attended(world
     later = at(days[-1], 12)
     services.mark_missed(appointment=rows[0], by=world.alice.user, reason="keine Rückmeldung", now=later)
     services.mark_missed(appointment=rows[1], by=world.alice.user, now=later)
-    excused = services.mark_missed(appointment=rows[2], by=world.alice.user, reason="Arbeitsunfähigkeit",
-                                   important_reason=True, now=later)
+    excused = services.mark_missed(
+        appointment=rows[2], by=world.alice.user, reason="Arbeitsunfähigkeit", important_reason=True, now=later
+    )
     services.record_attendance(appointment=rows[3], by=world.alice.user, now=later)
     fifth = services.mark_missed(appointment=rows[4], by=world.alice.user, now=later)
     sequences = list(Appointment.objects.order_by("start").values_list("missed_sequence", flat=True))
@@ -198,13 +216,22 @@ def test_cancelling_twice_is_refused(world):
 
 # --- PostgreSQL: the database itself refuses double booking ----------------------------------
 
+
 @pytest.mark.postgres
 def test_the_exclusion_constraint_refuses_an_overlap_written_past_the_service(world):
     one, two = (make_customer(world.team_a, caseworker=world.alice) for _ in range(2))
     first = book(one, world.alice, at(DAY, 9), minutes=45, preparation=15)
-    clash = Appointment(job_centre=world.coburg, customer=two, caseworker=world.alice, mode=Appointment.PHONE,
-                        start=at(DAY, 9, 55), end=at(DAY, 10, 30), blocked_until=at(DAY, 10, 30),
-                        subject="x", booked_by=world.alice.user)
+    clash = Appointment(
+        job_centre=world.coburg,
+        customer=two,
+        caseworker=world.alice,
+        mode=Appointment.PHONE,
+        start=at(DAY, 9, 55),
+        end=at(DAY, 10, 30),
+        blocked_until=at(DAY, 10, 30),
+        subject="x",
+        booked_by=world.alice.user,
+    )
     with pytest.raises(IntegrityError, match=services.CONSTRAINT), transaction.atomic():
         clash.save()
     Appointment.objects.filter(pk=first.pk).update(status=Appointment.CANCELLED_CENTRE)
@@ -233,8 +260,16 @@ def test_twenty_concurrent_bookings_of_one_slot_exactly_one_succeeds(request):
     def attempt(customer):
         try:
             barrier.wait()
-            services.book_appointment(customer=customer, caseworker=alice, by=alice.user, start=start, minutes=45,
-                                      preparation_minutes=15, office=office, now=at(DAY, 8))
+            services.book_appointment(
+                customer=customer,
+                caseworker=alice,
+                by=alice.user,
+                start=start,
+                minutes=45,
+                preparation_minutes=15,
+                office=office,
+                now=at(DAY, 8),
+            )
             outcomes.append("ok")
         except ServiceError as error:
             outcomes.append(error.message_dict["start"][0])
@@ -254,6 +289,7 @@ def test_twenty_concurrent_bookings_of_one_slot_exactly_one_succeeds(request):
 
 # --- Lengths from the seeds' rule sets ---------------------------------------------------------
 
+
 def test_lengths_come_from_the_rule_sets_of_the_fixture(rulesets):
     from appointments.lengths import default_length
     from policies.models import RuleSet
@@ -269,14 +305,17 @@ def test_lengths_come_from_the_rule_sets_of_the_fixture(rulesets):
 
 # --- The rule set's scheduling rules ------------------------------------------------------------
 
+
 def test_coburg_refuses_a_phone_or_video_appointment_and_saves_nothing(world):
     customer = make_customer(world.team_a, caseworker=world.alice)
     for mode, noun in ((Appointment.PHONE, "keine Telefongespräche"), (Appointment.VIDEO, "keine Videogespräche")):
         with pytest.raises(ServiceError) as error:
             book(customer, world.alice, at(DAY, 9), mode=mode)
         [message] = error.value.message_dict["mode"]
-        assert message.startswith("Nach dem Kontaktdichtekonzept werden nur persönliche Kunden- oder "
-                                  "Arbeitgeberkontakte und Gruppeninformationen als Termin vereinbart")
+        assert message.startswith(
+            "Nach dem Kontaktdichtekonzept werden nur persönliche Kunden- oder "
+            "Arbeitgeberkontakte und Gruppeninformationen als Termin vereinbart"
+        )
         assert noun in message
     assert not Appointment.objects.exists()
 
@@ -298,9 +337,12 @@ def test_a_rule_set_without_group_sessions_refuses_one_on_the_kind(world):
     customer = make_customer(world.team_a, caseworker=world.alice)
     with pytest.raises(ServiceError) as error:
         book(customer, world.alice, at(DAY, 9), kind=Appointment.GROUP)
-    assert error.value.message_dict == {"kind": [
-        "Nach dem Kontaktdichtekonzept werden nur persönliche Kunden- oder Arbeitgeberkontakte als Termin "
-        "vereinbart, keine Gruppeninformationen."]}
+    assert error.value.message_dict == {
+        "kind": [
+            "Nach dem Kontaktdichtekonzept werden nur persönliche Kunden- oder Arbeitgeberkontakte als Termin "
+            "vereinbart, keine Gruppeninformationen."
+        ]
+    }
 
 
 def test_the_rule_set_in_force_on_the_appointments_day_decides(world):
@@ -323,9 +365,12 @@ def test_coburg_refuses_an_office_appointment_outside_opening_hours(world):
     office = make_office(world.coburg)  # Tuesday 8-12
     with pytest.raises(ServiceError) as error:
         book(customer, world.alice, at(DAY, 11, 45), office=office)  # ends 12:15
-    assert error.value.message_dict == {"start": [
-        "Termine in der Regionalstelle liegen nach dem Kontaktdichtekonzept in den Öffnungszeiten: Regionalstelle "
-        "Rödental hat dienstags von 08:00 bis 12:00 Uhr geöffnet. Für einen Außendienst gilt das nicht."]}
+    assert error.value.message_dict == {
+        "start": [
+            "Termine in der Regionalstelle liegen nach dem Kontaktdichtekonzept in den Öffnungszeiten: Regionalstelle "
+            "Rödental hat dienstags von 08:00 bis 12:00 Uhr geöffnet. Für einen Außendienst gilt das nicht."
+        ]
+    }
     assert book(customer, world.alice, at(DAY, 11, 30), office=office).end == at(DAY, 12)  # ends at closing
     assert book(customer, world.alice, at(DAY, 16), mode=Appointment.FIELD).office is None  # not bound
     assert Appointment.objects.count() == 2
@@ -339,7 +384,8 @@ def test_coburg_refuses_an_office_appointment_at_an_office_without_opening_hours
     assert error.value.message_dict["office"] == [
         "Für Außenstelle ohne Zeiten sind keine Öffnungszeiten hinterlegt; Termine in der Regionalstelle liegen "
         "nach dem Kontaktdichtekonzept in den Öffnungszeiten. Bitte lassen Sie die Öffnungszeiten von der "
-        "Fachadministration erfassen."]
+        "Fachadministration erfassen."
+    ]
     assert not Appointment.objects.exists()
 
 

@@ -58,9 +58,16 @@ def page_urls(customer, planned, attended):
 OWN_PAGES = {"day", "week", "share", "feed_settings"}
 
 
-@pytest.mark.parametrize("persona, expected", [
-    ("anonymous", "login"), ("alice", 200), ("bob", 200), ("charlie", "404 on team A's"), ("admin", 403),
-])
+@pytest.mark.parametrize(
+    "persona, expected",
+    [
+        ("anonymous", "login"),
+        ("alice", 200),
+        ("bob", 200),
+        ("charlie", "404 on team A's"),
+        ("admin", 403),
+    ],
+)
 def test_role_matrix(client, setup, persona, expected):
     world, customer, planned, attended = setup
     if persona != "anonymous":
@@ -104,13 +111,14 @@ def test_a_team_lead_picks_a_team_member_but_not_another_team(client, setup):
 
 # --- Calendar pages ------------------------------------------------------------------------------
 
+
 def test_the_day_view_lists_unresolved_past_appointments(client, world):
     customer = make_customer(world.team_a, caseworker=world.alice)
     yesterday = timezone.localdate() - timedelta(days=1)
     book(customer, world.alice, at(yesterday, 9), mode=Appointment.FIELD)  # yesterday may have been a Sunday
     client.force_login(world.alice.user)
     page = text(client.get(reverse("appointments:day")))
-    section = page[page.index("Vergangene Termine ohne Ergebnis"):]
+    section = page[page.index("Vergangene Termine ohne Ergebnis") :]
     assert f"Kunde {customer.number}" in section and "ohne Ergebnis" in section
 
 
@@ -119,8 +127,12 @@ def test_the_week_view_runs_a_fixed_number_of_queries(client, world, size, djang
     monday = next_weekday(0, timezone.localdate() + timedelta(days=7))
     office = make_office(world.coburg)
     for n in range(size):
-        book(make_customer(world.team_a, caseworker=world.alice), world.alice, at(monday + timedelta(days=n), 9),
-             office=office)
+        book(
+            make_customer(world.team_a, caseworker=world.alice),
+            world.alice,
+            at(monday + timedelta(days=n), 9),
+            office=office,
+        )
     client.force_login(world.alice.user)
     # 1 session, 2 user, 3 staff, 4 appointments (+customer, office), 5 opening hours, 6 closing days
     with django_assert_num_queries(6):
@@ -145,6 +157,7 @@ def test_the_day_view_runs_a_fixed_number_of_queries(client, world, size, django
 @pytest.mark.parametrize("size", [1, 3])
 def test_the_share_page_runs_a_fixed_number_of_queries(client, world, size, django_assert_num_queries):
     from ..caseload.factories import make_staff
+
     for n in range(size):
         make_staff(f"extra{n}", world.team_a)
     client.force_login(world.bob.user)
@@ -164,6 +177,7 @@ def test_the_share_page_shows_a_caseworker_only_themselves(client, world):
 
 
 # --- Booking -------------------------------------------------------------------------------------
+
 
 def test_booking_offers_suggested_slots_and_books_one(client, world, django_assert_num_queries):
     customer = overdue_customer(world.team_a, world.alice)
@@ -191,9 +205,17 @@ def test_booking_a_taken_time_shows_the_message_beside_the_form(client, world):
     day = next_weekday(1, timezone.localdate() + timedelta(days=7))
     book(make_customer(world.team_a, caseworker=world.alice), world.alice, at(day, 9), office=office)
     client.force_login(world.alice.user)
-    response = client.post(reverse("appointments:book", args=[customer.pk]), {
-        "slot": "manuell", "day": f"{day:%Y-%m-%d}", "time": "09:15", "kind": "first", "mode": "office",
-        "office": office.pk})
+    response = client.post(
+        reverse("appointments:book", args=[customer.pk]),
+        {
+            "slot": "manuell",
+            "day": f"{day:%Y-%m-%d}",
+            "time": "09:15",
+            "kind": "first",
+            "mode": "office",
+            "office": office.pk,
+        },
+    )
     assert response.status_code == 400
     assert services.DOUBLE_BOOKED in text(response)
     assert Appointment.objects.count() == 1
@@ -204,8 +226,10 @@ def test_booking_a_phone_appointment_outside_opening_hours_is_allowed(client, wo
     make_office(world.weimar)
     day = next_weekday(1, timezone.localdate() + timedelta(days=7))
     client.force_login(world.dave.user)
-    response = client.post(reverse("appointments:book", args=[customer.pk]), {
-        "day": f"{day:%Y-%m-%d}", "time": "18:30", "kind": "first", "mode": "phone", "minutes": "20"})
+    response = client.post(
+        reverse("appointments:book", args=[customer.pk]),
+        {"day": f"{day:%Y-%m-%d}", "time": "18:30", "kind": "first", "mode": "phone", "minutes": "20"},
+    )
     assert response.status_code == 302
     appointment = Appointment.objects.get()
     assert (appointment.mode, appointment.office, appointment.minutes) == ("phone", None, 20)
@@ -230,6 +254,7 @@ def test_the_customer_page_shows_the_next_appointment(client, setup):
 
 # --- Attendance ----------------------------------------------------------------------------------
 
+
 def test_attended_opens_the_prefilled_note_and_the_note_moves_the_due_date(client, world):
     customer = overdue_customer(world.weimar_team, world.dave)  # Weimarer Land books phone calls
     today = timezone.localdate()
@@ -241,10 +266,19 @@ def test_attended_opens_the_prefilled_note_and_the_note_moves_the_due_date(clien
     form = text(client.get(note_url))
     assert f'value="{today:%Y-%m-%d}"' in form
     assert re.search(r'value="phone"[^>]*checked', form)
-    response = client.post(note_url, {  # Weimarer Land: a follow-up date and the checklist in every note
-        "date": f"{today:%Y-%m-%d}", "channel": "in_person", "summary": "Gespräch",
-        "follow_up_on": f"{today + timedelta(days=20):%Y-%m-%d}", "prognosis_reviewed": "on",
-        "strategy_reviewed": "on", "agreement_reviewed": "on", "job_search_done": "on"})
+    response = client.post(
+        note_url,
+        {  # Weimarer Land: a follow-up date and the checklist in every note
+            "date": f"{today:%Y-%m-%d}",
+            "channel": "in_person",
+            "summary": "Gespräch",
+            "follow_up_on": f"{today + timedelta(days=20):%Y-%m-%d}",
+            "prognosis_reviewed": "on",
+            "strategy_reviewed": "on",
+            "agreement_reviewed": "on",
+            "job_search_done": "on",
+        },
+    )
     assert response.status_code == 302
     note = ContactNote.objects.get(customer=customer)
     assert Appointment.objects.get(pk=appointment.pk).contact_note_id == note.pk
@@ -259,7 +293,10 @@ def test_missed_with_reason_is_recorded_and_counted(client, world):
     client.post(reverse("appointments:missed", args=[appointment.pk]), {"outcome_reason": "keine Nachricht"})
     appointment.refresh_from_db()
     assert (appointment.status, appointment.missed_sequence, appointment.outcome_reason) == (
-        "missed", 1, "keine Nachricht")
+        "missed",
+        1,
+        "keine Nachricht",
+    )
     page = text(client.get(reverse("appointments:detail", args=[appointment.pk])))
     assert "1. Versäumnis in Folge" in page
 
@@ -273,6 +310,7 @@ def test_cancel_by_the_job_centre(client, setup):
 
 # --- Invitation and iCalendar --------------------------------------------------------------------
 
+
 def test_the_invitation_letter_has_date_time_place_purpose_and_the_legal_notice(client, setup):
     world, customer, planned, attended = setup
     world.coburg.legal_notice = "Erscheinen Sie ohne wichtigen Grund nicht, kann das Bürgergeld gemindert werden."
@@ -280,9 +318,16 @@ def test_the_invitation_letter_has_date_time_place_purpose_and_the_legal_notice(
     client.force_login(world.alice.user)
     page = text(client.get(reverse("appointments:invitation", args=[planned.pk])))
     local = timezone.localtime(planned.start)
-    for expected in ("Einladung", f"{local:%d.%m.%Y}", f"{local:%H:%M} Uhr", "Regionalstelle Rödental",
-                     "Bürgerplatz 1", "<dt>Anlass</dt><dd>Folgegespräch</dd>", "Bürgergeld gemindert",
-                     customer.last_name):
+    for expected in (
+        "Einladung",
+        f"{local:%d.%m.%Y}",
+        f"{local:%H:%M} Uhr",
+        "Regionalstelle Rödental",
+        "Bürgerplatz 1",
+        "<dt>Anlass</dt><dd>Folgegespräch</dd>",
+        "Bürgergeld gemindert",
+        customer.last_name,
+    ):
         assert expected in page, expected
     assert planned.rule_code == "2MM" and "2MM" not in page  # the rule's code is internal
 
@@ -306,10 +351,12 @@ def test_the_ical_feed_has_numbers_not_names_and_needs_its_token(client, setup):
 
 
 def test_a_field_visit_in_the_feed_is_named_as_such_without_the_address(client, world):
-    customer = make_customer(world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472",
-                             city="Rödental")
-    visit = book(customer, world.alice, at(next_weekday(1, timezone.localdate() + timedelta(days=7)), 15),
-                 mode=Appointment.FIELD)
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472", city="Rödental"
+    )
+    visit = book(
+        customer, world.alice, at(next_weekday(1, timezone.localdate() + timedelta(days=7)), 15), mode=Appointment.FIELD
+    )
     token = CalendarFeed.objects.create(staff=world.alice).address(world.alice.user)
     response = client.get(reverse("appointments:feed", args=[token]))
     [event] = Calendar.from_ical(response.content).walk("VEVENT")
@@ -320,14 +367,17 @@ def test_a_field_visit_in_the_feed_is_named_as_such_without_the_address(client, 
 
 
 def test_the_calendar_shows_a_field_visit_with_the_customers_town_never_outside_opening_hours(client, world):
-    customer = make_customer(world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472",
-                             city="Rödental")
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, street="Lindenweg 3", postcode="96472", city="Rödental"
+    )
     make_office(world.coburg)
     day = next_weekday(1, timezone.localdate() + timedelta(days=7))
     visit = book(customer, world.alice, at(day, 15), mode=Appointment.FIELD)
     client.force_login(world.alice.user)
-    for url in (reverse("appointments:day") + f"?tag={day:%Y-%m-%d}",
-                reverse("appointments:week") + f"?woche={day:%Y-%m-%d}"):
+    for url in (
+        reverse("appointments:day") + f"?tag={day:%Y-%m-%d}",
+        reverse("appointments:week") + f"?woche={day:%Y-%m-%d}",
+    ):
         page = text(client.get(url))
         assert '<span class="badge badge-field">Außendienst</span> 96472 Rödental' in page
         assert "außerhalb der Öffnungszeiten" not in page and "Lindenweg" not in page
@@ -369,14 +419,16 @@ def test_the_feed_stops_when_the_password_changes(client, setup):
 
 # --- The worklist's "Ohne Termin" -----------------------------------------------------------------
 
+
 def test_the_worklist_leaves_customers_with_a_planned_appointment_out_of_ohne_termin(client, world):
     booked = overdue_customer(world.team_a, world.alice)
     cancelled = overdue_customer(world.team_a, world.alice)
     waiting = overdue_customer(world.team_a, world.alice)
     day = next_weekday(1, timezone.localdate() + timedelta(days=7))
     book(booked, world.alice, at(day, 9))
-    services.cancel_appointment(appointment=book(cancelled, world.alice, at(day, 10)), by=world.alice.user,
-                                by_customer=True)
+    services.cancel_appointment(
+        appointment=book(cancelled, world.alice, at(day, 10)), by=world.alice.user, by_customer=True
+    )
     client.force_login(world.alice.user)
     page = text(client.get(reverse("worklist") + "?liste=ohne_termin"))
     listed = set(re.findall(r'<a href="/kunden/\d+/">(\d+)</a>', page))
@@ -406,8 +458,17 @@ def test_booking_more_than_60_minutes_with_limited_german_is_refused(client, wor
     client.force_login(world.alice.user)
     url = reverse("appointments:book", args=[customer.pk])
     assert "höchstens 60 Minuten" in text(client.get(url))  # said beside the field
-    response = client.post(url, {"day": f"{day:%Y-%m-%d}", "time": "09:00", "kind": "first", "mode": "office",
-                                 "office": office.pk, "minutes": "90"})
+    response = client.post(
+        url,
+        {
+            "day": f"{day:%Y-%m-%d}",
+            "time": "09:00",
+            "kind": "first",
+            "mode": "office",
+            "office": office.pk,
+            "minutes": "90",
+        },
+    )
     assert response.status_code == 400
     assert "dauert ein Termin nach dem Kontaktdichtekonzept höchstens 60 Minuten" in text(response)
     assert not Appointment.objects.exists()

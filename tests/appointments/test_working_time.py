@@ -21,8 +21,9 @@ MAY = date(2026, 5, 1)
 
 
 def absent(staff, kind, start, end):
-    return Absence.objects.create(job_centre_id=staff.job_centre_id, staff=staff, kind=kind, start=start, end=end,
-                                  recorded_by=staff.user)
+    return Absence.objects.create(
+        job_centre_id=staff.job_centre_id, staff=staff, kind=kind, start=start, end=end, recorded_by=staff.user
+    )
 
 
 @pytest.fixture
@@ -66,8 +67,10 @@ def test_working_minutes_leave_out_holidays_closing_days_and_absences(may, djang
 def test_a_part_of_the_range_is_summed_on_its_own(may):
     result = working_time(may.coburg, [may.alice], MAY, date(2026, 5, 31))
     # Mon 4 - Sun 10 May: Monday 480, leave from Tuesday on.
-    assert (result.minutes(may.alice.pk, date(2026, 5, 4), date(2026, 5, 10)),
-            result.absent_days(may.alice.pk, date(2026, 5, 4), date(2026, 5, 10))) == (480, 4)
+    assert (
+        result.minutes(may.alice.pk, date(2026, 5, 4), date(2026, 5, 10)),
+        result.absent_days(may.alice.pk, date(2026, 5, 4), date(2026, 5, 10)),
+    ) == (480, 4)
 
 
 def test_the_consultation_share_uses_the_same_working_minutes(may):
@@ -131,8 +134,9 @@ def test_weimar_counts_its_listed_channels_from_the_day_its_rule_set_is_in_force
     group count, video does not. Before the 15th no rule set is in force and nothing counts:
     10.08. phone 20 (no), 21.08. phone 20 + office 40 + group 60 (yes), 22.08. video 30 (no):
     120 minutes."""
-    customer = make_customer(world.weimar_team, caseworker=world.dave, today=date(2017, 8, 1),
-                             registered_on=date(2017, 6, 1))
+    customer = make_customer(
+        world.weimar_team, caseworker=world.dave, today=date(2017, 8, 1), registered_on=date(2017, 6, 1)
+    )
     office = make_office(world.weimar, name="Regionalstelle Apolda")
     _attended(customer, world.dave, at(date(2017, 8, 10), 9), 20, mode=Appointment.PHONE)
     _attended(customer, world.dave, at(date(2017, 8, 21), 9), 20, mode=Appointment.PHONE)
@@ -154,11 +158,14 @@ def february(world):
     hours: 468 minutes a day) has a closing day on Wed 10, leave Mon 15 - Fri 19, sickness on
     Tue 2 and the immediate-placement desk on Thu 25: 20 - 1 - 5 - 1 - 1 = 12 days, 5616 minutes."""
     ClosingDay.objects.create(job_centre=world.coburg, date=date(2027, 2, 10), label="Personalversammlung")
-    for kind, start, end in ((Absence.LEAVE, date(2027, 2, 15), date(2027, 2, 19)),
-                             (Absence.SICKNESS, date(2027, 2, 2), date(2027, 2, 2)),
-                             (Absence.IMMEDIATE_PLACEMENT, date(2027, 2, 25), date(2027, 2, 25))):
-        services.record_absence(staff=world.alice, kind=kind, start=start, end=end, by=world.bob.user,
-                                today=date(2027, 1, 15))
+    for kind, start, end in (
+        (Absence.LEAVE, date(2027, 2, 15), date(2027, 2, 19)),
+        (Absence.SICKNESS, date(2027, 2, 2), date(2027, 2, 2)),
+        (Absence.IMMEDIATE_PLACEMENT, date(2027, 2, 25), date(2027, 2, 25)),
+    ):
+        services.record_absence(
+            staff=world.alice, kind=kind, start=start, end=end, by=world.bob.user, today=date(2027, 1, 15)
+        )
     make_customer(world.team_a, caseworker=world.alice, today=date(2027, 1, 15))
     return world
 

@@ -46,8 +46,9 @@ def make_staff(username: str, team: Team, role: str = Staff.CASEWORKER) -> Staff
     return Staff.objects.create(user=user, job_centre_id=team.job_centre_id, team=team, role=role)
 
 
-def make_customer(team: Team, *, caseworker: Staff | None = None, number: str | None = None,
-                  today: date | None = None, **facts) -> Customer:
+def make_customer(
+    team: Team, *, caseworker: Staff | None = None, number: str | None = None, today: date | None = None, **facts
+) -> Customer:
     """An Ü25 unemployed customer, market_close, registered 30 days ago (Coburg: 2MM), unless
     `facts` say otherwise. Names carry the number, so a test can look for them in an export."""
     today = today or timezone.localdate()
@@ -62,23 +63,27 @@ def make_customer(team: Team, *, caseworker: Staff | None = None, number: str | 
     }
     fields.update(facts)
     customer, _decision = services.create_customer(
-        job_centre_id=team.job_centre_id, team=team, caseworker=caseworker, number=number, today=today,
-        **fields)
+        job_centre_id=team.job_centre_id, team=team, caseworker=caseworker, number=number, today=today, **fields
+    )
     return customer
 
 
 def overdue_customer(team, caseworker=None, *, today=None, **facts) -> Customer:
     """Coburg 2MM from registration 100 days ago: overdue for about five weeks."""
     today = today or timezone.localdate()
-    return make_customer(team, caseworker=caseworker, today=today,
-                         registered_on=today - timedelta(days=100), **facts)
+    return make_customer(team, caseworker=caseworker, today=today, registered_on=today - timedelta(days=100), **facts)
 
 
 def due_soon_customer(team, caseworker=None, *, today=None, **facts) -> Customer:
     """Coburg 2MM from registration: due in five days."""
     today = today or timezone.localdate()
-    return make_customer(team, caseworker=caseworker, today=today,
-                         registered_on=today - relativedelta(months=2) + timedelta(days=5), **facts)
+    return make_customer(
+        team,
+        caseworker=caseworker,
+        today=today,
+        registered_on=today - relativedelta(months=2) + timedelta(days=5),
+        **facts,
+    )
 
 
 def no_rule_customer(team, caseworker=None, *, today=None) -> Customer:
@@ -107,7 +112,11 @@ def world(rulesets) -> World:
     weimar_team = make_team(weimar, "Team Apolda")
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", None)
     return World(
-        coburg=coburg, weimar=weimar, team_a=team_a, team_b=team_b, weimar_team=weimar_team,
+        coburg=coburg,
+        weimar=weimar,
+        team_a=team_a,
+        team_b=team_b,
+        weimar_team=weimar_team,
         alice=make_staff("alice", team_a),
         bob=make_staff("bob", team_a, Staff.TEAM_LEAD),
         charlie=make_staff("charlie", team_b),

@@ -25,8 +25,9 @@ def team_a_customer(world):
 @pytest.fixture
 def measure(world, team_a_customer):
     today = team_a_customer.registered_on
-    measure, _ = services.add_measure(customer=team_a_customer, title="Bewerbungstraining", start=today,
-                                      end=today.replace(year=today.year + 1))
+    measure, _ = services.add_measure(
+        customer=team_a_customer, title="Bewerbungstraining", start=today, end=today.replace(year=today.year + 1)
+    )
     return measure
 
 
@@ -91,16 +92,22 @@ def test_it_leaves_other_teams_customers_off_their_lists(client, world, team_a_c
 
 def test_it_404s_a_measure_of_another_customer_under_this_customers_url(client, world, team_a_customer):
     other = make_customer(world.team_b, caseworker=world.charlie)
-    foreign, _ = services.add_measure(customer=other, title="Fremd", start=other.registered_on,
-                                      end=other.registered_on.replace(year=other.registered_on.year + 1))
+    foreign, _ = services.add_measure(
+        customer=other,
+        title="Fremd",
+        start=other.registered_on,
+        end=other.registered_on.replace(year=other.registered_on.year + 1),
+    )
     client.force_login(world.alice.user)
     assert client.get(reverse("measure_edit", args=[team_a_customer.pk, foreign.pk])).status_code == 404
 
 
 def test_it_writes_nothing_for_another_teams_customer(client, world, team_a_customer):
     client.force_login(world.charlie.user)
-    response = client.post(reverse("contact_note", args=[team_a_customer.pk]), {
-        "date": team_a_customer.registered_on.isoformat(), "channel": "in_person", "summary": "Versuch"})
+    response = client.post(
+        reverse("contact_note", args=[team_a_customer.pk]),
+        {"date": team_a_customer.registered_on.isoformat(), "channel": "in_person", "summary": "Versuch"},
+    )
     assert response.status_code == 404
     assert not team_a_customer.contact_notes.exists()
 
@@ -121,19 +128,27 @@ def test_home_shows_admins_the_way_to_the_admin(client, world):
 
 # --- The helpers themselves ------------------------------------------------------------------
 
+
 def test_staff_for_is_none_without_a_profile(world):
     assert access.staff_for(world.admin) is None
     assert access.staff_for(world.alice.user) == world.alice
 
 
-def test_get_customer_for_user_loads_what_the_page_needs_in_one_query(world, team_a_customer,
-                                                                      django_assert_num_queries):
+def test_get_customer_for_user_loads_what_the_page_needs_in_one_query(
+    world, team_a_customer, django_assert_num_queries
+):
     staff = access.staff_for(world.alice.user)
     with django_assert_num_queries(1):
         customer = access.get_customer_for_user(world.alice.user, team_a_customer.pk, staff=staff)
         # All joined: no further query for these.
-        str(customer.caseworker), customer.job_centre.policy_version, customer.team.name
-        customer.due_rule.label, customer.due_rule_set.title
+        shown = (
+            str(customer.caseworker),
+            customer.job_centre.policy_version,
+            customer.team.name,
+            customer.due_rule.label,
+            customer.due_rule_set.title,
+        )
+    assert all(value is not None for value in shown)
 
 
 def test_get_customer_for_user_404s_outside_the_team(world, team_a_customer):

@@ -47,8 +47,7 @@ def test_the_admin_writes_through_the_services_with_version_and_audit(client, wo
     stored = Customer.objects.get(pk=customer.pk)
     assert (stored.caseworker_id, stored.phone, stored.version) == (world.bob.pk, "09561 42", 2)
     assert stored.history.first().history_user_id == world.admin.pk
-    assert Event.objects.filter(action=Event.CUSTOMER_CHANGED, customer_id=customer.pk,
-                                user_id=world.admin.pk).exists()
+    assert Event.objects.filter(action=Event.CUSTOMER_CHANGED, customer_id=customer.pk, user_id=world.admin.pk).exists()
 
 
 def test_a_customer_added_in_the_admin_gets_its_due_date(client, world):
@@ -56,10 +55,20 @@ def test_a_customer_added_in_the_admin_gets_its_due_date(client, world):
     url = reverse("admin:caseload_customer_add")
     data = form_data(client.get(url))
     today = timezone.localdate()
-    data.update({"job_centre": str(world.coburg.pk), "team": str(world.team_a.pk), "number": "777001",
-                 "first_name": "Neu", "last_name": "Kundin", "birth_date": "1985-04-03",
-                 "registered_on": (today - timedelta(days=5)).isoformat(), "employment": "unemployed",
-                 "profile": "market_close", "care": "placement"})
+    data.update(
+        {
+            "job_centre": str(world.coburg.pk),
+            "team": str(world.team_a.pk),
+            "number": "777001",
+            "first_name": "Neu",
+            "last_name": "Kundin",
+            "birth_date": "1985-04-03",
+            "registered_on": (today - timedelta(days=5)).isoformat(),
+            "employment": "unemployed",
+            "profile": "market_close",
+            "care": "placement",
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     created = Customer.objects.get(number="777001")
@@ -91,5 +100,7 @@ def test_every_caseload_admin_page_renders(client, world):
         assert client.get(reverse(f"admin:caseload_{name}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:caseload_{name}_add")).status_code == 200
     assert client.get(reverse("admin:caseload_customer_change", args=[customer.pk])).status_code == 200
-    assert client.get(reverse("admin:caseload_customer_changelist"), {"q": customer.number}).context[
-        "cl"].result_count == 1
+    assert (
+        client.get(reverse("admin:caseload_customer_changelist"), {"q": customer.number}).context["cl"].result_count
+        == 1
+    )

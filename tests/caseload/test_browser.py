@@ -39,8 +39,11 @@ def test_writing_a_contact_note_moves_the_due_date_and_clears_the_overdue_list(d
     page.get_by_label("Zusammenfassung").fill("Standortbestimmung, Bewerbungsstrategie besprochen.")
     follow_up = page.get_by_label("Wiedervorlage")
     if follow_up.count():
-        follow_up.fill(date(today.year + 1, today.month, 1).isoformat() if follow_up.get_attribute("type") == "date"
-                       else f"{date(today.year + 1, today.month, 1):%d.%m.%Y}")
+        follow_up.fill(
+            date(today.year + 1, today.month, 1).isoformat()
+            if follow_up.get_attribute("type") == "date"
+            else f"{date(today.year + 1, today.month, 1):%d.%m.%Y}"
+        )
     for box in page.locator(".checklist-fields input[type=checkbox]").all():
         box.check()
     page.get_by_role("button", name="Vermerk speichern").click()

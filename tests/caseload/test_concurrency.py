@@ -37,8 +37,9 @@ def test_a_note_saved_after_a_colleague_changed_the_facts_is_computed_from_the_n
     colleague = Customer.objects.get(pk=customer.pk)
     services.update_customer(customer=colleague, changes={"profile": "market_far"}, today=TODAY)
 
-    services.record_contact(customer=mine, by=world.alice.user, date=TODAY, channel="in_person",
-                            summary="Gespräch", today=TODAY)
+    services.record_contact(
+        customer=mine, by=world.alice.user, date=TODAY, channel="in_person", summary="Gespräch", today=TODAY
+    )
 
     row = stored(customer)
     assert row.profile == "market_far"
@@ -87,8 +88,14 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date(world, custo
 
     def note_meanwhile(policy, rows, today):
         decisions = list(real(policy, rows, today))
-        services.record_contact(customer=Customer.objects.get(pk=customer.pk), by=world.alice.user,
-                                date=TODAY, channel="in_person", summary="Gespräch", today=TODAY)
+        services.record_contact(
+            customer=Customer.objects.get(pk=customer.pk),
+            by=world.alice.user,
+            date=TODAY,
+            channel="in_person",
+            summary="Gespräch",
+            today=TODAY,
+        )
         return decisions
 
     Customer.objects.filter(pk=customer.pk).update(due_reasons=[])  # so the chunk would rewrite it
@@ -101,8 +108,7 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date(world, custo
 
 
 @pytest.mark.postgres
-def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date_when_the_chunk_only_touches(
-        world, customer):
+def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date_when_the_chunk_only_touches(world, customer):
     # Same, for a customer whose decision the chunk finds unchanged (it would only move the
     # computed day and the policy version): that touch must not land on the note's row either.
     real = duedates._chunk_decisions
@@ -122,18 +128,29 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date_when_the_chu
 
 def test_adding_and_changing_a_measure_moves_the_stored_due_date(world):
     # Coburg: jobseeking → 6MM; in a measure and jobseeking → 3MM.
-    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY, employment="jobseeking",
-                             registered_on=date(2026, 1, 10))
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, today=TODAY, employment="jobseeking", registered_on=date(2026, 1, 10)
+    )
     assert stored(customer).due_code == "6MM"
-    measure, decision = services.add_measure(customer=customer, title="Bewerbungstraining",
-                                             start=date(2026, 3, 1), end=date(2026, 6, 30), today=TODAY)
+    measure, decision = services.add_measure(
+        customer=customer, title="Bewerbungstraining", start=date(2026, 3, 1), end=date(2026, 6, 30), today=TODAY
+    )
     row = stored(customer)
-    assert (row.due_code, row.due_by) == (decision.code, decision.due_by) == (
-        fresh_decision(customer).code, fresh_decision(customer).due_by)
+    assert (
+        (row.due_code, row.due_by)
+        == (decision.code, decision.due_by)
+        == (fresh_decision(customer).code, fresh_decision(customer).due_by)
+    )
     assert row.due_code == "3MM"
 
-    decision = services.update_measure(measure=measure, title="Bewerbungstraining", start=date(2026, 3, 1),
-                                       end=date(2026, 6, 30), exited_on=date(2026, 3, 5), today=TODAY)
+    decision = services.update_measure(
+        measure=measure,
+        title="Bewerbungstraining",
+        start=date(2026, 3, 1),
+        end=date(2026, 6, 30),
+        exited_on=date(2026, 3, 5),
+        today=TODAY,
+    )
     row = stored(customer)
     assert (row.due_code, row.due_by) == (decision.code, decision.due_by)
     assert row.due_code == "6MM"  # left the measure: back to the rule without one
@@ -141,17 +158,25 @@ def test_adding_and_changing_a_measure_moves_the_stored_due_date(world):
 
 def test_a_measure_exit_after_the_planned_end_is_refused(world, customer):
     with pytest.raises(services.ServiceError) as raised:
-        services.add_measure(customer=customer, title="AGH", start=date(2026, 1, 1), end=date(2026, 3, 31),
-                             exited_on=date(2026, 6, 1), today=TODAY)
+        services.add_measure(
+            customer=customer,
+            title="AGH",
+            start=date(2026, 1, 1),
+            end=date(2026, 3, 31),
+            exited_on=date(2026, 6, 1),
+            today=TODAY,
+        )
     assert "nach dem geplanten Ende" in raised.value.message_dict["exited_on"][0]
 
 
 def test_a_measure_cannot_be_renamed_to_nothing(world, customer):
-    measure, _ = services.add_measure(customer=customer, title="AGH", start=date(2026, 1, 1),
-                                      end=date(2026, 3, 31), today=TODAY)
+    measure, _ = services.add_measure(
+        customer=customer, title="AGH", start=date(2026, 1, 1), end=date(2026, 3, 31), today=TODAY
+    )
     with pytest.raises(services.ServiceError) as raised:
-        services.update_measure(measure=measure, title="   ", start=date(2026, 1, 1), end=date(2026, 3, 31),
-                                today=TODAY)
+        services.update_measure(
+            measure=measure, title="   ", start=date(2026, 1, 1), end=date(2026, 3, 31), today=TODAY
+        )
     assert raised.value.message_dict["title"] == ["Bitte die Maßnahme benennen."]
     measure.refresh_from_db()
     assert measure.title == "AGH"

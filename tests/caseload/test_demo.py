@@ -40,14 +40,35 @@ def _overdue(queryset, today):
 
 
 def _snapshot():
-    customers = list(Customer.objects.order_by("job_centre__slug", "number").values_list(
-        "job_centre__slug", "number", "first_name", "last_name", "birth_date", "registered_on", "employment",
-        "profile", "care", "flags", "unemployed_since", "team__name", "caseworker__user__username",
-        "due_by", "due_rule_id"))
-    notes = list(ContactNote.objects.order_by("customer__number", "date", "channel").values_list(
-        "customer__number", "date", "channel", "follow_up_on"))
-    measures = list(Measure.objects.order_by("customer__number", "start").values_list(
-        "customer__number", "start", "end", "exited_on"))
+    customers = list(
+        Customer.objects.order_by("job_centre__slug", "number").values_list(
+            "job_centre__slug",
+            "number",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "registered_on",
+            "employment",
+            "profile",
+            "care",
+            "flags",
+            "unemployed_since",
+            "team__name",
+            "caseworker__user__username",
+            "due_by",
+            "due_rule_id",
+        )
+    )
+    notes = list(
+        ContactNote.objects.order_by("customer__number", "date", "channel").values_list(
+            "customer__number", "date", "channel", "follow_up_on"
+        )
+    )
+    measures = list(
+        Measure.objects.order_by("customer__number", "start").values_list(
+            "customer__number", "start", "end", "exited_on"
+        )
+    )
     return customers, notes, measures
 
 
@@ -96,6 +117,7 @@ def test_generate_caseload_rejects_an_unknown_job_centre(rulesets):
 
 # --- setup_demo ------------------------------------------------------------------------------
 
+
 def test_setup_demo_covers_every_rule_and_leaves_some_customers_overdue(db, demo_settings):
     call_command("setup_demo")
     today = timezone.localdate()
@@ -121,7 +143,9 @@ def test_setup_demo_continues_moenchengladbach_as_a_continuation(db, demo_settin
 
     sets = list(RuleSet.objects.filter(job_centre__slug="moenchengladbach").order_by("valid_from"))
     assert [(rs.valid_from, rs.valid_until) for rs in sets] == [
-        (date(2012, 3, 1), date(2016, 12, 31)), (date(2017, 1, 1), None)]
+        (date(2012, 3, 1), date(2016, 12, 31)),
+        (date(2017, 1, 1), None),
+    ]
     assert "Fortschreibung" in sets[1].title
     assert sets[1].rules.count() == sets[0].rules.count()
 
@@ -162,6 +186,7 @@ def test_setup_demo_refuses_demo_passwords_without_debug(db, settings):
 
 # --- recompute_due ---------------------------------------------------------------------------
 
+
 def test_recompute_due_only_touches_customers_whose_recheck_has_come(rulesets):
     call_command("generate_caseload", "--job-centre", "coburg-land", customers=40, seed=3, today=DAY.isoformat())
     earlier = DAY - timedelta(days=30)
@@ -184,7 +209,8 @@ def test_recompute_due_without_due_only_recomputes_the_job_centre(rulesets):
     call_command("recompute_due", "--job-centre", "weimarer-land", "--today", later.isoformat(), "--chunk-size", "3")
 
     assert set(Customer.objects.filter(due_computed_on=later).values_list("job_centre__slug", flat=True)) == {
-        "weimarer-land"}
+        "weimarer-land"
+    }
     assert Customer.objects.filter(due_computed_on=later).count() == 10
 
 
@@ -205,8 +231,17 @@ def test_bulk_recompute_stores_exactly_what_the_per_customer_refresh_stores(rule
     for customer in Customer.objects.all():
         duedates.refresh_due_date(customer, later)
     single = _stored_due_dates()
-    Customer.objects.update(due_status="", due_by=None, due_rule=None, due_code="", due_flags=[],
-                            due_reasons=[], recheck_on=None, due_computed_on=None, policy_version=0)
+    Customer.objects.update(
+        due_status="",
+        due_by=None,
+        due_rule=None,
+        due_code="",
+        due_flags=[],
+        due_reasons=[],
+        recheck_on=None,
+        due_computed_on=None,
+        policy_version=0,
+    )
 
     written = duedates.recompute(today=later, chunk_size=7)
 
@@ -246,8 +281,9 @@ def test_recompute_in_worker_processes_stores_what_one_process_stores(rulesets, 
 
     assert _stored_due_dates() == one_process
     assert sum(ticks) == 90 and len(ticks) == sum(
-        -(-n // 8) for n in Customer.objects.values_list("job_centre").annotate(n=Count("pk")).values_list(
-            "n", flat=True))
+        -(-n // 8)
+        for n in Customer.objects.values_list("job_centre").annotate(n=Count("pk")).values_list("n", flat=True)
+    )
 
 
 def test_recompute_due_rejects_zero_workers(rulesets):
@@ -256,8 +292,16 @@ def test_recompute_due_rejects_zero_workers(rulesets):
 
 
 def test_market_team_size_sets_how_many_customers_a_market_team_holds(rulesets):
-    call_command("generate_caseload", "--job-centre", "coburg-land", "--market-team-size", "7",
-                 customers=60, seed=3, today=DAY.isoformat())
+    call_command(
+        "generate_caseload",
+        "--job-centre",
+        "coburg-land",
+        "--market-team-size",
+        "7",
+        customers=60,
+        seed=3,
+        today=DAY.isoformat(),
+    )
     sizes = dict(Customer.objects.values_list("team__name").annotate(n=Count("pk")))
     market = {name: n for name, n in sizes.items() if name.startswith("Team Markt")}
     assert len(market) >= 3 and max(market.values()) <= 7
@@ -298,22 +342,28 @@ def test_recompute_after_a_rule_change_that_changes_no_decision_only_moves_the_v
         signals.bump_policy_version(centre.pk)
     versions = dict(JobCentre.objects.values_list("pk", "policy_version"))
     rewritten = []
-    with mock.patch.object(duedates, "store_due_dates",
-                           lambda centre, customers, **kwargs: rewritten.extend(customers) or 0):
+    with mock.patch.object(
+        duedates, "store_due_dates", lambda centre, customers, **kwargs: rewritten.extend(customers) or 0
+    ):
         assert duedates.recompute(today=DAY, chunk_size=7) == 60
 
     assert rewritten == []
     after = _stored_due_dates()
     version = duedates.DUE_FIELDS.index("policy_version")
     assert {pk: _without(row, version) for pk, row in after.items()} == {
-        pk: _without(row, version) for pk, row in before.items()}
-    assert all(row[version] == versions[centre] for (pk, row), centre in zip(
-        sorted(after.items()), Customer.objects.order_by("pk").values_list("job_centre_id", flat=True)))
+        pk: _without(row, version) for pk, row in before.items()
+    }
+    assert all(
+        row[version] == versions[centre]
+        for (pk, row), centre in zip(
+            sorted(after.items()), Customer.objects.order_by("pk").values_list("job_centre_id", flat=True)
+        )
+    )
     assert Customer.objects.count() == 60
 
 
 def _without(row, index):
-    return row[:index] + row[index + 1:]
+    return row[:index] + row[index + 1 :]
 
 
 def test_walk_ins_come_from_a_generator_of_their_own(rulesets, monkeypatch):
@@ -341,7 +391,8 @@ def test_setup_demo_notes_carry_the_code_of_their_days_rule(db, demo_settings):
     assert not notes.exclude(customer__job_centre__slug="coburg-land").exclude(rule_code="").exists()
     # The code the engine gives for the note's day, as record_contact stores it.
     for note in list(notes.order_by("pk"))[::150]:
-        assert note.rule_code == (duedates.decide(note.customer, note.date, include_suspensions=False).code or ""), \
+        assert note.rule_code == (duedates.decide(note.customer, note.date, include_suspensions=False).code or ""), (
             note.pk
+        )
     # Codes move with the facts: U25 customers who turned 25 have older notes under the U25 rule.
     assert notes.filter(customer__job_centre__slug="coburg-land").values("rule_code").distinct().count() >= 3

@@ -30,16 +30,24 @@ def test_select_renders_what_djangos_select_renders(value):
 
 
 @pytest.mark.parametrize("value", ["", "2026-11-23", '<"x">', None])
-@pytest.mark.parametrize("ours, theirs", [
-    (TextInput(attrs={"inputmode": "numeric", "size": 12}),
-     forms.TextInput(attrs={"inputmode": "numeric", "size": 12})),
-    (DateInput(), forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")),
-])
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (
+            TextInput(attrs={"inputmode": "numeric", "size": 12}),
+            forms.TextInput(attrs={"inputmode": "numeric", "size": 12}),
+        ),
+        (DateInput(), forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")),
+    ],
+)
 def test_inputs_render_what_djangos_inputs_render(ours, theirs, value):
     attrs = {"id": "id_feld", "required": False, "autofocus": True}
     mine = ours.render("feld", value, attrs=attrs)
-    assert _normalised(mine) == _normalised(theirs.render("feld", value, attrs=attrs).replace(
-        'type="text" name="feld" type="date"', 'type="date" name="feld"'))
+    assert _normalised(mine) == _normalised(
+        theirs.render("feld", value, attrs=attrs).replace(
+            'type="text" name="feld" type="date"', 'type="date" name="feld"'
+        )
+    )
     if value:
         assert f'value="{escape(value)}"' in mine
 
@@ -58,15 +66,21 @@ def test_caseworker_choices_are_the_teams_staff_by_their_names(world, django_ass
     assert (world.alice.pk, "alice") in choices and world.charlie.pk not in dict(choices)
 
 
-@pytest.mark.parametrize("typed, shown", [("01.10.2026", "2026-10-01"), ("2026-10-01", "2026-10-01"),
-                                          ("31.02.2026", "31.02.2026")])
+@pytest.mark.parametrize(
+    "typed, shown", [("01.10.2026", "2026-10-01"), ("2026-10-01", "2026-10-01"), ("31.02.2026", "31.02.2026")]
+)
 def test_a_date_typed_the_german_way_comes_back_as_the_iso_date_a_browser_shows(typed, shown):
     assert f'value="{shown}"' in DateInput().render("faellig_ab", typed)
 
 
 def test_an_inverted_due_range_says_so_instead_of_an_empty_list(world):
-    filterset = CaseloadFilter({"faellig_ab": "01.10.2026", "faellig_bis": "01.09.2026"},
-                               queryset=Customer.objects.none(), staff=world.bob, today=date(2026, 11, 23))
+    filterset = CaseloadFilter(
+        {"faellig_ab": "01.10.2026", "faellig_bis": "01.09.2026"},
+        queryset=Customer.objects.none(),
+        staff=world.bob,
+        today=date(2026, 11, 23),
+    )
     assert not filterset.form.is_valid()
     assert filterset.form.errors["faellig_bis"] == [
-        "„fällig bis“ liegt vor „fällig ab“: so findet die Liste niemanden."]
+        "„fällig bis“ liegt vor „fällig ab“: so findet die Liste niemanden."
+    ]

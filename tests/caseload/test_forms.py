@@ -20,7 +20,7 @@ from policies.models import RuleSet
 from .factories import make_customer, world  # noqa: F401
 
 TODAY = date(2026, 3, 10)
-CHECKLIST_ALL = {name: "on" for name in ContactNote.CHECKLIST}
+CHECKLIST_ALL = dict.fromkeys(ContactNote.CHECKLIST, "on")
 
 
 @pytest.fixture
@@ -39,11 +39,13 @@ def note_form(customer, data):
 
 
 def test_it_demands_a_follow_up_date_in_weimar(weimar_customer):
-    form = note_form(weimar_customer, {"date": "2026-03-09", "channel": "in_person", "summary": "Gespräch",
-                                       **CHECKLIST_ALL})
+    form = note_form(
+        weimar_customer, {"date": "2026-03-09", "channel": "in_person", "summary": "Gespräch", **CHECKLIST_ALL}
+    )
     assert not form.is_valid()
     assert form.errors["follow_up_on"] == [
-        "Nach dem Kontaktdichtekonzept braucht jeder Beratungsvermerk eine Wiedervorlage („kein BewA ohne WV“)."]
+        "Nach dem Kontaktdichtekonzept braucht jeder Beratungsvermerk eine Wiedervorlage („kein BewA ohne WV“)."
+    ]
 
 
 def test_it_marks_the_follow_up_date_as_demanded_in_weimar_only(weimar_customer, coburg_customer):
@@ -52,8 +54,16 @@ def test_it_marks_the_follow_up_date_as_demanded_in_weimar_only(weimar_customer,
 
 
 def test_it_demands_the_checklist_for_a_qualified_contact_in_weimar(weimar_customer):
-    form = note_form(weimar_customer, {"date": "2026-03-09", "channel": "phone", "summary": "Gespräch",
-                                       "follow_up_on": "2026-04-01", "strategy_reviewed": "on"})
+    form = note_form(
+        weimar_customer,
+        {
+            "date": "2026-03-09",
+            "channel": "phone",
+            "summary": "Gespräch",
+            "follow_up_on": "2026-04-01",
+            "strategy_reviewed": "on",
+        },
+    )
     assert not form.is_valid()
     [message] = form.non_field_errors()
     assert message.startswith("Für einen qualifizierten Kontakt fehlt noch: Integrationsprognose überprüft")
@@ -61,10 +71,18 @@ def test_it_demands_the_checklist_for_a_qualified_contact_in_weimar(weimar_custo
 
 
 def test_it_accepts_a_complete_weimar_note(weimar_customer):
-    form = note_form(weimar_customer, {"date": "2026-03-09", "channel": "phone", "summary": "Gespräch",
-                                       "follow_up_on": "2026-04-01", **CHECKLIST_ALL})
+    form = note_form(
+        weimar_customer,
+        {
+            "date": "2026-03-09",
+            "channel": "phone",
+            "summary": "Gespräch",
+            "follow_up_on": "2026-04-01",
+            **CHECKLIST_ALL,
+        },
+    )
     assert form.is_valid(), form.errors
-    assert form.service_kwargs()["checklist"] == {name: True for name in ContactNote.CHECKLIST}
+    assert form.service_kwargs()["checklist"] == dict.fromkeys(ContactNote.CHECKLIST, True)
 
 
 def test_it_shows_the_checklist_only_where_the_rule_set_requires_it(weimar_customer, coburg_customer):
@@ -78,8 +96,7 @@ def test_a_backdated_note_shows_the_checklist_its_days_rule_set_demands(world):
     old = services.rule_set_for(make_customer(world.weimar_team, today=TODAY), TODAY)
     new = clone_rule_set(old, valid_from=date(2026, 3, 1))
     RuleSet.objects.filter(pk=new.pk).update(checklist_required=False)
-    customer = make_customer(world.weimar_team, caseworker=world.dave, today=TODAY,
-                             registered_on=date(2026, 2, 1))
+    customer = make_customer(world.weimar_team, caseworker=world.dave, today=TODAY, registered_on=date(2026, 2, 1))
     data = {"date": "2026-02-20", "channel": "in_person", "summary": "Gespräch", "follow_up_on": "2026-03-20"}
     assert note_form(customer, None).checklist_fields == []  # today's rule set asks for none
 
@@ -124,8 +141,10 @@ def test_it_defaults_the_note_date_to_today(coburg_customer):
 
 
 def test_it_says_an_unreadable_date_once(weimar_customer):
-    form = note_form(weimar_customer, {"date": "2026-03-09", "channel": "in_person", "summary": "x",
-                                       "follow_up_on": "morgen", **CHECKLIST_ALL})
+    form = note_form(
+        weimar_customer,
+        {"date": "2026-03-09", "channel": "in_person", "summary": "x", "follow_up_on": "morgen", **CHECKLIST_ALL},
+    )
     assert not form.is_valid()
     assert len(form.errors["follow_up_on"]) == 1
 
@@ -133,23 +152,33 @@ def test_it_says_an_unreadable_date_once(weimar_customer):
 def test_it_caps_a_suspension_at_the_largest_extension_in_coburg(coburg_customer):
     limit = date(2026, 9, 10)  # due 2026-03-10 + 6 months
     assert services.extension_limit(coburg_customer, TODAY) == limit
-    form = SuspensionForm({"reason": "Gutachten ausstehend", "start": "2026-03-01", "end": "2026-10-01"},
-                          customer=coburg_customer, today=TODAY, limit=limit)
+    form = SuspensionForm(
+        {"reason": "Gutachten ausstehend", "start": "2026-03-01", "end": "2026-10-01"},
+        customer=coburg_customer,
+        today=TODAY,
+        limit=limit,
+    )
     assert not form.is_valid()
-    assert form.errors["end"] == ["Die Kontaktdichte darf höchstens um 6 Monate erweitert werden: "
-                                  "die Ausnahme kann bis spätestens 10.09.2026 gelten."]
+    assert form.errors["end"] == [
+        "Die Kontaktdichte darf höchstens um 6 Monate erweitert werden: "
+        "die Ausnahme kann bis spätestens 10.09.2026 gelten."
+    ]
     assert "10.09.2026" in form.fields["end"].help_text
 
 
 def test_it_accepts_a_suspension_within_the_cap(coburg_customer):
-    form = SuspensionForm({"reason": "Gutachten ausstehend", "start": "2026-03-01", "end": "10.09.2026"},
-                          customer=coburg_customer, today=TODAY)
+    form = SuspensionForm(
+        {"reason": "Gutachten ausstehend", "start": "2026-03-01", "end": "10.09.2026"},
+        customer=coburg_customer,
+        today=TODAY,
+    )
     assert form.is_valid(), form.errors
 
 
 def test_it_refuses_a_suspension_ending_before_it_starts(coburg_customer):
-    form = SuspensionForm({"reason": "x", "start": "2026-03-05", "end": "2026-03-01"},
-                          customer=coburg_customer, today=TODAY)
+    form = SuspensionForm(
+        {"reason": "x", "start": "2026-03-05", "end": "2026-03-01"}, customer=coburg_customer, today=TODAY
+    )
     assert not form.is_valid()
     assert form.errors["end"] == ["Das Ende darf nicht vor dem Beginn liegen."]
 
@@ -169,8 +198,14 @@ def test_it_refuses_an_exit_before_the_start():
 def test_facts_form_starts_from_the_customer_and_returns_every_fact(coburg_customer):
     form = FactsForm(None, customer=coburg_customer, today=TODAY)
     assert form["employment"].value() == "unemployed"
-    data = {"birth_date": "1980-05-17", "registered_on": "10.01.2026", "employment": "jobseeking",
-            "profile": "", "care": "placement", "flags": ["section_10", "refugee"]}
+    data = {
+        "birth_date": "1980-05-17",
+        "registered_on": "10.01.2026",
+        "employment": "jobseeking",
+        "profile": "",
+        "care": "placement",
+        "flags": ["section_10", "refugee"],
+    }
     form = FactsForm(data, customer=coburg_customer, today=TODAY)
     assert form.is_valid(), form.errors
     changes = form.changes()
@@ -186,8 +221,11 @@ def test_facts_form_names_the_empty_choice_in_german(coburg_customer):
 
 
 def test_facts_form_does_not_touch_the_customer_while_validating(coburg_customer):
-    form = FactsForm({"birth_date": "1980-05-17", "registered_on": "2026-01-10", "employment": "jobseeking",
-                      "care": "placement"}, customer=coburg_customer, today=TODAY)
+    form = FactsForm(
+        {"birth_date": "1980-05-17", "registered_on": "2026-01-10", "employment": "jobseeking", "care": "placement"},
+        customer=coburg_customer,
+        today=TODAY,
+    )
     assert form.is_valid()
     assert coburg_customer.employment == "unemployed"
 

@@ -32,7 +32,8 @@ def test_a_fact_date_in_the_future_is_refused_and_nothing_changes(customer, fiel
     with pytest.raises(services.ServiceError) as raised:
         services.update_customer(customer=customer, changes={field: date(2026, 3, 11)}, today=TODAY)
     assert raised.value.message_dict[field] == [
-        f"„{Customer._meta.get_field(field).verbose_name}“ kann nicht in der Zukunft liegen."]
+        f"„{Customer._meta.get_field(field).verbose_name}“ kann nicht in der Zukunft liegen."
+    ]
     after = stored(customer)
     assert (getattr(after, field), after.due_by) == (getattr(before, field), before.due_by)
 
@@ -52,14 +53,18 @@ def test_a_new_customer_registered_in_the_future_is_refused(world):
 
 def test_a_doubtful_date_already_stored_does_not_block_editing_something_else(customer):
     Customer.objects.filter(pk=customer.pk).update(profile_since=date(2027, 1, 1))  # e.g. imported so
-    decision = services.update_customer(customer=stored(customer), changes={"profile": "market_far"},
-                                        today=TODAY)
+    decision = services.update_customer(customer=stored(customer), changes={"profile": "market_far"}, today=TODAY)
     assert decision is not None and stored(customer).profile == "market_far"
 
 
 def test_the_facts_form_gives_the_same_message_beside_the_field(customer):
-    data = {"birth_date": "17.05.2030", "registered_on": "10.01.2026", "employment": "unemployed",
-            "profile": "market_close", "care": "placement"}
+    data = {
+        "birth_date": "17.05.2030",
+        "registered_on": "10.01.2026",
+        "employment": "unemployed",
+        "profile": "market_close",
+        "care": "placement",
+    }
     form = FactsForm(data, customer=stored(customer), today=TODAY)
     assert not form.is_valid()
     assert form.errors["birth_date"] == ["„Geburtsdatum“ kann nicht in der Zukunft liegen."]
@@ -67,27 +72,54 @@ def test_the_facts_form_gives_the_same_message_beside_the_field(customer):
 
 def test_a_contact_before_the_registration_is_refused(world, customer):
     with pytest.raises(services.ServiceError) as raised:
-        services.record_contact(customer=customer, by=world.alice.user, date=date(2025, 12, 1),
-                                channel="in_person", summary="Gespräch", today=TODAY)
+        services.record_contact(
+            customer=customer,
+            by=world.alice.user,
+            date=date(2025, 12, 1),
+            channel="in_person",
+            summary="Gespräch",
+            today=TODAY,
+        )
     assert raised.value.message_dict["date"] == [
-        "Der Kontakt liegt vor der Meldung am 10.01.2026: bitte das Datum prüfen."]
+        "Der Kontakt liegt vor der Meldung am 10.01.2026: bitte das Datum prüfen."
+    ]
     assert not ContactNote.objects.exists()
 
 
 def test_a_follow_up_date_years_ahead_is_refused(world, customer):
     with pytest.raises(services.ServiceError) as raised:
-        services.record_contact(customer=customer, by=world.alice.user, date=TODAY, channel="in_person",
-                                summary="Gespräch", follow_up_on=date(2099, 12, 31), today=TODAY)
+        services.record_contact(
+            customer=customer,
+            by=world.alice.user,
+            date=TODAY,
+            channel="in_person",
+            summary="Gespräch",
+            follow_up_on=date(2099, 12, 31),
+            today=TODAY,
+        )
     assert "höchstens 2 Jahre nach dem Kontakt" in raised.value.message_dict["follow_up_on"][0]
     # Two years is still a date.
-    services.record_contact(customer=customer, by=world.alice.user, date=TODAY, channel="in_person",
-                            summary="Gespräch", follow_up_on=date(2028, 3, 10), today=TODAY)
+    services.record_contact(
+        customer=customer,
+        by=world.alice.user,
+        date=TODAY,
+        channel="in_person",
+        summary="Gespräch",
+        follow_up_on=date(2028, 3, 10),
+        today=TODAY,
+    )
 
 
 def test_an_exception_that_ended_before_the_registration_is_refused(world, customer):
     with pytest.raises(services.ServiceError) as raised:
-        services.record_suspension(customer=customer, by=world.alice.user, reason="Gutachten",
-                                   start=date(2025, 1, 1), end=date(2025, 2, 1), today=TODAY)
+        services.record_suspension(
+            customer=customer,
+            by=world.alice.user,
+            reason="Gutachten",
+            start=date(2025, 1, 1),
+            end=date(2025, 2, 1),
+            today=TODAY,
+        )
     assert "vor der Meldung am 10.01.2026" in raised.value.message_dict["end"][0]
     assert not Suspension.objects.exists()
 

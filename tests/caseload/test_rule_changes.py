@@ -30,14 +30,18 @@ def two_month_rule(job_centre):
 def post_new_deadline(client, rule_set, rule, months):
     url = reverse("admin:policies_ruleset_change", args=[rule_set.pk])
     data = form_data(client.get(url))
-    prefix = next(key[:-len("-id")] for key, value in data.items()
-                  if key.startswith("rules-") and key.endswith("-id") and value == str(rule.pk))
+    prefix = next(
+        key[: -len("-id")]
+        for key, value in data.items()
+        if key.startswith("rules-") and key.endswith("-id") and value == str(rule.pk)
+    )
     data[f"{prefix}-deadline_amount"] = str(months)
     return client.post(url, data)
 
 
 def test_saving_a_rule_in_the_admin_recomputes_the_job_centres_due_dates(
-        client, world, django_capture_on_commit_callbacks):
+    client, world, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     customer = overdue_customer(world.team_a, world.alice)
     assert customer.due_code == "2MM" and customer.due_by < today
@@ -58,7 +62,8 @@ def test_saving_a_rule_in_the_admin_recomputes_the_job_centres_due_dates(
 
 
 def test_a_job_centre_above_the_limit_is_marked_stale_and_left_to_the_nightly_run(
-        client, world, settings, django_capture_on_commit_callbacks):
+    client, world, settings, django_capture_on_commit_callbacks
+):
     settings.RECOMPUTE_AFTER_RULE_CHANGE_LIMIT = 0
     customer = overdue_customer(world.team_a, world.alice)
     rule_set, rule = two_month_rule(world.coburg)

@@ -55,18 +55,27 @@ def test_it_sorts_customers_into_sections(world, caseload_a):
 
 def test_it_counts_every_section_in_one_query(world, caseload_a, django_assert_num_queries):
     with django_assert_num_queries(1):
-        counts = selectors.section_counts(selectors.caseload(world.alice, selectors.MINE), TODAY,
-                                          world.coburg.policy_version)
-    assert counts == {"ueberfaellig": 1, "bald": 1, "ohne_termin": 2, "individuell": 0, "ohne_regel": 1,
-                      "alle": 4, "stale": 0}
+        counts = selectors.section_counts(
+            selectors.caseload(world.alice, selectors.MINE), TODAY, world.coburg.policy_version
+        )
+    assert counts == {
+        "ueberfaellig": 1,
+        "bald": 1,
+        "ohne_termin": 2,
+        "individuell": 0,
+        "ohne_regel": 1,
+        "alle": 4,
+        "stale": 0,
+    }
 
 
 def test_it_reads_overdue_from_the_stored_due_date(world, caseload_a):
     """Stored 'ok' turns overdue by the calendar alone, as engine.status_on says."""
     soon = caseload_a["soon"]
     later_day = soon.due_by + timedelta(days=1)
-    rows = selectors.worklist_rows(selectors.caseload(world.alice, selectors.MINE),
-                                   selectors.SECTION_BY_KEY["ueberfaellig"], later_day)
+    rows = selectors.worklist_rows(
+        selectors.caseload(world.alice, selectors.MINE), selectors.SECTION_BY_KEY["ueberfaellig"], later_day
+    )
     assert soon.number in {c["number"] for c in rows}
 
 
@@ -77,8 +86,9 @@ def test_it_derives_the_status_word_in_sql(world, caseload_a):
     _store(suspended, due_status=engine.SUSPENDED, due_by=TODAY + timedelta(days=40))
     late_suspended = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
     _store(late_suspended, due_status=engine.SUSPENDED, due_by=TODAY - timedelta(days=1))
-    rows = selectors.worklist_rows(selectors.caseload(world.alice, selectors.MINE),
-                                   selectors.SECTION_BY_KEY["alle"], TODAY)
+    rows = selectors.worklist_rows(
+        selectors.caseload(world.alice, selectors.MINE), selectors.SECTION_BY_KEY["alle"], TODAY
+    )
     status = {c["pk"]: c["current_status"] for c in rows}
     assert status[caseload_a["overdue"].pk] == engine.OVERDUE
     assert status[caseload_a["soon"].pk] == engine.OK
@@ -107,8 +117,9 @@ def test_it_puts_customers_without_rule_set_under_ohne_regel(world):
 def test_it_counts_due_dates_computed_under_an_older_rule_set(world, caseload_a):
     bump_policy_version(world.coburg.pk)
     world.coburg.refresh_from_db()
-    counts = selectors.section_counts(selectors.caseload(world.alice, selectors.TEAM), TODAY,
-                                      world.coburg.policy_version)
+    counts = selectors.section_counts(
+        selectors.caseload(world.alice, selectors.TEAM), TODAY, world.coburg.policy_version
+    )
     assert counts["stale"] == counts["alle"] == 5
 
 
@@ -116,14 +127,16 @@ def test_it_counts_due_dates_computed_under_an_older_rule_set(world, caseload_a)
 def test_worklist_rows_take_one_query_whatever_the_caseload(world, size, django_assert_num_queries):
     for _ in range(size):
         overdue_customer(world.team_a, world.alice, today=TODAY)
-    queryset = selectors.worklist_rows(selectors.caseload(world.alice, selectors.TEAM),
-                                       selectors.SECTION_BY_KEY["ueberfaellig"], TODAY)
+    queryset = selectors.worklist_rows(
+        selectors.caseload(world.alice, selectors.TEAM), selectors.SECTION_BY_KEY["ueberfaellig"], TODAY
+    )
     with django_assert_num_queries(1):
         rows = list(queryset)
     # Everything a row shows comes with it: rule, caseworker's name, stored dates.
-    assert {(c["last_name"], c["rule_label"], selectors.caseworker_name(c), c["due_by"] is not None)
-            for c in rows} == {(c.last_name, c.due_rule.label, "Alice Fachkraft", True)
-                               for c in Customer.objects.filter(team=world.team_a).select_related("due_rule")}
+    assert {(c["last_name"], c["rule_label"], selectors.caseworker_name(c), c["due_by"] is not None) for c in rows} == {
+        (c.last_name, c.due_rule.label, "Alice Fachkraft", True)
+        for c in Customer.objects.filter(team=world.team_a).select_related("due_rule")
+    }
     assert len(rows) == size
 
 
@@ -145,52 +158,76 @@ def test_team_overdue_takes_one_query_whatever_the_list(world, size, django_asse
     with django_assert_num_queries(1):
         rows = list(selectors.team_overdue_rows(selectors.team_overdue(world.bob, TODAY)))
     assert len(rows) == size
-    assert {selectors.caseworker_name(r) for r in rows} == ({"Alice Fachkraft", "Bob Fachkraft"} if size > 1
-                                                             else {"Bob Fachkraft"})
+    assert {selectors.caseworker_name(r) for r in rows} == (
+        {"Alice Fachkraft", "Bob Fachkraft"} if size > 1 else {"Bob Fachkraft"}
+    )
 
 
 def test_team_overdue_summary_counts_in_one_query(world, caseload_a, django_assert_num_queries):
     overdue_customer(world.team_a, None, today=TODAY)
     with django_assert_num_queries(1):
-        summary = selectors.team_overdue_summary(selectors.team_overdue(world.bob, TODAY), TODAY,
-                                                 world.coburg.policy_version)
+        summary = selectors.team_overdue_summary(
+            selectors.team_overdue(world.bob, TODAY), TODAY, world.coburg.policy_version
+        )
     assert summary == {"total": 3, "stale": 0, "unassigned": 1}
 
 
 def test_export_rows_are_pseudonymised(world, caseload_a):
     overdue = caseload_a["overdue"]
-    rows = list(selectors.team_overdue_export(selectors.team_overdue(world.bob, TODAY), TODAY,
-                                              world.coburg.policy_version))
+    rows = list(
+        selectors.team_overdue_export(selectors.team_overdue(world.bob, TODAY), TODAY, world.coburg.policy_version)
+    )
     row = next(r for r in rows if r[0] == overdue.number)
-    assert row == (overdue.number, "Alice Fachkraft", "2MM", overdue.due_by, (TODAY - overdue.due_by).days,
-                   None, "")
+    assert row == (overdue.number, "Alice Fachkraft", "2MM", overdue.due_by, (TODAY - overdue.due_by).days, None, "")
     flat = " ".join(str(v) for r in rows for v in r)
     assert overdue.last_name not in flat and "1980" not in flat
 
 
 def test_export_rows_say_when_a_due_date_is_stale(world, caseload_a):
     bump_policy_version(world.coburg.pk)
-    rows = list(selectors.team_overdue_export(selectors.team_overdue(world.bob, TODAY), TODAY,
-                                              world.coburg.policy_version + 1))
+    rows = list(
+        selectors.team_overdue_export(selectors.team_overdue(world.bob, TODAY), TODAY, world.coburg.policy_version + 1)
+    )
     assert all(r[-1] == selectors.STALE_TEXT for r in rows)
 
 
 def test_timeline_merges_notes_measures_and_suspensions_newest_first(world, django_assert_num_queries):
-    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY,
-                             registered_on=TODAY - timedelta(days=90))
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, today=TODAY, registered_on=TODAY - timedelta(days=90)
+    )
     user = world.alice.user
-    services.record_contact(customer=customer, by=user, date=TODAY - timedelta(days=60), channel="in_person",
-                            summary="Erstgespräch", today=TODAY)
-    services.add_measure(customer=customer, title="Coaching", start=TODAY - timedelta(days=30),
-                         end=TODAY + timedelta(days=60), today=TODAY)
-    services.record_contact(customer=customer, by=user, date=TODAY - timedelta(days=5), channel="phone",
-                            summary="Rückruf", today=TODAY)
-    services.record_suspension(customer=customer, by=user, reason="Gutachten ausstehend",
-                               start=TODAY - timedelta(days=2), end=TODAY + timedelta(days=20), today=TODAY)
+    services.record_contact(
+        customer=customer,
+        by=user,
+        date=TODAY - timedelta(days=60),
+        channel="in_person",
+        summary="Erstgespräch",
+        today=TODAY,
+    )
+    services.add_measure(
+        customer=customer,
+        title="Coaching",
+        start=TODAY - timedelta(days=30),
+        end=TODAY + timedelta(days=60),
+        today=TODAY,
+    )
+    services.record_contact(
+        customer=customer, by=user, date=TODAY - timedelta(days=5), channel="phone", summary="Rückruf", today=TODAY
+    )
+    services.record_suspension(
+        customer=customer,
+        by=user,
+        reason="Gutachten ausstehend",
+        start=TODAY - timedelta(days=2),
+        end=TODAY + timedelta(days=20),
+        today=TODAY,
+    )
     with django_assert_num_queries(4):  # rule sets, notes (+author), measures, suspensions (+author)
         timeline = selectors.customer_timeline(customer)
-        [(e.item.pk, str(getattr(e.item, "caseworker", "")), str(getattr(e.item, "documented_by", "")))
-         for e in timeline]
+        [
+            (e.item.pk, str(getattr(e.item, "caseworker", "")), str(getattr(e.item, "documented_by", "")))
+            for e in timeline
+        ]
     assert [(e.kind, e.date) for e in timeline] == [
         ("suspension", TODAY - timedelta(days=2)),
         ("note", TODAY - timedelta(days=5)),
@@ -206,8 +243,7 @@ def test_stale_says_why_a_stored_due_date_may_no_longer_hold(world):
         return Customer.objects.select_related("job_centre").get(pk=customer.pk)
 
     # U25: the decision changes on the 25th birthday, the recheck day.
-    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY,
-                             birth_date=date(TODAY.year - 24, 12, 1))
+    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY, birth_date=date(TODAY.year - 24, 12, 1))
     assert fresh().recheck_on > TODAY and selectors.stale(fresh(), TODAY) == ""
     assert selectors.stale(fresh(), fresh().recheck_on) == "recheck"  # the day has come
     bump_policy_version(world.coburg.pk)

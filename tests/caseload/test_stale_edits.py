@@ -38,9 +38,17 @@ def two(world):
 
 
 def facts_post(customer, **changes):
-    data = {"birth_date": customer.birth_date.isoformat(), "registered_on": customer.registered_on.isoformat(),
-            "employment": customer.employment, "profile": customer.profile, "care": customer.care,
-            "profile_since": "", "integrated_employment": "", "unemployed_since": "", "benefit_renewal_on": ""}
+    data = {
+        "birth_date": customer.birth_date.isoformat(),
+        "registered_on": customer.registered_on.isoformat(),
+        "employment": customer.employment,
+        "profile": customer.profile,
+        "care": customer.care,
+        "profile_since": "",
+        "integrated_employment": "",
+        "unemployed_since": "",
+        "benefit_renewal_on": "",
+    }
     data.update(changes)
     return data
 
@@ -67,8 +75,9 @@ def test_a_stale_facts_form_is_refused_and_keeps_the_input(world, two):
     assert (fresh.employment, fresh.profile, fresh.version) == ("jobseeking", "market_close", 2)
 
     # Saving again (the form now carries the current version) replaces alice's change knowingly.
-    again = second.post(url, facts_post(customer, profile="market_far", employment="unemployed",
-                                        version=version_in(stale)))
+    again = second.post(
+        url, facts_post(customer, profile="market_far", employment="unemployed", version=version_in(stale))
+    )
     assert again.status_code == 302
     fresh = Customer.objects.get(pk=customer.pk)
     assert (fresh.employment, fresh.profile, fresh.version) == ("unemployed", "market_far", 3)
@@ -78,13 +87,19 @@ def test_a_stale_measure_form_is_refused(world, two):
     first, second = two
     customer = make_customer(world.team_a, caseworker=world.alice)
     today = timezone.localdate()
-    measure, _ = services.add_measure(customer=customer, title="Bewerbungstraining", start=today,
-                                      end=today + timedelta(days=60))
+    measure, _ = services.add_measure(
+        customer=customer, title="Bewerbungstraining", start=today, end=today + timedelta(days=60)
+    )
     url = reverse("measure_edit", args=[customer.pk, measure.pk])
     version = version_in(first.get(url))
     second.get(url)
-    data = {"title": "Bewerbungstraining", "start": today.isoformat(), "end": (today + timedelta(days=60)).isoformat(),
-            "exited_on": "", "version": version}
+    data = {
+        "title": "Bewerbungstraining",
+        "start": today.isoformat(),
+        "end": (today + timedelta(days=60)).isoformat(),
+        "exited_on": "",
+        "version": version,
+    }
     assert first.post(url, {**data, "exited_on": (today + timedelta(days=10)).isoformat()}).status_code == 302
     stale = second.post(url, {**data, "title": "Bewerbungstraining (Teil 2)"})
     assert stale.status_code == 400
@@ -97,8 +112,9 @@ def test_a_stale_exception_end_is_refused(world, two):
     first, second = two
     customer = make_customer(world.team_a, caseworker=world.alice)
     today = timezone.localdate()
-    suspension, _ = services.record_suspension(customer=customer, by=world.alice.user, reason="Gutachten",
-                                               start=today, end=today + timedelta(days=30))
+    suspension, _ = services.record_suspension(
+        customer=customer, by=world.alice.user, reason="Gutachten", start=today, end=today + timedelta(days=30)
+    )
     url = reverse("suspension_end", args=[customer.pk, suspension.pk])
     version = version_in(first.get(url))
     second.get(url)
@@ -114,8 +130,7 @@ def test_a_stale_excuse_does_not_replace_the_first_reason(world, two):
     first, second = two
     customer = make_customer(world.team_a, caseworker=world.alice)
     yesterday = timezone.localdate() - timedelta(days=1)
-    appointment = book(customer, world.alice, at(yesterday, 0, 5), mode=Appointment.FIELD,
-                       now=at(yesterday, 0, 0))
+    appointment = book(customer, world.alice, at(yesterday, 0, 5), mode=Appointment.FIELD, now=at(yesterday, 0, 0))
     from appointments import services as appointment_services
 
     appointment_services.mark_missed(appointment=appointment, by=world.alice.user)
@@ -134,8 +149,11 @@ def test_an_outcome_form_with_bad_input_saves_nothing_and_says_why(world, two):
     customer = make_customer(world.team_a, caseworker=world.alice)
     yesterday = timezone.localdate() - timedelta(days=1)
     appointment = book(customer, world.alice, at(yesterday, 0, 5), mode=Appointment.FIELD, now=at(yesterday, 0, 0))
-    answer = first.post(reverse("appointments:missed", args=[appointment.pk]),
-                        {"outcome_reason": "x" * 301, "version": "1"}, follow=True)
+    answer = first.post(
+        reverse("appointments:missed", args=[appointment.pk]),
+        {"outcome_reason": "x" * 301, "version": "1"},
+        follow=True,
+    )
     assert "Nichts gespeichert" in words(answer) and "höchstens 300 Zeichen" in words(answer)
     assert Appointment.objects.get(pk=appointment.pk).status == Appointment.PLANNED
     answer = first.post(reverse("appointments:cancel", args=[appointment.pk]), {"by": "niemand"}, follow=True)

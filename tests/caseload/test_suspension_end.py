@@ -20,8 +20,14 @@ TODAY = date(2026, 3, 10)
 def suspended(world):
     # Coburg 2MM from registration 10.01.2026: due 10.03.; an exception until 20.04.
     customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY, registered_on=date(2026, 1, 10))
-    suspension, decision = services.record_suspension(customer=customer, by=world.alice.user, reason="Gutachten",
-                                                      start=date(2026, 3, 1), end=date(2026, 4, 20), today=TODAY)
+    suspension, decision = services.record_suspension(
+        customer=customer,
+        by=world.alice.user,
+        reason="Gutachten",
+        start=date(2026, 3, 1),
+        end=date(2026, 4, 20),
+        today=TODAY,
+    )
     assert (decision.status, decision.due_by) == (engine.SUSPENDED, date(2026, 4, 20))
     return customer, suspension
 
@@ -34,10 +40,13 @@ def test_ending_an_exception_early_brings_the_due_date_back(suspended):
     assert (decision.status, row.due_status, row.due_by) == (engine.OK, engine.OK, date(2026, 3, 10))
 
 
-@pytest.mark.parametrize("on, message", [
-    (date(2026, 2, 28), "Die Ausnahme kann nicht vor ihrem Beginn am 01.03.2026 enden."),
-    (date(2026, 5, 1), "Hier endet eine Ausnahme nur vorzeitig, also spätestens am 20.04.2026"),
-])
+@pytest.mark.parametrize(
+    "on, message",
+    [
+        (date(2026, 2, 28), "Die Ausnahme kann nicht vor ihrem Beginn am 01.03.2026 enden."),
+        (date(2026, 5, 1), "Hier endet eine Ausnahme nur vorzeitig, also spätestens am 20.04.2026"),
+    ],
+)
 def test_an_end_before_the_start_or_after_the_documented_end_is_refused(suspended, on, message):
     customer, suspension = suspended
     with pytest.raises(services.ServiceError) as raised:
@@ -50,8 +59,13 @@ def test_an_end_before_the_start_or_after_the_documented_end_is_refused(suspende
 def test_the_customer_page_offers_it_and_the_form_ends_it(client, world):
     today = timezone.localdate()
     customer = make_customer(world.team_a, caseworker=world.alice, registered_on=today - timedelta(days=30))
-    suspension, _ = services.record_suspension(customer=customer, by=world.alice.user, reason="Gutachten",
-                                               start=today - timedelta(days=3), end=today + timedelta(days=20))
+    suspension, _ = services.record_suspension(
+        customer=customer,
+        by=world.alice.user,
+        reason="Gutachten",
+        start=today - timedelta(days=3),
+        end=today + timedelta(days=20),
+    )
     client.force_login(world.alice.user)
     url = reverse("suspension_end", args=[customer.pk, suspension.pk])
     assert url in client.get(reverse("customer", args=[customer.pk])).text
@@ -69,12 +83,20 @@ def test_the_customer_page_offers_it_and_the_form_ends_it(client, world):
 
 def test_another_teams_exception_is_a_404(client, world):
     customer = make_customer(world.team_b, caseworker=world.charlie, registered_on=TODAY - timedelta(days=30))
-    suspension, _ = services.record_suspension(customer=customer, by=world.charlie.user, reason="Gutachten",
-                                               start=TODAY, end=TODAY + timedelta(days=10), today=TODAY)
+    suspension, _ = services.record_suspension(
+        customer=customer,
+        by=world.charlie.user,
+        reason="Gutachten",
+        start=TODAY,
+        end=TODAY + timedelta(days=10),
+        today=TODAY,
+    )
     mine = make_customer(world.team_a, caseworker=world.alice)
     client.force_login(world.alice.user)
     assert client.get(reverse("suspension_end", args=[customer.pk, suspension.pk])).status_code == 404
     # nor through a customer of one's own team
-    assert client.post(reverse("suspension_end", args=[mine.pk, suspension.pk]),
-                       {"end": TODAY.isoformat()}).status_code == 404
+    assert (
+        client.post(reverse("suspension_end", args=[mine.pk, suspension.pk]), {"end": TODAY.isoformat()}).status_code
+        == 404
+    )
     assert Suspension.objects.get(pk=suspension.pk).end == TODAY + timedelta(days=10)

@@ -25,8 +25,12 @@ def tables2_body(table):
     """The body as django_tables2/table.html renders it, cell by cell (whitespace aside)."""
     rows = []
     for row in table.paginated_rows:
-        cells = mark_safe("".join(format_html("<td {}>{}</td>", column.attrs["td"].as_html(), conditional_escape(cell))
-                        for column, cell in row.items()))
+        cells = mark_safe(
+            "".join(
+                format_html("<td {}>{}</td>", column.attrs["td"].as_html(), conditional_escape(cell))
+                for column, cell in row.items()
+            )
+        )
         rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), cells))
     return "\n".join(rows)
 
@@ -53,8 +57,11 @@ def mixed_team(world):
 @pytest.mark.parametrize("sort", ["", "-due_by", "caseworker"])
 def test_team_table_body_matches_django_tables2(world, mixed_team, sort):
     staff, today = world.bob, mixed_team
-    table = TeamOverdueTable(selectors.team_overdue_rows(selectors.team_overdue(staff, today)), today=today,
-                             policy_version=world.coburg.policy_version + 1)
+    table = TeamOverdueTable(
+        selectors.team_overdue_rows(selectors.team_overdue(staff, today)),
+        today=today,
+        policy_version=world.coburg.policy_version + 1,
+    )
     paginate(table, RequestFactory().get("/", {"sort": sort} if sort else {}))
     assert len(table.paginated_rows) == 3
     assert _normalised(table.body_html()) == _normalised(tables2_body(table))

@@ -63,6 +63,7 @@ def bob(client, world):
 
 # --- Worklist ------------------------------------------------------------------------------------
 
+
 def test_worklist_defaults_caseworkers_to_their_own_caseload(client, world, alice):
     mine = overdue_customer(world.team_a, world.alice)
     colleagues = overdue_customer(world.team_a, world.bob)
@@ -102,14 +103,23 @@ def test_worklist_shows_the_counts_of_every_section(client, world, alice):
     due_soon_customer(world.team_a, world.alice)
     no_rule_customer(world.team_a, world.alice)
     page = text(client.get(WORKLIST))
-    cards = dict((label, int(count)) for count, label in re.findall(
-        r'<span class="count">(\d+)</span>\s*<span class="label">([^<]+)</span>', page))
-    assert cards == {"Überfällig": 2, "Fällig in 14 Tagen": 1, "Ohne Termin": 3, "Individuell ohne Datum": 0,
-                     "Ohne Regel": 1, "Alle": 4}
+    cards = {
+        label: int(count)
+        for count, label in re.findall(r'<span class="count">(\d+)</span>\s*<span class="label">([^<]+)</span>', page)
+    }
+    assert cards == {
+        "Überfällig": 2,
+        "Fällig in 14 Tagen": 1,
+        "Ohne Termin": 3,
+        "Individuell ohne Datum": 0,
+        "Ohne Regel": 1,
+        "Alle": 4,
+    }
 
 
-@pytest.mark.parametrize("key, expected", [("bald", "soon"), ("ohne_termin", "both"), ("ohne_regel", "none"),
-                                           ("alle", "all")])
+@pytest.mark.parametrize(
+    "key, expected", [("bald", "soon"), ("ohne_termin", "both"), ("ohne_regel", "none"), ("alle", "all")]
+)
 def test_worklist_tabs_show_their_section(client, world, alice, key, expected):
     late = overdue_customer(world.team_a, world.alice)
     soon = due_soon_customer(world.team_a, world.alice)
@@ -137,8 +147,9 @@ def test_worklist_runs_six_queries_whatever_the_caseload(client, world, size, dj
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_team_worklist_runs_seven_queries_whatever_the_team(client, world, size, django_assert_num_queries):
-    _worklist_queries(client, world, size, WORKLIST + "?bestand=team&liste=alle&sort=-due_by",
-                      django_assert_num_queries, 7)
+    _worklist_queries(
+        client, world, size, WORKLIST + "?bestand=team&liste=alle&sort=-due_by", django_assert_num_queries, 7
+    )
 
 
 def test_worklist_paginates(client, world, alice):
@@ -170,8 +181,9 @@ def test_worklist_filters_by_number_status_code_and_due_range(client, world, ali
     assert numbers_on(client.get(base + "&status=ueberfaellig")) == {late.number}
     assert numbers_on(client.get(base + "&status=offen")) == {soon.number, far.number}
     assert numbers_on(client.get(base + "&kuerzel=3MM")) == {far.number}
-    assert numbers_on(client.get(base + f"&faellig_ab={soon.due_by.isoformat()}&faellig_bis={fmt(soon.due_by)}")
-                      ) == {soon.number}
+    assert numbers_on(client.get(base + f"&faellig_ab={soon.due_by.isoformat()}&faellig_bis={fmt(soon.due_by)}")) == {
+        soon.number
+    }
 
 
 def test_worklist_filters_by_caseworker_in_team_scope(client, world, bob):
@@ -202,7 +214,8 @@ def test_worklist_marks_due_dates_computed_under_older_rules(client, world, alic
     bump_policy_version(world.coburg.pk)
     response = client.get(WORKLIST)
     assert "Fälligkeiten werden neu berechnet. Eine Fälligkeit wurde nach einem älteren Stand berechnet" in words(
-        response)
+        response
+    )
     assert 'class="stale-mark"' in text(response)
 
 
@@ -216,6 +229,7 @@ def test_customer_page_says_when_the_recheck_day_has_come_before_the_nightly_run
 
 
 # --- Team overdue list ---------------------------------------------------------------------------
+
 
 def test_team_list_shows_every_overdue_customer_of_the_team_without_names(client, world, bob):
     alices = overdue_customer(world.team_a, world.alice)
@@ -271,10 +285,24 @@ def test_csv_export_has_numbers_not_names(client, world, bob):
     assert "attachment" in response["Content-Disposition"]
     body = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
-    assert rows[0] == ["Kundennummer", "Fachkraft", "Kürzel", "fällig bis", "Tage überfällig",
-                       "letzter qualifizierter Kontakt", "Hinweis"]
-    assert rows[1] == [customer.number, "Alice Fachkraft", "2MM", fmt(customer.due_by),
-                       str((today() - customer.due_by).days), "", ""]
+    assert rows[0] == [
+        "Kundennummer",
+        "Fachkraft",
+        "Kürzel",
+        "fällig bis",
+        "Tage überfällig",
+        "letzter qualifizierter Kontakt",
+        "Hinweis",
+    ]
+    assert rows[1] == [
+        customer.number,
+        "Alice Fachkraft",
+        "2MM",
+        fmt(customer.due_by),
+        str((today() - customer.due_by).days),
+        "",
+        "",
+    ]
     assert customer.last_name not in body and customer.first_name not in body
     assert fmt(customer.birth_date) not in body
 
@@ -284,11 +312,18 @@ def test_xlsx_export_has_numbers_not_names(client, world, bob):
     response = client.get(TEAM_LIST + "?export=xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "Kundennummer"
     number, caseworker, code, due_by, days, last_contact, note = rows[1]
     assert (number, caseworker, code, due_by.date(), days, last_contact, note) == (
-        customer.number, "Alice Fachkraft", "2MM", customer.due_by, (today() - customer.due_by).days, None, None)
+        customer.number,
+        "Alice Fachkraft",
+        "2MM",
+        customer.due_by,
+        (today() - customer.due_by).days,
+        None,
+        None,
+    )
     flat = " ".join(str(v) for row in rows for v in row)
     assert customer.last_name not in flat and customer.first_name not in flat
 
@@ -306,6 +341,7 @@ def test_export_of_an_unknown_format_is_not_found(client, world, bob):
 
 # --- Customer page -------------------------------------------------------------------------------
 
+
 def test_customer_page_explains_the_due_date(client, world, alice):
     customer = overdue_customer(world.team_a, world.alice)
     page = text(client.get(reverse("customer", args=[customer.pk])))
@@ -318,14 +354,14 @@ def test_customer_page_explains_the_due_date(client, world, alice):
 
 
 def test_customer_page_shows_the_due_flags(client, world, alice):
-    customer = make_customer(world.team_a, caseworker=world.alice,
-                             profile_since=today() - relativedelta(months=7))
+    customer = make_customer(world.team_a, caseworker=world.alice, profile_since=today() - relativedelta(months=7))
     page = text(client.get(reverse("customer", args=[customer.pk])))
     assert "Profilingprüfung fällig" in page
 
 
-def test_customer_page_says_when_the_rules_changed_and_does_not_recompute(client, world, alice,
-                                                                          django_assert_num_queries):
+def test_customer_page_says_when_the_rules_changed_and_does_not_recompute(
+    client, world, alice, django_assert_num_queries
+):
     customer = overdue_customer(world.team_a, world.alice)
     bump_policy_version(world.coburg.pk)
     # 1 session, 2 user, 3 staff, 4 customer (+job centre, team, caseworker, rule, rule set),
@@ -339,10 +375,19 @@ def test_customer_page_says_when_the_rules_changed_and_does_not_recompute(client
 
 def test_customer_page_shows_the_timeline(client, world, alice):
     customer = overdue_customer(world.team_a, world.alice)
-    services.record_contact(customer=customer, by=world.alice.user, date=today() - timedelta(days=3),
-                            channel="phone", summary="Rückruf wegen Unterlagen")
-    services.add_measure(customer=customer, title="Bewerbungscoaching", start=today() - timedelta(days=10),
-                         end=today() + timedelta(days=50))
+    services.record_contact(
+        customer=customer,
+        by=world.alice.user,
+        date=today() - timedelta(days=3),
+        channel="phone",
+        summary="Rückruf wegen Unterlagen",
+    )
+    services.add_measure(
+        customer=customer,
+        title="Bewerbungscoaching",
+        start=today() - timedelta(days=10),
+        end=today() + timedelta(days=50),
+    )
     page = text(client.get(reverse("customer", args=[customer.pk])))
     assert page.index("Rückruf wegen Unterlagen") < page.index("Bewerbungscoaching")
     assert "zählt nicht als qualifizierter Kontakt" in page
@@ -350,12 +395,15 @@ def test_customer_page_shows_the_timeline(client, world, alice):
 
 # --- Writing -------------------------------------------------------------------------------------
 
+
 def test_a_note_moves_the_due_date_and_takes_the_customer_off_the_overdue_list(client, world, alice):
     customer = overdue_customer(world.team_a, world.alice)
     assert customer.number in numbers_on(client.get(WORKLIST))
-    response = client.post(reverse("contact_note", args=[customer.pk]), {
-        "date": today().isoformat(), "channel": "in_person", "summary": "Gespräch über Bewerbungen"},
-        follow=True)
+    response = client.post(
+        reverse("contact_note", args=[customer.pk]),
+        {"date": today().isoformat(), "channel": "in_person", "summary": "Gespräch über Bewerbungen"},
+        follow=True,
+    )
     new_due = today() + relativedelta(months=2)
     assert response.redirect_chain == [(reverse("customer", args=[customer.pk]), 302)]
     assert f"Beratungsvermerk gespeichert. Nächster Kontakt fällig bis {fmt(new_due)}." in text(response)
@@ -365,10 +413,15 @@ def test_a_note_moves_the_due_date_and_takes_the_customer_off_the_overdue_list(c
 
 def test_a_note_on_a_channel_that_does_not_count_says_so(client, world, alice):
     customer = overdue_customer(world.team_a, world.alice)
-    response = client.post(reverse("contact_note", args=[customer.pk]), {
-        "date": today().isoformat(), "channel": "phone", "summary": "Telefonat"}, follow=True)
-    assert ("Die Kontaktart „telefonisch“ zählt nach dem Kontaktdichtekonzept nicht als qualifizierter "
-            f"Kontakt: die Fälligkeit bleibt beim {fmt(customer.due_by)}.") in text(response)
+    response = client.post(
+        reverse("contact_note", args=[customer.pk]),
+        {"date": today().isoformat(), "channel": "phone", "summary": "Telefonat"},
+        follow=True,
+    )
+    assert (
+        "Die Kontaktart „telefonisch“ zählt nach dem Kontaktdichtekonzept nicht als qualifizierter "
+        f"Kontakt: die Fälligkeit bleibt beim {fmt(customer.due_by)}."
+    ) in text(response)
     assert ContactNote.objects.filter(customer=customer).count() == 1
 
 
@@ -377,21 +430,34 @@ def test_a_note_that_does_not_count_keeps_the_follow_up_date_agreed_before(clien
     # agreed in person (DOMAIN step 4).
     customer = overdue_customer(world.team_a, world.alice)
     agreed = today() - timedelta(days=10)
-    services.record_contact(customer=customer, by=world.alice.user, date=today() - timedelta(days=40),
-                            channel="in_person", summary="Gespräch", follow_up_on=agreed)
-    response = client.post(reverse("contact_note", args=[customer.pk]), {
-        "date": today().isoformat(), "channel": "phone", "summary": "Telefonat"}, follow=True)
+    services.record_contact(
+        customer=customer,
+        by=world.alice.user,
+        date=today() - timedelta(days=40),
+        channel="in_person",
+        summary="Gespräch",
+        follow_up_on=agreed,
+    )
+    response = client.post(
+        reverse("contact_note", args=[customer.pk]),
+        {"date": today().isoformat(), "channel": "phone", "summary": "Telefonat"},
+        follow=True,
+    )
     assert Customer.objects.get(pk=customer.pk).due_by == agreed
-    assert ("Die Kontaktart „telefonisch“ zählt nach dem Kontaktdichtekonzept nicht als qualifizierter Kontakt: "
-            f"die Fälligkeit bleibt beim {fmt(agreed)}.") in words(response)
+    assert (
+        "Die Kontaktart „telefonisch“ zählt nach dem Kontaktdichtekonzept nicht als qualifizierter Kontakt: "
+        f"die Fälligkeit bleibt beim {fmt(agreed)}."
+    ) in words(response)
 
 
 def test_an_invalid_note_saves_nothing(client, world):
     customer = make_customer(world.weimar_team, caseworker=world.dave)
     client.force_login(world.dave.user)
     before = ContactNote.objects.count()
-    response = client.post(reverse("contact_note", args=[customer.pk]), {
-        "date": today().isoformat(), "channel": "in_person", "summary": "Gespräch"})
+    response = client.post(
+        reverse("contact_note", args=[customer.pk]),
+        {"date": today().isoformat(), "channel": "in_person", "summary": "Gespräch"},
+    )
     assert response.status_code == 400
     page = text(response)
     assert "Nichts gespeichert." in page
@@ -420,9 +486,14 @@ def test_the_note_form_in_coburg_marks_only_in_person_as_qualified(client, world
 def test_a_suspension_beyond_the_cap_is_refused(client, world, alice):
     customer = make_customer(world.team_a, caseworker=world.alice)
     limit = customer.due_by + relativedelta(months=6)
-    response = client.post(reverse("suspension", args=[customer.pk]), {
-        "reason": "Gutachten ausstehend", "start": today().isoformat(),
-        "end": (limit + timedelta(days=1)).isoformat()})
+    response = client.post(
+        reverse("suspension", args=[customer.pk]),
+        {
+            "reason": "Gutachten ausstehend",
+            "start": today().isoformat(),
+            "end": (limit + timedelta(days=1)).isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert f"die Ausnahme kann bis spätestens {fmt(limit)} gelten" in text(response)
     assert not Suspension.objects.exists()
@@ -431,8 +502,11 @@ def test_a_suspension_beyond_the_cap_is_refused(client, world, alice):
 def test_a_suspension_within_the_cap_suspends(client, world, alice):
     customer = make_customer(world.team_a, caseworker=world.alice)
     end = customer.due_by + relativedelta(months=3)
-    response = client.post(reverse("suspension", args=[customer.pk]), {
-        "reason": "Einstellungszusage", "start": fmt(today()), "end": fmt(end)}, follow=True)
+    response = client.post(
+        reverse("suspension", args=[customer.pk]),
+        {"reason": "Einstellungszusage", "start": fmt(today()), "end": fmt(end)},
+        follow=True,
+    )
     assert f"Ausnahme dokumentiert. Nächster Kontakt fällig bis {fmt(end)}." in text(response)
     assert Customer.objects.get(pk=customer.pk).due_status == "suspended"
     assert "ausgesetzt" in text(response)
@@ -440,16 +514,29 @@ def test_a_suspension_within_the_cap_suspends(client, world, alice):
 
 def test_a_measure_can_be_added_and_edited(client, world, alice):
     customer = make_customer(world.team_a, caseworker=world.alice)
-    response = client.post(reverse("measure_add", args=[customer.pk]), {
-        "title": "Bewerbungscoaching", "start": today().isoformat(),
-        "end": (today() + timedelta(days=90)).isoformat()}, follow=True)
+    response = client.post(
+        reverse("measure_add", args=[customer.pk]),
+        {
+            "title": "Bewerbungscoaching",
+            "start": today().isoformat(),
+            "end": (today() + timedelta(days=90)).isoformat(),
+        },
+        follow=True,
+    )
     assert "Maßnahme gespeichert." in text(response)
     measure = Measure.objects.get(customer=customer)
     url = reverse("measure_edit", args=[customer.pk, measure.pk])
     assert 'value="Bewerbungscoaching"' in text(client.get(url))
-    response = client.post(url, {"title": "Bewerbungscoaching", "start": today().isoformat(),
-                                 "end": (today() + timedelta(days=90)).isoformat(),
-                                 "exited_on": today().isoformat()}, follow=True)
+    response = client.post(
+        url,
+        {
+            "title": "Bewerbungscoaching",
+            "start": today().isoformat(),
+            "end": (today() + timedelta(days=90)).isoformat(),
+            "exited_on": today().isoformat(),
+        },
+        follow=True,
+    )
     assert "Maßnahme geändert." in text(response)
     measure.refresh_from_db()
     assert measure.exited_on == today()
@@ -457,8 +544,10 @@ def test_a_measure_can_be_added_and_edited(client, world, alice):
 
 def test_an_invalid_measure_saves_nothing(client, world, alice):
     customer = make_customer(world.team_a, caseworker=world.alice)
-    response = client.post(reverse("measure_add", args=[customer.pk]), {
-        "title": "Coaching", "start": today().isoformat(), "end": (today() - timedelta(days=1)).isoformat()})
+    response = client.post(
+        reverse("measure_add", args=[customer.pk]),
+        {"title": "Coaching", "start": today().isoformat(), "end": (today() - timedelta(days=1)).isoformat()},
+    )
     assert response.status_code == 400
     assert "Das geplante Ende darf nicht vor dem Beginn liegen." in text(response)
     assert not Measure.objects.exists()
@@ -466,8 +555,13 @@ def test_an_invalid_measure_saves_nothing(client, world, alice):
 
 def test_editing_the_facts_recomputes_the_due_date(client, world, alice):
     customer = make_customer(world.team_a, caseworker=world.alice)
-    data = {"birth_date": customer.birth_date.isoformat(), "registered_on": customer.registered_on.isoformat(),
-            "employment": "unemployed", "profile": "market_far", "care": "placement"}
+    data = {
+        "birth_date": customer.birth_date.isoformat(),
+        "registered_on": customer.registered_on.isoformat(),
+        "employment": "unemployed",
+        "profile": "market_far",
+        "care": "placement",
+    }
     response = client.post(reverse("facts", args=[customer.pk]), data, follow=True)
     new_due = customer.registered_on + relativedelta(months=3)
     assert f"Daten gespeichert. Nächster Kontakt fällig bis {fmt(new_due)}." in text(response)
@@ -477,8 +571,14 @@ def test_editing_the_facts_recomputes_the_due_date(client, world, alice):
 
 def test_invalid_facts_save_nothing(client, world, alice):
     customer = make_customer(world.team_a, caseworker=world.alice)
-    data = {"birth_date": customer.birth_date.isoformat(), "registered_on": customer.registered_on.isoformat(),
-            "employment": "unemployed", "profile": "", "profile_since": today().isoformat(), "care": "placement"}
+    data = {
+        "birth_date": customer.birth_date.isoformat(),
+        "registered_on": customer.registered_on.isoformat(),
+        "employment": "unemployed",
+        "profile": "",
+        "profile_since": today().isoformat(),
+        "care": "placement",
+    }
     response = client.post(reverse("facts", args=[customer.pk]), data)
     assert response.status_code == 400
     assert "„Profillage seit“ braucht eine Profillage." in text(response)

@@ -38,10 +38,14 @@ def sign_in(client, username, password):
 
 # --- Passwords and lockout -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("password, message", [
-    ("kurz", "mindestens 12 Zeichen"),
-    ("password1234", "zu üblich"),
-])
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("kurz", "mindestens 12 Zeichen"),
+        ("password1234", "zu üblich"),
+    ],
+)
 def test_weak_passwords_are_refused(password, message):
     with pytest.raises(ValidationError) as refused:
         validate_password(password)
@@ -95,8 +99,8 @@ def test_the_admin_lists_failed_attempts_for_unlocking(world, alice_with_passwor
 
 # --- Sessions -------------------------------------------------------------------------------------
 
-def test_the_session_cookie_ends_with_the_browser_and_the_session_after_30_idle_minutes(
-        client, alice_with_password):
+
+def test_the_session_cookie_ends_with_the_browser_and_the_session_after_30_idle_minutes(client, alice_with_password):
     response = sign_in(client, "alice", PASSWORD)
     cookie = response.cookies["sessionid"]
     assert not cookie["max-age"] and not cookie["expires"]  # a browser-session cookie
@@ -124,18 +128,24 @@ def test_working_moves_the_session_end_on_at_most_once_a_minute(client, world):
 def test_an_expired_session_leads_to_the_login(client, world):
     client.force_login(world.alice.user)
     Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - timedelta(seconds=1))
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
     response = client.get(reverse("worklist"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 # --- Headers --------------------------------------------------------------------------------------
 
+
 def test_pages_and_exports_are_never_stored_in_a_cache(client, world):
     make_customer(world.team_a, caseworker=world.alice)
     client.force_login(world.bob.user)
-    for url in (reverse("worklist"), reverse("team_overdue"), reverse("team_overdue") + "?export=csv",
-                reverse("login")):
+    for url in (
+        reverse("worklist"),
+        reverse("team_overdue"),
+        reverse("team_overdue") + "?export=csv",
+        reverse("login"),
+    ):
         response = client.get(url)
         assert "no-store" in response["Cache-Control"], url
         assert "private" in response["Cache-Control"], url
@@ -154,7 +164,7 @@ def test_no_template_carries_inline_script_or_style():
     offenders = []
     for path in (REPO / "templates").rglob("*.html"):
         html = path.read_text(encoding="utf-8")
-        for marker in ("<style", " style=\"", " onclick=", " onchange=", " onsubmit=", "javascript:"):
+        for marker in ("<style", ' style="', " onclick=", " onchange=", " onsubmit=", "javascript:"):
             if marker in html:
                 offenders.append(f"{path.relative_to(REPO)}: {marker.strip()}")
         for tag in html.split("<script")[1:]:
@@ -165,10 +175,20 @@ def test_no_template_carries_inline_script_or_style():
 
 @pytest.mark.slow
 def test_the_deployment_check_reports_nothing():
-    env = {**os.environ, "DEBUG": "false", "SECURE_COOKIES": "true",
-           "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop"}
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECURE_COOKIES": "true",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -10,7 +10,7 @@ import pytest
 
 from kontaktdichte.spreadsheets import XlsxSheet, csv_response, xlsx_response
 
-DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+49 123", "-1+1", "@SUM(A1)", "\tTab", "\rCR"]
+DANGEROUS = ['=HYPERLINK("http://evil.example","x")', "+49 123", "-1+1", "@SUM(A1)", "\tTab", "\rCR"]
 HARMLESS = ["Musterfrau", "2MM", "a=b", ""]
 
 
@@ -19,8 +19,8 @@ def test_csv_writes_formula_starts_as_text():
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == ["'=Kopf", "Name"]
     cells = [row[0] for row in rows[1:]]
-    assert cells[:len(DANGEROUS)] == ["'" + value for value in DANGEROUS]
-    assert cells[len(DANGEROUS):] == HARMLESS
+    assert cells[: len(DANGEROUS)] == ["'" + value for value in DANGEROUS]
+    assert cells[len(DANGEROUS) :] == HARMLESS
     assert all(row[1] == "7" for row in rows[1:])  # numbers stay numbers
 
 

@@ -41,14 +41,31 @@ WL_Z = "Zuordnung nicht erforderlich (Z)"
 RULES_IN_ORDER = {
     MG: [MG_FM, MG_U25, MG_MARKET, MG_PROMOTION, MG_STABILISATION, MG_Z_I],
     COBURG: [CO_BFM, CO_U25, CO_MEASURE, CO_CLOSE, CO_FAR, CO_SEEKING, CO_NONE, CO_IH],
-    WEIMAR: [WL_REFUGEE, WL_FM, WL_HOLISTIC, WL_U25, WL_MEASURE, WL_CLOSE, WL_FAR_LONG, WL_FAR,
-             WL_IH_INSURED, WL_IH_SELF, WL_Z],
+    WEIMAR: [
+        WL_REFUGEE,
+        WL_FM,
+        WL_HOLISTIC,
+        WL_U25,
+        WL_MEASURE,
+        WL_CLOSE,
+        WL_FAR_LONG,
+        WL_FAR,
+        WL_IH_INSURED,
+        WL_IH_SELF,
+        WL_Z,
+    ],
 }
 
 
 def person(born=UE25, registered=LONG_AGO, *, flags=(), measures=(), suspensions=(), **facts):
-    return Customer(birth_date=born, registered_on=registered, flags=frozenset(flags),
-                    measures=tuple(measures), suspensions=tuple(suspensions), **facts)
+    return Customer(
+        birth_date=born,
+        registered_on=registered,
+        flags=frozenset(flags),
+        measures=tuple(measures),
+        suspensions=tuple(suspensions),
+        **facts,
+    )
 
 
 def seen(day, channel="in_person", follow_up=None):
@@ -61,8 +78,7 @@ def decide(policies, slug, customer, contacts, on):
 
 def outcome(decision):
     """(rule label, code, window opens, due by) for one readable comparison."""
-    return (decision.rule.label if decision.rule else None, decision.code,
-            decision.window_opens, decision.due_by)
+    return (decision.rule.label if decision.rule else None, decision.code, decision.window_opens, decision.due_by)
 
 
 def mentions(decision, text):

@@ -106,26 +106,48 @@ def test_every_editable_rule_set_field_is_in_a_fieldset():
 
 def test_code_lists_round_trip_through_checkboxes(admin):
     centre = make_job_centre()
-    response = admin.post(reverse("admin:policies_ruleset_add"), {
-        "job_centre": centre.pk, "title": "Neu", "reference": "", "valid_from": "01.01.2020",
-        "valid_until": "", "source_text": "", "qualifying_channels": ["in_person", "video"],
-        "preparation_minutes": "0", "graduate_days_before_end": "90", "graduate_follow_up_working_days": "15",
-        "employer_service_lead_months": "1", "bookable_channels": ["in_person", "group"],
-        "invitation_lead_working_days": "3",
-        "rules-TOTAL_FORMS": "1", "rules-INITIAL_FORMS": "0",
-        "rules-MIN_NUM_FORMS": "0", "rules-MAX_NUM_FORMS": "1000",
-        "rules-0-position": "10", "rules-0-label": "Geflüchtete", "rules-0-code": "",
-        "rules-0-employment": ["unemployed", "jobseeking"],
-        "rules-0-flags": ["refugee", "limited_german"],
-        "rules-0-profiles": ["market_close"], "rules-0-care": [], "rules-0-in_measure": "unknown",
-        "rules-0-deadline_amount": "2", "rules-0-deadline_unit": "weeks",
-    })
+    response = admin.post(
+        reverse("admin:policies_ruleset_add"),
+        {
+            "job_centre": centre.pk,
+            "title": "Neu",
+            "reference": "",
+            "valid_from": "01.01.2020",
+            "valid_until": "",
+            "source_text": "",
+            "qualifying_channels": ["in_person", "video"],
+            "preparation_minutes": "0",
+            "graduate_days_before_end": "90",
+            "graduate_follow_up_working_days": "15",
+            "employer_service_lead_months": "1",
+            "bookable_channels": ["in_person", "group"],
+            "invitation_lead_working_days": "3",
+            "rules-TOTAL_FORMS": "1",
+            "rules-INITIAL_FORMS": "0",
+            "rules-MIN_NUM_FORMS": "0",
+            "rules-MAX_NUM_FORMS": "1000",
+            "rules-0-position": "10",
+            "rules-0-label": "Geflüchtete",
+            "rules-0-code": "",
+            "rules-0-employment": ["unemployed", "jobseeking"],
+            "rules-0-flags": ["refugee", "limited_german"],
+            "rules-0-profiles": ["market_close"],
+            "rules-0-care": [],
+            "rules-0-in_measure": "unknown",
+            "rules-0-deadline_amount": "2",
+            "rules-0-deadline_unit": "weeks",
+        },
+    )
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     rule_set = RuleSet.objects.get(title="Neu")
     assert rule_set.qualifying_channels == ["in_person", "video"]
     rule = rule_set.rules.get()
     assert (rule.employment, rule.flags, rule.profiles, rule.care) == (
-        ["unemployed", "jobseeking"], ["refugee", "limited_german"], ["market_close"], [])
+        ["unemployed", "jobseeking"],
+        ["refugee", "limited_german"],
+        ["market_close"],
+        [],
+    )
     assert rule.in_measure is None
 
     page = admin.get(change_url(rule_set))
@@ -149,8 +171,7 @@ def test_an_unchanged_submit_records_no_rule_changes(admin, coburg):
 
 
 def test_it_refuses_overlapping_rule_sets_and_saves_nothing(admin, coburg):
-    older = make_rule_set(coburg.job_centre, title="Alt", valid_from=date(2012, 3, 1),
-                          valid_until=date(2016, 12, 31))
+    older = make_rule_set(coburg.job_centre, title="Alt", valid_from=date(2012, 3, 1), valid_until=date(2016, 12, 31))
     data = form_data(admin.get(change_url(older)))
     data["valid_until"] = "2017-06-30"
     data["title"] = "Alt, verlängert"
@@ -182,13 +203,16 @@ def test_rules_are_reordered_by_position_and_new_ones_go_to_the_end(admin, cobur
     data = form_data(admin.get(change_url(coburg)))
     data[f"{rule_prefix(coburg, 'Maßnahme')}-position"] = "5"
     new = f"rules-{int(data['rules-TOTAL_FORMS']) - 1}"  # the blank extra form
-    data.update({f"{new}-label": "Neu ohne Position", f"{new}-deadline_amount": "6",
-                 f"{new}-deadline_unit": "months"})
+    data.update({f"{new}-label": "Neu ohne Position", f"{new}-deadline_amount": "6", f"{new}-deadline_unit": "months"})
 
     assert admin.post(change_url(coburg), data).status_code == 302
 
     assert list(coburg.rules.order_by("position").values_list("label", "position")) == [
-        ("Maßnahme", 5), ("bFM", 10), ("U25 arbeitslos", 20), ("Neu ohne Position", 30)]
+        ("Maßnahme", 5),
+        ("bFM", 10),
+        ("U25 arbeitslos", 20),
+        ("Neu ohne Position", 30),
+    ]
 
 
 def test_history_shows_who_changed_what_for_rule_set_and_rules(admin, superuser, coburg):
@@ -222,8 +246,7 @@ def test_reverting_from_the_history_form_is_refused(admin, coburg):
 
 def test_the_hook_runs_after_save_and_after_cloning(admin, coburg, monkeypatch):
     seen = []
-    monkeypatch.setattr(RuleSetAdmin, "after_rule_set_change",
-                        lambda self, request, rule_set: seen.append(rule_set.pk))
+    monkeypatch.setattr(RuleSetAdmin, "after_rule_set_change", lambda self, request, rule_set: seen.append(rule_set.pk))
     admin.post(change_url(coburg), form_data(admin.get(change_url(coburg))))
     clone_url = reverse("admin:policies_ruleset_clone", args=[coburg.pk])
     admin.post(clone_url, {"valid_from": "2026-01-01", "title": "Coburg 2026", "reference": ""})
@@ -234,8 +257,10 @@ def test_the_hook_runs_after_save_and_after_cloning(admin, coburg, monkeypatch):
 
 
 def run_clone_action(admin, *rule_sets):
-    return admin.post(reverse("admin:policies_ruleset_changelist"), {
-        "action": "clone_as_new_version", "_selected_action": [r.pk for r in rule_sets]})
+    return admin.post(
+        reverse("admin:policies_ruleset_changelist"),
+        {"action": "clone_as_new_version", "_selected_action": [r.pk for r in rule_sets]},
+    )
 
 
 def test_clone_action_shows_the_intermediate_form(admin, coburg):
@@ -254,35 +279,40 @@ def test_clone_action_needs_exactly_one_rule_set(admin, coburg):
     response = run_clone_action(admin, coburg, other)
     assert response.status_code == 302
     assert response.url == reverse("admin:policies_ruleset_changelist")
-    assert "genau ein Konzept" in str(list(get_messages(response.wsgi_request))[0])
+    assert "genau ein Konzept" in str(next(iter(get_messages(response.wsgi_request))))
     assert RuleSet.objects.count() == 2
 
 
 def test_cloning_copies_the_rules_in_order_and_ends_the_old_one(admin, superuser, coburg):
-    response = admin.post(reverse("admin:policies_ruleset_clone", args=[coburg.pk]), {
-        "valid_from": "01.07.2026", "title": "Coburg 2026", "reference": "II-60"})
+    response = admin.post(
+        reverse("admin:policies_ruleset_clone", args=[coburg.pk]),
+        {"valid_from": "01.07.2026", "title": "Coburg 2026", "reference": "II-60"},
+    )
 
     new = RuleSet.objects.get(title="Coburg 2026")
     assert response.status_code == 302 and response.url == change_url(new)
-    assert str(list(get_messages(response.wsgi_request))[0]) == (
+    assert str(next(iter(get_messages(response.wsgi_request)))) == (
         "Neue Version „Coburg 2026 (01.07.2026 – unbefristet)“ angelegt. "
-        "Das bisherige Konzept gilt 01.01.2017 – 30.06.2026.")
+        "Das bisherige Konzept gilt 01.01.2017 – 30.06.2026."
+    )
     coburg.refresh_from_db()
     assert coburg.valid_until == date(2026, 6, 30)
     assert (new.valid_from, new.valid_until, new.reference) == (date(2026, 7, 1), None, "II-60")
-    assert list(new.rules.values_list("position", "label", "code")) == \
-        list(coburg.rules.values_list("position", "label", "code"))
+    assert list(new.rules.values_list("position", "label", "code")) == list(
+        coburg.rules.values_list("position", "label", "code")
+    )
     assert new.history.get().history_user == superuser
 
 
 def test_cloning_refuses_an_overlap_with_a_message_and_saves_nothing(admin):
     centre = make_job_centre("mg")
-    old = make_rule_set(centre, title="MG 2012", valid_from=date(2012, 3, 1),
-                        valid_until=date(2016, 12, 31))
+    old = make_rule_set(centre, title="MG 2012", valid_from=date(2012, 3, 1), valid_until=date(2016, 12, 31))
     make_rule_set(centre, title="MG 2017", valid_from=date(2017, 1, 1))
 
-    response = admin.post(reverse("admin:policies_ruleset_clone", args=[old.pk]), {
-        "valid_from": "2026-01-01", "title": "MG 2026", "reference": ""})
+    response = admin.post(
+        reverse("admin:policies_ruleset_clone", args=[old.pk]),
+        {"valid_from": "2026-01-01", "title": "MG 2026", "reference": ""},
+    )
 
     assert response.status_code == 200
     assert "überschneidet sich mit „MG 2017“" in response.content.decode()
@@ -293,8 +323,10 @@ def test_cloning_a_rule_set_that_ended_long_ago_leaves_it_untouched(admin):
     old = make_rule_set(title="MG 2012", valid_from=date(2012, 3, 1), valid_until=date(2016, 12, 31))
     make_rule(old, "U25")
 
-    response = admin.post(reverse("admin:policies_ruleset_clone", args=[old.pk]), {
-        "valid_from": "2026-01-01", "title": "MG 2026", "reference": ""})
+    response = admin.post(
+        reverse("admin:policies_ruleset_clone", args=[old.pk]),
+        {"valid_from": "2026-01-01", "title": "MG 2026", "reference": ""},
+    )
 
     assert response.status_code == 302
     old.refresh_from_db()

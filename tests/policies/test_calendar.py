@@ -22,39 +22,43 @@ STATES = {"NW": NW, "BY": BY, "TH": TH}
 
 # --- is_working_day: which holidays belong to which state ------------------------------------
 
-@pytest.mark.parametrize("day, working_in", [
-    # Epiphany, Monday 6 Jan 2025: Bavaria only.
-    (date(2025, 1, 6), {"NW", "TH"}),
-    # Corpus Christi, Thursday 30 May 2024 and 19 Jun 2025: NW and BY, not Thuringia.
-    (date(2024, 5, 30), {"TH"}),
-    (date(2025, 6, 19), {"TH"}),
-    # World Children's Day, Friday 20 Sep 2024: Thuringia only.
-    (date(2024, 9, 20), {"NW", "BY"}),
-    # Reformation Day, Thursday 31 Oct 2024: Thuringia only.
-    (date(2024, 10, 31), {"NW", "BY"}),
-    # All Saints, Friday 1 Nov 2024: NW and BY, not Thuringia.
-    (date(2024, 11, 1), {"TH"}),
-    # Nationwide: Good Friday and Easter Monday 2025, Ascension and Whit Monday 2025,
-    # German Unity Day, Christmas, New Year.
-    (date(2025, 4, 18), set()),
-    (date(2025, 4, 21), set()),
-    (date(2025, 5, 29), set()),
-    (date(2025, 6, 9), set()),
-    (date(2024, 10, 3), set()),
-    (date(2024, 12, 25), set()),
-    (date(2024, 12, 26), set()),
-    (date(2025, 1, 1), set()),
-    (date(2025, 5, 1), set()),
-    # Reformation Day 2017 (500th anniversary) was a holiday in every state.
-    (date(2017, 10, 31), set()),
-    # Ordinary weekdays are working days everywhere; weekends nowhere.
-    (date(2025, 3, 12), {"NW", "BY", "TH"}),
-    (date(2025, 3, 15), set()),
-    (date(2025, 3, 16), set()),
-    # Christmas Eve and New Year's Eve are not public holidays.
-    (date(2024, 12, 24), {"NW", "BY", "TH"}),
-    (date(2024, 12, 31), {"NW", "BY", "TH"}),
-])
+
+@pytest.mark.parametrize(
+    "day, working_in",
+    [
+        # Epiphany, Monday 6 Jan 2025: Bavaria only.
+        (date(2025, 1, 6), {"NW", "TH"}),
+        # Corpus Christi, Thursday 30 May 2024 and 19 Jun 2025: NW and BY, not Thuringia.
+        (date(2024, 5, 30), {"TH"}),
+        (date(2025, 6, 19), {"TH"}),
+        # World Children's Day, Friday 20 Sep 2024: Thuringia only.
+        (date(2024, 9, 20), {"NW", "BY"}),
+        # Reformation Day, Thursday 31 Oct 2024: Thuringia only.
+        (date(2024, 10, 31), {"NW", "BY"}),
+        # All Saints, Friday 1 Nov 2024: NW and BY, not Thuringia.
+        (date(2024, 11, 1), {"TH"}),
+        # Nationwide: Good Friday and Easter Monday 2025, Ascension and Whit Monday 2025,
+        # German Unity Day, Christmas, New Year.
+        (date(2025, 4, 18), set()),
+        (date(2025, 4, 21), set()),
+        (date(2025, 5, 29), set()),
+        (date(2025, 6, 9), set()),
+        (date(2024, 10, 3), set()),
+        (date(2024, 12, 25), set()),
+        (date(2024, 12, 26), set()),
+        (date(2025, 1, 1), set()),
+        (date(2025, 5, 1), set()),
+        # Reformation Day 2017 (500th anniversary) was a holiday in every state.
+        (date(2017, 10, 31), set()),
+        # Ordinary weekdays are working days everywhere; weekends nowhere.
+        (date(2025, 3, 12), {"NW", "BY", "TH"}),
+        (date(2025, 3, 15), set()),
+        (date(2025, 3, 16), set()),
+        # Christmas Eve and New Year's Eve are not public holidays.
+        (date(2024, 12, 24), {"NW", "BY", "TH"}),
+        (date(2024, 12, 31), {"NW", "BY", "TH"}),
+    ],
+)
 def test_public_holidays_close_only_their_states(day, working_in):
     assert {state for state, cal in STATES.items() if cal.is_working_day(day)} == working_in
 
@@ -73,6 +77,7 @@ def test_a_job_centres_closing_day_is_not_a_working_day():
 
 
 # --- add_working_days ------------------------------------------------------------------------
+
 
 def test_adding_working_days_skips_the_weekend():
     # Friday 7 Mar 2025: next working day is Monday the 10th, five later Friday the 14th.
@@ -151,6 +156,7 @@ def test_a_closing_day_in_the_next_year_counts_too():
 
 # --- on_or_before ----------------------------------------------------------------------------
 
+
 def test_on_or_before_keeps_a_working_day():
     assert NW.on_or_before(date(2025, 3, 12)) == date(2025, 3, 12)
 
@@ -193,6 +199,7 @@ def test_on_or_before_new_year_goes_back_into_the_old_year():
 
 
 # --- working_days_between --------------------------------------------------------------------
+
 
 def test_working_days_between_counts_after_start_up_to_and_including_end():
     # Mon 3 Mar 2025 -> Mon 10 Mar: Tue 4, Wed 5, Thu 6, Fri 7, Mon 10.
@@ -239,6 +246,7 @@ def test_working_days_between_undoes_add_working_days(state, start):
 
 
 # --- holiday names ---------------------------------------------------------------------------
+
 
 def test_holiday_name_names_the_holiday_or_the_closing_day():
     cal = WorkingCalendar("TH", closing_days=[date(2024, 12, 24)])

@@ -14,23 +14,55 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def weimar():
     rule_set = make_rule_set(
-        make_job_centre("weimar", federal_state="TH"), title="Weimar 2017", reference="W-1",
-        valid_from=date(2017, 8, 15), source_text="Wortlaut der Weisung",
-        qualifying_channels=["in_person", "phone", "email"], first_contact_max_days=15,
-        follow_up_required=True, checklist_required=True, graduate_management=True)
-    make_rule(rule_set, "Flucht", position=10, flags=["refugee"], employment=["unemployed"],
-              deadline_amount=2, deadline_unit="weeks")
-    make_rule(rule_set, "IH selbständig", position=20, profiles=["integrated_needy"],
-              integrated_employment=["self_employed"], deadline_amount=3)
-    make_rule(rule_set, "Z", position=5, profiles=["not_required"], individual=True,
-              deadline_amount=None, deadline_unit="")
+        make_job_centre("weimar", federal_state="TH"),
+        title="Weimar 2017",
+        reference="W-1",
+        valid_from=date(2017, 8, 15),
+        source_text="Wortlaut der Weisung",
+        qualifying_channels=["in_person", "phone", "email"],
+        first_contact_max_days=15,
+        follow_up_required=True,
+        checklist_required=True,
+        graduate_management=True,
+    )
+    make_rule(
+        rule_set,
+        "Flucht",
+        position=10,
+        flags=["refugee"],
+        employment=["unemployed"],
+        deadline_amount=2,
+        deadline_unit="weeks",
+    )
+    make_rule(
+        rule_set,
+        "IH selbständig",
+        position=20,
+        profiles=["integrated_needy"],
+        integrated_employment=["self_employed"],
+        deadline_amount=3,
+    )
+    make_rule(
+        rule_set, "Z", position=5, profiles=["not_required"], individual=True, deadline_amount=None, deadline_unit=""
+    )
     return rule_set
 
 
 def rule_rows(rule_set):
-    return list(rule_set.rules.order_by("position", "id").values(
-        "position", "label", "code", "flags", "employment", "profiles", "integrated_employment",
-        "individual", "deadline_amount", "deadline_unit"))
+    return list(
+        rule_set.rules.order_by("position", "id").values(
+            "position",
+            "label",
+            "code",
+            "flags",
+            "employment",
+            "profiles",
+            "integrated_employment",
+            "individual",
+            "deadline_amount",
+            "deadline_unit",
+        )
+    )
 
 
 def test_it_copies_settings_source_text_and_rules_in_order(weimar):
@@ -39,8 +71,12 @@ def test_it_copies_settings_source_text_and_rules_in_order(weimar):
     assert new.pk != weimar.pk
     assert (new.title, new.reference, new.source_text) == ("Weimar 2017", "W-1", "Wortlaut der Weisung")
     assert new.qualifying_channels == ["in_person", "phone", "email"]
-    assert (new.first_contact_max_days, new.follow_up_required, new.checklist_required,
-            new.graduate_management) == (15, True, True, True)
+    assert (new.first_contact_max_days, new.follow_up_required, new.checklist_required, new.graduate_management) == (
+        15,
+        True,
+        True,
+        True,
+    )
     assert rule_rows(new) == rule_rows(weimar)
     assert weimar.rules.count() == 3
 
@@ -50,8 +86,7 @@ def test_it_ends_an_open_ended_rule_set_the_day_before(weimar):
 
     weimar.refresh_from_db()
     assert weimar.valid_until == date(2025, 12, 31)
-    assert (new.title, new.reference, new.valid_from, new.valid_until) == (
-        "Weimar 2026", "W-2", date(2026, 1, 1), None)
+    assert (new.title, new.reference, new.valid_from, new.valid_until) == ("Weimar 2026", "W-2", date(2026, 1, 1), None)
 
 
 def test_the_new_version_takes_over_a_later_end_date():
@@ -115,4 +150,5 @@ def test_history_names_the_user_and_the_reason(weimar):
     assert ended.history_user == user
     assert ended.history_change_reason == "Beendet durch Fortschreibung ab 01.01.2026"
     assert new.history.get().history_change_reason == (
-        f"Fortgeschrieben aus dem Konzept ab 15.08.2017 (Nr. {weimar.pk})")
+        f"Fortgeschrieben aus dem Konzept ab 15.08.2017 (Nr. {weimar.pk})"
+    )

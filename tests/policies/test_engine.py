@@ -16,6 +16,7 @@ from .engine_builders import NW, centre, decide, met, rule, rule_set
 
 # --- Step 1: no rule set, no rule ------------------------------------------------------------
 
+
 def test_it_says_no_rule_set_in_a_gap_and_rechecks_when_the_next_one_starts():
     policy = centre(
         rule_set(valid_from=date(2020, 1, 1), valid_until=date(2025, 12, 31)),
@@ -25,8 +26,13 @@ def test_it_says_no_rule_set_in_a_gap_and_rechecks_when_the_next_one_starts():
     decision = decide(met(date(2026, 1, 20)), policy=policy, today=date(2026, 2, 10))
 
     assert decision.status == "no_rule_set"
-    assert (decision.rule_set, decision.rule, decision.due_by, decision.window_opens,
-            decision.last_working_day) == (None, None, None, None, None)
+    assert (decision.rule_set, decision.rule, decision.due_by, decision.window_opens, decision.last_working_day) == (
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
     assert decision.recheck_on == date(2026, 4, 1)
     assert decision.reasons
 
@@ -59,8 +65,9 @@ def test_the_rule_set_applies_on_its_first_and_last_day():
 def test_it_says_no_rule_and_names_the_facts_that_matched_nothing():
     policy = centre(rule_set(rule("Marktprofil", profiles={"market"})))
 
-    decision = decide(met(date(2026, 1, 20)), policy=policy, employment="jobseeking",
-                      profile="market_far", care="case_management")
+    decision = decide(
+        met(date(2026, 1, 20)), policy=policy, employment="jobseeking", profile="market_far", care="case_management"
+    )
 
     assert decision.status == "no_rule"
     assert decision.rule is None
@@ -73,13 +80,14 @@ def test_it_says_no_rule_and_names_the_facts_that_matched_nothing():
 
 
 def test_the_first_matching_rule_decides_even_when_a_later_one_matches_too():
-    policy = centre(rule_set(
-        rule("Fallmanagement", deadline=(1, "months"), care={"case_management"}),
-        rule("Marktnah", deadline=(2, "months"), profiles={"market_close"}),
-    ))
+    policy = centre(
+        rule_set(
+            rule("Fallmanagement", deadline=(1, "months"), care={"case_management"}),
+            rule("Marktnah", deadline=(2, "months"), profiles={"market_close"}),
+        )
+    )
 
-    decision = decide(met(date(2026, 1, 20)), policy=policy, care="case_management",
-                      profile="market_close")
+    decision = decide(met(date(2026, 1, 20)), policy=policy, care="case_management", profile="market_close")
 
     assert decision.rule.label == "Fallmanagement"
     assert decision.rule_position == 1
@@ -87,10 +95,12 @@ def test_the_first_matching_rule_decides_even_when_a_later_one_matches_too():
 
 
 def test_a_customer_moves_to_the_adult_rule_on_the_25th_birthday():
-    policy = centre(rule_set(
-        rule("U25", deadline=(1, "months"), age_band="u25"),
-        rule("Ü25", deadline=(3, "months"), age_band="ue25"),
-    ))
+    policy = centre(
+        rule_set(
+            rule("U25", deadline=(1, "months"), age_band="u25"),
+            rule("Ü25", deadline=(3, "months"), age_band="ue25"),
+        )
+    )
     born = date(2001, 3, 1)  # 25 on 01.03.2026
 
     assert decide(policy=policy, birth_date=born, today=date(2026, 2, 28)).rule.label == "U25"
@@ -98,10 +108,12 @@ def test_a_customer_moves_to_the_adult_rule_on_the_25th_birthday():
 
 
 def test_a_customer_moves_to_the_long_term_rule_on_the_12_month_anniversary():
-    policy = centre(rule_set(
-        rule("lang", deadline=(4, "months"), profiles={"market_far"}, unemployed_months_min=12),
-        rule("kurz", deadline=(2, "months"), profiles={"market_far"}, unemployed_months_below=12),
-    ))
+    policy = centre(
+        rule_set(
+            rule("lang", deadline=(4, "months"), profiles={"market_far"}, unemployed_months_min=12),
+            rule("kurz", deadline=(2, "months"), profiles={"market_far"}, unemployed_months_below=12),
+        )
+    )
     facts = {"profile": "market_far", "unemployed_since": date(2025, 3, 1)}
 
     assert decide(policy=policy, today=date(2026, 2, 28), **facts).rule.label == "kurz"
@@ -110,17 +122,18 @@ def test_a_customer_moves_to_the_long_term_rule_on_the_12_month_anniversary():
 
 # --- Step 2: no qualified contact yet --------------------------------------------------------
 
+
 def first_contact_policy(calendar=NW):
-    return centre(rule_set(rule(deadline=(6, "weeks")), first_contact_target_days=7,
-                           first_contact_max_days=10), calendar=calendar)
+    return centre(
+        rule_set(rule(deadline=(6, "weeks")), first_contact_target_days=7, first_contact_max_days=10), calendar=calendar
+    )
 
 
 def test_the_first_contact_is_due_n_working_days_after_registration_skipping_easter():
     # Registered Fri 27.03.2026. Working days after it in NW: Mo 30.03 (1), Di 31.03 (2),
     # Mi 01.04 (3), Do 02.04 (4), [Karfreitag 03.04, Ostermontag 06.04], Di 07.04 (5), Mi 08.04 (6),
     # Do 09.04 (7), Fr 10.04 (8), Mo 13.04 (9), Di 14.04 (10).
-    decision = decide(policy=first_contact_policy(), registered_on=date(2026, 3, 27),
-                      today=date(2026, 4, 1))
+    decision = decide(policy=first_contact_policy(), registered_on=date(2026, 3, 27), today=date(2026, 4, 1))
 
     assert decision.due_by == date(2026, 4, 14)
     assert decision.window_opens is None
@@ -130,15 +143,18 @@ def test_the_first_contact_is_due_n_working_days_after_registration_skipping_eas
 def test_the_job_centres_closing_days_push_the_first_contact_deadline():
     calendar = WorkingCalendar("NW", closing_days=[date(2026, 4, 8)])
 
-    decision = decide(policy=first_contact_policy(calendar), registered_on=date(2026, 3, 27),
-                      today=date(2026, 4, 1))
+    decision = decide(policy=first_contact_policy(calendar), registered_on=date(2026, 3, 27), today=date(2026, 4, 1))
 
     assert decision.due_by == date(2026, 4, 15)
 
 
 def test_a_non_qualifying_contact_does_not_end_the_first_contact_deadline():
-    decision = decide(met(date(2026, 3, 30), "phone"), policy=first_contact_policy(),
-                      registered_on=date(2026, 3, 27), today=date(2026, 4, 1))
+    decision = decide(
+        met(date(2026, 3, 30), "phone"),
+        policy=first_contact_policy(),
+        registered_on=date(2026, 3, 27),
+        today=date(2026, 4, 1),
+    )
 
     assert decision.due_by == date(2026, 4, 14)
     assert decision.last_contact_on is None
@@ -156,8 +172,13 @@ def test_without_a_first_contact_deadline_the_cycle_runs_from_registration():
 
 def test_a_rule_exempt_from_the_first_contact_deadline_runs_its_cycle_from_registration():
     # Registered Fri 27.03.2026 + 6 weeks = Fri 08.05.2026 (the deadline would be 14.04.2026).
-    policy = centre(rule_set(rule(deadline=(6, "weeks"), first_contact_exempt=True),
-                             first_contact_target_days=7, first_contact_max_days=10))
+    policy = centre(
+        rule_set(
+            rule(deadline=(6, "weeks"), first_contact_exempt=True),
+            first_contact_target_days=7,
+            first_contact_max_days=10,
+        )
+    )
 
     decision = decide(policy=policy, registered_on=date(2026, 3, 27), today=date(2026, 4, 20))
 
@@ -168,8 +189,7 @@ def test_an_exempt_rule_only_exempts_its_own_customers():
     exempt = rule("U25", deadline=(1, "months"), first_contact_exempt=True, age_band="u25")
     policy = centre(rule_set(exempt, rule("Ü25", deadline=(6, "weeks")), first_contact_max_days=10))
 
-    young = decide(policy=policy, registered_on=date(2026, 3, 27), birth_date=date(2005, 1, 1),
-                   today=date(2026, 4, 1))
+    young = decide(policy=policy, registered_on=date(2026, 3, 27), birth_date=date(2005, 1, 1), today=date(2026, 4, 1))
     older = decide(policy=policy, registered_on=date(2026, 3, 27), today=date(2026, 4, 1))
 
     assert (young.rule.label, young.due_by) == ("U25", date(2026, 4, 27))
@@ -178,13 +198,14 @@ def test_an_exempt_rule_only_exempts_its_own_customers():
 
 # --- Step 3: the cycle from the last qualified contact ---------------------------------------
 
+
 def test_the_cycle_runs_from_the_last_qualified_contact_only():
     policy = centre(rule_set(rule(window=(2, "weeks"), deadline=(6, "weeks"))))
     contacts = [
-        met(date(2026, 1, 20)),             # the last qualified one on or before today
-        met(date(2026, 2, 10), "phone"),     # does not qualify here
+        met(date(2026, 1, 20)),  # the last qualified one on or before today
+        met(date(2026, 2, 10), "phone"),  # does not qualify here
         met(date(2026, 1, 5)),
-        met(date(2026, 3, 20)),             # after today: not held yet
+        met(date(2026, 3, 20)),  # after today: not held yet
     ]
 
     decision = decide(*contacts, policy=policy, today=date(2026, 3, 1))
@@ -196,8 +217,7 @@ def test_the_cycle_runs_from_the_last_qualified_contact_only():
 
 
 def test_the_rule_sets_qualifying_channels_decide_what_counts():
-    policy = centre(rule_set(rule(deadline=(1, "months")),
-                             qualifying_channels={"in_person", "phone"}))
+    policy = centre(rule_set(rule(deadline=(1, "months")), qualifying_channels={"in_person", "phone"}))
 
     decision = decide(met(date(2026, 1, 20)), met(date(2026, 2, 10), "phone"), policy=policy)
 
@@ -205,17 +225,20 @@ def test_the_rule_sets_qualifying_channels_decide_what_counts():
     assert decision.due_by == date(2026, 3, 10)
 
 
-@pytest.mark.parametrize("contact_on, deadline, due_by", [
-    (date(2026, 1, 31), (1, "months"), date(2026, 2, 28)),
-    (date(2024, 1, 31), (1, "months"), date(2024, 2, 29)),
-    (date(2026, 3, 31), (1, "months"), date(2026, 4, 30)),
-    (date(2025, 11, 30), (3, "months"), date(2026, 2, 28)),
-    (date(2023, 12, 31), (2, "months"), date(2024, 2, 29)),
-    (date(2026, 1, 31), (6, "weeks"), date(2026, 3, 14)),
-    (date(2026, 2, 20), (2, "weeks"), date(2026, 3, 6)),
-    (date(2026, 12, 20), (2, "weeks"), date(2027, 1, 3)),
-    (date(2026, 2, 20), (10, "days"), date(2026, 3, 2)),
-])
+@pytest.mark.parametrize(
+    "contact_on, deadline, due_by",
+    [
+        (date(2026, 1, 31), (1, "months"), date(2026, 2, 28)),
+        (date(2024, 1, 31), (1, "months"), date(2024, 2, 29)),
+        (date(2026, 3, 31), (1, "months"), date(2026, 4, 30)),
+        (date(2025, 11, 30), (3, "months"), date(2026, 2, 28)),
+        (date(2023, 12, 31), (2, "months"), date(2024, 2, 29)),
+        (date(2026, 1, 31), (6, "weeks"), date(2026, 3, 14)),
+        (date(2026, 2, 20), (2, "weeks"), date(2026, 3, 6)),
+        (date(2026, 12, 20), (2, "weeks"), date(2027, 1, 3)),
+        (date(2026, 2, 20), (10, "days"), date(2026, 3, 2)),
+    ],
+)
 def test_month_and_week_arithmetic_clamps_to_the_month_end(contact_on, deadline, due_by):
     policy = centre(rule_set(rule(deadline=deadline)))
 
@@ -225,6 +248,7 @@ def test_month_and_week_arithmetic_clamps_to_the_month_end(contact_on, deadline,
 
 
 # --- Step 4: follow-up dates, individual rules -----------------------------------------------
+
 
 def test_an_earlier_follow_up_date_on_the_last_note_wins():
     decision = decide(met(date(2026, 1, 20), follow_up_on=date(2026, 2, 5)), today=date(2026, 2, 1))
@@ -291,17 +315,16 @@ def test_an_individual_rule_without_any_contact_has_status_individual():
 def test_an_individual_rules_past_follow_up_date_is_overdue():
     policy = centre(rule_set(rule(deadline=None)))
 
-    decision = decide(met(date(2026, 1, 20), follow_up_on=date(2026, 2, 2)), policy=policy,
-                      today=date(2026, 2, 3))
+    decision = decide(met(date(2026, 1, 20), follow_up_on=date(2026, 2, 2)), policy=policy, today=date(2026, 2, 3))
 
     assert (decision.status, decision.due_by) == ("overdue", date(2026, 2, 2))
 
 
 def test_the_cycle_of_a_holistic_rule_ends_at_the_latest_at_the_benefit_renewal():
-    policy = centre(rule_set(rule("Ganzheitlich", deadline=(12, "months"), care={"holistic"},
-                                  cap_at_benefit_renewal=True)))
+    policy = centre(
+        rule_set(rule("Ganzheitlich", deadline=(12, "months"), care={"holistic"}, cap_at_benefit_renewal=True))
+    )
 
-    decision = decide(met(date(2026, 1, 20)), policy=policy, care="holistic",
-                      benefit_renewal_on=date(2026, 9, 30))
+    decision = decide(met(date(2026, 1, 20)), policy=policy, care="holistic", benefit_renewal_on=date(2026, 9, 30))
 
     assert decision.due_by == date(2026, 9, 30)  # not 20.01.2027

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db
 
 STATUSES = {"ok", "overdue", "suspended", "individual", "no_rule_set", "no_rule"}
 SLUGS = ["moenchengladbach", "coburg-land", "weimarer-land", "jobagentur-en"]
-CODES = {name: [code for code, _ in getattr(voc, name)]
-         for name in ("EMPLOYMENT", "PROFILES", "CARE", "FLAGS", "INTEGRATED_EMPLOYMENT", "CHANNELS")}
+CODES = {
+    name: [code for code, _ in getattr(voc, name)]
+    for name in ("EMPLOYMENT", "PROFILES", "CARE", "FLAGS", "INTEGRATED_EMPLOYMENT", "CHANNELS")
+}
 
 # Evaluation dates: half of them while the seed's rule set is in force, half around it.
 SPANS = {
@@ -30,8 +32,7 @@ SPANS = {
     "jobagentur-en": ((date(2011, 1, 1), date(2031, 12, 31)),) * 2,  # has no rule set at all
 }
 
-explore = settings(max_examples=200, deadline=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+explore = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def days_around(day, before, after):
@@ -44,8 +45,7 @@ def spans(draw, today, with_exit=False):
     end = start + timedelta(days=draw(st.integers(0, 400)))
     if not with_exit:
         return start, end
-    exited_on = draw(st.one_of(st.none(), st.just(start),
-                               days_around(start, 0, (end - start).days)))
+    exited_on = draw(st.one_of(st.none(), st.just(start), days_around(start, 0, (end - start).days)))
     return start, end, exited_on
 
 
@@ -68,16 +68,20 @@ def cases(draw):
         integrated_employment=draw(optional(CODES["INTEGRATED_EMPLOYMENT"])),
         unemployed_since=draw(st.one_of(st.none(), days_around(today, 365 * 3, 30))),
         benefit_renewal_on=draw(st.one_of(st.none(), days_around(today, 200, 400))),
-        measures=tuple(Measure(*span) for span in draw(
-            st.lists(spans(today, with_exit=True), max_size=3))),
+        measures=tuple(Measure(*span) for span in draw(st.lists(spans(today, with_exit=True), max_size=3))),
         suspensions=tuple(Suspension(*span) for span in draw(st.lists(spans(today), max_size=1))),
     )
-    contacts = draw(st.lists(st.builds(
-        Contact,
-        date=days_around(today, 600, 60),
-        channel=st.sampled_from(["in_person"] * 4 + CODES["CHANNELS"]),  # the one that always counts
-        follow_up_on=st.one_of(st.none(), st.none(), days_around(today, 300, 400)),
-    ), max_size=6))
+    contacts = draw(
+        st.lists(
+            st.builds(
+                Contact,
+                date=days_around(today, 600, 60),
+                channel=st.sampled_from(["in_person"] * 4 + CODES["CHANNELS"]),  # the one that always counts
+                follow_up_on=st.one_of(st.none(), st.none(), days_around(today, 300, 400)),
+            ),
+            max_size=6,
+        )
+    )
     return slug, customer, contacts, today
 
 
@@ -113,7 +117,8 @@ def test_only_undated_statuses_lack_a_due_date(policies, case):
 
     if decision.due_by is None:
         assert decision.status in {"individual", "no_rule_set", "no_rule"} or (
-            decision.status == "suspended" and decision.rule is not None and decision.rule.individual)
+            decision.status == "suspended" and decision.rule is not None and decision.rule.individual
+        )
         assert decision.last_working_day is None
     else:
         assert decision.status in {"ok", "overdue", "suspended"}
@@ -219,8 +224,10 @@ def test_the_order_of_the_contacts_does_not_matter_when_their_dates_differ(polic
     assert second == first
 
 
-@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
-       months=st.integers(min_value=-1200, max_value=1200))
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+    months=st.integers(min_value=-1200, max_value=1200),
+)
 def test_add_months_is_relativedelta_months(day, months):
     # The engine's own month arithmetic must agree with dateutil's, clamping included.
     assert add_months(day, months) == day + relativedelta(months=months)

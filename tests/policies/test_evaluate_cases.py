@@ -16,8 +16,19 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[2]
-KEYS = {"id", "rule_set", "rule", "code", "status", "window_opens", "due_by", "last_working_day",
-        "recheck_on", "flags", "reasons"}
+KEYS = {
+    "id",
+    "rule_set",
+    "rule",
+    "code",
+    "status",
+    "window_opens",
+    "due_by",
+    "last_working_day",
+    "recheck_on",
+    "flags",
+    "reasons",
+}
 
 # Mönchengladbach, in force until 31.12.2016: Förderprofil, window 2 months, deadline 3 months,
 # from the last in-person contact 31.01.2016 (the phone call does not count):
@@ -27,10 +38,13 @@ MOENCHENGLADBACH = {
     "id": "mg-foerderprofil",
     "jobcentre": "moenchengladbach",
     "on": "2016-04-15",
-    "customer": {"birth_date": "1980-01-01", "registered_on": "2015-06-01",
-                 "employment": "unemployed", "profile": "promotion"},
-    "contacts": [{"date": "2016-01-31", "channel": "in_person"},
-                 {"date": "2016-03-01", "channel": "phone"}],
+    "customer": {
+        "birth_date": "1980-01-01",
+        "registered_on": "2015-06-01",
+        "employment": "unemployed",
+        "profile": "promotion",
+    },
+    "contacts": [{"date": "2016-01-31", "channel": "in_person"}, {"date": "2016-03-01", "channel": "phone"}],
 }
 MOENCHENGLADBACH_ANSWER = {
     "id": "mg-foerderprofil",
@@ -53,9 +67,13 @@ COBURG = {
     "id": "coburg-2mm",
     "jobcentre": "coburg-land",
     "on": "2026-03-01",
-    "customer": {"birth_date": "1990-05-01", "registered_on": "2025-10-01",
-                 "employment": "unemployed", "profile": "market_close",
-                 "profile_since": "2025-08-01"},
+    "customer": {
+        "birth_date": "1990-05-01",
+        "registered_on": "2025-10-01",
+        "employment": "unemployed",
+        "profile": "market_close",
+        "profile_since": "2025-08-01",
+    },
     "contacts": [{"date": "2026-01-20", "channel": "in_person", "follow_up_on": "2026-02-20"}],
 }
 COBURG_ANSWER = {
@@ -79,9 +97,13 @@ WEIMAR = {
     "id": "weimar-nicht-marktnah",
     "jobcentre": "weimarer-land",
     "on": "2026-03-02",
-    "customer": {"birth_date": "1985-03-10", "registered_on": "2025-03-15",
-                 "employment": "unemployed", "profile": "market_far",
-                 "unemployed_since": "2025-03-15"},
+    "customer": {
+        "birth_date": "1985-03-10",
+        "registered_on": "2025-03-15",
+        "employment": "unemployed",
+        "profile": "market_far",
+        "unemployed_since": "2025-03-15",
+    },
     "contacts": [{"date": "2026-01-10", "channel": "phone", "follow_up_on": "2026-04-30"}],
 }
 WEIMAR_ANSWER = {
@@ -149,12 +171,17 @@ def case(**changes):
 
 # --- One case per job centre -----------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, answer", [
-    (MOENCHENGLADBACH, MOENCHENGLADBACH_ANSWER),
-    (COBURG, COBURG_ANSWER),
-    (WEIMAR, WEIMAR_ANSWER),
-    (ENNEPE_RUHR, ENNEPE_RUHR_ANSWER),
-], ids=["moenchengladbach", "coburg-land", "weimarer-land", "jobagentur-en"])
+
+@pytest.mark.parametrize(
+    "raw, answer",
+    [
+        (MOENCHENGLADBACH, MOENCHENGLADBACH_ANSWER),
+        (COBURG, COBURG_ANSWER),
+        (WEIMAR, WEIMAR_ANSWER),
+        (ENNEPE_RUHR, ENNEPE_RUHR_ANSWER),
+    ],
+    ids=["moenchengladbach", "coburg-land", "weimarer-land", "jobagentur-en"],
+)
 def test_it_answers_a_case_of_each_job_centre(rulesets, tmp_path, raw, answer):
     answers, status = run({"cases": [raw]}, tmp_path)
 
@@ -201,31 +228,52 @@ def test_an_empty_list_of_cases_is_an_empty_answer(rulesets, tmp_path):
 
 # --- Cases that cannot be read ---------------------------------------------------------------
 
-@pytest.mark.parametrize("bad", [
-    case(on="2026-02-30"),
-    case(on="2026-W09-1"),  # an ISO week date, not YYYY-MM-DD
-    case(c_birth_date="1990-13-01"),
-    case(c_registered_on="01.10.2025"),
-    case(contacts=[{"date": "2026-02-30", "channel": "in_person"}]),
-    case(c_employment="retired"),
-    case(c_profile="market-close"),
-    case(c_care="coaching"),
-    case(c_flags=["refugee", "homeless"]),
-    case(contacts=[{"date": "2026-01-20", "channel": "letter"}]),
-    case(jobcentre="jobcenter-nirgendwo"),
-    case(jobcentre=["coburg-land"]),
-    case(contacts=[{"channel": "in_person"}]),
-    case(shoe_size=44),
-    case(c_nickname="Kim"),
-    case(contacts=[{"date": "2026-01-20", "channel": "in_person", "duration": 30}]),
-    case(c_measures=[{"start": "2026-01-05", "end": "2026-06-30", "provider": "X"}]),
-    case(c_suspensions=[{"start": "2026-02-01", "end": "2026-03-15", "until": "x"}]),
-    case(c_birth_date=None),
-], ids=["bad-date", "week-date", "bad-month", "german-date", "bad-contact-date", "unknown-employment",
-        "unknown-profile", "unknown-care", "unknown-flag", "unknown-channel", "unknown-jobcentre",
-        "jobcentre-not-a-string", "contact-without-date",
-        "unknown-case-key", "unknown-customer-key", "unknown-contact-key", "unknown-measure-key",
-        "unknown-suspension-key", "missing-birth-date"])
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        case(on="2026-02-30"),
+        case(on="2026-W09-1"),  # an ISO week date, not YYYY-MM-DD
+        case(c_birth_date="1990-13-01"),
+        case(c_registered_on="01.10.2025"),
+        case(contacts=[{"date": "2026-02-30", "channel": "in_person"}]),
+        case(c_employment="retired"),
+        case(c_profile="market-close"),
+        case(c_care="coaching"),
+        case(c_flags=["refugee", "homeless"]),
+        case(contacts=[{"date": "2026-01-20", "channel": "letter"}]),
+        case(jobcentre="jobcenter-nirgendwo"),
+        case(jobcentre=["coburg-land"]),
+        case(contacts=[{"channel": "in_person"}]),
+        case(shoe_size=44),
+        case(c_nickname="Kim"),
+        case(contacts=[{"date": "2026-01-20", "channel": "in_person", "duration": 30}]),
+        case(c_measures=[{"start": "2026-01-05", "end": "2026-06-30", "provider": "X"}]),
+        case(c_suspensions=[{"start": "2026-02-01", "end": "2026-03-15", "until": "x"}]),
+        case(c_birth_date=None),
+    ],
+    ids=[
+        "bad-date",
+        "week-date",
+        "bad-month",
+        "german-date",
+        "bad-contact-date",
+        "unknown-employment",
+        "unknown-profile",
+        "unknown-care",
+        "unknown-flag",
+        "unknown-channel",
+        "unknown-jobcentre",
+        "jobcentre-not-a-string",
+        "contact-without-date",
+        "unknown-case-key",
+        "unknown-customer-key",
+        "unknown-contact-key",
+        "unknown-measure-key",
+        "unknown-suspension-key",
+        "missing-birth-date",
+    ],
+)
 def test_a_case_that_cannot_be_read_is_answered_with_an_error_in_its_place(rulesets, tmp_path, bad):
     bad["id"] = "kaputt"
 
@@ -250,9 +298,12 @@ def test_a_case_that_is_not_an_object_is_answered_with_an_error(rulesets, tmp_pa
 def test_a_case_with_dates_at_the_end_of_the_calendar_does_not_stop_the_others(rulesets, tmp_path):
     # Valid ISO dates, but the 6MM cycle from 01.11.9999 runs past year 9999. Whatever the
     # command says about this case, it must say it in the case's place and go on.
-    edge = {"id": "9999", "jobcentre": "coburg-land", "on": "9999-12-01",
-            "customer": {"birth_date": "1990-01-01", "registered_on": "9999-11-01",
-                         "employment": "jobseeking"}}
+    edge = {
+        "id": "9999",
+        "jobcentre": "coburg-land",
+        "on": "9999-12-01",
+        "customer": {"birth_date": "1990-01-01", "registered_on": "9999-11-01", "employment": "jobseeking"},
+    }
 
     answers, status = run({"cases": [edge, ENNEPE_RUHR]}, tmp_path)
 
@@ -263,9 +314,16 @@ def test_a_case_with_dates_at_the_end_of_the_calendar_does_not_stop_the_others(r
 
 
 def test_the_error_says_what_is_wrong(rulesets, tmp_path):
-    answers, _ = run({"cases": [case(id="a", on="2026-02-30"),
-                                          case(id="b", jobcentre="jobcenter-nirgendwo"),
-                                          case(id="c", c_employment="retired")]}, tmp_path)
+    answers, _ = run(
+        {
+            "cases": [
+                case(id="a", on="2026-02-30"),
+                case(id="b", jobcentre="jobcenter-nirgendwo"),
+                case(id="c", c_employment="retired"),
+            ]
+        },
+        tmp_path,
+    )
 
     assert "2026-02-30" in answers[0]["error"]
     assert "jobcenter-nirgendwo" in answers[1]["error"]
@@ -302,11 +360,16 @@ def test_json_of_the_wrong_shape_is_refused_as_a_whole(rulesets, tmp_path):
 
 # --- Optional keys and nulls -----------------------------------------------------------------
 
+
 def test_missing_optional_keys_mean_not_the_case(rulesets, tmp_path):
     # Only the required facts: no status, no profile, placement, no flags, no measure, no
     # contact. Coburg's rules all need a status or a profile or bFM -> no_rule.
-    minimal = {"id": "minimal", "jobcentre": "coburg-land", "on": "2026-03-01",
-               "customer": {"birth_date": "1990-05-01", "registered_on": "2025-10-01"}}
+    minimal = {
+        "id": "minimal",
+        "jobcentre": "coburg-land",
+        "on": "2026-03-01",
+        "customer": {"birth_date": "1990-05-01", "registered_on": "2025-10-01"},
+    }
 
     answers, status = run({"cases": [minimal]}, tmp_path)
 
@@ -317,10 +380,17 @@ def test_missing_optional_keys_mean_not_the_case(rulesets, tmp_path):
 def test_null_values_read_like_missing_keys(rulesets, tmp_path):
     nulls = json.loads(json.dumps(COBURG))
     nulls["id"] = "nulls"
-    nulls["customer"].update({
-        "care": None, "flags": None, "integrated_employment": None, "unemployed_since": None,
-        "benefit_renewal_on": None, "measures": None, "suspensions": None,
-    })
+    nulls["customer"].update(
+        {
+            "care": None,
+            "flags": None,
+            "integrated_employment": None,
+            "unemployed_since": None,
+            "benefit_renewal_on": None,
+            "measures": None,
+            "suspensions": None,
+        }
+    )
     nulls["contacts"].append({"date": "2025-12-01", "channel": "in_person", "follow_up_on": None})
     empty = json.loads(json.dumps(COBURG))
     empty["customer"].update({"flags": [], "measures": [], "suspensions": []})
@@ -336,10 +406,15 @@ def test_a_measure_with_a_null_exit_ends_at_its_planned_end(rulesets, tmp_path):
     # Coburg: jobseeking and in a measure (05.01.-30.06.2026) -> 3MM from 20.01.2026 =
     # 20.04.2026; the day after the measure ends, 01.07.2026, the rule can change.
     raw = {
-        "id": "massnahme", "jobcentre": "coburg-land", "on": "2026-03-01",
-        "customer": {"birth_date": "1990-05-01", "registered_on": "2025-10-01",
-                     "employment": "jobseeking",
-                     "measures": [{"start": "2026-01-05", "end": "2026-06-30", "exited_on": None}]},
+        "id": "massnahme",
+        "jobcentre": "coburg-land",
+        "on": "2026-03-01",
+        "customer": {
+            "birth_date": "1990-05-01",
+            "registered_on": "2025-10-01",
+            "employment": "jobseeking",
+            "measures": [{"start": "2026-01-05", "end": "2026-06-30", "exited_on": None}],
+        },
         "contacts": [{"date": "2026-01-20", "channel": "in_person"}],
     }
 
@@ -347,7 +422,11 @@ def test_a_measure_with_a_null_exit_ends_at_its_planned_end(rulesets, tmp_path):
 
     assert status == 0
     assert (answers[0]["code"], answers[0]["status"], answers[0]["due_by"], answers[0]["recheck_on"]) == (
-        "3MM", "ok", "2026-04-20", "2026-07-01")
+        "3MM",
+        "ok",
+        "2026-04-20",
+        "2026-07-01",
+    )
 
 
 def test_a_suspension_is_read_with_its_reason(rulesets, tmp_path):
@@ -356,28 +435,42 @@ def test_a_suspension_is_read_with_its_reason(rulesets, tmp_path):
     # day after the suspension, 16.03.2026; the earlier one counts.
     raw = json.loads(json.dumps(WEIMAR))
     raw["on"] = "2026-03-12"
-    raw["customer"]["suspensions"] = [{"start": "2026-03-01", "end": "2026-03-15",
-                                       "reason": "Einstellungszusage"}]
+    raw["customer"]["suspensions"] = [{"start": "2026-03-01", "end": "2026-03-15", "reason": "Einstellungszusage"}]
 
     answers, status = run({"cases": [raw]}, tmp_path)
 
     assert status == 0
     assert (answers[0]["status"], answers[0]["due_by"], answers[0]["recheck_on"]) == (
-        "suspended", "2026-03-15", "2026-03-15")
+        "suspended",
+        "2026-03-15",
+        "2026-03-15",
+    )
     assert any("Einstellungszusage" in r for r in answers[0]["reasons"])
 
 
 # --- The real thing ----------------------------------------------------------------------------
 
+
 # Slow (three Django start-ups and a migration, a few seconds): it runs `manage.py` as an admin
 # would, on its own throw-away SQLite database, never the test database.
 def test_manage_py_evaluate_cases_end_to_end_as_a_subprocess(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cases.sqlite3'}",
-           "SECRET_KEY": "subprocess-test-only", "DEBUG": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cases.sqlite3'}",
+        "SECRET_KEY": "subprocess-test-only",
+        "DEBUG": "false",
+    }
 
     def manage(*args, stdin=None):
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env,
-                              input=stdin, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert manage("migrate", "--noinput", "-v", "0").returncode == 0
     assert manage("loaddata", "rulesets", "-v", "0").returncode == 0
@@ -386,8 +479,7 @@ def test_manage_py_evaluate_cases_end_to_end_as_a_subprocess(tmp_path):
     assert good.returncode == 0, good.stderr
     assert [without_reasons(a) for a in json.loads(good.stdout)] == [COBURG_ANSWER, WEIMAR_ANSWER]
 
-    partly = manage("evaluate_cases", "-", stdin=json.dumps({"cases": [case(id="x", on="2026-02-30"),
-                                                                       ENNEPE_RUHR]}))
+    partly = manage("evaluate_cases", "-", stdin=json.dumps({"cases": [case(id="x", on="2026-02-30"), ENNEPE_RUHR]}))
     assert partly.returncode == 1
     answers = json.loads(partly.stdout)
     assert set(answers[0]) == {"id", "error"}
@@ -401,6 +493,7 @@ def test_manage_py_evaluate_cases_end_to_end_as_a_subprocess(tmp_path):
 
 # --- The corrections of 29.11.2026, through the command's door ---------------------------------
 
+
 def answer_of(raw, tmp_path):
     (answer,), status = run({"cases": [raw]}, tmp_path)
     assert status == 0
@@ -410,26 +503,50 @@ def answer_of(raw, tmp_path):
 def test_it_answers_mg_u25_in_case_management_by_case_management_from_registration(rulesets, tmp_path):
     # U25 in case management, registered Mon 5 Sep 2016, never seen: case management decides
     # (individual, no follow-up date agreed), no first-contact deadline.
-    answer = answer_of({"id": "mg", "jobcentre": "moenchengladbach", "on": "2016-09-26",
-                        "customer": {"birth_date": "1997-01-01", "registered_on": "2016-09-05",
-                                     "employment": "unemployed", "care": "case_management"}}, tmp_path)
+    answer = answer_of(
+        {
+            "id": "mg",
+            "jobcentre": "moenchengladbach",
+            "on": "2016-09-26",
+            "customer": {
+                "birth_date": "1997-01-01",
+                "registered_on": "2016-09-05",
+                "employment": "unemployed",
+                "care": "case_management",
+            },
+        },
+        tmp_path,
+    )
     assert (answer["rule"], answer["status"], answer["due_by"]) == (
-        "Fallmanagement (größtmögliche Individualisierung)", "individual", None)
+        "Fallmanagement (größtmögliche Individualisierung)",
+        "individual",
+        None,
+    )
 
 
 def test_it_answers_mg_u25_with_the_monthly_cycle_from_registration(rulesets, tmp_path):
     # Registered Mon 5 Sep 2016, 25th birthday 1 Jan 2022: due Wed 5 Oct 2016, not 19 Sep.
-    answer = answer_of({"id": "mg", "jobcentre": "moenchengladbach", "on": "2016-09-26",
-                        "customer": {"birth_date": "1997-01-01", "registered_on": "2016-09-05",
-                                     "employment": "unemployed"}}, tmp_path)
+    answer = answer_of(
+        {
+            "id": "mg",
+            "jobcentre": "moenchengladbach",
+            "on": "2016-09-26",
+            "customer": {"birth_date": "1997-01-01", "registered_on": "2016-09-05", "employment": "unemployed"},
+        },
+        tmp_path,
+    )
     assert (answer["rule"], answer["status"], answer["due_by"]) == ("Vermittlung U25 (monatlich)", "ok", "2016-10-05")
 
 
 def test_it_keeps_the_follow_up_date_agreed_in_person_after_a_phone_note(rulesets, tmp_path):
     # Coburg 2MM; in person 20.01.2026 with follow-up 20.02.2026, a phone note 05.02.2026
     # without one: 20.02.2026 still counts, so on 01.03.2026 the customer is overdue.
-    raw = case(contacts=[{"date": "2026-01-20", "channel": "in_person", "follow_up_on": "2026-02-20"},
-                         {"date": "2026-02-05", "channel": "phone"}])
+    raw = case(
+        contacts=[
+            {"date": "2026-01-20", "channel": "in_person", "follow_up_on": "2026-02-20"},
+            {"date": "2026-02-05", "channel": "phone"},
+        ]
+    )
     answer = answer_of(raw, tmp_path)
     assert (answer["status"], answer["due_by"]) == ("overdue", "2026-02-20")
 
@@ -437,9 +554,12 @@ def test_it_keeps_the_follow_up_date_agreed_in_person_after_a_phone_note(ruleset
 def test_it_keeps_an_exceptions_extension_after_the_exception_ends(rulesets, tmp_path):
     # Coburg 2MM from 20.01.2026 (no follow-up): due 20.03.2026, extended by an exception to its
     # end 30.04.2026; on 04.05.2026 overdue from the extended date, not from 20.03.
-    raw = case(contacts=[{"date": "2026-01-20", "channel": "in_person"}],
-               on="2026-05-04", c_profile_since=None,
-               c_suspensions=[{"start": "2026-03-01", "end": "2026-04-30", "reason": "Einstellungszusage"}])
+    raw = case(
+        contacts=[{"date": "2026-01-20", "channel": "in_person"}],
+        on="2026-05-04",
+        c_profile_since=None,
+        c_suspensions=[{"start": "2026-03-01", "end": "2026-04-30", "reason": "Einstellungszusage"}],
+    )
     answer = answer_of(raw, tmp_path)
     assert (answer["status"], answer["due_by"], answer["last_working_day"]) == ("overdue", "2026-04-30", "2026-04-30")
 
@@ -447,9 +567,19 @@ def test_it_keeps_an_exceptions_extension_after_the_exception_ends(rulesets, tmp
 def test_it_does_not_count_video_in_weimarer_land(rulesets, tmp_path):
     # Marktnah (1 month): in person 10.01.2025, video 03.02.2025: due 10.02.2025 (follow-up
     # dates set to none for the example; the rule set demands them for notes, not for cases).
-    answer = answer_of({"id": "wl", "jobcentre": "weimarer-land", "on": "2025-02-11",
-                        "customer": {"birth_date": "1980-01-01", "registered_on": "2024-01-01",
-                                     "employment": "unemployed", "profile": "market_close"},
-                        "contacts": [{"date": "2025-01-10", "channel": "in_person"},
-                                     {"date": "2025-02-03", "channel": "video"}]}, tmp_path)
+    answer = answer_of(
+        {
+            "id": "wl",
+            "jobcentre": "weimarer-land",
+            "on": "2025-02-11",
+            "customer": {
+                "birth_date": "1980-01-01",
+                "registered_on": "2024-01-01",
+                "employment": "unemployed",
+                "profile": "market_close",
+            },
+            "contacts": [{"date": "2025-01-10", "channel": "in_person"}, {"date": "2025-02-03", "channel": "video"}],
+        },
+        tmp_path,
+    )
     assert (answer["status"], answer["due_by"]) == ("overdue", "2025-02-10")

@@ -32,13 +32,18 @@ def old_fixture(transactional_db):
     migrate(BEFORE)
     call_command("loaddata", "rulesets", verbosity=0)
     ContactRule.objects.filter(rule_set__job_centre__slug="moenchengladbach", label=MG_U25).update(
-        position=10, first_contact_exempt=False)
+        position=10, first_contact_exempt=False
+    )
     ContactRule.objects.filter(rule_set__job_centre__slug="moenchengladbach", label=MG_FM).update(
-        position=20, first_contact_exempt=False)
+        position=20, first_contact_exempt=False
+    )
     RuleSet.objects.filter(job_centre__slug="weimarer-land").update(qualifying_channels=OLD_WEIMAR_CHANNELS)
     RuleSet.objects.filter(job_centre__slug="coburg-land").update(
-        bookable_channels=["in_person", "phone", "video", "group"], office_hours_only=False,
-        letters_name_opening_hours=False, immediate_placement_excluded=False)
+        bookable_channels=["in_person", "phone", "video", "group"],
+        office_hours_only=False,
+        letters_name_opening_hours=False,
+        immediate_placement_excluded=False,
+    )
     yield
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
@@ -58,8 +63,11 @@ def test_it_puts_case_management_before_u25_and_exempts_both(old_fixture):
     fm, u25 = mg_rule(MG_FM), mg_rule(MG_U25)
     assert (fm.position, u25.position) == (10, 20)
     assert fm.first_contact_exempt and u25.first_contact_exempt
-    assert not ContactRule.objects.filter(rule_set__job_centre__slug="moenchengladbach",
-                                          first_contact_exempt=True).exclude(pk__in=[fm.pk, u25.pk]).exists()
+    assert (
+        not ContactRule.objects.filter(rule_set__job_centre__slug="moenchengladbach", first_contact_exempt=True)
+        .exclude(pk__in=[fm.pk, u25.pk])
+        .exists()
+    )
     reasons = set(fm.history.values_list("history_change_reason", flat=True))
     assert "Korrektur 29.11.2026: Fallmanagement vor U25, ohne Erstkontakt-Frist" in reasons
     assert versions()["moenchengladbach"] == before["moenchengladbach"] + 1
@@ -72,7 +80,8 @@ def test_it_takes_video_out_of_weimarer_lands_qualified_channels(old_fixture):
     weimar = RuleSet.objects.get(job_centre__slug="weimarer-land")
     assert weimar.qualifying_channels == ["in_person", "phone", "email", "group"]
     assert weimar.history.filter(
-        history_change_reason="Korrektur 29.11.2026: Video zählt nicht als qualifizierter Kontakt").exists()
+        history_change_reason="Korrektur 29.11.2026: Video zählt nicht als qualifizierter Kontakt"
+    ).exists()
     assert versions()["weimarer-land"] == before["weimarer-land"] + 1
 
 
@@ -81,8 +90,11 @@ def test_it_gives_coburg_land_its_scheduling_settings(old_fixture):
 
     coburg = RuleSet.objects.get(job_centre__slug="coburg-land")
     assert coburg.bookable_channels == ["in_person", "group"]
-    assert (coburg.office_hours_only, coburg.letters_name_opening_hours, coburg.immediate_placement_excluded) \
-        == (True, True, True)
+    assert (coburg.office_hours_only, coburg.letters_name_opening_hours, coburg.immediate_placement_excluded) == (
+        True,
+        True,
+        True,
+    )
 
 
 def test_it_leaves_an_admins_own_edits_alone(old_fixture):

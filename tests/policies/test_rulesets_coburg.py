@@ -30,9 +30,9 @@ from .ruleset_builders import (
 
 # --- Coburg Land ----------------------------------------------------------------------------
 
+
 def test_coburg_u25_in_bfm_gets_the_bfm_rule(policies):
-    customer = person(date(2002, 5, 20), care="case_management", employment="unemployed",
-                      profile="market_far")
+    customer = person(date(2002, 5, 20), care="case_management", employment="unemployed", profile="market_far")
     decision = decide(policies, COBURG, customer, [seen(date(2025, 3, 31))], date(2025, 4, 1))
     assert outcome(decision) == (CO_BFM, "1MM", None, date(2025, 4, 30))
 
@@ -50,15 +50,20 @@ def test_coburg_u25_jobseeking_is_seen_every_six_months_not_monthly(policies):
 
 
 def test_coburg_u25_jobseeking_in_a_measure_gets_3mm(policies):
-    customer = person(date(2002, 5, 20), employment="jobseeking", profile="market_far",
-                      measures=[Measure(date(2025, 3, 3), date(2025, 8, 29))])
+    customer = person(
+        date(2002, 5, 20),
+        employment="jobseeking",
+        profile="market_far",
+        measures=[Measure(date(2025, 3, 3), date(2025, 8, 29))],
+    )
     decision = decide(policies, COBURG, customer, [seen(date(2025, 3, 31))], date(2025, 4, 1))
     assert outcome(decision) == (CO_MEASURE, "3MM", None, date(2025, 6, 30))
 
 
 def test_coburg_jobseeking_after_the_measure_falls_back_to_6mm(policies):
-    customer = person(employment="jobseeking", profile="market_far",
-                      measures=[Measure(date(2025, 2, 1), date(2025, 7, 31))])
+    customer = person(
+        employment="jobseeking", profile="market_far", measures=[Measure(date(2025, 2, 1), date(2025, 7, 31))]
+    )
     decision = decide(policies, COBURG, customer, [seen(date(2025, 7, 15))], date(2025, 8, 1))
     assert outcome(decision) == (CO_SEEKING, "6MM", None, date(2026, 1, 15))
 
@@ -71,8 +76,9 @@ def test_coburg_integrated_needy_jobseeking_meets_the_jobseeking_rule_first(poli
 
 def test_coburg_customer_moves_from_u25_to_ue25_rule_on_the_25th_birthday(policies):
     # 25th birthday Tuesday 15 Jul 2025; last contact 1 Jul 2025.
-    customer = person(date(2000, 7, 15), employment="unemployed", profile="market_close",
-                      profile_since=date(2025, 6, 1))
+    customer = person(
+        date(2000, 7, 15), employment="unemployed", profile="market_close", profile_since=date(2025, 6, 1)
+    )
     contacts = [seen(date(2025, 7, 1))]
     day_before = decide(policies, COBURG, customer, contacts, date(2025, 7, 14))
     birthday = decide(policies, COBURG, customer, contacts, date(2025, 7, 15))
@@ -149,60 +155,71 @@ def test_coburg_due_on_epiphany_gives_the_monday_before_as_last_working_day(poli
 
 def _coburg_suspended(until):
     # 3MM from Wed 15 Jan 2025: due 15 Apr 2025; largest extension 6 months -> 15 Oct 2025.
-    return person(employment="unemployed", profile="market_far",
-                  suspensions=[Suspension(date(2025, 3, 1), until, "ausstehendes Gutachten")])
+    return person(
+        employment="unemployed",
+        profile="market_far",
+        suspensions=[Suspension(date(2025, 3, 1), until, "ausstehendes Gutachten")],
+    )
 
 
 def test_coburg_suspension_extends_to_its_end_within_six_months(policies):
-    decision = decide(policies, COBURG, _coburg_suspended(date(2025, 6, 30)),
-                      [seen(date(2025, 1, 15))], date(2025, 6, 1))
+    decision = decide(
+        policies, COBURG, _coburg_suspended(date(2025, 6, 30)), [seen(date(2025, 1, 15))], date(2025, 6, 1)
+    )
     assert decision.status == "suspended"
     assert decision.due_by == date(2025, 6, 30)
 
 
 def test_coburg_suspension_extends_by_at_most_six_months(policies):
-    decision = decide(policies, COBURG, _coburg_suspended(date(2025, 12, 31)),
-                      [seen(date(2025, 1, 15))], date(2025, 6, 1))
+    decision = decide(
+        policies, COBURG, _coburg_suspended(date(2025, 12, 31)), [seen(date(2025, 1, 15))], date(2025, 6, 1)
+    )
     assert decision.status == "suspended"
     assert decision.due_by == date(2025, 10, 15)
 
 
 def test_coburg_exactly_six_months_of_extension_is_allowed(policies):
-    decision = decide(policies, COBURG, _coburg_suspended(date(2025, 10, 15)),
-                      [seen(date(2025, 1, 15))], date(2025, 6, 1))
+    decision = decide(
+        policies, COBURG, _coburg_suspended(date(2025, 10, 15)), [seen(date(2025, 1, 15))], date(2025, 6, 1)
+    )
     assert decision.due_by == date(2025, 10, 15)
 
 
 def test_coburg_suspension_ending_before_the_due_date_keeps_it(policies):
-    decision = decide(policies, COBURG, _coburg_suspended(date(2025, 3, 31)),
-                      [seen(date(2025, 1, 15))], date(2025, 3, 10))
+    decision = decide(
+        policies, COBURG, _coburg_suspended(date(2025, 3, 31)), [seen(date(2025, 1, 15))], date(2025, 3, 10)
+    )
     assert decision.status == "suspended"
     assert decision.due_by == date(2025, 4, 15)
 
 
 def test_coburg_exhausted_extension_is_overdue_although_suspended(policies):
-    decision = decide(policies, COBURG, _coburg_suspended(date(2025, 12, 31)),
-                      [seen(date(2025, 1, 15))], date(2025, 10, 16))
+    decision = decide(
+        policies, COBURG, _coburg_suspended(date(2025, 12, 31)), [seen(date(2025, 1, 15))], date(2025, 10, 16)
+    )
     assert decision.due_by == date(2025, 10, 15)
     assert decision.status == "overdue"
 
 
 def test_coburg_suspension_not_yet_begun_changes_nothing(policies):
-    decision = decide(policies, COBURG, _coburg_suspended(date(2025, 6, 30)),
-                      [seen(date(2025, 1, 15))], date(2025, 2, 28))
+    decision = decide(
+        policies, COBURG, _coburg_suspended(date(2025, 6, 30)), [seen(date(2025, 1, 15))], date(2025, 2, 28)
+    )
     assert decision.status == "ok"
     assert decision.due_by == date(2025, 4, 15)
     assert decision.recheck_on == date(2025, 3, 1)
 
 
 def test_coburg_suspended_decision_is_rechecked_the_day_after_the_suspension_ends(policies):
-    decision = decide(policies, COBURG, _coburg_suspended(date(2025, 3, 31)),
-                      [seen(date(2025, 1, 15))], date(2025, 3, 10))
+    decision = decide(
+        policies, COBURG, _coburg_suspended(date(2025, 3, 31)), [seen(date(2025, 1, 15))], date(2025, 3, 10)
+    )
     assert decision.recheck_on == date(2025, 4, 1)
 
 
 # Corrected 29.11.2026 (step 6): the extension stands after the exception ends. Seen Wed 15 Jan
 # 2025 as Ü25 unemployed market_far (3MM): due Tue 15 Apr 2025; exception from Sat 1 Mar.
+
 
 def test_coburg_extension_stands_after_the_exception_ends(policies):
     customer = _coburg_suspended(date(2025, 6, 30))
@@ -232,8 +249,11 @@ def test_coburg_capped_extension_stands_after_a_longer_exception_ends(policies):
 
 def test_coburg_exception_documented_while_overdue_moves_the_due_date(policies):
     # 3MM due 15 Apr 2025; the exception (Fri 2 May - Mon 30 Jun 2025) starts after that.
-    customer = person(employment="unemployed", profile="market_far",
-                      suspensions=[Suspension(date(2025, 5, 2), date(2025, 6, 30), "Einstellungszusage")])
+    customer = person(
+        employment="unemployed",
+        profile="market_far",
+        suspensions=[Suspension(date(2025, 5, 2), date(2025, 6, 30), "Einstellungszusage")],
+    )
     contacts = [seen(date(2025, 1, 15))]
     before = decide(policies, COBURG, customer, contacts, date(2025, 4, 20))
     assert (before.status, before.due_by, before.recheck_on) == ("overdue", date(2025, 4, 15), date(2025, 5, 2))
@@ -245,8 +265,11 @@ def test_coburg_exception_documented_while_overdue_moves_the_due_date(policies):
 
 def test_coburg_exception_before_the_last_contact_does_not_extend_the_new_cycle(policies):
     # Exception 1 Nov - 31 Dec 2024; seen Wed 15 Jan 2025: 3MM due 15 Apr 2025 as without it.
-    customer = person(employment="unemployed", profile="market_far",
-                      suspensions=[Suspension(date(2024, 11, 1), date(2024, 12, 31), "Einstellungszusage")])
+    customer = person(
+        employment="unemployed",
+        profile="market_far",
+        suspensions=[Suspension(date(2024, 11, 1), date(2024, 12, 31), "Einstellungszusage")],
+    )
     decision = decide(policies, COBURG, customer, [seen(date(2025, 1, 15))], date(2025, 2, 1))
     assert (decision.status, decision.due_by) == ("ok", date(2025, 4, 15))
 
@@ -254,6 +277,7 @@ def test_coburg_exception_before_the_last_contact_does_not_extend_the_new_cycle(
 # Corrected 29.11.2026 (step 4): the follow-up date that counts is on the latest note since the
 # last qualified contact that carries one. Ü25 unemployed market_close (2MM), seen in person
 # Mon 3 Mar 2025 (cycle: due Sat 3 May 2025) with a follow-up agreed for Tue 1 Apr 2025.
+
 
 def test_coburg_phone_note_without_follow_up_keeps_the_date_agreed_in_person(policies):
     customer = person(employment="unemployed", profile="market_close")
@@ -266,8 +290,10 @@ def test_coburg_phone_note_without_follow_up_keeps_the_date_agreed_in_person(pol
 
 def test_coburg_later_phone_note_with_a_follow_up_replaces_the_earlier_date(policies):
     customer = person(employment="unemployed", profile="market_close")
-    contacts = [seen(date(2025, 3, 3), follow_up=date(2025, 4, 1)),
-                seen(date(2025, 3, 20), "phone", follow_up=date(2025, 4, 15))]
+    contacts = [
+        seen(date(2025, 3, 3), follow_up=date(2025, 4, 1)),
+        seen(date(2025, 3, 20), "phone", follow_up=date(2025, 4, 15)),
+    ]
     decision = decide(policies, COBURG, customer, contacts, date(2025, 3, 25))
     assert decision.due_by == date(2025, 4, 15)
 
@@ -292,8 +318,9 @@ def test_coburg_follow_up_agreed_without_any_contact_yet_counts(policies):
 
 def test_coburg_measure_participant_is_rechecked_the_day_after_the_measure(policies):
     # In the measure up to and including Thu 31 Jul 2025: 3MM until then, 6MM from 1 Aug.
-    customer = person(employment="jobseeking", profile="market_far",
-                      measures=[Measure(date(2025, 2, 1), date(2025, 7, 31))])
+    customer = person(
+        employment="jobseeking", profile="market_far", measures=[Measure(date(2025, 2, 1), date(2025, 7, 31))]
+    )
     contacts = [seen(date(2025, 7, 1))]
     last_day = decide(policies, COBURG, customer, contacts, date(2025, 7, 31))
     day_after = decide(policies, COBURG, customer, contacts, date(2025, 8, 1))
@@ -303,8 +330,9 @@ def test_coburg_measure_participant_is_rechecked_the_day_after_the_measure(polic
 
 
 def test_coburg_jobseeker_is_rechecked_when_a_planned_measure_starts(policies):
-    customer = person(employment="jobseeking", profile="market_far",
-                      measures=[Measure(date(2025, 9, 1), date(2026, 2, 27))])
+    customer = person(
+        employment="jobseeking", profile="market_far", measures=[Measure(date(2025, 9, 1), date(2026, 2, 27))]
+    )
     decision = decide(policies, COBURG, customer, [seen(date(2025, 7, 1))], date(2025, 8, 1))
     assert outcome(decision) == (CO_SEEKING, "6MM", None, date(2026, 1, 1))
     assert decision.recheck_on == date(2025, 9, 1)

@@ -28,6 +28,7 @@ from .ruleset_builders import (
 
 # --- Mönchengladbach ------------------------------------------------------------------------
 
+
 def test_mg_u25_in_case_management_is_decided_by_case_management(policies):
     # Corrected 29.11.2026: "Für das Fallmanagement (größtmögliche Individualisierung) und den
     # Bereich der Vermittlung U25 ... gelten abweichende Regelungen": case management comes first.
@@ -35,8 +36,7 @@ def test_mg_u25_in_case_management_is_decided_by_case_management(policies):
     decision = decide(policies, MG, customer, [seen(date(2016, 4, 15))], date(2016, 4, 20))
     assert outcome(decision) == (MG_FM, None, None, None)
     assert decision.status == "individual"
-    agreed = decide(policies, MG, customer, [seen(date(2016, 4, 15), follow_up=date(2016, 5, 3))],
-                    date(2016, 4, 20))
+    agreed = decide(policies, MG, customer, [seen(date(2016, 4, 15), follow_up=date(2016, 5, 3))], date(2016, 4, 20))
     assert (agreed.rule.label, agreed.due_by, agreed.status) == (MG_FM, date(2016, 5, 3), "ok")
 
 
@@ -156,8 +156,11 @@ def test_mg_window_rule_is_overdue_after_the_deadline(policies):
 
 def test_mg_documented_hiring_promise_suspends_until_its_end(policies):
     # MG states no largest extension: the suspension's end decides.
-    customer = person(employment="unemployed", profile="market",
-                      suspensions=[Suspension(date(2016, 3, 1), date(2016, 9, 30), "Einstellungszusage")])
+    customer = person(
+        employment="unemployed",
+        profile="market",
+        suspensions=[Suspension(date(2016, 3, 1), date(2016, 9, 30), "Einstellungszusage")],
+    )
     decision = decide(policies, MG, customer, [seen(date(2016, 2, 1))], date(2016, 3, 20))
     assert decision.status == "suspended"
     assert decision.due_by == date(2016, 9, 30)

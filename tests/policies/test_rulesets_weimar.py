@@ -36,16 +36,15 @@ from .ruleset_builders import (
 
 # --- Weimarer Land --------------------------------------------------------------------------
 
+
 def test_weimar_refugee_in_case_management_who_is_unemployed_gets_two_weeks(policies):
-    customer = person(care="case_management", employment="unemployed", profile="market_far",
-                      flags=["refugee"])
+    customer = person(care="case_management", employment="unemployed", profile="market_far", flags=["refugee"])
     decision = decide(policies, WEIMAR, customer, [seen(date(2025, 3, 10))], date(2025, 3, 12))
     assert outcome(decision) == (WL_REFUGEE, None, None, date(2025, 3, 24))
 
 
 def test_weimar_refugee_in_case_management_who_is_not_unemployed_is_seen_monthly(policies):
-    customer = person(care="case_management", employment="jobseeking", profile="market_far",
-                      flags=["refugee"])
+    customer = person(care="case_management", employment="jobseeking", profile="market_far", flags=["refugee"])
     decision = decide(policies, WEIMAR, customer, [seen(date(2025, 3, 10))], date(2025, 3, 12))
     assert outcome(decision) == (WL_FM, None, None, date(2025, 4, 10))
 
@@ -63,15 +62,17 @@ def test_weimar_u25_in_holistic_support_follows_the_holistic_rule(policies):
 
 
 def test_weimar_u25_in_a_measure_is_seen_monthly(policies):
-    customer = person(date(2004, 1, 1), employment="jobseeking",
-                      measures=[Measure(date(2025, 1, 6), date(2025, 12, 19))])
+    customer = person(
+        date(2004, 1, 1), employment="jobseeking", measures=[Measure(date(2025, 1, 6), date(2025, 12, 19))]
+    )
     decision = decide(policies, WEIMAR, customer, [seen(date(2025, 3, 10))], date(2025, 3, 12))
     assert outcome(decision) == (WL_U25, None, None, date(2025, 4, 10))
 
 
 def test_weimar_market_close_in_a_measure_gets_the_measure_rule(policies):
-    customer = person(employment="jobseeking", profile="market_close",
-                      measures=[Measure(date(2025, 1, 6), date(2025, 12, 19))])
+    customer = person(
+        employment="jobseeking", profile="market_close", measures=[Measure(date(2025, 1, 6), date(2025, 12, 19))]
+    )
     decision = decide(policies, WEIMAR, customer, [seen(date(2025, 3, 10))], date(2025, 3, 12))
     assert outcome(decision) == (WL_MEASURE, None, None, date(2025, 6, 10))
 
@@ -103,10 +104,10 @@ def test_weimar_profile_z_without_follow_up_date_is_individual(policies):
 
 def test_weimar_earlier_follow_up_date_wins_over_the_cycle(policies):
     customer = person(employment="unemployed", profile="market_far", unemployed_since=date(2024, 9, 2))
-    earlier = decide(policies, WEIMAR, customer, [seen(date(2025, 3, 3), follow_up=date(2025, 3, 20))],
-                     date(2025, 3, 10))
-    later = decide(policies, WEIMAR, customer, [seen(date(2025, 3, 3), follow_up=date(2025, 6, 1))],
-                   date(2025, 3, 10))
+    earlier = decide(
+        policies, WEIMAR, customer, [seen(date(2025, 3, 3), follow_up=date(2025, 3, 20))], date(2025, 3, 10)
+    )
+    later = decide(policies, WEIMAR, customer, [seen(date(2025, 3, 3), follow_up=date(2025, 6, 1))], date(2025, 3, 10))
     assert earlier.due_by == date(2025, 3, 20)
     assert later.due_by == date(2025, 5, 3)
 
@@ -215,8 +216,12 @@ def test_weimar_holistic_benefit_renewal_after_twelve_months_does_not_move_the_d
 
 
 def test_weimar_benefit_renewal_does_not_cap_other_rules(policies):
-    customer = person(employment="jobseeking", profile="integrated_needy", integrated_employment="insured",
-                      benefit_renewal_on=date(2025, 9, 30))
+    customer = person(
+        employment="jobseeking",
+        profile="integrated_needy",
+        integrated_employment="insured",
+        benefit_renewal_on=date(2025, 9, 30),
+    )
     decision = decide(policies, WEIMAR, customer, [seen(date(2025, 4, 30))], date(2025, 5, 5))
     assert decision.due_by == date(2026, 4, 30)
 
@@ -249,16 +254,14 @@ def _in_measure(*measures, **facts):
 
 def test_weimar_measure_needs_a_contact_90_days_before_its_end(policies):
     # Last contact 15 Jan, before the start: the 3-month rule says 15 Apr, the milestone 1 Apr.
-    decision = decide(policies, WEIMAR, _in_measure(FEB_TO_JUNE), [seen(date(2025, 1, 15))],
-                      date(2025, 3, 1))
+    decision = decide(policies, WEIMAR, _in_measure(FEB_TO_JUNE), [seen(date(2025, 1, 15))], date(2025, 3, 1))
     assert outcome(decision) == (WL_MEASURE, None, None, date(2025, 4, 1))
     assert decision.status == "ok"
     assert mentions(decision, "Absolventenmanagement")
 
 
 def test_weimar_missed_graduate_milestone_is_overdue(policies):
-    decision = decide(policies, WEIMAR, _in_measure(FEB_TO_JUNE), [seen(date(2025, 1, 15))],
-                      date(2025, 4, 2))
+    decision = decide(policies, WEIMAR, _in_measure(FEB_TO_JUNE), [seen(date(2025, 1, 15))], date(2025, 4, 2))
     assert decision.due_by == date(2025, 4, 1)
     assert decision.status == "overdue"
 
@@ -278,15 +281,15 @@ def test_weimar_short_measure_needs_a_contact_by_its_start(policies):
 
 
 def test_weimar_contact_on_the_measure_start_day_meets_the_milestone(policies):
-    decision = decide(policies, WEIMAR, _in_measure(FEB_TO_JUNE), [seen(date(2025, 2, 3))],
-                      date(2025, 3, 1))
+    decision = decide(policies, WEIMAR, _in_measure(FEB_TO_JUNE), [seen(date(2025, 2, 3))], date(2025, 3, 1))
     assert decision.due_by == date(2025, 5, 3)
 
 
 def test_weimar_ended_measure_needs_a_contact_within_15_working_days(policies):
     # End Mon 30 Jun 2025: 1-4 Jul, 7-11 Jul, 14-18 Jul, 21 Jul = 15 working days.
-    customer = person(employment="jobseeking", profile="integrated_needy", integrated_employment="insured",
-                      measures=[FEB_TO_JUNE])
+    customer = person(
+        employment="jobseeking", profile="integrated_needy", integrated_employment="insured", measures=[FEB_TO_JUNE]
+    )
     decision = decide(policies, WEIMAR, customer, [seen(date(2025, 4, 10))], date(2025, 7, 10))
     assert outcome(decision) == (WL_IH_INSURED, None, None, date(2025, 7, 21))
     assert decision.status == "ok"
@@ -296,23 +299,26 @@ def test_weimar_exit_date_wins_over_the_planned_end(policies):
     # Left Fri 16 May 2025: 19-23 May (5), 26, 27, 28 (8), (29 Ascension), 30 (9),
     # 2-6 Jun (14), (9 Whit Monday), Tue 10 Jun (15).
     left = Measure(date(2025, 2, 3), date(2025, 6, 30), exited_on=date(2025, 5, 16))
-    customer = person(employment="jobseeking", profile="integrated_needy", integrated_employment="insured",
-                      measures=[left])
+    customer = person(
+        employment="jobseeking", profile="integrated_needy", integrated_employment="insured", measures=[left]
+    )
     decision = decide(policies, WEIMAR, customer, [seen(date(2025, 4, 10))], date(2025, 5, 20))
     assert outcome(decision) == (WL_IH_INSURED, None, None, date(2025, 6, 10))
 
 
 def test_weimar_contact_after_the_end_closes_the_graduate_milestone(policies):
-    customer = person(employment="jobseeking", profile="integrated_needy", integrated_employment="insured",
-                      measures=[FEB_TO_JUNE])
+    customer = person(
+        employment="jobseeking", profile="integrated_needy", integrated_employment="insured", measures=[FEB_TO_JUNE]
+    )
     contacts = [seen(date(2025, 4, 10)), seen(date(2025, 7, 2), "phone")]
     decision = decide(policies, WEIMAR, customer, contacts, date(2025, 7, 10))
     assert decision.due_by == date(2026, 7, 2)
 
 
 def test_weimar_contact_on_the_last_day_of_the_measure_is_not_after_its_end(policies):
-    customer = person(employment="jobseeking", profile="integrated_needy", integrated_employment="insured",
-                      measures=[FEB_TO_JUNE])
+    customer = person(
+        employment="jobseeking", profile="integrated_needy", integrated_employment="insured", measures=[FEB_TO_JUNE]
+    )
     decision = decide(policies, WEIMAR, customer, [seen(date(2025, 6, 30))], date(2025, 7, 10))
     assert decision.due_by == date(2025, 7, 21)
 

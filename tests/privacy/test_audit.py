@@ -43,8 +43,11 @@ def test_opening_a_customer_page_records_who_opened_which_customer(client, world
     client.force_login(world.alice.user)
     client.get(reverse("customer", args=[customer.pk]))
     event = Event.objects.get(action=Event.CUSTOMER_VIEWED)
-    assert (event.user_id, event.customer_id, event.job_centre_id) == (world.alice.user.pk, customer.pk,
-                                                                      customer.job_centre_id)
+    assert (event.user_id, event.customer_id, event.job_centre_id) == (
+        world.alice.user.pk,
+        customer.pk,
+        customer.job_centre_id,
+    )
 
 
 def test_an_export_records_its_number_of_rows_and_no_content(client, world):
@@ -123,14 +126,21 @@ def test_changes_through_the_services_are_recorded_with_what_changed(client, wor
 
     customer = make_customer(world.team_a, caseworker=world.alice)
     today = timezone.localdate()
-    note, _ = services.record_contact(customer=customer, by=world.alice.user, date=today, channel="in_person",
-                                      summary="Gespräch")
-    measure, _ = services.add_measure(customer=customer, title="Kurs", start=today, end=today + timedelta(days=9),
-                                      by=world.bob.user)
+    note, _ = services.record_contact(
+        customer=customer, by=world.alice.user, date=today, channel="in_person", summary="Gespräch"
+    )
+    measure, _ = services.add_measure(
+        customer=customer, title="Kurs", start=today, end=today + timedelta(days=9), by=world.bob.user
+    )
     services.update_customer(customer=customer, changes={"profile": "market_far"}, by=world.alice.user)
-    changes = list(Event.objects.filter(action=Event.CUSTOMER_CHANGED, customer_id=customer.pk)
-                   .order_by("id").values_list("user_id", "what", "object_type", "object_id"))
-    assert changes[1:] == [(world.alice.user.pk, "contact_note", "contactnote", note.pk),
-                           (world.bob.user.pk, "measure", "measure", measure.pk),
-                           (world.alice.user.pk, "facts", "", None)]
+    changes = list(
+        Event.objects.filter(action=Event.CUSTOMER_CHANGED, customer_id=customer.pk)
+        .order_by("id")
+        .values_list("user_id", "what", "object_type", "object_id")
+    )
+    assert changes[1:] == [
+        (world.alice.user.pk, "contact_note", "contactnote", note.pk),
+        (world.bob.user.pk, "measure", "measure", measure.pk),
+        (world.alice.user.pk, "facts", "", None),
+    ]
     assert changes[0][1] == "created"

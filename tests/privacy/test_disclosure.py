@@ -28,12 +28,22 @@ def officer(world):
 def history(world):
     today = timezone.localdate()
     customer = make_customer(world.team_a, caseworker=world.alice, street="Am Markt 1")
-    services.record_contact(customer=customer, by=world.alice.user, date=today - timedelta(days=3),
-                            channel="in_person", summary="Bewerbungsunterlagen besprochen",
-                            agreements="Drei Bewerbungen bis Monatsende")
+    services.record_contact(
+        customer=customer,
+        by=world.alice.user,
+        date=today - timedelta(days=3),
+        channel="in_person",
+        summary="Bewerbungsunterlagen besprochen",
+        agreements="Drei Bewerbungen bis Monatsende",
+    )
     services.add_measure(customer=customer, title="Bewerbungstraining", start=today, end=today + timedelta(days=30))
-    services.record_suspension(customer=customer, by=world.alice.user, reason="Gutachten ausstehend",
-                               start=today, end=today + timedelta(days=20))
+    services.record_suspension(
+        customer=customer,
+        by=world.alice.user,
+        reason="Gutachten ausstehend",
+        start=today,
+        end=today + timedelta(days=20),
+    )
     services.update_customer(customer=customer, changes={"phone": "09561 1234"})
     return customer
 
@@ -43,9 +53,18 @@ def test_the_page_holds_every_kind_of_data_and_who_changed_it(client, world, off
     client.get(reverse("customer", args=[history.pk]))  # an access that must appear
     client.force_login(officer)
     page = client.get(URL, {"jobcenter": world.coburg.pk, "kunde": history.number}).content.decode()
-    for expected in (history.last_name, "Am Markt 1", "09561 1234", "Bewerbungsunterlagen besprochen",
-                     "Drei Bewerbungen bis Monatsende", "Bewerbungstraining", "Gutachten ausstehend",
-                     "Alice Fachkraft", "Kundendaten geöffnet", "Telefon"):
+    for expected in (
+        history.last_name,
+        "Am Markt 1",
+        "09561 1234",
+        "Bewerbungsunterlagen besprochen",
+        "Drei Bewerbungen bis Monatsende",
+        "Bewerbungstraining",
+        "Gutachten ausstehend",
+        "Alice Fachkraft",
+        "Kundendaten geöffnet",
+        "Telefon",
+    ):
         assert expected in page, expected
     assert Event.objects.filter(action=Event.DATA_ACCESS, customer_id=history.pk, user_id=officer.pk).exists()
 
@@ -61,8 +80,11 @@ def test_the_json_download_has_the_same_data(client, world, officer, history):
     assert [n["Zusammenfassung"] for n in data["beratungsvermerke"]] == ["Bewerbungsunterlagen besprochen"]
     assert [m["Maßnahme"] for m in data["massnahmen"]] == ["Bewerbungstraining"]
     assert [s["Grund"] for s in data["ausnahmen"]] == ["Gutachten ausstehend"]
-    changes = [h["geaenderte_felder"] for h in data["aenderungsverlauf"]
-               if h["art"] == "Stammdaten" and h["vorgang"] == "geändert"]
+    changes = [
+        h["geaenderte_felder"]
+        for h in data["aenderungsverlauf"]
+        if h["art"] == "Stammdaten" and h["vorgang"] == "geändert"
+    ]
     assert changes == [["Fallstatus"], ["Telefon"]]  # the first note set "in Beratung"
     assert Event.objects.filter(action=Event.DATA_ACCESS, what="art15.json").count() == 1
 
@@ -84,8 +106,13 @@ def test_an_unknown_number_says_so_in_german(client, world, officer):
 def test_the_disclosure_runs_a_fixed_number_of_queries(client, world, officer, notes, django_assert_num_queries):
     customer = make_customer(world.team_a, caseworker=world.alice)
     for n in range(notes):
-        services.record_contact(customer=customer, by=world.alice.user, date=timezone.localdate() - timedelta(days=n),
-                                channel="in_person", summary="Gespräch")
+        services.record_contact(
+            customer=customer,
+            by=world.alice.user,
+            date=timezone.localdate() - timedelta(days=n),
+            channel="in_person",
+            summary="Gespräch",
+        )
     client.force_login(officer)
     # 1 session, 2 user, 3-4 the permission (user's, groups'), 5 the job centre chosen, 6 the
     # customer, 7 notes, 8 measures, 9 exceptions, 10 appointments, 11 audit events, 12-16 five

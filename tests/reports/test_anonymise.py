@@ -7,19 +7,30 @@ from hypothesis import strategies as st
 
 from reports.anonymise import ExportIds, Identifiers, redact
 
-ERIKA = Identifiers(first_name="Erika", last_name="Mustermann", birth_date=date(1984, 3, 7),
-                    street="Bahnhofstraße 12", postcode="96450", city="Coburg", phone="09561 / 12 34 56",
-                    email="erika.m@example.org", number="100234")
+ERIKA = Identifiers(
+    first_name="Erika",
+    last_name="Mustermann",
+    birth_date=date(1984, 3, 7),
+    street="Bahnhofstraße 12",
+    postcode="96450",
+    city="Coburg",
+    phone="09561 / 12 34 56",
+    email="erika.m@example.org",
+    number="100234",
+)
 
 
 def test_it_replaces_every_identifier_the_customer_list_holds():
-    text = ("Frau Mustermann (Erika, geb. 07.03.1984) wohnt Bahnhofstr. 12 in 96450 Coburg, "
-            "Tel. 09561-123456 oder +49 9561 123456, Mail Erika.M@example.org, Kd-Nr. 100234. "
-            "Geburtsdatum laut Akte 1984-03-07.")
+    text = (
+        "Frau Mustermann (Erika, geb. 07.03.1984) wohnt Bahnhofstr. 12 in 96450 Coburg, "
+        "Tel. 09561-123456 oder +49 9561 123456, Mail Erika.M@example.org, Kd-Nr. 100234. "
+        "Geburtsdatum laut Akte 1984-03-07."
+    )
     assert redact(text, ERIKA) == (
         "Frau [Name] ([Name], geb. [Geburtsdatum]) wohnt [Anschrift] 12 in [Anschrift] [Ort], "
         "Tel. [Telefon] oder [Telefon], Mail [E-Mail], Kd-Nr. [Kundennummer]. "
-        "Geburtsdatum laut Akte [Geburtsdatum].")
+        "Geburtsdatum laut Akte [Geburtsdatum]."
+    )
 
 
 def test_the_full_name_and_a_single_digit_date_are_caught():

@@ -26,8 +26,14 @@ def team_lead(live_server):
     for held in (True, True, False):  # due on the 1st of last month: two held that day, one not
         customer = make_customer(team, caseworker=worker, registered_on=first - relativedelta(months=2))
         if held:
-            ContactNote.objects.create(job_centre_id=team.job_centre_id, customer=customer, date=first,
-                                       channel="in_person", caseworker=worker.user, summary="Gespräch")
+            ContactNote.objects.create(
+                job_centre_id=team.job_centre_id,
+                customer=customer,
+                date=first,
+                channel="in_person",
+                caseworker=worker.user,
+                summary="Gespräch",
+            )
     return lead
 
 

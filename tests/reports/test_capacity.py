@@ -89,15 +89,16 @@ def test_the_page_marks_the_weeks_short_of_time(client, world, result):
     # (or 48 in a week with a public holiday).
     client.force_login(world.bob.user)
     page = client.get("/berichte/kapazitaet/").content.decode()
-    assert "Alice Fachkraft<br><span class=\"muted\">2 Std./Woche</span>" in page
+    assert 'Alice Fachkraft<br><span class="muted">2 Std./Woche</span>' in page
     first_week = re.search(r"Alice Fachkraft.*?<td class=\"num( short)?\"", page, re.S)
     assert first_week.group(1) == " short"
 
 
 def test_a_rule_set_without_lengths_or_target_uses_the_stated_defaults(world):
     """Weimarer Land states no appointment lengths and no target share."""
-    make_customer(world.weimar_team, caseworker=world.dave, registered_on=date(2026, 1, 2), today=TODAY,
-                  profile="market_far")
+    make_customer(
+        world.weimar_team, caseworker=world.dave, registered_on=date(2026, 1, 2), today=TODAY, profile="market_far"
+    )
     result = forecast(Team.objects.select_related("job_centre").get(pk=world.weimar_team.pk), TODAY)
     assert (result.first_minutes, result.follow_up_minutes, result.share) == (60, 30, 50)
     assert result.defaults_used == ["Erstgespräch 60 Minuten", "Folgegespräch 30 Minuten", "Beratungsanteil 50 %"]

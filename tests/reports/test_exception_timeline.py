@@ -48,10 +48,16 @@ def replayed(customer, today):
 def ended_exception(world):
     today = timezone.localdate()
     customer = make_customer(world.team_a, caseworker=world.alice, registered_on=today - timedelta(days=200))
-    services.record_contact(customer=customer, by=world.alice.user, date=today - timedelta(days=70),
-                            channel="in_person", summary="Gespräch")
-    services.record_suspension(customer=customer, by=world.alice.user, reason="Einstellungszusage",
-                               start=today - timedelta(days=30), end=today - timedelta(days=4))
+    services.record_contact(
+        customer=customer, by=world.alice.user, date=today - timedelta(days=70), channel="in_person", summary="Gespräch"
+    )
+    services.record_suspension(
+        customer=customer,
+        by=world.alice.user,
+        reason="Einstellungszusage",
+        start=today - timedelta(days=30),
+        end=today - timedelta(days=4),
+    )
     return Customer.objects.get(pk=customer.pk), today
 
 
@@ -99,26 +105,49 @@ def test_every_page_counts_overdue_from_the_exceptions_end(client, world, ended_
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seen_ago=st.integers(20, 300), start_ago=st.integers(1, 200), length=st.integers(0, 120),
-       follow_up_in=st.one_of(st.none(), st.integers(1, 90)), phone_ago=st.one_of(st.none(), st.integers(1, 19)))
+@given(
+    seen_ago=st.integers(20, 300),
+    start_ago=st.integers(1, 200),
+    length=st.integers(0, 120),
+    follow_up_in=st.one_of(st.none(), st.integers(1, 90)),
+    phone_ago=st.one_of(st.none(), st.integers(1, 19)),
+)
 def test_stored_due_date_page_and_replay_agree_after_an_exception_ends(
-        client, world, seen_ago, start_ago, length, follow_up_in, phone_ago):
+    client, world, seen_ago, start_ago, length, follow_up_in, phone_ago
+):
     """For any ended (or running) exception: the stored due date, the customer page's
     "seit N Tagen" and the replay's morning state of today are the same."""
     today = timezone.localdate()
     customer = make_customer(world.team_a, caseworker=world.alice, registered_on=today - timedelta(days=400))
     seen = today - timedelta(days=seen_ago)
     follow_up = seen + timedelta(days=follow_up_in) if follow_up_in else None
-    ContactNote.objects.create(job_centre_id=customer.job_centre_id, customer=customer, date=seen,
-                               channel="in_person", caseworker=world.alice.user, summary="Gespräch",
-                               follow_up_on=follow_up)
+    ContactNote.objects.create(
+        job_centre_id=customer.job_centre_id,
+        customer=customer,
+        date=seen,
+        channel="in_person",
+        caseworker=world.alice.user,
+        summary="Gespräch",
+        follow_up_on=follow_up,
+    )
     if phone_ago is not None and phone_ago < seen_ago:
-        ContactNote.objects.create(job_centre_id=customer.job_centre_id, customer=customer,
-                                   date=today - timedelta(days=phone_ago), channel="phone",
-                                   caseworker=world.alice.user, summary="Telefonat")
+        ContactNote.objects.create(
+            job_centre_id=customer.job_centre_id,
+            customer=customer,
+            date=today - timedelta(days=phone_ago),
+            channel="phone",
+            caseworker=world.alice.user,
+            summary="Telefonat",
+        )
     start = today - timedelta(days=start_ago)
-    Suspension.objects.create(job_centre_id=customer.job_centre_id, customer=customer, reason="Gutachten",
-                              start=start, end=start + timedelta(days=length), documented_by=world.alice.user)
+    Suspension.objects.create(
+        job_centre_id=customer.job_centre_id,
+        customer=customer,
+        reason="Gutachten",
+        start=start,
+        end=start + timedelta(days=length),
+        documented_by=world.alice.user,
+    )
     decision = refresh_due_date(customer, today)
     stored = Customer.objects.get(pk=customer.pk)
 

@@ -28,9 +28,15 @@ TODAY = date(2026, 4, 15)
 
 
 def note(customer, day, channel="in_person", follow_up=None):
-    ContactNote.objects.create(job_centre_id=customer.job_centre_id, customer=customer, date=day, channel=channel,
-                               caseworker=customer.caseworker.user if customer.caseworker else _any_user(),
-                               summary="Gespräch", follow_up_on=follow_up)
+    ContactNote.objects.create(
+        job_centre_id=customer.job_centre_id,
+        customer=customer,
+        date=day,
+        channel=channel,
+        caseworker=customer.caseworker.user if customer.caseworker else _any_user(),
+        summary="Gespräch",
+        follow_up_on=follow_up,
+    )
 
 
 def _any_user():
@@ -74,8 +80,13 @@ def test_the_team_row_counts_every_customer_of_the_team(march):
     report, _ = march
     team = report.team_row
     assert team.is_team and report.rows[0] is team
-    assert (team.caseload, team.counts.due, team.counts.on_time, team.counts.late, team.counts.overdue_end) == \
-        (5, 3, 1, 1, 2)
+    assert (team.caseload, team.counts.due, team.counts.on_time, team.counts.late, team.counts.overdue_end) == (
+        5,
+        3,
+        1,
+        1,
+        2,
+    )
     assert team.value("on_time_rate") == pytest.approx(1 / 3)
     assert team.new == 1
 
@@ -83,11 +94,15 @@ def test_the_team_row_counts_every_customer_of_the_team(march):
 def test_the_caseworker_row_counts_their_own_customers(march):
     report, _ = march
     alice = row_of(report, "Alice Fachkraft")
-    assert (alice.caseload, alice.counts.due, alice.counts.on_time, alice.counts.late,
-            alice.counts.overdue_end) == (4, 2, 1, 1, 1)
+    assert (alice.caseload, alice.counts.due, alice.counts.on_time, alice.counts.late, alice.counts.overdue_end) == (
+        4,
+        2,
+        1,
+        1,
+        1,
+    )
     assert alice.value("on_time_rate") == 0.5
-    assert [display(c, alice.value(c.key)) for c in COLUMNS[:7]] == \
-        ["Alice Fachkraft", "4", "2", "1", "1", "1", "50 %"]
+    assert [display(c, alice.value(c.key)) for c in COLUMNS[:7]] == ["Alice Fachkraft", "4", "2", "1", "1", "1", "50 %"]
 
 
 def test_team_leads_without_customers_get_no_row_and_other_teams_stay_out(march):
@@ -139,8 +154,13 @@ def weimar_new(world):
     Registered Tue 28.04.2026, first contact (phone) Wed 06.05.: 29., 30.04., [01.05. holiday],
     04., 05., 06.05. = 5 working days."""
     dave = world.dave
-    customer = make_customer(world.weimar_team, caseworker=dave, registered_on=date(2026, 4, 28),
-                             today=date(2026, 6, 1), profile="market_far")
+    customer = make_customer(
+        world.weimar_team,
+        caseworker=dave,
+        registered_on=date(2026, 4, 28),
+        today=date(2026, 6, 1),
+        profile="market_far",
+    )
     note(customer, date(2026, 5, 6), channel="phone", follow_up=date(2026, 6, 6))
     return customer
 
@@ -160,8 +180,13 @@ def test_lead_time_skips_the_job_centres_closing_days(world, weimar_new):
 
 
 def test_a_new_customer_without_a_first_contact_is_counted_as_such(world):
-    make_customer(world.weimar_team, caseworker=world.dave, registered_on=date(2026, 4, 20),
-                  today=date(2026, 6, 1), profile="market_far")
+    make_customer(
+        world.weimar_team,
+        caseworker=world.dave,
+        registered_on=date(2026, 4, 20),
+        today=date(2026, 6, 1),
+        profile="market_far",
+    )
     report = monthly_report(fresh(world.weimar_team), date(2026, 4, 1), date(2026, 6, 1))
     dave = row_of(report, "Dave Fachkraft")
     assert (dave.new, dave.lead_missing, dave.value("lead_avg"), dave.value("lead_max")) == (1, 1, None, 0)
@@ -183,17 +208,19 @@ def appointments_in_march(world, march):
     _report, (c1, c2, c3, _c4, _c5, c6) = march
     after = at(date(2026, 4, 10), 12)
     for customer, start, minutes, preparation, outcome in (
-            (c1, at(date(2026, 3, 5), 9), 60, 0, "attended"),
-            (c2, at(date(2026, 3, 12), 10), 45, 15, "attended"),
-            (c3, at(date(2026, 3, 19), 9), 30, 0, "missed"),
-            (c1, at(date(2026, 4, 1), 9), 30, 0, "attended")):
+        (c1, at(date(2026, 3, 5), 9), 60, 0, "attended"),
+        (c2, at(date(2026, 3, 12), 10), 45, 15, "attended"),
+        (c3, at(date(2026, 3, 19), 9), 30, 0, "missed"),
+        (c1, at(date(2026, 4, 1), 9), 30, 0, "attended"),
+    ):
         appointment = book(customer, world.alice, start, minutes, preparation)
         if outcome == "attended":
             services.record_attendance(appointment=appointment, by=world.alice.user, now=after)
         else:
             services.mark_missed(appointment=appointment, by=world.alice.user, now=after)
-    services.record_attendance(appointment=book(c6, world.charlie, at(date(2026, 3, 5), 9), 30), by=world.charlie.user,
-                               now=after)
+    services.record_attendance(
+        appointment=book(c6, world.charlie, at(date(2026, 3, 5), 9), 30), by=world.charlie.user, now=after
+    )
     return monthly_report(fresh(world.team_a), MARCH, TODAY)
 
 
@@ -237,14 +264,27 @@ def test_the_replay_up_to_today_agrees_with_the_stored_due_dates(world):
         make_customer(a, caseworker=world.alice, registered_on=today - timedelta(days=40)),
         make_customer(a, caseworker=world.alice, registered_on=today - timedelta(days=300), profile="market_far"),
     ]
-    services.record_contact(customer=made[1], by=world.alice.user, date=today - timedelta(days=20),
-                            channel="in_person", summary="Gespräch", follow_up_on=today + timedelta(days=10))
-    services.record_contact(customer=made[2], by=world.alice.user, date=today - timedelta(days=100),
-                            channel="in_person", summary="Gespräch")
-    services.record_contact(customer=made[2], by=world.alice.user, date=today - timedelta(days=5),
-                            channel="phone", summary="Telefonat")
-    services.record_suspension(customer=made[0], by=world.alice.user, reason="Gutachten",
-                               start=today - timedelta(days=3), end=today + timedelta(days=30))
+    services.record_contact(
+        customer=made[1],
+        by=world.alice.user,
+        date=today - timedelta(days=20),
+        channel="in_person",
+        summary="Gespräch",
+        follow_up_on=today + timedelta(days=10),
+    )
+    services.record_contact(
+        customer=made[2], by=world.alice.user, date=today - timedelta(days=100), channel="in_person", summary="Gespräch"
+    )
+    services.record_contact(
+        customer=made[2], by=world.alice.user, date=today - timedelta(days=5), channel="phone", summary="Telefonat"
+    )
+    services.record_suspension(
+        customer=made[0],
+        by=world.alice.user,
+        reason="Gutachten",
+        start=today - timedelta(days=3),
+        end=today + timedelta(days=30),
+    )
     team = fresh(a)
     policy = policy_for(team.job_centre_id, team.job_centre.policy_version)
     measures, suspensions, notes = _history(team, today)
@@ -261,14 +301,23 @@ def test_walk_ins_are_counted_per_caseworker_and_for_the_team(world, march):
     the team counts all three. Alice's walk-in in April, her ordinary note and charlie's walk-in
     (team B) stay out."""
     _report, (c1, c2, c3, _c4, _c5, c6) = march
-    for customer, by, day, walk_in in ((c1, world.alice, date(2026, 3, 2), True),
-                                       (c2, world.alice, date(2026, 3, 31), True),
-                                       (c3, world.bob, date(2026, 3, 12), True),
-                                       (c1, world.alice, date(2026, 4, 1), True),
-                                       (c2, world.alice, date(2026, 3, 9), False),
-                                       (c6, world.charlie, date(2026, 3, 9), True)):
-        ContactNote.objects.create(job_centre_id=customer.job_centre_id, customer=customer, date=day,
-                                   channel="in_person", walk_in=walk_in, caseworker=by.user, summary="ohne Termin")
+    for customer, by, day, walk_in in (
+        (c1, world.alice, date(2026, 3, 2), True),
+        (c2, world.alice, date(2026, 3, 31), True),
+        (c3, world.bob, date(2026, 3, 12), True),
+        (c1, world.alice, date(2026, 4, 1), True),
+        (c2, world.alice, date(2026, 3, 9), False),
+        (c6, world.charlie, date(2026, 3, 9), True),
+    ):
+        ContactNote.objects.create(
+            job_centre_id=customer.job_centre_id,
+            customer=customer,
+            date=day,
+            channel="in_person",
+            walk_in=walk_in,
+            caseworker=by.user,
+            summary="ohne Termin",
+        )
     report = monthly_report(fresh(world.team_a), MARCH, TODAY)
     assert [r.name for r in report.rows] == ["Team A", "Alice Fachkraft"]
     assert (report.team_row.value("walk_ins"), row_of(report, "Alice Fachkraft").value("walk_ins")) == (3, 2)
@@ -279,6 +328,13 @@ def test_walk_ins_are_counted_per_caseworker_and_for_the_team(world, march):
 def test_a_running_month_counts_walk_ins_up_to_yesterday(world, march):
     _report, (c1, *_rest) = march
     for day in (date(2026, 3, 9), date(2026, 3, 11)):
-        ContactNote.objects.create(job_centre_id=c1.job_centre_id, customer=c1, date=day, channel="in_person",
-                                   walk_in=True, caseworker=world.alice.user, summary="ohne Termin")
+        ContactNote.objects.create(
+            job_centre_id=c1.job_centre_id,
+            customer=c1,
+            date=day,
+            channel="in_person",
+            walk_in=True,
+            caseworker=world.alice.user,
+            summary="ohne Termin",
+        )
     assert monthly_report(fresh(world.team_a), MARCH, date(2026, 3, 11)).team_row.walk_ins == 1

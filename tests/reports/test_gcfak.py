@@ -21,21 +21,28 @@ from ..caseload.factories import make_customer, world  # noqa: F401
 URL = "/berichte/gcfak/"
 
 
-@pytest.mark.parametrize("today, delivery", [
-    (date(2026, 1, 10), date(2026, 3, 28)),
-    (date(2026, 3, 28), date(2026, 3, 28)),
-    (date(2026, 3, 29), date(2026, 6, 28)),
-    (date(2026, 11, 23), date(2026, 12, 28)),
-    (date(2026, 12, 29), date(2027, 3, 28)),
-])
+@pytest.mark.parametrize(
+    "today, delivery",
+    [
+        (date(2026, 1, 10), date(2026, 3, 28)),
+        (date(2026, 3, 28), date(2026, 3, 28)),
+        (date(2026, 3, 29), date(2026, 6, 28)),
+        (date(2026, 11, 23), date(2026, 12, 28)),
+        (date(2026, 12, 29), date(2027, 3, 28)),
+    ],
+)
 def test_the_next_delivery_is_the_28th_of_the_quarters_last_month(today, delivery):
     assert gcfak.next_delivery(today) == delivery
 
 
 def test_quarters():
     q = gcfak.Quarter(2026, 1)
-    assert (q.start, q.end, q.delivery, q.label) == (date(2026, 1, 1), date(2026, 3, 31), date(2026, 3, 28),
-                                                     "1. Quartal 2026")
+    assert (q.start, q.end, q.delivery, q.label) == (
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+        date(2026, 3, 28),
+        "1. Quartal 2026",
+    )
     assert gcfak.Quarter(2024, 4).end == date(2024, 12, 31)
     assert gcfak.parse_quarter("2026-2", date(2026, 11, 23)) == gcfak.Quarter(2026, 2)
     assert gcfak.parse_quarter(None, date(2026, 12, 29)) == gcfak.Quarter(2027, 1)
@@ -45,25 +52,40 @@ def test_quarters():
 def gcfak_data(world):
     """Coburg: VAMV (1 a month expected) brought 3 customers, two of them last month; Beratungstag
     (4.5 expected) one. Quarter Q1/2026: one note in it, one after it."""
-    vamv = AcquisitionSource.objects.create(job_centre=world.coburg, name="VAMV Beratung",
-                                            expected_per_month=Decimal("1"))
-    day = AcquisitionSource.objects.create(job_centre=world.coburg, name="Beratungstag",
-                                           expected_per_month=Decimal("4.5"))
+    vamv = AcquisitionSource.objects.create(
+        job_centre=world.coburg, name="VAMV Beratung", expected_per_month=Decimal("1")
+    )
+    day = AcquisitionSource.objects.create(
+        job_centre=world.coburg, name="Beratungstag", expected_per_month=Decimal("4.5")
+    )
     last_month = timezone.localdate().replace(day=1) - relativedelta(months=1)
     made = []
-    for source, registered in ((vamv, last_month), (vamv, last_month + relativedelta(days=3)),
-                               (vamv, last_month - relativedelta(months=1)), (day, last_month)):
+    for source, registered in (
+        (vamv, last_month),
+        (vamv, last_month + relativedelta(days=3)),
+        (vamv, last_month - relativedelta(months=1)),
+        (day, last_month),
+    ):
         customer = make_customer(world.team_a, caseworker=world.alice, registered_on=registered)
         Customer.objects.filter(pk=customer.pk).update(acquisition_source=source)
         made.append(customer)
     early = make_customer(world.team_a, caseworker=world.alice, registered_on=date(2026, 1, 5))
     Customer.objects.filter(pk=early.pk).update(acquisition_source=vamv, case_status=Customer.STATUS_COUNSELLING)
     make_customer(world.team_a, caseworker=world.alice, registered_on=date(2026, 1, 5))  # no source: not GCfaK
-    for d, summary, walk_in in ((date(2026, 2, 10), "Bewerbungsunterlagen besprochen.", False),
-                                (date(2026, 4, 2), "Später.", True)):
-        services.record_contact(customer=early, by=world.alice.user, date=d, channel="in_person", summary=summary,
-                                agreements="Drei Bewerbungen.", walk_in=walk_in,
-                                follow_up_on=date(2026, 3, 3) if d.month == 2 else None)
+    for d, summary, walk_in in (
+        (date(2026, 2, 10), "Bewerbungsunterlagen besprochen.", False),
+        (date(2026, 4, 2), "Später.", True),
+    ):
+        services.record_contact(
+            customer=early,
+            by=world.alice.user,
+            date=d,
+            channel="in_person",
+            summary=summary,
+            agreements="Drei Bewerbungen.",
+            walk_in=walk_in,
+            follow_up_on=date(2026, 3, 3) if d.month == 2 else None,
+        )
     return early, made
 
 
@@ -86,14 +108,20 @@ def test_the_export_is_anonymised_and_holds_the_quarter(client, world, gcfak_dat
     assert customers[0] == ("ID", "Erstkontakt", "Akquise", "Status", "Berater")
     # Only `early` was entered by the end of Q1/2026; the others came later.
     assert [(r[1].date(), *r[2:]) for r in customers[1:]] == [
-        (date(2026, 2, 10), "VAMV Beratung", "in Beratung", "Alice Fachkraft")]
+        (date(2026, 2, 10), "VAMV Beratung", "in Beratung", "Alice Fachkraft")
+    ]
     export_id = customers[1][0]
     assert re.fullmatch(r"K-[0-9A-F]{6}", export_id) and export_id != early.number
     log = list(book["Kundendoku"].iter_rows(values_only=True))
     assert log[0] == ("Datum", "Kunde", "Betreff", "Zusammenfassung")
     assert [(row[0].date(), *row[1:]) for row in log[1:]] == [
-        (date(2026, 2, 10), export_id, "Beratungsvermerk 2MM",
-         "Bewerbungsunterlagen besprochen. Vereinbarungen: Drei Bewerbungen. Folgetermin: 2026-03-03")]
+        (
+            date(2026, 2, 10),
+            export_id,
+            "Beratungsvermerk 2MM",
+            "Bewerbungsunterlagen besprochen. Vereinbarungen: Drei Bewerbungen. Folgetermin: 2026-03-03",
+        )
+    ]
     flat = repr(customers) + repr(log)
     for personal in (early.last_name, early.first_name, early.number):
         assert personal not in flat
@@ -117,8 +145,10 @@ def test_the_csv_export_is_a_zip_of_both_lists_with_the_same_ids(client, world, 
         read = {n: list(csv.reader(io.StringIO(archive.read(n).decode("utf-8-sig")), delimiter=";")) for n in names}
     log, customers = read[names[0]], read[names[1]]
     assert log[0] == ["Datum", "Kunde", "Betreff", "Zusammenfassung"]
-    assert log[1][0] == "2026-04-02" and log[1][2:] == ["Unterminierte Vorsprache 2MM",
-                                                        "Später. Vereinbarungen: Drei Bewerbungen."]
+    assert log[1][0] == "2026-04-02" and log[1][2:] == [
+        "Unterminierte Vorsprache 2MM",
+        "Später. Vereinbarungen: Drei Bewerbungen.",
+    ]
     ids = {row[0] for row in customers[1:]}
     assert log[1][1] in ids and early.number not in ids
 
@@ -126,12 +156,18 @@ def test_the_csv_export_is_a_zip_of_both_lists_with_the_same_ids(client, world, 
 def test_identifiers_written_into_a_summary_are_replaced(client, world, gcfak_data):
     early, _ = gcfak_data
     Customer.objects.filter(pk=early.pk).update(phone="09561 998877", street="Ketschengasse 3")
-    services.record_contact(customer=Customer.objects.get(pk=early.pk), by=world.alice.user, date=date(2026, 3, 20),
-                            channel="in_person", summary=f"{early.first_name} {early.last_name} (Tel. 09561/998877, "
-                                                         f"Ketschengasse 3, geb. 17.05.1980) kam pünktlich.")
+    services.record_contact(
+        customer=Customer.objects.get(pk=early.pk),
+        by=world.alice.user,
+        date=date(2026, 3, 20),
+        channel="in_person",
+        summary=f"{early.first_name} {early.last_name} (Tel. 09561/998877, "
+        f"Ketschengasse 3, geb. 17.05.1980) kam pünktlich.",
+    )
     client.force_login(world.admin)
-    book = load_workbook(io.BytesIO(client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-1&export=xlsx")
-                                    .content))
+    book = load_workbook(
+        io.BytesIO(client.get(f"{URL}?jobcenter={world.coburg.pk}&quartal=2026-1&export=xlsx").content)
+    )
     summaries = [row[3] for row in book["Kundendoku"].iter_rows(min_row=2, values_only=True)]
     assert "[Name] (Tel. [Telefon], [Anschrift], geb. [Geburtsdatum]) kam pünktlich." in summaries
 

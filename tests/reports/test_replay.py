@@ -19,8 +19,9 @@ IN_PERSON, PHONE = "in_person", "phone"
 
 
 def customer(registered, **facts):
-    fields = dict(birth_date=date(1980, 5, 17), registered_on=registered, employment="unemployed",
-                  profile="market_close")
+    fields = dict(
+        birth_date=date(1980, 5, 17), registered_on=registered, employment="unemployed", profile="market_close"
+    )
     fields.update(facts)
     return engine.Customer(**fields)
 
@@ -55,8 +56,9 @@ def test_month_helpers():
 def test_a_contact_before_the_due_date_is_on_time_and_a_missed_one_is_late_next_month(coburg):
     # Registered 10.01. → due 10.03.; held 05.03. → due 05.05.; missed; held 03.06. → due 03.08.
     facts = customer(date(2026, 1, 10))
-    result = replay(coburg, facts, [note(date(2026, 3, 5)), note(date(2026, 6, 3))],
-                    date(2026, 1, 1), date(2026, 7, 31))
+    result = replay(
+        coburg, facts, [note(date(2026, 3, 5)), note(date(2026, 6, 3))], date(2026, 1, 1), date(2026, 7, 31)
+    )
     assert [o.due for o in result.obligations] == [date(2026, 3, 10), date(2026, 5, 5), date(2026, 8, 3)]
     #                      due, on time, late, overdue at month end
     assert counts(result, 2026, 2) == (0, 0, 0, 0)
@@ -69,37 +71,49 @@ def test_a_contact_before_the_due_date_is_on_time_and_a_missed_one_is_late_next_
 
 def test_a_contact_on_the_last_day_is_on_time_and_on_the_first_of_the_next_month_late(coburg):
     # Registered 31.01. → due 31.03. (2 months).
-    on_the_day = replay(coburg, customer(date(2026, 1, 31)), [note(date(2026, 3, 31))],
-                        date(2026, 1, 1), date(2026, 4, 30))
+    on_the_day = replay(
+        coburg, customer(date(2026, 1, 31)), [note(date(2026, 3, 31))], date(2026, 1, 1), date(2026, 4, 30)
+    )
     assert counts(on_the_day, 2026, 3) == (1, 1, 0, 0)
     assert counts(on_the_day, 2026, 4) == (0, 0, 0, 0)
 
-    a_day_late = replay(coburg, customer(date(2026, 1, 31)), [note(date(2026, 4, 1))],
-                        date(2026, 1, 1), date(2026, 4, 30))
+    a_day_late = replay(
+        coburg, customer(date(2026, 1, 31)), [note(date(2026, 4, 1))], date(2026, 1, 1), date(2026, 4, 30)
+    )
     assert counts(a_day_late, 2026, 3) == (1, 0, 0, 1)
     assert counts(a_day_late, 2026, 4) == (0, 0, 1, 0)
 
 
 def test_month_arithmetic_clamps_at_the_end_of_february(coburg):
     # Held 31.12.2025 → 2 months → 28.02.2026 (not 03.03.).
-    result = replay(coburg, customer(date(2025, 9, 1)), [note(date(2025, 10, 31)), note(date(2025, 12, 31))],
-                    date(2025, 12, 1), date(2026, 3, 31))
+    result = replay(
+        coburg,
+        customer(date(2025, 9, 1)),
+        [note(date(2025, 10, 31)), note(date(2025, 12, 31))],
+        date(2025, 12, 1),
+        date(2026, 3, 31),
+    )
     assert date(2026, 2, 28) in [o.due for o in result.obligations]
     assert counts(result, 2026, 2) == (1, 0, 0, 1)
     assert counts(result, 2026, 3) == (0, 0, 0, 1)  # still overdue: nobody came
 
 
 def test_a_phone_call_does_not_count_in_coburg(coburg):
-    result = replay(coburg, customer(date(2026, 1, 10)), [note(date(2026, 3, 5), PHONE)],
-                    date(2026, 1, 1), date(2026, 3, 31))
+    result = replay(
+        coburg, customer(date(2026, 1, 10)), [note(date(2026, 3, 5), PHONE)], date(2026, 1, 1), date(2026, 3, 31)
+    )
     assert counts(result, 2026, 3) == (1, 0, 0, 1)
 
 
 def test_an_earlier_follow_up_date_moves_the_due_date_into_the_month(coburg):
     # Held 10.02. → 2MM would be 10.04.; the note asks for 20.03. instead, and it is met 19.03.
-    result = replay(coburg, customer(date(2025, 12, 20)),
-                    [note(date(2026, 2, 10), follow_up=date(2026, 3, 20)), note(date(2026, 3, 19))],
-                    date(2026, 2, 1), date(2026, 4, 30))
+    result = replay(
+        coburg,
+        customer(date(2025, 12, 20)),
+        [note(date(2026, 2, 10), follow_up=date(2026, 3, 20)), note(date(2026, 3, 19))],
+        date(2026, 2, 1),
+        date(2026, 4, 30),
+    )
     assert counts(result, 2026, 2) == (1, 1, 0, 0)  # 20.02. (from registration), met 10.02.
     assert counts(result, 2026, 3) == (1, 1, 0, 0)
     assert counts(result, 2026, 4) == (0, 0, 0, 0)  # 10.04. was never due: it moved
@@ -107,8 +121,9 @@ def test_an_earlier_follow_up_date_moves_the_due_date_into_the_month(coburg):
 
 def test_a_suspension_moves_the_due_date_and_is_no_missed_contact(coburg):
     # Due 10.03.; suspended 01.03.-20.04.: due 20.04. instead; nobody comes.
-    facts = customer(date(2026, 1, 10),
-                     suspensions=(engine.Suspension(date(2026, 3, 1), date(2026, 4, 20), "Gutachten"),))
+    facts = customer(
+        date(2026, 1, 10), suspensions=(engine.Suspension(date(2026, 3, 1), date(2026, 4, 20), "Gutachten"),)
+    )
     result = replay(coburg, facts, [], date(2026, 1, 1), date(2026, 5, 31))
     assert [o.due for o in result.obligations] == [date(2026, 4, 20)]
     assert counts(result, 2026, 3) == (0, 0, 0, 0)
@@ -118,8 +133,7 @@ def test_a_suspension_moves_the_due_date_and_is_no_missed_contact(coburg):
 
 def test_a_suspension_after_a_missed_date_ends_the_overdue_state(coburg):
     # Due 10.03., missed; a suspension from 20.03. to 30.04.: overdue 11.-19.03., then not.
-    facts = customer(date(2026, 1, 10),
-                     suspensions=(engine.Suspension(date(2026, 3, 20), date(2026, 4, 30), "Reha"),))
+    facts = customer(date(2026, 1, 10), suspensions=(engine.Suspension(date(2026, 3, 20), date(2026, 4, 30), "Reha"),))
     result = replay(coburg, facts, [note(date(2026, 4, 28))], date(2026, 3, 1), date(2026, 4, 30))
     assert counts(result, 2026, 3) == (1, 0, 0, 0)  # fell due and was missed, not overdue at the end
     assert counts(result, 2026, 4) == (1, 1, 0, 0)  # 30.04. met on 28.04.
@@ -127,8 +141,7 @@ def test_a_suspension_after_a_missed_date_ends_the_overdue_state(coburg):
 
 def test_a_customer_overdue_before_the_window_is_overdue_at_its_end_and_late_when_seen(coburg):
     # Due 10.11.2025, nobody came until 15.02.2026.
-    result = replay(coburg, customer(date(2025, 9, 10)), [note(date(2026, 2, 15))],
-                    date(2026, 1, 1), date(2026, 2, 28))
+    result = replay(coburg, customer(date(2025, 9, 10)), [note(date(2026, 2, 15))], date(2026, 1, 1), date(2026, 2, 28))
     assert counts(result, 2026, 1) == (0, 0, 0, 1)
     assert counts(result, 2026, 2) == (0, 0, 1, 0)
 
@@ -143,8 +156,9 @@ def test_a_running_month_is_read_up_to_yesterday(coburg):
 
 def test_a_public_holiday_moves_the_first_contact_deadline(weimar):
     # Registered Mon 20.04.2026; 15 working days in Thuringia skip 01.05.: due Tue 12.05.
-    result = replay(weimar, customer(date(2026, 4, 20)), [note(date(2026, 5, 12), PHONE)],
-                    date(2026, 4, 1), date(2026, 5, 31))
+    result = replay(
+        weimar, customer(date(2026, 4, 20)), [note(date(2026, 5, 12), PHONE)], date(2026, 4, 1), date(2026, 5, 31)
+    )
     assert result.obligations[0].due == date(2026, 5, 12)
     assert counts(result, 2026, 5) == (1, 1, 0, 0)  # every channel counts in Weimar
     assert result.first_contact_on == date(2026, 5, 12)

@@ -31,25 +31,38 @@ def histories(draw):
     slug = draw(st.sampled_from(["coburg-land", "weimarer-land", "moenchengladbach"]))
     registered = draw(day_in(date(2023, 6, 1), date(2025, 12, 31)))
     measures = tuple(
-        engine.Measure(s, s + timedelta(days=draw(st.integers(0, 300))),
-                       draw(st.one_of(st.none(), st.just(s + timedelta(days=10)))))
-        for s in draw(st.lists(day_in(date(2024, 1, 1), END), max_size=2)))
-    suspensions = tuple(engine.Suspension(s, s + timedelta(days=draw(st.integers(0, 120))), "Grund")
-                        for s in draw(st.lists(day_in(date(2024, 6, 1), END), max_size=2)))
+        engine.Measure(
+            s,
+            s + timedelta(days=draw(st.integers(0, 300))),
+            draw(st.one_of(st.none(), st.just(s + timedelta(days=10)))),
+        )
+        for s in draw(st.lists(day_in(date(2024, 1, 1), END), max_size=2))
+    )
+    suspensions = tuple(
+        engine.Suspension(s, s + timedelta(days=draw(st.integers(0, 120))), "Grund")
+        for s in draw(st.lists(day_in(date(2024, 6, 1), END), max_size=2))
+    )
     customer = engine.Customer(
-        birth_date=draw(day_in(date(1960, 1, 1), date(2007, 1, 1))), registered_on=registered,
+        birth_date=draw(day_in(date(1960, 1, 1), date(2007, 1, 1))),
+        registered_on=registered,
         employment=draw(st.sampled_from(["unemployed", "jobseeking", "none"])),
         profile=draw(st.sampled_from(["market_close", "market_far", "integrated_needy", "not_required", "market"])),
         care=draw(st.sampled_from(["placement", "placement", "case_management", "holistic"])),
         flags=frozenset(draw(st.lists(st.sampled_from(["refugee", "limited_german"]), max_size=2))),
         unemployed_since=draw(st.one_of(st.none(), day_in(date(2022, 1, 1), date(2025, 6, 1)))),
         benefit_renewal_on=draw(st.one_of(st.none(), day_in(date(2025, 1, 1), date(2026, 6, 1)))),
-        measures=measures, suspensions=suspensions,
+        measures=measures,
+        suspensions=suspensions,
     )
     dates = sorted(draw(st.lists(day_in(date(2023, 6, 1), END), max_size=14)))
-    notes = [engine.Contact(d, draw(st.sampled_from(CHANNELS)),
-                            draw(st.one_of(st.none(), st.integers(1, 120).map(lambda n, d=d: d + timedelta(days=n)))))
-             for d in dates]
+    notes = [
+        engine.Contact(
+            d,
+            draw(st.sampled_from(CHANNELS)),
+            draw(st.one_of(st.none(), st.integers(1, 120).map(lambda n, d=d: d + timedelta(days=n)))),
+        )
+        for d in dates
+    ]
     return slug, customer, notes
 
 

@@ -14,8 +14,9 @@ def test_bars_are_as_long_as_their_share_and_red_below_the_target():
 
 
 def test_the_trend_line_breaks_where_a_month_has_no_figure():
-    chart = svg.line_chart([("01/26", 0.5), ("02/26", 0.6), ("03/26", None), ("04/26", 0.7), ("05/26", 0.8)],
-                           title="Verlauf")
+    chart = svg.line_chart(
+        [("01/26", 0.5), ("02/26", 0.6), ("03/26", None), ("04/26", 0.7), ("05/26", 0.8)], title="Verlauf"
+    )
     assert chart.count("<polyline") == 2 and chart.count("<circle") == 4
     assert "03/26: —" in chart
 

@@ -28,7 +28,7 @@ PAGES = [MONTHLY, CAPACITY, GCFAK]
 
 
 def month_start():
-    return (timezone.localdate().replace(day=1) - relativedelta(months=1))
+    return timezone.localdate().replace(day=1) - relativedelta(months=1)
 
 
 def text(response):
@@ -36,8 +36,14 @@ def text(response):
 
 
 def seen(customer, day):
-    ContactNote.objects.create(job_centre_id=customer.job_centre_id, customer=customer, date=day,
-                               channel="in_person", caseworker=customer.caseworker.user, summary="Gespräch")
+    ContactNote.objects.create(
+        job_centre_id=customer.job_centre_id,
+        customer=customer,
+        date=day,
+        channel="in_person",
+        caseworker=customer.caseworker.user,
+        summary="Gespräch",
+    )
 
 
 def due_on_the_first(team, caseworker, *, held: bool):
@@ -49,6 +55,7 @@ def due_on_the_first(team, caseworker, *, held: bool):
 
 
 # --- Who may open what ----------------------------------------------------------------------------
+
 
 def test_it_sends_anonymous_users_to_the_login(client, world):
     for url in PAGES:
@@ -107,6 +114,7 @@ def test_the_nav_shows_berichte_to_team_leads_and_admins_only(client, world):
 
 # --- The monthly report page -----------------------------------------------------------------------
 
+
 def test_the_page_shows_the_figures_and_the_charts(client, world):
     due_on_the_first(world.team_a, world.alice, held=True)
     due_on_the_first(world.team_a, world.alice, held=False)
@@ -140,6 +148,7 @@ def test_the_page_reads_the_month_asked_for(client, world):
 
 
 # --- Files ------------------------------------------------------------------------------------------
+
 
 def test_the_csv_has_the_columns_of_the_page_and_no_customer_data(client, world):
     customer = due_on_the_first(world.team_a, world.alice, held=True)
@@ -180,6 +189,7 @@ def test_an_unknown_export_format_is_a_404(client, world):
 
 # --- Queries ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("size", [2, 12])
 def test_the_monthly_report_runs_a_fixed_number_of_queries(client, world, size, django_assert_num_queries):
     for n in range(size):
@@ -198,7 +208,7 @@ def test_the_monthly_report_runs_a_fixed_number_of_queries(client, world, size, 
 
 @pytest.mark.parametrize("size", [2, 12])
 def test_the_capacity_page_runs_a_fixed_number_of_queries(client, world, size, django_assert_num_queries):
-    for n in range(size):
+    for _n in range(size):
         due_on_the_first(world.team_a, world.alice, held=False)
     client.force_login(world.bob.user)
     client.get(CAPACITY)
@@ -217,4 +227,5 @@ def test_an_admin_exports_any_teams_report(client, world):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [r[0] for r in rows[1:]] == ["Team B", "Charlie Fachkraft"]
     assert response["Content-Disposition"] == (
-        f'attachment; filename="monatsbericht-team-{world.team_b.pk}-{month_start():%Y-%m}.csv"')
+        f'attachment; filename="monatsbericht-team-{world.team_b.pk}-{month_start():%Y-%m}.csv"'
+    )

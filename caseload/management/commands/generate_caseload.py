@@ -32,16 +32,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, required=True, help="Anzahl neuer Kunden (gesamt).")
         parser.add_argument("--seed", type=int, default=1, help="Gleicher Seed, gleiche Daten (Standard: 1).")
-        parser.add_argument("--job-centre", dest="job_centres", action="append", metavar="SLUG",
-                            help="Nur dieses Jobcenter (mehrfach möglich). Standard: "
-                                 + ", ".join(demo.DEMO_SLUGS) + ".")
+        parser.add_argument(
+            "--job-centre",
+            dest="job_centres",
+            action="append",
+            metavar="SLUG",
+            help="Nur dieses Jobcenter (mehrfach möglich). Standard: " + ", ".join(demo.DEMO_SLUGS) + ".",
+        )
         parser.add_argument("--today", metavar="JJJJ-MM-TT", help="Stichtag der Daten (Standard: heute).")
-        parser.add_argument("--market-team-size", type=int, metavar="N",
-                            help="Kunden je Markt-Team (Standard: 2.000), etwa für Messungen großer Teams.")
+        parser.add_argument(
+            "--market-team-size",
+            type=int,
+            metavar="N",
+            help="Kunden je Markt-Team (Standard: 2.000), etwa für Messungen großer Teams.",
+        )
         add_workers_argument(parser)
 
-    def handle(self, *args, customers, seed=1, job_centres=None, today=None, workers=None,
-               market_team_size=None, **options):
+    def handle(
+        self, *args, customers, seed=1, job_centres=None, today=None, workers=None, market_team_size=None, **options
+    ):
         if customers < 1:
             raise CommandError("--customers muss mindestens 1 sein.")
         if market_team_size is not None and market_team_size < 1:
@@ -53,20 +62,25 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         with progress_bar(customers, "Kunden anlegen") as bar:
-            stats = demo.generate(customers=customers, seed=seed, job_centres=centres, today=today,
-                                  progress=bar.update, market_team_size=market_team_size)
+            stats = demo.generate(
+                customers=customers,
+                seed=seed,
+                job_centres=centres,
+                today=today,
+                progress=bar.update,
+                market_team_size=market_team_size,
+            )
         generated = time.perf_counter() - started
 
         # Only the new customers (and any stale ones) need a decision; existing ones keep theirs.
         started = time.perf_counter()
-        with progress_bar(count_to_recompute(job_centre_ids=ids, due_only=True, today=today),
-                          "Fälligkeiten") as bar:
-            computed = recompute(job_centre_ids=ids, due_only=True, today=today, progress=bar.update,
-                                 workers=workers)
+        with progress_bar(count_to_recompute(job_centre_ids=ids, due_only=True, today=today), "Fälligkeiten") as bar:
+            computed = recompute(job_centre_ids=ids, due_only=True, today=today, progress=bar.update, workers=workers)
         recomputed = time.perf_counter() - started
 
-        overdue = Customer.objects.filter(job_centre_id__in=ids, due_status__in=("ok", "suspended"),
-                                          due_by__lt=today).count()
+        overdue = Customer.objects.filter(
+            job_centre_id__in=ids, due_status__in=("ok", "suspended"), due_by__lt=today
+        ).count()
         total = Customer.objects.filter(job_centre_id__in=ids).count()
         n = german_number
         self.stdout.write(
@@ -74,4 +88,5 @@ class Command(BaseCommand):
             f"{n(stats['teams'])} Teams, {n(stats['staff'])} Mitarbeitende, {n(stats['notes'])} Beratungsvermerke, "
             f"{n(stats['measures'])} Maßnahmen, {n(stats['suspensions'])} Ausnahmen in {n(generated, 1)} s; "
             f"Fälligkeiten für {n(computed)} Kunden in {n(recomputed, 1)} s. "
-            f"Am {formats.day(today)} überfällig: {n(overdue)} von {n(total)} Kunden.")
+            f"Am {formats.day(today)} überfällig: {n(overdue)} von {n(total)} Kunden."
+        )

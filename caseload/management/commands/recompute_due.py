@@ -1,8 +1,8 @@
 """Recompute stored due dates: all customers, some job centres, or only the stale ones.
 
-    python manage.py recompute_due                  # everything
-    python manage.py recompute_due --due-only       # nightly: recheck_on reached, rules changed, never computed
-    python manage.py recompute_due --job-centre coburg-land --today 2026-03-01
+python manage.py recompute_due                  # everything
+python manage.py recompute_due --due-only       # nightly: recheck_on reached, rules changed, never computed
+python manage.py recompute_due --job-centre coburg-land --today 2026-03-01
 """
 
 import time
@@ -26,17 +26,24 @@ class Command(BaseCommand):
     help = "Berechnet die gespeicherten Fälligkeiten neu (alle, je Jobcenter oder nur die fälligen)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--job-centre", dest="job_centres", action="append", metavar="SLUG",
-                            help="Nur dieses Jobcenter (mehrfach möglich).")
-        parser.add_argument("--due-only", action="store_true",
-                            help="Nur Kunden, deren Prüftag gekommen ist, deren Regelstand veraltet ist "
-                                 "oder die noch nie berechnet wurden.")
+        parser.add_argument(
+            "--job-centre",
+            dest="job_centres",
+            action="append",
+            metavar="SLUG",
+            help="Nur dieses Jobcenter (mehrfach möglich).",
+        )
+        parser.add_argument(
+            "--due-only",
+            action="store_true",
+            help="Nur Kunden, deren Prüftag gekommen ist, deren Regelstand veraltet ist "
+            "oder die noch nie berechnet wurden.",
+        )
         parser.add_argument("--today", metavar="JJJJ-MM-TT", help="Stichtag (Standard: heute).")
         parser.add_argument("--chunk-size", type=int, default=2000, help="Kunden je Abschnitt (Standard: 2000).")
         add_workers_argument(parser)
 
-    def handle(self, *args, job_centres=None, due_only=False, today=None, chunk_size=2000, workers=None,
-               **options):
+    def handle(self, *args, job_centres=None, due_only=False, today=None, chunk_size=2000, workers=None, **options):
         if chunk_size < 1:
             raise CommandError("--chunk-size muss mindestens 1 sein.")
         workers = check_workers(workers)
@@ -45,11 +52,18 @@ class Command(BaseCommand):
         total = count_to_recompute(job_centre_ids=ids, due_only=due_only, today=today)
         started = time.perf_counter()
         with progress_bar(total, "Fälligkeiten") as bar:
-            written = recompute(job_centre_ids=ids, due_only=due_only, today=today, chunk_size=chunk_size,
-                                progress=bar.update, workers=workers)
+            written = recompute(
+                job_centre_ids=ids,
+                due_only=due_only,
+                today=today,
+                chunk_size=chunk_size,
+                progress=bar.update,
+                workers=workers,
+            )
         seconds = time.perf_counter() - started
         rate = written / seconds if seconds > 0 else 0
         self.stdout.write(
             f"Fälligkeiten zum {formats.day(today)} neu berechnet: {german_number(written)} Kunden "
             f"in {german_number(seconds, 1)} s ({german_number(rate)} Kunden/s)"
-            + (", nur fällige." if due_only else "."))
+            + (", nur fällige." if due_only else ".")
+        )

@@ -58,8 +58,10 @@ def _pg_fingerprints(conn) -> dict[str, tuple[int, str]]:
         tables = cursor.fetchall()
         for table, key in tables:
             order = key or "t::text"
-            cursor.execute(f'SELECT count(*), coalesce(md5(string_agg(md5(t::text), \'\' ORDER BY {order})), \'\') '
-                           f'FROM "{table}" AS t')
+            cursor.execute(
+                f"SELECT count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY {order})), '') "
+                f'FROM "{table}" AS t'
+            )
             result[table] = tuple(cursor.fetchone())
     return result
 
@@ -68,8 +70,12 @@ def _sqlite_fingerprints(conn) -> dict[str, tuple[int, str]]:
     import hashlib
 
     result = {}
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
     for table in tables:
         digest, rows = hashlib.md5(), 0
         for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
@@ -105,14 +111,20 @@ class Command(BaseCommand):
         target = f"{settings['NAME']}_restorecheck"
         with tempfile.TemporaryDirectory() as folder:
             dump = Path(keep) if keep else Path(folder) / "kontaktdichte.dump"
-            subprocess.run([pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={dump}", settings["NAME"]],
-                           env=env, check=True)
+            subprocess.run(
+                [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={dump}", settings["NAME"]],
+                env=env,
+                check=True,
+            )
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
                 cursor.execute(f'CREATE DATABASE "{target}"')
             try:
-                subprocess.run([pg_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={target}",
-                                str(dump)], env=env, check=True)
+                subprocess.run(
+                    [pg_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump)],
+                    env=env,
+                    check=True,
+                )
                 source = _pg_fingerprints(connection.connection)
                 params = {k.lower(): v for k, v in settings.items() if k in ("HOST", "PORT", "USER", "PASSWORD") and v}
                 with psycopg.connect(dbname=target, **params) as restored_connection:

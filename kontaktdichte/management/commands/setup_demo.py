@@ -59,8 +59,7 @@ def continue_moenchengladbach(today=None) -> str | None:
     ended = f"„{last.title}“ endete am {formats.day(last.valid_until)}"
     with transaction.atomic():
         version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk)
-        continued = clone_rule_set(last, valid_from=last.valid_until + timedelta(days=1),
-                                   title=MG_CONTINUATION_TITLE)
+        continued = clone_rule_set(last, valid_from=last.valid_until + timedelta(days=1), title=MG_CONTINUATION_TITLE)
         # Due dates stored as "no rule set" must be recomputed under the continuation.
         if JobCentre.objects.values_list("policy_version", flat=True).get(pk=centre.pk) == version:
             bump_policy_version(centre.pk)
@@ -78,7 +77,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "setup_demo legt Demo-Zugänge mit dem Passwort „demo“ an und läuft deshalb nur mit "
                 "DEBUG=true. Für einen Betrieb: Konzepte mit „manage.py loaddata rulesets“ laden und "
-                "Benutzer mit „manage.py createsuperuser“ bzw. im Admin anlegen.")
+                "Benutzer mit „manage.py createsuperuser“ bzw. im Admin anlegen."
+            )
         today = timezone.localdate()
         if not JobCentre.objects.exists():
             call_command("loaddata", "rulesets", verbosity=0)
@@ -101,38 +101,55 @@ class Command(BaseCommand):
                 continue
             stats = demo.generate(customers=shares[centre.slug], seed=DEMO_SEED, job_centres=[centre], today=today)
             stamp_note_codes(centre.pk)
-            self.stdout.write(f"{centre.name}: {stats['customers']} Demo-Kunden, {stats['teams']} Teams, "
-                              f"{stats['staff']} Mitarbeitende angelegt.")
+            self.stdout.write(
+                f"{centre.name}: {stats['customers']} Demo-Kunden, {stats['teams']} Teams, "
+                f"{stats['staff']} Mitarbeitende angelegt."
+            )
 
     def _demo_users(self) -> dict:
-        team = (Team.objects.filter(job_centre__slug=DEMO_TEAM_CENTRE, name__startswith="Team Markt")
-                .order_by("pk").first())
-        users = {"demo-admin": self._user("demo-admin", "Demo", "Administration", superuser=True),
-                 "demo-datenschutz": self._data_protection_officer()}
+        team = (
+            Team.objects.filter(job_centre__slug=DEMO_TEAM_CENTRE, name__startswith="Team Markt").order_by("pk").first()
+        )
+        users = {
+            "demo-admin": self._user("demo-admin", "Demo", "Administration", superuser=True),
+            "demo-datenschutz": self._data_protection_officer(),
+        }
         if team is None:
             self.stderr.write(f"Kein Team in {DEMO_TEAM_CENTRE}: demo-caseworker und demo-teamlead fehlen.")
             return users
-        for username, last_name, role in (("demo-caseworker", "Fachkraft", Staff.CASEWORKER),
-                                          ("demo-teamlead", "Teamleitung", Staff.TEAM_LEAD)):
+        for username, last_name, role in (
+            ("demo-caseworker", "Fachkraft", Staff.CASEWORKER),
+            ("demo-teamlead", "Teamleitung", Staff.TEAM_LEAD),
+        ):
             user = self._user(username, "Demo", last_name)
-            Staff.objects.get_or_create(user=user, defaults={"job_centre_id": team.job_centre_id, "team": team,
-                                                             "role": role})
+            Staff.objects.get_or_create(
+                user=user, defaults={"job_centre_id": team.job_centre_id, "team": team, "role": role}
+            )
             users[username] = user
         return users
 
     def _data_protection_officer(self):
         """The data-protection role: the audit trail and Art. 15 disclosures, no caseload, no admin."""
         user = self._user("demo-datenschutz", "Demo", "Datenschutz")
-        user.user_permissions.add(*Permission.objects.filter(
-            content_type__app_label="audit", codename__in=["view_event", "export_customer_data"]))
+        user.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="audit", codename__in=["view_event", "export_customer_data"]
+            )
+        )
         return user
 
     def _user(self, username, first_name, last_name, superuser=False):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:  # an existing demo user keeps a password an admin may have changed
-            user = User(username=username, first_name=first_name, last_name=last_name,
-                        email=f"{username}@demo.example", is_staff=superuser, is_superuser=superuser)
+            user = User(
+                username=username,
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{username}@demo.example",
+                is_staff=superuser,
+                is_superuser=superuser,
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
             self.stdout.write(f"Demo-Zugang {username} angelegt.")
@@ -146,13 +163,20 @@ class Command(BaseCommand):
         mine = Customer.objects.filter(job_centre_id=staff.job_centre_id, caseworker=staff)
         if not mine.exists():
             team = Customer.objects.filter(job_centre_id=staff.job_centre_id, team_id=staff.team_id)
-            overdue = list(team.filter(due_status__in=("ok", "suspended"), due_by__lt=today)
-                           .order_by("pk").values_list("pk", flat=True)[:DEMO_CASELOAD_OVERDUE])
-            others = list(team.exclude(pk__in=overdue).order_by("pk")
-                          .values_list("pk", flat=True)[:DEMO_CASELOAD - len(overdue)])
+            overdue = list(
+                team.filter(due_status__in=("ok", "suspended"), due_by__lt=today)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:DEMO_CASELOAD_OVERDUE]
+            )
+            others = list(
+                team.exclude(pk__in=overdue).order_by("pk").values_list("pk", flat=True)[: DEMO_CASELOAD - len(overdue)]
+            )
             team.filter(pk__in=overdue + others).update(caseworker=staff)
-        return {"staff": staff, "customers": mine.count(),
-                "overdue": mine.filter(due_status__in=("ok", "suspended"), due_by__lt=today).count()}
+        return {
+            "staff": staff,
+            "customers": mine.count(),
+            "overdue": mine.filter(due_status__in=("ok", "suspended"), due_by__lt=today).count(),
+        }
 
     def _demo_appointments(self, today):
         """Offices, opening and working hours, a week of appointments per caseworker (once)."""
@@ -171,14 +195,22 @@ class Command(BaseCommand):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
         staff = caseload.get("staff")
         if staff is not None:
-            lines.append(f"  demo-caseworker  Integrationsfachkraft, {staff.team.name}, {staff.job_centre.name}: "
-                         f"eigene Arbeitsliste ({caseload['customers']} Kunden, am {formats.day(today)} "
-                         f"{caseload['overdue']} überfällig), Kunden des Teams, Beratungsvermerke, Ausnahmen, Maßnahmen")
-            lines.append(f"  demo-teamlead    Teamleitung {staff.team.name}, {staff.job_centre.name}: "
-                         "alle Kunden des Teams, Überfällige im Team")
-        lines.append("  demo-admin       Fachadministration (Superuser): Django-Admin unter "
-                     f"{url.rstrip('/')}/admin/ – Konzepte, Regeln, Teams, Benutzer")
-        lines.append("  demo-datenschutz Datenschutz: Protokoll (wer hat was gelesen, geändert, exportiert) "
-                     "und Auskunft nach Art. 15 DSGVO; keine Fallbearbeitung")
+            lines.append(
+                f"  demo-caseworker  Integrationsfachkraft, {staff.team.name}, {staff.job_centre.name}: "
+                f"eigene Arbeitsliste ({caseload['customers']} Kunden, am {formats.day(today)} "
+                f"{caseload['overdue']} überfällig), Kunden des Teams, Beratungsvermerke, Ausnahmen, Maßnahmen"
+            )
+            lines.append(
+                f"  demo-teamlead    Teamleitung {staff.team.name}, {staff.job_centre.name}: "
+                "alle Kunden des Teams, Überfällige im Team"
+            )
+        lines.append(
+            "  demo-admin       Fachadministration (Superuser): Django-Admin unter "
+            f"{url.rstrip('/')}/admin/ – Konzepte, Regeln, Teams, Benutzer"
+        )
+        lines.append(
+            "  demo-datenschutz Datenschutz: Protokoll (wer hat was gelesen, geändert, exportiert) "
+            "und Auskunft nach Art. 15 DSGVO; keine Fallbearbeitung"
+        )
         lines.append("")
         self.stdout.write("\n".join(lines))

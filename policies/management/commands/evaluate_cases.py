@@ -8,8 +8,10 @@ from policies.loading import load_policy_by_slug
 
 
 class Command(BaseCommand):
-    help = ("Evaluate example cases against the rule sets in the database "
-            "(docs/engine-contract.md). Reads a JSON file, or - for standard input.")
+    help = (
+        "Evaluate example cases against the rule sets in the database "
+        "(docs/engine-contract.md). Reads a JSON file, or - for standard input."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("cases", help="path to CASES.json, or - for standard input")

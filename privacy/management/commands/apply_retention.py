@@ -44,8 +44,9 @@ class Command(BaseCommand):
             raise CommandError("Die Aufbewahrungsfrist muss mindestens einen Monat betragen.")
         cutoff = add_months(today, -months)
         names = dict(JobCentre.objects.values_list("pk", "name"))
-        counts = dict(expired(today, months).values("job_centre_id").annotate(n=Count("pk"))
-                      .values_list("job_centre_id", "n"))
+        counts = dict(
+            expired(today, months).values("job_centre_id").annotate(n=Count("pk")).values_list("job_centre_id", "n")
+        )
         verb = "würden gelöscht" if dry_run else "gelöscht"
         if not counts:
             self.stdout.write(f"Keine Fälle, die vor dem {formats.day(cutoff)} abgeschlossen wurden.")
@@ -54,10 +55,15 @@ class Command(BaseCommand):
         for centre_id, count in sorted(counts.items()):
             if not dry_run:
                 ids = list(expired(today, months).filter(job_centre_id=centre_id).values_list("pk", flat=True))
-                count = sum(services.delete_customers(job_centre_id=centre_id, customer_ids=ids[i:i + CHUNK])
-                            for i in range(0, len(ids), CHUNK))
+                count = sum(
+                    services.delete_customers(job_centre_id=centre_id, customer_ids=ids[i : i + CHUNK])
+                    for i in range(0, len(ids), CHUNK)
+                )
             total += count
-            self.stdout.write(f"{names.get(centre_id, centre_id)}: {count} Fälle {verb} "
-                              f"(abgeschlossen vor dem {formats.day(cutoff)}).")
-        self.stdout.write(f"Zusammen {total} Fälle {verb}, mit Vermerken, Maßnahmen, Ausnahmen, Terminen "
-                          f"und Änderungsverlauf.")
+            self.stdout.write(
+                f"{names.get(centre_id, centre_id)}: {count} Fälle {verb} "
+                f"(abgeschlossen vor dem {formats.day(cutoff)})."
+            )
+        self.stdout.write(
+            f"Zusammen {total} Fälle {verb}, mit Vermerken, Maßnahmen, Ausnahmen, Terminen und Änderungsverlauf."
+        )

@@ -24,8 +24,13 @@ class Command(BaseCommand):
     help = "Versendet Erinnerungen an Fachkräfte (überfällig, bald fällig) und Teamleitungen (überfällig im Team)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--job-centre", dest="job_centres", action="append", metavar="SLUG",
-                            help="Nur dieses Jobcenter (mehrfach möglich). Standard: alle.")
+        parser.add_argument(
+            "--job-centre",
+            dest="job_centres",
+            action="append",
+            metavar="SLUG",
+            help="Nur dieses Jobcenter (mehrfach möglich). Standard: alle.",
+        )
         parser.add_argument("--today", metavar="JJJJ-MM-TT", help="Stichtag (Standard: heute).")
         parser.add_argument("--url", default="", help="Adresse der Anwendung für die Links in den Mails.")
         parser.add_argument("--dry-run", action="store_true", help="Nur zählen, nichts versenden.")
@@ -38,9 +43,15 @@ class Command(BaseCommand):
         if not dry_run and result.messages:
             with get_connection() as connection:
                 sent = connection.send_messages(result.messages) or 0
-        log.info("reminders: %d caseworkers, %d team leads, %d without e-mail address, %d sent",
-                 result.caseworkers, result.team_leads, result.without_email, sent)
+        log.info(
+            "reminders: %d caseworkers, %d team leads, %d without e-mail address, %d sent",
+            result.caseworkers,
+            result.team_leads,
+            result.without_email,
+            sent,
+        )
         self.stdout.write(
             f"{'Würde versenden' if dry_run else 'Versandt'}: {len(result.messages) if dry_run else sent} "
             f"Erinnerungen ({result.caseworkers} an Fachkräfte, {result.team_leads} an Teamleitungen); "
-            f"{result.without_email} ohne E-Mail-Adresse übersprungen.")
+            f"{result.without_email} ohne E-Mail-Adresse übersprungen."
+        )
