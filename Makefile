@@ -11,7 +11,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false}
 # The suite needs a key; it never reaches a real deployment.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_COOKIES=false
 
-.PHONY: run test setup install lock audit demo bench bench-caseload bench-report clean
+.PHONY: run test test-fast lint setup install lock audit demo bench bench-caseload bench-report clean
 
 # Exactly the versions (and file hashes) of requirements.lock, made from pyproject.toml's ranges
 # by `make lock`. The project itself is not installed: it runs from this folder.
@@ -36,6 +36,16 @@ run: setup
 
 test: install
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The daily loop: everything but the browser and the slow tests (subprocesses, migrations,
+# backups), on every core, few Hypothesis examples. The full suite runs in CI.
+test-fast: install
+	$(TEST_ENV) $(PY) -m pytest -m "not browser and not slow" -n auto $(PYTEST_ARGS)
+
+# ruff, as CI runs it: lint and formatting (`.venv/bin/ruff format .` formats).
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 bench: install
 	$(TEST_ENV) $(PY) benchmarks/engine_bench.py

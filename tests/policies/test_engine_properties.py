@@ -138,9 +138,13 @@ def test_the_due_date_lies_before_the_last_qualified_contact_only_by_a_follow_up
     assert decision.last_contact_on == last
     if last is not None and decision.due_by < last:
         # A follow-up date (which the engine accepts before its note's day, as the contract
-        # does not forbid it), or the end of an exception that extended one.
+        # does not forbid it), or the end of an exception that extended one, capped at the rule
+        # set's largest extension after it.
+        follow_ups = follow_ups_since(contacts, last, today)
         ends = {s.end for s in customer.suspensions if s.start <= today}
-        assert decision.due_by in follow_ups_since(contacts, last, today) | ends
+        extension = decision.rule_set.max_extension
+        caps = {extension.after(day) for day in follow_ups} if extension is not None else set()
+        assert decision.due_by in follow_ups | ends | caps
 
 
 @explore

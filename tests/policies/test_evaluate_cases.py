@@ -453,6 +453,7 @@ def test_a_suspension_is_read_with_its_reason(rulesets, tmp_path):
 
 # Slow (three Django start-ups and a migration, a few seconds): it runs `manage.py` as an admin
 # would, on its own throw-away SQLite database, never the test database.
+@pytest.mark.slow
 def test_manage_py_evaluate_cases_end_to_end_as_a_subprocess(tmp_path):
     env = {
         **os.environ,

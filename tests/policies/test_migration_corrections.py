@@ -14,6 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from policies.models import ContactRule, JobCentre, RuleSet
 
+pytestmark = pytest.mark.slow  # migrates the test database back and forth
+
 BEFORE = [("policies", "0003_rule_settings")]
 AFTER = [("policies", "0004_seed_corrections")]
 MG_U25 = "Vermittlung U25 (monatlich)"
