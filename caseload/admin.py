@@ -14,7 +14,6 @@ from policies import vocabulary as voc
 from policies.admin_forms import code_list_field
 
 from . import services
-from .duedates import DUE_FIELDS
 from .models import (
     AcquisitionSource,
     ContactNote,
@@ -117,7 +116,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
     search_fields = ["=number"]
     search_help_text = "Suche nach der Kundennummer (keine Namen: Suchbegriffe stehen in der Adresszeile)."
     autocomplete_fields = ["team", "caseworker"]
-    readonly_fields = list(DUE_FIELDS)
+    readonly_fields = list(Customer.DUE_FIELDS)
     inlines = [MeasureInline, SuspensionInline, ContactNoteInline]
     fieldsets = [
         ("Zuordnung", {"fields": ["job_centre", "team", "caseworker", "number"]}),
@@ -141,7 +140,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
             },
         ),
         ("GCfaK", {"fields": ["acquisition_source", "case_status", "closing_outcome", "closing_reason"]}),
-        ("Gespeicherte Fälligkeit (berechnet)", {"classes": ["collapse"], "fields": list(DUE_FIELDS)}),
+        ("Gespeicherte Fälligkeit (berechnet)", {"classes": ["collapse"], "fields": list(Customer.DUE_FIELDS)}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -158,7 +157,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
             fields = {
                 f.attname: getattr(obj, f.attname)
                 for f in obj._meta.concrete_fields
-                if not f.primary_key and f.editable and f.name not in DUE_FIELDS
+                if not f.primary_key and f.editable and f.name not in Customer.DUE_FIELDS
             }
             created, _ = services.create_customer(by=request.user, **fields)
             obj.pk = created.pk

@@ -30,22 +30,8 @@ log = logging.getLogger(__name__)
 
 # A customer row as the engine's facts are built from it (`customer_facts`).
 FACT_ROW = ("id", "job_centre_id", *Customer.FACT_FIELDS)
-DUE_FIELDS = (
-    "due_status",
-    "due_by",
-    "window_opens",
-    "due_last_working_day",
-    "due_rule",
-    "due_rule_set",
-    "due_code",
-    "due_flags",
-    "due_reasons",
-    "recheck_on",
-    "due_computed_on",
-    "policy_version",
-    "last_contact_on",
-)
-DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in DUE_FIELDS)
+
+DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in Customer.DUE_FIELDS)
 # What a recomputation compares with the stored row: the decision, without the day it was
 # computed on and the policy version it was computed under (after a rule change most
 # decisions stay as they were, under the new version).
@@ -495,7 +481,7 @@ def store_due_dates(
         return 0
     connection = connections[router.db_for_write(Customer)]
     qn = connection.ops.quote_name
-    fields = [Customer._meta.get_field(name) for name in DUE_FIELDS]
+    fields = [Customer._meta.get_field(name) for name in Customer.DUE_FIELDS]
     table = qn(Customer._meta.db_table)
     # No savepoint: inside a chunk's transaction there is nothing to roll back to separately.
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:

@@ -169,6 +169,21 @@ class Customer(models.Model):
     )
 
     # The stored decision of the policy engine. Written only by caseload.duedates.
+    DUE_FIELDS = (
+        "due_status",
+        "due_by",
+        "window_opens",
+        "due_last_working_day",
+        "due_rule",
+        "due_rule_set",
+        "due_code",
+        "due_flags",
+        "due_reasons",
+        "recheck_on",
+        "due_computed_on",
+        "policy_version",
+        "last_contact_on",
+    )
     due_status = models.CharField("Fälligkeitsstatus", max_length=20, blank=True, db_index=False)
     due_by = models.DateField("fällig bis", null=True, blank=True)
     window_opens = models.DateField("Fenster ab", null=True, blank=True)
@@ -204,23 +219,8 @@ class Customer(models.Model):
     # it was read at, and a save from an older one is refused (`services.check_version`).
     version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(
-        excluded_fields=[
-            "due_status",
-            "due_by",
-            "window_opens",
-            "due_last_working_day",
-            "due_rule",
-            "due_rule_set",
-            "due_code",
-            "due_flags",
-            "due_reasons",
-            "recheck_on",
-            "due_computed_on",
-            "policy_version",
-            "last_contact_on",
-        ]
-    )
+    # The stored decision is recomputed, not edited: not part of the customer's history.
+    history = HistoricalRecords(excluded_fields=list(DUE_FIELDS))
 
     class Meta:
         verbose_name = "Kunde/Kundin"

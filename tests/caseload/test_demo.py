@@ -220,7 +220,7 @@ def test_recompute_due_rejects_an_unknown_job_centre(rulesets):
 
 
 def _stored_due_dates():
-    return {row[0]: row[1:] for row in Customer.objects.values_list("pk", *duedates.DUE_FIELDS)}
+    return {row[0]: row[1:] for row in Customer.objects.values_list("pk", *Customer.DUE_FIELDS)}
 
 
 def test_bulk_recompute_stores_exactly_what_the_per_customer_refresh_stores(rulesets):
@@ -324,7 +324,7 @@ def test_recompute_of_unchanged_decisions_moves_only_the_computed_day(rulesets):
         assert duedates.recompute(today=next_day, chunk_size=9) == 80
 
     after = _stored_due_dates()
-    computed_on = duedates.DUE_FIELDS.index("due_computed_on")
+    computed_on = Customer.DUE_FIELDS.index("due_computed_on")
     assert {row[computed_on] for row in after.values()} == {next_day}
     unchanged = [pk for pk in after if _without(after[pk], computed_on) == _without(before[pk], computed_on)]
     assert unchanged  # most decisions hold from one day to the next ...
@@ -349,7 +349,7 @@ def test_recompute_after_a_rule_change_that_changes_no_decision_only_moves_the_v
 
     assert rewritten == []
     after = _stored_due_dates()
-    version = duedates.DUE_FIELDS.index("policy_version")
+    version = Customer.DUE_FIELDS.index("policy_version")
     assert {pk: _without(row, version) for pk, row in after.items()} == {
         pk: _without(row, version) for pk, row in before.items()
     }
