@@ -53,25 +53,51 @@ class DateColumn(tables.Column):
     def render(self, value):
         return formats.day(value)
 
+    def render_value(self, value, record=None):
+        return formats.day(value)
+
 
 class FastBodyTable(tables.Table):
-    """A table whose body rows are joined in Python instead of through the template engine.
+    """A table whose body rows are rendered in one pass in Python, with the same markup as
+    django-tables2's template (tests/caseload/test_tables.py compares them).
 
-    django-tables2's own template renders every cell with a template `{% for %}` loop and
-    `{{ column.attrs.td.as_html }}` per cell; for a 25-row page that was several times the
-    page's SQL. `body_html` produces the same markup (tests/caseload/test_tables.py compares
-    them) through the library's public API only: the table's `paginated_rows` and `columns`,
-    each row's `attrs` and `get_cell`, each column's `attrs`. The td attributes are read once
-    per column, so they must not depend on the record (none of ours do). Measured with
-    `make bench-caseload` (README, Benchmarks).
+    django-tables2 renders each cell through the template engine and, to call a column's render
+    method with the arguments it asks for, inspects that method's signature for every cell: on a
+    25-row page that cost several times the page's SQL (measured with `make bench-caseload`:
+    README, Benchmarks). Here every `render_<column>` method of our tables takes
+    `(value, record)`, so the body calls it directly; header, sorting and pagination stay
+    django-tables2's. Only the library's public attributes are read: `columns` (each column's
+    `name`, `accessor`, `default`, `attrs` and its `column`'s `empty_values`), `paginated_rows`
+    (each row's `record` and `attrs`). Records are dicts; td attributes must not depend on the
+    record (none of ours do).
     """
 
+    def _cell_renderers(self):
+        for column in self.columns:
+            render = getattr(self, f"render_{column.name}", None)
+            if render is None and isinstance(column.column, DateColumn):
+                render = column.column.render_value
+            yield (
+                column.attrs["td"].as_html(),
+                str(column.accessor),
+                column.column.empty_values,
+                conditional_escape(column.default),
+                render,
+            )
+
     def body_html(self) -> str:
-        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
+        plans = list(self._cell_renderers())
         rows = []
         for row in self.paginated_rows:
-            cells = "".join(f"<td {td}>{conditional_escape(row.get_cell(name))}</td>" for name, td in columns)
-            rows.append(f"<tr {row.attrs.as_html()}>{cells}</tr>")
+            record, cells = row.record, []
+            for td, key, empty, default, render in plans:
+                value = record.get(key)
+                if value in empty:
+                    content = default
+                else:
+                    content = conditional_escape(render(value, record) if render is not None else value)
+                cells.append(f"<td {td}>{content}</td>")
+            rows.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
         return mark_safe("\n".join(rows))
 
 
@@ -96,7 +122,7 @@ class _StaleAwareTable(FastBodyTable):
     def render_number(self, value, record):
         return format_html('<a href="{}">{}</a>', self.customer_url(record["pk"]), value)
 
-    def render_caseworker(self, record):
+    def render_caseworker(self, value, record):
         return caseworker_name(record)
 
     def render_due_by(self, value, record):
@@ -106,7 +132,7 @@ class _StaleAwareTable(FastBodyTable):
             return format_html('{} <abbr class="stale-mark" title="{}">*</abbr>', formats.day(value), STALE_TEXT)
         return formats.day(value)
 
-    def render_due_code(self, value):
+    def render_due_code(self, value, record):
         return format_html('<span class="code">{}</span>', value)
 
 
@@ -141,7 +167,7 @@ class WorklistTable(_StaleAwareTable):
         empty_text = "Keine Kunden."
         row_attrs = {"class": lambda record: f"row-{record['current_status'] or 'none'}"}
 
-    def render_name(self, record):
+    def render_name(self, value, record):
         return f"{record['last_name']}, {record['first_name']}"
 
     def render_current_status(self, value, record):
@@ -176,7 +202,7 @@ class TeamOverdueTable(_StaleAwareTable):
         default = "—"
         empty_text = "Im Team ist niemand überfällig."
 
-    def render_days_overdue(self, value):
+    def render_days_overdue(self, value, record):
         return (self.today - value).days
 
 
