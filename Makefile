@@ -11,7 +11,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false}
 # The suite needs a key; it never reaches a real deployment.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_COOKIES=false
 
-.PHONY: run test test-fast lint setup install lock audit demo bench bench-caseload bench-report clean
+.PHONY: run serve test test-fast lint setup install lock audit demo bench bench-caseload bench-report bench-load clean
 
 # Exactly the versions (and file hashes) of requirements.lock, made from pyproject.toml's ranges
 # by `make lock`. The project itself is not installed: it runs from this folder.
@@ -33,6 +33,18 @@ setup: install
 run: setup
 	@echo "Kontaktdichte: http://$(HOST):$(PORT)/"
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production server the README describes: DEBUG off, gunicorn (4 workers) behind which
+# WhiteNoise serves the collected static files, background tasks in a db_worker beside it.
+# Needs SECRET_KEY (and usually DATABASE_URL); ALLOWED_HOSTS as deployed.
+SERVE_ENV := DEBUG=false TASKS_BACKEND=database \
+	STATICFILES_STORAGE=$${STATICFILES_STORAGE:-whitenoise.storage.CompressedManifestStaticFilesStorage}
+serve: install
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c kontaktdichte/gunicorn.conf.py
 
 test: install
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
@@ -73,6 +85,10 @@ lock: $(TOOLS)/bin/uv
 # Known vulnerabilities of the locked versions, from PyPI's advisory data (needs pypi.org's JSON API).
 audit: $(TOOLS)/bin/uv
 	$(TOOLS)/bin/pip-audit -r requirements.lock --vulnerability-service pypi --disable-pip --no-deps --strict
+
+# The production server under concurrent load (a scratch PostgreSQL database in DATABASE_URL).
+bench-load: install
+	$(TEST_ENV) $(PY) benchmarks/load_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) db.sqlite3 .pytest_cache .hypothesis

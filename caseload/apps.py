@@ -8,9 +8,10 @@ class CaseloadConfig(AppConfig):
     def ready(self):
         from policies.signals import rules_changed
 
-        from .duedates import refresh_after_rule_change
+        from .tasks import recompute_job_centre
 
         def answer_rules_changed(sender, job_centre_id, **kwargs):
-            return refresh_after_rule_change(job_centre_id)
+            # Never inside the admin's request: the recompute of a large job centre is a task.
+            return recompute_job_centre.enqueue(job_centre_id)
 
-        rules_changed.connect(answer_rules_changed, weak=False, dispatch_uid="caseload.refresh_after_rule_change")
+        rules_changed.connect(answer_rules_changed, weak=False, dispatch_uid="caseload.recompute_after_rule_change")

@@ -519,13 +519,3 @@ def store_due_dates(
         return len(customers)
 
 
-def refresh_after_rule_change(job_centre_id: int, *, limit: int | None = None) -> int | None:
-    """Recompute the job centre's stale due dates now, unless there are more than `limit`.
-
-    Returns how many were recomputed, or None when left to `recompute_due --due-only` (the
-    nightly run); until then pages mark those due dates as computed under older rules.
-    """
-    limit = settings.RECOMPUTE_AFTER_RULE_CHANGE_LIMIT if limit is None else limit
-    if count_to_recompute(job_centre_ids=[job_centre_id], due_only=True) > limit:
-        return None
-    return recompute(job_centre_ids=[job_centre_id], due_only=True)

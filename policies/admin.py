@@ -39,20 +39,23 @@ def after_rules_change(model_admin, request, job_centre_id):
     """
 
     def refresh():
-        results = [r for _, r in rules_changed.send(sender=JobCentre, job_centre_id=job_centre_id)]
-        if any(r is None for r in results):
-            model_admin.message_user(
-                request,
-                "Die Fälligkeiten dieses Jobcenters werden in der nächtlichen Neuberechnung "
-                "(recompute_due --due-only) aktualisiert; bis dahin sind sie in den Listen als "
-                "nach älterem Regelstand berechnet markiert.",
-                messages.WARNING,
-            )
-        elif results:
-            count = sum(results)
-            model_admin.message_user(
-                request, f"Fälligkeiten neu berechnet: {count} Kunde{'' if count == 1 else 'n'}.", messages.INFO
-            )
+        # The caseload app answers with a background task (its result, finished at once where
+        # tasks run immediately, as in tests and `make run`).
+        for _, result in rules_changed.send(sender=JobCentre, job_centre_id=job_centre_id):
+            if result is None:
+                continue
+            if result.is_finished and result.return_value is not None:
+                count = result.return_value
+                model_admin.message_user(
+                    request, f"Fälligkeiten neu berechnet: {count} Kunde{'' if count == 1 else 'n'}.", messages.INFO
+                )
+            else:
+                model_admin.message_user(
+                    request,
+                    "Die Fälligkeiten dieses Jobcenters werden im Hintergrund neu berechnet; bis dahin sind "
+                    "sie in den Listen als nach älterem Regelstand berechnet markiert.",
+                    messages.WARNING,
+                )
 
     transaction.on_commit(refresh)
 

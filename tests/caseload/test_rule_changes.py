@@ -61,10 +61,12 @@ def test_saving_a_rule_in_the_admin_recomputes_the_job_centres_due_dates(
     assert any("Fälligkeiten neu berechnet" in str(m) for m in get_messages(response.wsgi_request))
 
 
-def test_a_job_centre_above_the_limit_is_marked_stale_and_left_to_the_nightly_run(
+def test_with_a_task_worker_the_recompute_is_queued_and_pages_mark_the_due_dates_meanwhile(
     client, world, settings, django_capture_on_commit_callbacks
 ):
-    settings.RECOMPUTE_AFTER_RULE_CHANGE_LIMIT = 0
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     customer = overdue_customer(world.team_a, world.alice)
     rule_set, rule = two_month_rule(world.coburg)
     client.force_login(world.admin)
@@ -73,14 +75,16 @@ def test_a_job_centre_above_the_limit_is_marked_stale_and_left_to_the_nightly_ru
         response = post_new_deadline(client, rule_set, rule, 6)
 
     stored = Customer.objects.get(pk=customer.pk)
-    assert stored.due_by == customer.due_by  # not recomputed yet ...
+    assert stored.due_by == customer.due_by  # not recomputed in the request ...
     assert stored.policy_version < version(world.coburg)  # ... and known to be stale
-    assert any("nächtlichen Neuberechnung" in str(m) for m in get_messages(response.wsgi_request))
-    # The worklist says so.
+    assert any("im Hintergrund neu berechnet" in str(m) for m in get_messages(response.wsgi_request))
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "caseload.tasks.recompute_job_centre" and queued.args_kwargs["args"] == [world.coburg.pk]
+    # The customer page says so.
     client.force_login(world.alice.user)
     assert "Regeln wurden geändert" in client.get(reverse("customer", args=[customer.pk])).text
 
-    call_command("recompute_due", due_only=True, verbosity=0)
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)  # the worker runs it
     assert Customer.objects.get(pk=customer.pk).policy_version == version(world.coburg)
 
 

@@ -192,3 +192,10 @@ def test_the_deployment_check_reports_nothing():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_health_endpoint_answers_without_login_and_without_personal_data(client, world):
+    response = client.get("/health/")
+    assert response.status_code == 200 and response.content == b"ok\n"
+    assert "no-store" in response["Cache-Control"]
+    assert "sessionid" not in response.cookies

@@ -1,0 +1,308 @@
+"""Benchmark (not a test): the production server under concurrent load.
+
+    DATABASE_URL=postgres://user@host/scratchdb make bench-load BENCH_ARGS="--clients 50 --seconds 60"
+
+On the (scratch!) database in DATABASE_URL, generated to --customers unless it holds that many
+(as caseload_bench does): starts the production server the README's way (gunicorn with
+--workers, DEBUG off, WhiteNoise, persistent connections) on a free port on 127.0.0.1, gives
+--logins caseworkers of the largest job centre a password, signs each client in as one of them,
+and drives a fixed mix for --seconds: the worklist (40 %), the team's overdue list (20 %), a
+customer page of the team (30 %) and saving a contact note (10 %: the form, then the post). Then
+the same clients against `/health/` for a few seconds: the floor (the server's and this
+driver's own cost of a request, one database round trip, no session).
+
+Prints per page and in all: requests, requests per second, p50, p95, p99 and errors (a status
+of 500 or more, a refused connection, or an answer the page never gives). Traffic goes to
+127.0.0.1 only; every loop is bounded by time and by --max-requests.
+
+Targets (issue 15): >= 150 requests/s, p99 < 300 ms, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kontaktdichte.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.db.models import Count
+
+from caseload.models import Customer, Staff
+
+PASSWORD = "Lasttest-Passwort-2026"
+MIX = [("worklist", 40), ("team list", 20), ("customer page", 30), ("save note", 10)]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_caseload(customers: int) -> None:
+    from benchmarks.caseload_bench import ensure_data
+
+    ensure_data(customers, seed=1, workers=min(os.cpu_count() or 1, 8))
+
+
+def logins(count: int) -> list[tuple[str, list[int]]]:
+    """`count` caseworkers of the largest job centre with a password, each with the ids of their
+    team's customers."""
+    centre = Customer.objects.values("job_centre_id").annotate(n=Count("pk")).order_by("-n")[0]["job_centre_id"]
+    staff = list(
+        Staff.objects.filter(job_centre_id=centre, role=Staff.CASEWORKER, customers__isnull=False)
+        .distinct()
+        .select_related("user")
+        .order_by("pk")[:count]
+    )
+    get_user_model().objects.filter(pk__in=[s.user_id for s in staff]).update(password=make_password(PASSWORD))
+    teams = defaultdict(list)
+    for pk, team_id in Customer.objects.filter(
+        job_centre_id=centre, team_id__in={s.team_id for s in staff}
+    ).values_list("pk", "team_id"):
+        teams[team_id].append(pk)
+    return [(s.user.username, teams[s.team_id]) for s in staff]
+
+
+class Session:
+    """One browser: cookies, a connection per request (gunicorn's sync workers close it)."""
+
+    def __init__(self, port: int):
+        self.port, self.cookies = port, {}
+
+    def request(self, method, path, body=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
+        conn.request(method, path, body=urllib.parse.urlencode(body) if body else None, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        conn.close()
+        return response.status, content.decode("utf-8", "replace")
+
+    def sign_in(self, username):
+        status, page = self.request("GET", "/anmelden/")
+        token = CSRF.search(page).group(1)
+        status, _ = self.request(
+            "POST", "/anmelden/", {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
+        )
+        if status != 302:
+            raise RuntimeError(f"login of {username} failed with {status}")
+
+
+def client_loop(session, customers, deadline, results, lock, budget, rng):
+    kinds, weights = zip(*MIX)
+    while time.monotonic() < deadline:
+        with lock:
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+        kind = rng.choices(kinds, weights)[0]
+        started = time.perf_counter()
+        ok = False
+        try:
+            if kind == "worklist":
+                status, _ = session.request("GET", "/faelle/")
+                ok = status == 200
+            elif kind == "team list":
+                status, _ = session.request("GET", "/team/ueberfaellig/")
+                ok = status == 200
+            elif kind == "customer page":
+                status, _ = session.request("GET", f"/kunden/{rng.choice(customers)}/")
+                ok = status == 200
+            else:
+                pk = rng.choice(customers)
+                status, page = session.request("GET", f"/kunden/{pk}/vermerk/")
+                token = CSRF.search(page)
+                started = time.perf_counter()  # the post is what is measured
+                status, _ = session.request(
+                    "POST",
+                    f"/kunden/{pk}/vermerk/",
+                    {
+                        "csrfmiddlewaretoken": token.group(1) if token else "",
+                        "date": time.strftime("%Y-%m-%d"),
+                        "channel": "phone",
+                        "summary": "Telefonat zur Terminabstimmung (Lasttest).",
+                        "follow_up_on": time.strftime("%Y-%m-%d", time.localtime(time.time() + 14 * 86400)),
+                        "prognosis_reviewed": "on",
+                        "strategy_reviewed": "on",
+                        "agreement_reviewed": "on",
+                        "job_search_done": "on",
+                    },
+                )
+                ok = status in (302, 400)  # 400: the rule set asks for more than this note gives
+        except (OSError, http.client.HTTPException):
+            ok = False
+        elapsed = time.perf_counter() - started
+        with lock:
+            results[kind].append((elapsed, ok))
+
+
+def health_loop(port, deadline, results, lock):
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/health/")
+            ok = conn.getresponse().status == 200
+            conn.close()
+        except (OSError, http.client.HTTPException):
+            ok = False
+        with lock:
+            results["health"].append((time.perf_counter() - started, ok))
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def report(results, seconds, title):
+    say(title)
+    say(f"  {'Seite':<15}{'Anfragen':>9}{'je s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'Fehler':>8}")
+    everything = []
+    for kind, rows in results.items():
+        times = [t * 1000 for t, _ in rows]
+        errors = sum(1 for _, ok in rows if not ok)
+        everything += rows
+        say(
+            f"  {kind:<15}{len(rows):>9}{len(rows) / seconds:>8.1f}{percentile(times, 50):>9.0f}"
+            f"{percentile(times, 95):>9.0f}{percentile(times, 99):>9.0f}{errors:>8}"
+        )
+    times = [t * 1000 for t, _ in everything]
+    errors = sum(1 for _, ok in everything if not ok)
+    say(
+        f"  {'zusammen':<15}{len(everything):>9}{len(everything) / seconds:>8.1f}{percentile(times, 50):>9.0f}"
+        f"{percentile(times, 95):>9.0f}{percentile(times, 99):>9.0f}{errors:>8}"
+    )
+    return len(everything) / seconds, percentile(times, 99), errors
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=200_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--logins", type=int, default=50)
+    parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument("--floor-seconds", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--server-log", help="keep gunicorn's log (access lines with server time) in this file")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        say("Hinweis: gemessen wird sinnvoll nur auf PostgreSQL (DATABASE_URL=postgres://...).")
+    ensure_caseload(args.customers)
+    users = logins(args.logins)
+    connection.close()
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECURE_COOKIES": "false",
+        "TASKS_BACKEND": "database",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(args.workers),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOGIN_FAILURE_LIMIT": "1000",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "kontaktdichte/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(args.server_log, "w") if args.server_log else subprocess.DEVNULL,  # noqa: SIM115
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(120):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/health/")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        say(f"Server: gunicorn, {args.workers} Worker, DEBUG aus, 127.0.0.1:{port}; {os.cpu_count()} Prozessoren")
+        # Sign every client in first (a password hash costs a CPU-second) and warm the workers
+        # for --warmup seconds, unmeasured: the figures are for a server at work, not at start.
+        sessions = [Session(port) for _ in range(args.clients)]
+        for i, session in enumerate(sessions):
+            session.sign_in(users[i % len(users)][0])
+        say(
+            f"Last: {args.clients} gleichzeitige Clients, {len(users)} Fachkräfte angemeldet; "
+            f"{args.warmup} s Aufwärmen, dann {args.seconds} s gemessen"
+        )
+        lock = threading.Lock()
+        for seconds in (args.warmup, args.seconds):
+            results, budget = defaultdict(list), [args.max_requests]
+            deadline = time.monotonic() + seconds
+            threads = [
+                threading.Thread(
+                    target=client_loop,
+                    args=(session, users[i % len(users)][1], deadline, results, lock, budget, random.Random(i)),
+                )
+                for i, session in enumerate(sessions)
+            ]
+            started = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        rate, p99, errors = report(results, time.monotonic() - started, "Seitenmix:")
+        floor = defaultdict(list)
+        deadline = time.monotonic() + args.floor_seconds
+        threads = [
+            threading.Thread(target=health_loop, args=(port, deadline, floor, lock)) for _ in range(args.clients)
+        ]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        report(floor, time.monotonic() - started, "Boden (/health/: eine Datenbankabfrage, keine Sitzung):")
+        met = rate >= 150 and p99 < 300 and errors == 0
+        say(f"Ziel ≥ 150/s, p99 < 300 ms, 0 Fehler: {'erreicht' if met else 'VERFEHLT'}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
