@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Q, TextField
 from django.db.models.expressions import RawSQL
@@ -517,5 +516,3 @@ def store_due_dates(
             ],
         )
         return len(customers)
-
-
