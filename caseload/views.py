@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import events as audit
 from kontaktdichte import formats
+from kontaktdichte.replica import replica_reads
 from policies import vocabulary as voc
 
 from . import access, selectors, services
@@ -54,6 +55,7 @@ def home(request):
 
 @require_GET
 @staff_required
+@replica_reads
 def worklist(request):
     staff, today = request.staff, timezone.localdate()
     scope = request.GET.get("bestand")
@@ -99,6 +101,7 @@ def worklist(request):
 
 @require_GET
 @staff_required
+@replica_reads
 def team_overdue(request):
     """Every overdue customer of the team. Caseworkers see it too (it is their team); the
     exports, which leave the system, are the team lead's."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit import events as audit
+from kontaktdichte.replica import replica_reads
 
 from . import capacity, exports, figures, gcfak, svg
 from .access import readable_teams, report_reader, team_for
@@ -28,6 +29,7 @@ def _team_and_form(request, today):
 
 @require_GET
 @report_reader
+@replica_reads
 def monthly(request):
     today = timezone.localdate()
     teams, team, form = _team_and_form(request, today)
@@ -101,6 +103,7 @@ def monthly(request):
 
 @require_GET
 @report_reader
+@replica_reads
 def capacity_view(request):
     today = timezone.localdate()
     teams = list(readable_teams(request))
@@ -113,6 +116,7 @@ def capacity_view(request):
 
 @require_GET
 @report_reader
+@replica_reads
 def gcfak_view(request):
     today = timezone.localdate()
     centres = gcfak.readable_centres(request)
