@@ -10,9 +10,10 @@ two years of contact notes; skipped when there are enough), then picks the large
 job centre with a rule set in force and times, as its team lead:
 
 1. the page: GET /berichte/?team=..&monat=.. through Django's test client (server time:
-   middleware, queries, the replay, the template, the SVG), median of `--runs` after a warm-up,
-   with the number of queries;
-2. `reports.figures.monthly_report` alone, and how much of it is reading the rows;
+   middleware, queries, the template, the SVG), median of `--runs` after a warm-up, with the
+   number of queries: first replaying every figure (as without stored figures), then reading
+   the figures `reports.stored` wrote for the team's customers (timed too);
+2. `reports.figures.monthly_report` alone (from the stored figures);
 3. the very statements the page sent (captured at the cursor, with their parameters) run again
    raw on the same connection: what of the page's time is the database's;
 4. the same aggregation as one raw SQL statement (PostgreSQL): per caseworker and for the team,
@@ -28,6 +29,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,11 +49,10 @@ from django.test import Client
 from django.utils import timezone
 
 from benchmarks.capture import captured, median_time, run_raw
-from caseload import selectors
 from caseload.models import Customer, Staff, Team
 from kontaktdichte.dates import add_months
 from policies.models import JobCentre, RuleSet
-from reports import figures
+from reports import figures, stored
 
 SQL = """
 WITH cust AS MATERIALIZED (
@@ -121,6 +122,21 @@ def largest_team(today: date) -> Team:
     return team
 
 
+def _replayed(measure):
+    """`measure()` with the report replaying, as if no figures were stored."""
+    with mock.patch.object(figures, "_stored_figures", return_value=None):
+        return measure()
+
+
+def store_team_months(team: Team, month: date, today: date) -> int:
+    """The stored figures a report of `month` reads (its trend: twelve months), for the team."""
+    ids = list(Customer.objects.filter(job_centre_id=team.job_centre_id, team_id=team.pk).values_list("pk", flat=True))
+    return sum(
+        stored.store_month(team.job_centre_id, add_months(month, -k), today, customer_ids=ids)
+        for k in range(figures.TREND_MONTHS)
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=200_000)
@@ -160,6 +176,13 @@ def main():
     response = client.get(url)
     cold = time.perf_counter() - started
     assert response.status_code == 200, response.status_code
+    # The page as it was: every figure replayed from the history on each request.
+    replayed_page = _replayed(lambda: median_time(lambda: client.get(url), args.runs))
+    replayed_queries = _replayed(lambda: len(captured(lambda: client.get(url))))
+    # Then the stored figures the nightly task writes (here for the team's customers only).
+    started = time.perf_counter()
+    stored_rows = store_team_months(team, month, today)
+    storing = time.perf_counter() - started
     statements = captured(lambda: client.get(url))  # session and user included: the page needs them too
     page, page_runs = median_time(lambda: client.get(url), args.runs)
 
@@ -170,16 +193,6 @@ def main():
     report_time, _ = median_time(lambda: figures.monthly_report(fresh, month, today), args.runs)
     first, as_of = report.month, report.as_of
 
-    def load_only():
-        list(selectors.team_staff(fresh.job_centre_id, fresh.pk).select_related("user"))
-        list(
-            Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, registered_on__lte=as_of).values(
-                *figures.FACT_ROW, "caseworker_id"
-            )
-        )
-        figures._history(fresh, max(today, as_of))
-
-    load_time, _ = median_time(load_only, args.runs)
     t = report.team_row
     print()
     print(
@@ -188,13 +201,15 @@ def main():
         f"{len(statements)} Abfragen"
     )
     print(
+        f"Seite nachgerechnet (ohne gespeicherte Zahlen): Median {ms(replayed_page[0])}, {replayed_queries} Abfragen "
+        f"(gespeichert / nachgerechnet: {page / replayed_page[0]:.2f}); Zahlen gespeichert: {n(stored_rows)} "
+        f"Kundenmonate in {ms(storing)}"
+    )
+    print(
         f"Dieselben {len(statements)} Abfragen roh:     Median {ms(statements_time)} "
         f"(Seite / roh: {page / statements_time:.1f})"
     )
-    print(
-        f"monthly_report allein:            Median {ms(report_time)} (davon Zeilen lesen {ms(load_time)}, "
-        f"Nachrechnen und Zählen {ms(max(report_time - load_time, 0))})"
-    )
+    print(f"monthly_report allein:            Median {ms(report_time)} (aus gespeicherten Zahlen)")
 
     if connection.vendor == "postgresql":
         channels = list(

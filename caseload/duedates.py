@@ -24,6 +24,7 @@ from policies.loading import load_policies
 from policies.models import JobCentre
 
 from .models import ContactNote, Customer, Measure, Suspension
+from .signals import history_changed
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +119,18 @@ def decide(customer: Customer, today: date | None = None, *, include_suspensions
     return decision
 
 
-def refresh_due_date(customer: Customer, today: date | None = None) -> engine.Decision:
-    """Recompute and store one customer's due date. Call inside the writing transaction."""
+def refresh_due_date(
+    customer: Customer, today: date | None = None, *, changed_from: date | None = None
+) -> engine.Decision:
+    """Recompute and store one customer's due date. Call inside the writing transaction.
+    `changed_from`: the earliest day the change reaches back to (a note's date, a measure's or
+    an exception's start); before today, `signals.history_changed` says so (the stored report
+    figures of those months are written again)."""
     today = today or timezone.localdate()
+    if changed_from is not None and changed_from < today:
+        history_changed.send(
+            sender=Customer, job_centre_id=customer.job_centre_id, customer_id=customer.pk, since=changed_from
+        )
     decision = decide(customer, today)
     apply_decision(customer, decision, today, customer._policy_version)
     # An UPDATE rather than save(): a recomputation is not a change of the customer's history.

@@ -164,7 +164,7 @@ def record_contact(
     if customer.case_status == Customer.STATUS_NEW:
         customer.case_status = Customer.STATUS_COUNSELLING
         customer.save(update_fields=["case_status"])
-    decision = refresh_due_date(customer, today)
+    decision = refresh_due_date(customer, today, changed_from=date)
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=note, what="contact_note")
     log.info("contact note %s recorded for customer id %s", note.pk, customer.pk)
     return note, decision
@@ -226,7 +226,7 @@ def record_suspension(*, customer: Customer, by, reason, start, end, today=None)
         documented_by=by,
     )
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=suspension, what="suspension")
-    return suspension, refresh_due_date(customer, today)
+    return suspension, refresh_due_date(customer, today, changed_from=start)
 
 
 def check_suspension_end(suspension: Suspension, *, on: date) -> dict[str, str]:
@@ -254,6 +254,7 @@ def end_suspension(
     errors = check_suspension_end(suspension, on=on)
     if errors:
         raise ServiceError(errors)
+    changed_from = min(on, suspension.end)
     suspension.end = on
     suspension.version += 1
     if by is not None:
@@ -261,7 +262,7 @@ def end_suspension(
     suspension.save(update_fields=["end", "version"])
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=suspension, what="suspension_end")
     log.info("suspension %s of customer id %s ended early", suspension.pk, customer.pk)
-    return refresh_due_date(customer, today)
+    return refresh_due_date(customer, today, changed_from=changed_from)
 
 
 # --- Measures -----------------------------------------------------------------------------
@@ -321,7 +322,7 @@ def add_measure(
         measure._history_user = by
     measure.save()
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=measure, what="measure")
-    return measure, refresh_due_date(customer, today)
+    return measure, refresh_due_date(customer, today, changed_from=start)
 
 
 @transaction.atomic
@@ -335,13 +336,14 @@ def update_measure(
     errors = check_measure(title=title, start=start, end=end, exited_on=exited_on, today=today)
     if errors:
         raise ServiceError(errors)
+    changed_from = min(measure.start, start)
     measure.title, measure.start, measure.end, measure.exited_on = title.strip(), start, end, exited_on
     measure.version += 1
     if by is not None:
         measure._history_user = by
     measure.save()
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=measure, what="measure")
-    return refresh_due_date(customer, today)
+    return refresh_due_date(customer, today, changed_from=changed_from)
 
 
 # --- Customer facts -----------------------------------------------------------------------
@@ -438,7 +440,7 @@ def create_customer(*, today=None, by=None, **fields) -> tuple[Customer, engine.
         customer._history_user = by
     customer.save()
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="created")
-    return customer, refresh_due_date(customer, today)
+    return customer, refresh_due_date(customer, today, changed_from=customer.registered_on)
 
 
 # --- Closing and deleting ---------------------------------------------------------------------

@@ -19,15 +19,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Count, Q, Sum
+
 from appointments.selectors import consultation_share, missed_appointments
 from caseload import duedates, selectors
 from caseload.duedates import FACT_ROW, customer_facts, policy_for
 from caseload.models import Customer, Staff, Team
 from kontaktdichte import formats
 from kontaktdichte.dates import add_months, month_bounds
-from policies import engine
 
+from .models import CustomerMonth
 from .replay import MonthCounts, lead_time, replay, tally
+from .stored import rule_name
 
 TREND_MONTHS = 12
 ONE_DAY = timedelta(days=1)
@@ -79,7 +82,8 @@ class Row:
     caseload: int = 0
     counts: MonthCounts = field(default_factory=MonthCounts)
     new: int = 0
-    lead_days: list[int] = field(default_factory=list)
+    lead_total: int = 0  # working days to the first contact, summed over `lead_count` customers
+    lead_count: int = 0
     lead_target: int | None = 0
     lead_max: int | None = 0
     lead_missing: int = 0
@@ -107,7 +111,7 @@ class Row:
         if key == "on_time_rate":
             return self.counts.on_time_rate
         if key == "lead_avg":
-            return round(sum(self.lead_days) / len(self.lead_days), 1) if self.lead_days else None
+            return round(self.lead_total / self.lead_count, 1) if self.lead_count else None
         if key == "share_target":
             return self.share_target / 100 if self.share_target is not None else None
         return getattr(self, key)
@@ -153,14 +157,6 @@ def _history(team: Team, until: date):
     return duedates.histories({"job_centre_id": team.job_centre_id, "customer__team_id": team.pk}, until)
 
 
-def rule_name(decision: engine.Decision | None) -> tuple[str, str]:
-    if decision is None or decision.status == engine.NO_RULE_SET:
-        return "kein Konzept in Kraft", ""
-    if decision.rule is None:
-        return "keine Regel trifft zu", ""
-    return decision.rule.label, decision.rule.code or ""
-
-
 def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
     """The report of `team` for the month starting `month`, as known on `today`. `team` must
     come with its job centre (select_related)."""
@@ -168,51 +164,22 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
     policy = policy_for(centre.pk, centre.policy_version)
     first, last = month_bounds(month)
     as_of = min(last, today - ONE_DAY)
-    trend_start = add_months(first, -(TREND_MONTHS - 1))
     months = [add_months(first, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
     month_ends = [min(month_bounds(m)[1], as_of) for m in months]
 
     staff = list(selectors.team_staff(team.job_centre_id, team.pk).select_related("user"))
-    customers = list(
-        Customer.objects.filter(job_centre_id=centre.pk, team_id=team.pk, registered_on__lte=as_of).values(
-            *FACT_ROW, "caseworker_id"
-        )
-    )
-    measures, suspensions, notes = _history(team, max(today, as_of))
-
     team_row = Row(name=f"Team {team.name}" if not team.name.lower().startswith("team") else team.name)
     rows = {s.pk: Row(name=str(s), staff_id=s.pk) for s in staff}
-    trend = [MonthCounts() for _ in months]
-    by_rule = Counter()
     rule_set = policy.rule_set_on(as_of if as_of >= first else first)
     target = rule_set.first_contact_target_days if rule_set else None
     maximum = rule_set.first_contact_max_days if rule_set else None
-    calendar = policy.calendar
-
-    for row in customers:
-        cid = row["id"]
-        facts = customer_facts(row, measures.get(cid, ()), suspensions.get(cid, ()))
-        result = replay(policy, facts, notes.get(cid, ()), trend_start, as_of)
-        targets = [team_row]
-        if row["caseworker_id"] in rows:
-            targets.append(rows[row["caseworker_id"]])
-        counts = tally(result.obligations, months, month_ends, trend)
-        by_rule[rule_name(result.final)] += 1
-        new = first <= row["registered_on"] <= last
-        lead = lead_time(calendar, row["registered_on"], result.first_contact_on) if new else None
-        for r in targets:
-            r.caseload += 1
-            r.counts.add(counts)
-            if new:
-                r.new += 1
-                if lead is None:
-                    r.lead_missing += 1
-                else:
-                    r.lead_days.append(lead)
-                    if target is not None and lead <= target:
-                        r.lead_target += 1
-                    if maximum is not None and lead <= maximum:
-                        r.lead_max += 1
+    stored = _stored_figures(team, months, month_ends, team_row, rows)
+    if stored is not None:
+        trend, by_rule = stored
+    else:
+        trend, by_rule = _replayed_figures(
+            team, policy, (first, last, as_of, today), months, month_ends, team_row, rows, (target, maximum)
+        )
 
     # Team leads appear only when customers are assigned to them.
     lead_ids = {s.pk for s in staff if s.role != Staff.CASEWORKER}
@@ -244,6 +211,117 @@ def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:
         first_contact_target=target,
         first_contact_max=maximum,
     )
+
+
+def _replayed_figures(team, policy, period, months, month_ends, team_row, rows, limits):
+    """The contact figures replayed from the team's history: the way when no stored figures
+    are complete for the report (`reports.stored` writes them), and the oracle they are tested
+    against."""
+    first, last, as_of, today = period
+    target, maximum = limits
+    customers = list(
+        Customer.objects.filter(job_centre_id=team.job_centre_id, team_id=team.pk, registered_on__lte=as_of).values(
+            *FACT_ROW, "caseworker_id"
+        )
+    )
+    measures, suspensions, notes = _history(team, max(today, as_of))
+    trend = [MonthCounts() for _ in months]
+    by_rule = Counter()
+    for row in customers:
+        cid = row["id"]
+        facts = customer_facts(row, measures.get(cid, ()), suspensions.get(cid, ()))
+        result = replay(policy, facts, notes.get(cid, ()), months[0], as_of)
+        targets = [team_row]
+        if row["caseworker_id"] in rows:
+            targets.append(rows[row["caseworker_id"]])
+        counts = tally(result.obligations, months, month_ends, trend)
+        by_rule[rule_name(result.final)] += 1
+        new = first <= row["registered_on"] <= last
+        lead = lead_time(policy.calendar, row["registered_on"], result.first_contact_on) if new else None
+        for r in targets:
+            r.caseload += 1
+            r.counts.add(counts)
+            if new:
+                r.new += 1
+                if lead is None:
+                    r.lead_missing += 1
+                else:
+                    r.lead_total += lead
+                    r.lead_count += 1
+                    if target is not None and lead <= target:
+                        r.lead_target += 1
+                    if maximum is not None and lead <= maximum:
+                        r.lead_max += 1
+    return trend, by_rule
+
+
+def _stored_figures(team, months, month_ends, team_row, rows):
+    """The contact figures from `CustomerMonth`, or None (the caller replays) unless every month
+    of the trend is stored, read up to the day the report reads it, for every customer of the
+    team registered by then. Four queries: the rows stored per month and the customers
+    expected, then the report month by caseworker and by rule."""
+    scope = {"job_centre_id": team.job_centre_id, "customer__team_id": team.pk}
+    read_as_stored = Q()
+    for month, end in zip(months, month_ends):
+        read_as_stored |= Q(month=month, as_of=end)
+    by_month = {
+        m["month"]: m
+        for m in CustomerMonth.objects.filter(read_as_stored, **scope)
+        .values("month")
+        .annotate(
+            n=Count("pk"),
+            due=Sum("due"),
+            on_time=Sum("on_time"),
+            late=Sum("late"),
+            overdue_end=Count("pk", filter=Q(overdue_end=True)),
+        )
+    }
+    expected = Customer.objects.filter(job_centre_id=team.job_centre_id, team_id=team.pk).aggregate(
+        **{f"m{k}": Count("pk", filter=Q(registered_on__lte=end)) for k, end in enumerate(month_ends)}
+    )
+    if any(by_month.get(m, {}).get("n", 0) != expected[f"m{k}"] for k, m in enumerate(months)):
+        return None
+    if not expected[f"m{len(months) - 1}"]:
+        return None  # an empty team: nothing stored says so
+    trend = [
+        MonthCounts(f["due"], f["on_time"], f["late"], f["overdue_end"]) if f else MonthCounts()
+        for f in map(by_month.get, months)
+    ]
+
+    month_rows = CustomerMonth.objects.filter(**scope, month=months[-1], as_of=month_ends[-1])
+    lead = Q(new=True, lead_days__isnull=False)
+    for figures in month_rows.values("customer__caseworker_id").annotate(
+        caseload=Count("pk"),
+        due=Sum("due"),
+        on_time=Sum("on_time"),
+        late=Sum("late"),
+        overdue_end=Count("pk", filter=Q(overdue_end=True)),
+        new_customers=Count("pk", filter=Q(new=True)),
+        lead_missing=Count("pk", filter=Q(new=True, lead_days__isnull=True)),
+        lead_target=Count("pk", filter=Q(lead_in_target=True)),
+        lead_max=Count("pk", filter=Q(lead_in_max=True)),
+        lead_sum=Sum("lead_days", filter=lead),
+        lead_n=Count("pk", filter=lead),
+    ):
+        targets = [team_row]
+        if figures["customer__caseworker_id"] in rows:
+            targets.append(rows[figures["customer__caseworker_id"]])
+        for r in targets:
+            r.caseload += figures["caseload"]
+            r.counts.add(MonthCounts(figures["due"], figures["on_time"], figures["late"], figures["overdue_end"]))
+            r.new += figures["new_customers"]
+            r.lead_missing += figures["lead_missing"]
+            r.lead_target += figures["lead_target"]
+            r.lead_max += figures["lead_max"]
+            r.lead_total += figures["lead_sum"] or 0
+            r.lead_count += figures["lead_n"]
+    by_rule = Counter(
+        {
+            (r["rule_label"], r["rule_code"]): r["n"]
+            for r in month_rows.values("rule_label", "rule_code").annotate(n=Count("pk"))
+        }
+    )
+    return trend, by_rule
 
 
 def _apply_appointments(team_row: Row, rows: dict[int, Row], shares, missed) -> None:

@@ -23,14 +23,18 @@ Definitions (docs/domain.md, "How the due date is computed", read on each mornin
   that now asks for less): then it is closed, missed but no longer overdue.
 - **Qualified contact**: a note whose channel counts under the rule set in force (the rule set's
   `qualifying_channels`). It meets every open obligation at once.
-- **Due in the month**: an obligation with D in the month (first to last day).
+- **Due in the month**: an obligation with D in the month (first to last day) that no qualified
+  contact met before the month began (one held in an earlier month moved the due date: what
+  falls due is the next one). So a month reads the same from any replay that starts by its
+  first day, and its stored figures (`reports.stored`) equal a later report's trend.
 - **Held on time**: due in the month and met by a qualified contact on or before D (a contact
   on the due date itself is on time, as `engine.status_on` reads it).
 - **Held late**: an obligation met in the month by a qualified contact after its D, whatever
   month D fell in (a contact due in April and held in May is late in May).
 - **Overdue at month end**: a customer with an obligation whose D is on or before the month's
-  last day and that no qualified contact met by then (the worklist on the 1st of the next month
-  shows them overdue). Counted once per customer.
+  last day, that no qualified contact met by then and that the morning states up to that day
+  still said overdue (the worklist of the last day, with that day's contacts). Counted once per
+  customer.
 - **On-time rate**: held on time / due in the month (none when nothing fell due).
 - **First-contact lead time**: for customers registered in the month, the working days
   (`policies.calendar`: Mon-Fri minus the state's public holidays and the job centre's closing
@@ -69,11 +73,13 @@ class Obligation:
         return self.met_on is not None and self.met_on <= self.due
 
     def open_on(self, day: date) -> bool:
-        """Due by `day` and neither met nor closed by then (overdue on the morning after `day`)."""
+        """Due by `day` and neither met nor closed by its end. Reads nothing after `day`, so a
+        month reads the same in any replay that reaches its end (a stored month's figures and
+        the trend of a later report agree)."""
         return (
             self.due <= day
             and (self.met_on is None or self.met_on > day)
-            and (self.closed_on is None or self.closed_on > day + ONE_DAY)
+            and (self.closed_on is None or self.closed_on > day)
         )
 
 
@@ -232,7 +238,7 @@ def tally(
     for o in obligations:
         due, met = o.due, o.met_on
         k = due.year * 12 + due.month - base
-        if 0 <= k < n and due <= ends[k]:
+        if 0 <= k < n and due <= ends[k] and (met is None or met >= months[k]):
             totals[k].due += 1
             on_time = o.on_time()
             if on_time:

@@ -31,6 +31,8 @@ COMPOSITION = {
 def is_composition(relative: str) -> bool:
     """The project's own modules that compose the apps: settings, URLs, its views and commands."""
     return relative in COMPOSITION or relative.startswith("kontaktdichte/management/")
+
+
 OURS = set(LAYERS) | {"kontaktdichte"}
 
 

@@ -62,7 +62,7 @@ def test_saving_a_rule_in_the_admin_recomputes_the_job_centres_due_dates(
 
 
 def test_with_a_task_worker_the_recompute_is_queued_and_pages_mark_the_due_dates_meanwhile(
-    client, world, settings, django_capture_on_commit_callbacks
+    client, world, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     from django_tasks_db.models import DBTaskResult
 
@@ -84,7 +84,10 @@ def test_with_a_task_worker_the_recompute_is_queued_and_pages_mark_the_due_dates
     client.force_login(world.alice.user)
     assert "Regeln wurden geändert" in client.get(reverse("customer", args=[customer.pk])).text
 
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)  # the worker runs it
+    # The worker runs it. It closes "old" connections between tasks, which inside the test's
+    # transaction would close the test's own connection on PostgreSQL: keep it open here.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     assert Customer.objects.get(pk=customer.pk).policy_version == version(world.coburg)
 
 

@@ -13,7 +13,7 @@ def month_counts(obligations: Sequence[Obligation], first: date, as_of: date) ->
     counts = MonthCounts()
     overdue = False
     for o in obligations:
-        if first <= o.due <= as_of:
+        if first <= o.due <= as_of and (o.met_on is None or o.met_on >= first):
             counts.due += 1
             if o.on_time():
                 counts.on_time += 1

@@ -3,7 +3,8 @@
     15 2 * * *    cd /srv/kontaktdichte && .venv/bin/python manage.py enqueue nightly
     30 6 * * 1-5  cd /srv/kontaktdichte && .venv/bin/python manage.py enqueue reminders --url https://kontaktdichte.example/
 
-nightly: the recheck of stored due dates (recompute_due --due-only) and the retention run;
+nightly: the recheck of stored due dates (recompute_due --due-only), the report figures of the
+month of yesterday (store_report_figures) and the retention run;
 reminders: the morning's reminder mails. With TASKS_BACKEND=immediate they run at once.
 """
 
@@ -11,7 +12,7 @@ from django.core.management.base import BaseCommand
 
 from caseload.tasks import recheck_due_dates
 from privacy.tasks import apply_retention
-from reports.tasks import send_reminder_mails
+from reports.tasks import send_reminder_mails, store_report_figures
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, what, url="", **options):
         results = (
-            [recheck_due_dates.enqueue(), apply_retention.enqueue()]
+            [recheck_due_dates.enqueue(), store_report_figures.enqueue(), apply_retention.enqueue()]
             if what == "nightly"
             else [send_reminder_mails.enqueue(url=url)]
         )

@@ -33,6 +33,7 @@ from kontaktdichte import formats
 from policies.cloning import clone_rule_set
 from policies.models import JobCentre, RuleSet
 from policies.signals import bump_policy_version
+from reports.models import CustomerMonth
 
 DEMO_SEED = 20170101
 DEMO_CUSTOMERS = 600  # across the three job centres, split as in caseload.demo.SHARES
@@ -92,6 +93,10 @@ class Command(BaseCommand):
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
         self._demo_appointments(today)
         self._demo_absences(caseload.get("staff"), users.get("demo-teamlead"), today)
+        # The monthly report reads stored figures: a year and a month of them the first time
+        # (a report's trend), then the running month (as the nightly task does).
+        months = 1 if CustomerMonth.objects.exists() else 13
+        call_command("store_report_figures", months=months, stdout=self.stdout)
         self._print_logins(url, users, caseload, today)
 
     def _generate_missing(self, today):

@@ -1,0 +1,51 @@
+"""Report figures stored per customer and month, so that the monthly report reads them with one
+aggregation instead of replaying the engine over the team's history on every request.
+
+A row holds what `reports.replay` says of one customer for one month, replayed over the twelve
+months that end with it, read up to `as_of` (the month's last day, or yesterday in a running
+month): the contacts due, held on time and late, whether the customer was overdue at the end,
+and, for a customer registered in that month, the first-contact lead time. `reports.stored`
+writes the rows (nightly for the running month, and again for a customer whose history changed
+back in time); `reports.figures` reads them and falls back to the replay where rows are missing.
+"""
+
+from django.db import models
+
+from caseload.models import Customer
+from policies.models import JobCentre
+
+
+class CustomerMonth(models.Model):
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+", db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField("Monat")  # its first day
+    as_of = models.DateField("gelesen bis")
+    due = models.PositiveSmallIntegerField(default=0)
+    on_time = models.PositiveSmallIntegerField(default=0)
+    late = models.PositiveSmallIntegerField(default=0)
+    overdue_end = models.BooleanField(default=False)
+    new = models.BooleanField(default=False)  # registered in the month
+    lead_days = models.PositiveSmallIntegerField(null=True)  # working days to the first contact
+    lead_in_target = models.BooleanField(null=True)
+    lead_in_max = models.BooleanField(null=True)
+    rule_label = models.CharField(max_length=200, blank=True)  # the rule on `as_of`
+    rule_code = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = "Berichtszahlen je Kunde und Monat"
+        verbose_name_plural = "Berichtszahlen je Kunde und Monat"
+        constraints = [
+            models.UniqueConstraint(fields=["job_centre", "customer", "month"], name="customer_month_unique"),
+        ]
+        indexes = [
+            # The trend reads twelve months of a team's rows: from the index alone on PostgreSQL
+            # (the columns it sums are included), joined to the team's customers.
+            models.Index(
+                fields=["job_centre", "month", "customer"],
+                include=["as_of", "due", "on_time", "late", "overdue_end"],
+                name="customer_month_by_month",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.month:%m/%Y}"

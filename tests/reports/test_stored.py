@@ -1,0 +1,132 @@
+"""Stored report figures (`reports.stored`): the monthly report read from them says exactly what
+the replay says, for generated caseloads, and they follow back-dated changes."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from caseload import duedates, services
+from caseload.models import Customer, Team
+from kontaktdichte.dates import add_months
+from reports import figures, stored
+from reports.models import CustomerMonth
+from reports.tasks import store_report_figures
+
+TODAY = timezone.localdate()
+THIS_MONTH = (TODAY - timedelta(days=1)).replace(day=1)
+LAST_MONTH = add_months(THIS_MONTH, -1)
+
+
+@pytest.fixture
+def caseload(rulesets):
+    duedates._policy_cache.clear()
+    call_command("generate_caseload", customers=240, seed=11, today=TODAY.isoformat())
+    yield
+    duedates._policy_cache.clear()
+
+
+def store_trend(months=13):
+    """Every month a report of this or last month reads (its trend reaches back eleven more)."""
+    call_command("store_report_figures", months=months, today=TODAY.isoformat())
+
+
+def snapshot(report):
+    return (
+        [(r.name, r.values()) for r in report.rows],
+        [(p.month, p.counts) for p in report.trend],
+        report.by_rule,
+    )
+
+
+def reports(month):
+    teams = Team.objects.select_related("job_centre").order_by("pk")
+    return {team.pk: snapshot(figures.monthly_report(team, month, TODAY)) for team in teams}
+
+
+def replayed_only():
+    return mock.patch.object(figures, "_stored_figures", return_value=None)
+
+
+def stored_only():
+    return mock.patch.object(figures, "_replayed_figures", side_effect=AssertionError("replayed"))
+
+
+@pytest.mark.parametrize("month", [LAST_MONTH, THIS_MONTH], ids=["finished month", "running month"])
+def test_the_report_from_stored_figures_equals_the_replay(caseload, month):
+    with replayed_only():
+        expected = reports(month)
+    store_trend()
+    with stored_only():
+        actual = reports(month)
+    assert len(expected) >= 4
+    assert sum(rows[0][1][1] for rows, _, _ in expected.values()) > 100  # customers in the reports
+    assert any(trend[-1][1].due for _, trend, _ in expected.values())  # contacts fell due
+    assert actual == expected
+
+
+def test_a_report_replays_while_its_months_are_not_all_stored(caseload):
+    call_command("store_report_figures", months=1, today=TODAY.isoformat())  # no trend yet
+    team = Team.objects.select_related("job_centre").filter(customers__isnull=False).first()
+    with mock.patch.object(figures, "_replayed_figures", wraps=figures._replayed_figures) as replayed:
+        figures.monthly_report(team, THIS_MONTH, TODAY)
+    assert replayed.called
+    store_trend()
+    customer = Customer.objects.filter(team=team, registered_on__lte=LAST_MONTH).first()
+    CustomerMonth.objects.filter(customer=customer, month=LAST_MONTH).delete()
+    with mock.patch.object(figures, "_replayed_figures", wraps=figures._replayed_figures) as replayed:
+        figures.monthly_report(team, THIS_MONTH, TODAY)
+    assert replayed.called  # one customer's month is missing
+
+
+def test_a_back_dated_note_writes_the_stored_months_again(caseload, django_capture_on_commit_callbacks):
+    store_trend()
+    customer = (
+        Customer.objects.filter(job_centre__slug="coburg-land", registered_on__lt=LAST_MONTH, due_by__lt=LAST_MONTH)
+        .select_related("team__job_centre", "caseworker__user")
+        .first()
+    )
+    assert customer is not None
+    before = CustomerMonth.objects.get(customer=customer, month=LAST_MONTH)
+    assert before.overdue_end
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.record_contact(
+            customer=customer,
+            by=customer.caseworker.user,
+            date=LAST_MONTH + timedelta(days=3),
+            channel="in_person",
+            summary="Nachgetragen",
+            today=TODAY,
+        )
+    assert len(callbacks) == 1
+    after = CustomerMonth.objects.get(customer=customer, month=LAST_MONTH)
+    assert not after.overdue_end and after.late + after.on_time >= 1
+    with replayed_only():
+        expected = snapshot(figures.monthly_report(customer.team, LAST_MONTH, TODAY))
+    with stored_only():
+        assert snapshot(figures.monthly_report(customer.team, LAST_MONTH, TODAY)) == expected
+
+
+def test_a_note_of_today_leaves_the_stored_months_alone(caseload, django_capture_on_commit_callbacks):
+    customer = Customer.objects.filter(job_centre__slug="coburg-land").select_related("caseworker__user").first()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.record_contact(
+            customer=customer, by=customer.caseworker.user, date=TODAY, channel="in_person", summary="Heute"
+        )
+    assert callbacks == []
+
+
+def test_the_nightly_task_stores_the_month_of_yesterday(caseload):
+    written = store_report_figures.enqueue().return_value
+    expected = Customer.objects.filter(registered_on__lte=TODAY - timedelta(days=1)).count()
+    assert written == expected == CustomerMonth.objects.filter(month=THIS_MONTH).count()
+    assert set(CustomerMonth.objects.values_list("as_of", flat=True)) == {stored.as_of_for(THIS_MONTH, TODAY)}
+
+
+def test_the_command_refuses_odd_month_counts(rulesets):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--months"):
+        call_command("store_report_figures", months=0)
