@@ -119,7 +119,8 @@ def test_the_day_view_lists_unresolved_past_appointments(client, world):
     client.force_login(world.alice.user)
     page = text(client.get(reverse("appointments:day")))
     section = page[page.index("Vergangene Termine ohne Ergebnis") :]
-    assert f"Kunde {customer.number}" in section and "ohne Ergebnis" in section
+    # alice's own customer: by name (and number), as in her day and week view
+    assert f"{customer.last_name}, Erika" in section and customer.number in section and "ohne Ergebnis" in section
 
 
 @pytest.mark.parametrize("size", [1, 4])
