@@ -95,7 +95,7 @@ def _csv_rows(data: bytes):
         ) from None
     if "\x00" in text:
         raise ImportFileError("Die Datei enthält Binärdaten: bitte eine CSV- oder XLSX-Datei wählen.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     try:
         for cells in reader:
             yield reader.line_num, [c.strip() for c in cells]

@@ -417,13 +417,14 @@ def _check(merged: dict, changed: list[str], errors: dict, today: date) -> None:
         errors.setdefault("profile_since", "braucht eine Profillage.")
     fields = {f: v for f, v in merged.items() if f in FIELD_NAMES}
     try:
-        Customer(**fields).clean_fields(exclude=[f for f in FIELD_NAMES if f not in changed or f in SKIP_CLEAN])
+        Customer(**fields).clean_fields(exclude=[f for f in ALL_FIELDS if f not in changed or f in SKIP_CLEAN])
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(name, " ".join(messages))
 
 
 FIELD_NAMES = {c.field for c in COLUMNS if c.kind not in ("team", "login")}
+ALL_FIELDS = [f.name for f in Customer._meta.concrete_fields]
 SKIP_CLEAN = {"employment", "profile", "care", "integrated_employment", "flags"}  # parsed from the vocabulary
 COLUMN_FOR_FIELD = {c.field: c for c in COLUMNS}
 
@@ -431,6 +432,7 @@ COLUMN_FOR_FIELD = {c.field: c for c in COLUMNS}
 def _message(errors: dict) -> str:
     parts = []
     for name, message in errors.items():
+        message = message if isinstance(message, str) else " ".join(message)
         if name == "__all__":
             parts.append(message)
         else:
@@ -454,12 +456,16 @@ def apply(job_centre, import_plan: Plan, *, by=None, today: date | None = None, 
         bad = german_number(len(import_plan.errors))
         raise ImportRefused(f"Die Datei hat {bad} fehlerhafte Zeilen: nichts importiert.")
     done = Counter()
+    changing = [row.customer_id for row in import_plan.rows if row.action == CHANGE]
+    customers = {}
+    for chunk in _chunks(changing):
+        customers.update(Customer.objects.filter(job_centre_id=job_centre.pk).in_bulk(chunk))
     for row in import_plan.rows:
         try:
             if row.action == CREATE:
                 services.create_customer(today=today, by=by, job_centre_id=job_centre.pk, **row.values)
             elif row.action == CHANGE:
-                customer = Customer(pk=row.customer_id, job_centre_id=job_centre.pk)
+                customer = customers[row.customer_id]
                 services.update_customer(customer=customer, changes=row.values, today=today, by=by)
         except services.ServiceError as error:
             raise ImportRefused(f"Zeile {row.line}: {_message(error.message_dict)} Nichts importiert.") from None
