@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Subquery,
     Sum,
 )
 from django.http import Http404
@@ -280,15 +281,26 @@ def suggest_slots(
 # --- The worklist's "Ohne Termin" ---------------------------------------------------------------
 
 
-def without_appointment_q(today: date) -> Q:
-    """Overdue or due soon, and no planned appointment from today on."""
-    booked = Appointment.objects.filter(
+def _planned_from(today: date):
+    """The customer's (OuterRef) planned appointments from the start of `today` on."""
+    return Appointment.objects.filter(
         job_centre_id=OuterRef("job_centre_id"),
         customer_id=OuterRef("pk"),
         status=Appointment.PLANNED,
         start__gte=local_start(today),
     )
-    return (overdue_q(today) | due_soon_q(today)) & ~Q(Exists(booked))
+
+
+def without_appointment_q(today: date) -> Q:
+    """Overdue or due soon, and no planned appointment from today on."""
+    return (overdue_q(today) | due_soon_q(today)) & ~Q(Exists(_planned_from(today)))
+
+
+def next_appointment_start(today: date) -> Subquery:
+    """The start of the customer's next planned appointment from today on (None: none booked),
+    as a subquery of the worklist's one query, through the (job_centre, customer, start) index.
+    The same appointments as "Ohne Termin" looks for: a row with a date here is never there."""
+    return Subquery(_planned_from(today).order_by("start").values("start")[:1])
 
 
 WITHOUT_APPOINTMENT = Section(

@@ -7,14 +7,16 @@ after every save, in the admin's own transaction, as the services do for the cas
 
 from django import forms
 from django.contrib import admin
+from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from policies import vocabulary as voc
 from policies.admin_forms import code_list_field
 
-from . import services
+from . import import_views, services
 from .models import (
+    AcquisitionEvent,
     AcquisitionSource,
     ContactNote,
     Customer,
@@ -42,11 +44,29 @@ class StaffAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user", "team"]
 
 
+class AcquisitionEventInline(admin.TabularInline):
+    """The source's events (Beratungstage): customers won at one are attributed to it."""
+
+    model = AcquisitionEvent
+    fields = ["date", "title"]
+    extra = 1
+
+
 @admin.register(AcquisitionSource)
 class AcquisitionSourceAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "job_centre"]
+    list_display = ["name", "owner", "job_centre", "expected_per_month", "expected_per_event"]
     list_filter = ["job_centre"]
     list_select_related = ["job_centre"]
+    fields = ["job_centre", "name", "owner", "expected_per_month", "expected_per_event"]
+    inlines = [AcquisitionEventInline]
+
+    def save_formset(self, request, form, formset, change):
+        # An event belongs to its source's job centre (every query is scoped by it).
+        for event in formset.save(commit=False):
+            event.job_centre_id = form.instance.job_centre_id
+            event.save()
+        for event in formset.deleted_objects:
+            event.delete()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -139,7 +159,18 @@ class CustomerAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("GCfaK", {"fields": ["acquisition_source", "case_status", "closing_outcome", "closing_reason"]}),
+        (
+            "GCfaK",
+            {
+                "fields": [
+                    "acquisition_source",
+                    "acquisition_event",
+                    "case_status",
+                    "closing_outcome",
+                    "closing_reason",
+                ]
+            },
+        ),
         ("Gespeicherte Fälligkeit (berechnet)", {"classes": ["collapse"], "fields": list(Customer.DUE_FIELDS)}),
     ]
 
@@ -166,6 +197,16 @@ class CustomerAdmin(SimpleHistoryAdmin):
         changes = {attname: getattr(obj, attname) for attname in attnames}
         services.update_customer(customer=Customer.objects.get(pk=obj.pk), changes=changes, by=request.user)
         obj.refresh_from_db()
+
+    # Kunden importieren: the import from the specialist system, for any team of a job centre
+    # (caseload.import_views; team leads have the same flow for their own team).
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(import_views.admin_upload), name="caseload_customer_import"),
+            path("import/<uuid:pk>/", wrap(import_views.admin_preview), name="caseload_customer_import_preview"),
+            *super().get_urls(),
+        ]
 
     # Deleting a customer deletes their history rows too (services.delete_customers).
     def delete_model(self, request, obj):

@@ -66,10 +66,21 @@ class CaseloadFilter(django_filters.FilterSet):
         form = CaseloadFilterForm
 
     def __init__(
-        self, data=None, queryset=None, *, staff: Staff, today, with_status=True, with_caseworker=True, **kwargs
+        self,
+        data=None,
+        queryset=None,
+        *,
+        staff: Staff,
+        today,
+        with_status=True,
+        with_caseworker=True,
+        with_number=True,
+        **kwargs,
     ):
         super().__init__(data, queryset, **kwargs)
         self.today = today
+        if not with_number:  # the worklist's search box ("Name oder Kundennummer") does it
+            del self.filters["nummer"]
         if with_caseworker:
             self.filters["fachkraft"].extra["choices"] = team_staff_choices(staff)
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django import forms
 
 from kontaktdichte import formats
-from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput
+from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput, TextInput
 from policies import vocabulary as voc
 from policies.models import RuleSet
 
@@ -227,6 +227,23 @@ class MeasureForm(forms.Form):
         return {f: getattr(measure, f) for f in ("title", "start", "end", "exited_on", "version")}
 
 
+def customer_field(name: str) -> forms.Field:
+    """The form field for a Customer field, from the model (label, length, choices); dates
+    through our DateInput, choices with "– keine Angabe –" for the empty one."""
+    model_field = Customer._meta.get_field(name)
+    if model_field.get_internal_type() == "DateField":
+        return date_field(model_field.verbose_name, required=not model_field.blank)
+    field = model_field.formfield()
+    if isinstance(field, forms.ChoiceField):
+        field.choices = [("", "– keine Angabe –") if value == "" else (value, label) for value, label in field.choices]
+    return field
+
+
+def flag_codes(selected) -> list[str]:
+    """Flags in the vocabulary's order, as the engine and the history compare them."""
+    return [code for code in voc.FLAG_CODES if code in (selected or [])]
+
+
 class FactsForm(forms.Form):
     """The facts the rules read. A plain Form, not a ModelForm: a ModelForm would write the
     values onto the customer while validating, and `services.update_customer` must see what
@@ -244,19 +261,7 @@ class FactsForm(forms.Form):
         self.today = today
         fields = {"version": version_field()}
         for name in self.FIELDS:
-            if name == "flags":
-                fields[name] = self.fields["flags"]
-                continue
-            model_field = Customer._meta.get_field(name)
-            if model_field.get_internal_type() == "DateField":
-                field = date_field(model_field.verbose_name, required=not model_field.blank)
-            else:
-                field = model_field.formfield()
-                if isinstance(field, forms.ChoiceField):
-                    field.choices = [
-                        ("", "– keine Angabe –") if value == "" else (value, label) for value, label in field.choices
-                    ]
-            fields[name] = field
+            fields[name] = self.fields["flags"] if name == "flags" else customer_field(name)
         self.fields = fields
 
     def clean(self):
@@ -268,7 +273,7 @@ class FactsForm(forms.Form):
 
     def changes(self) -> dict:
         data = dict(self.cleaned_data)
-        data["flags"] = [code for code in voc.FLAG_CODES if code in data.get("flags", [])]
+        data["flags"] = flag_codes(data.get("flags"))
         for name in ("profile", "integrated_employment"):
             data[name] = data.get(name) or ""
         return {f: data[f] for f in self.FIELDS}
@@ -322,3 +327,18 @@ class CloseCaseForm(forms.Form):
             "reason": data.get("closing_reason", ""),
             "expected_version": data["version"],
         }
+
+
+class SearchInput(TextInput):
+    input_type = "search"
+
+
+class SearchForm(forms.Form):
+    """The worklist's search: posted, never in the URL as a name (caseload.views.worklist)."""
+
+    suche = forms.CharField(
+        label="Name oder Kundennummer",
+        required=False,
+        max_length=100,
+        widget=SearchInput(attrs={"size": 24, "autocomplete": "off"}),
+    )

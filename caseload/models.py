@@ -5,6 +5,8 @@ query filters by it. Writes go through `caseload.services`; the stored due date 
 `Customer` is recomputed there, in the same transaction as the change.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -82,13 +84,27 @@ class Staff(models.Model):
 
 
 class AcquisitionSource(models.Model):
-    """Where a customer came from (GCfaK), with the expected monthly inflow."""
+    """Where a customer came from (GCfaK), who looks after the source, and the inflow expected
+    from it: per month, or per event for a source that holds events (seed 004: "Beratungstag
+    (Karin): Erwartung 4-5 Kunden pro Veranstaltung"), whose customers are attributed to one."""
 
     job_centre = models.ForeignKey(
         JobCentre, on_delete=models.PROTECT, related_name="acquisition_sources", verbose_name="Jobcenter"
     )
     name = models.CharField("Quelle", max_length=120)
+    owner = models.CharField(
+        "betreut von", max_length=100, blank=True, help_text="Wer die Quelle betreut (Vorname genügt), z. B. Karin."
+    )
     expected_per_month = models.DecimalField("Erwartet pro Monat", max_digits=5, decimal_places=1, default=0)
+    expected_per_event = models.DecimalField(
+        "Erwartet pro Veranstaltung",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Nur für Quellen mit Veranstaltungen (z. B. Beratungstag, „4-5“ als 4,5): "
+        "dann vergleicht die GCfaK-Auswertung den Zugang je Veranstaltung statt je Monat.",
+    )
 
     class Meta:
         verbose_name = "Akquisequelle"
@@ -97,7 +113,37 @@ class AcquisitionSource(models.Model):
         constraints = [models.UniqueConstraint(fields=["job_centre", "name"], name="source_unique_name")]
 
     def __str__(self):
-        return self.name
+        return f"{self.name} ({self.owner})" if self.owner else self.name
+
+    @property
+    def per_event(self) -> bool:
+        return self.expected_per_event is not None
+
+
+class AcquisitionEvent(models.Model):
+    """One event of an acquisition source (a Beratungstag on a day): customers won there are
+    attributed to it (`Customer.acquisition_event`)."""
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+", verbose_name="Jobcenter")
+    source = models.ForeignKey(
+        AcquisitionSource, on_delete=models.CASCADE, related_name="events", verbose_name="Akquisequelle"
+    )
+    date = models.DateField("Datum")
+    title = models.CharField("Bezeichnung", max_length=120, blank=True, help_text="z. B. Ort oder Thema.")
+
+    class Meta:
+        verbose_name = "Akquise-Veranstaltung"
+        verbose_name_plural = "Akquise-Veranstaltungen"
+        ordering = ["-date", "pk"]
+        indexes = [models.Index(fields=["job_centre", "date"], name="acquisition_event_date")]
+
+    def __str__(self):
+        label = f"{self.source.name} am {formats.day(self.date)}"
+        return f"{label}: {self.title}" if self.title else label
+
+    def clean(self):
+        if self.source_id and self.job_centre_id and self.source.job_centre_id != self.job_centre_id:
+            raise ValidationError({"source": "Die Quelle gehört zu einem anderen Jobcenter."})
 
 
 class Customer(models.Model):
@@ -146,6 +192,14 @@ class Customer(models.Model):
 
     acquisition_source = models.ForeignKey(
         AcquisitionSource, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Akquise"
+    )
+    acquisition_event = models.ForeignKey(
+        AcquisitionEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name="Akquise-Veranstaltung",
     )
     case_status = models.CharField("Fallstatus", max_length=20, choices=CASE_STATUSES, default=STATUS_NEW)
     closing_outcome = models.CharField("Abschluss", max_length=20, choices=OUTCOMES, blank=True)
@@ -238,6 +292,8 @@ class Customer(models.Model):
             models.Index(fields=["job_centre", "caseworker", "due_by"], name="customer_caseworker_due"),
             models.Index(fields=["job_centre", "team", "due_by"], name="customer_team_due"),
             models.Index(fields=["job_centre", "recheck_on"], name="customer_recheck"),
+            # Possible duplicates (same name and birth date) when a customer is entered or imported.
+            models.Index(fields=["job_centre", "birth_date"], name="customer_birth"),
             # No index on policy_version: "computed under an older version" is an inequality no
             # index serves, and an indexed policy_version made every recompute after a rule
             # change update all indexes instead of none (HOT): 6,246 against 9,860 customers/s.
@@ -249,6 +305,13 @@ class Customer(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        event = self.acquisition_event
+        if event is not None and event.source_id != self.acquisition_source_id:
+            raise ValidationError(
+                {"acquisition_event": f"Die Veranstaltung gehört zur Akquisequelle „{event.source.name}“."}
+            )
 
 
 class Measure(models.Model):
@@ -366,3 +429,28 @@ def note_subject(walk_in: bool, rule_code: str) -> str:
     """A contact note's subject line from its columns, for rows read as values (exports)."""
     label = "Unterminierte Vorsprache" if walk_in else "Beratungsvermerk"
     return f"{label} {rule_code}".strip()
+
+
+class PendingImport(models.Model):
+    """An import file's rows between its preview and its confirmation (`caseload.imports`): the
+    uploaded file itself is read in memory and never written to disk. The rows are deleted when
+    the import is confirmed or discarded, and `imports.KEEP_MINUTES` after the upload at the
+    latest (by the next upload and by the nightly `apply_retention`). The id in the preview's
+    address is random; only the person who uploaded the file can open it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.CASCADE, related_name="+")
+    # The team lead's team: every row goes to it. None (admin, command): the rows name their teams.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    header = models.JSONField(default=list)
+    rows = models.JSONField(default=list)  # [[line in the file, [cell, ...]], ...] as text
+
+    class Meta:
+        verbose_name = "Import (Vorschau)"
+        verbose_name_plural = "Importe (Vorschau)"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Import {self.pk}"

@@ -130,6 +130,16 @@ def add_section(section: Section, *, after: str) -> None:
     SECTION_BY_KEY[section.key] = section
 
 
+# Columns another app adds to the worklist's rows, as {key: today -> an expression}: the
+# appointments app adds `next_appointment` (appointments.apps). An annotation of the rows'
+# one query, never a query per row.
+ROW_ANNOTATIONS: dict[str, Callable[[date], object]] = {}
+
+
+def add_row_annotation(key: str, expression: Callable[[date], object]) -> None:
+    ROW_ANNOTATIONS[key] = expression
+
+
 # List rows are plain dicts (`values()`): a page shows 25 of them and builds no model instances.
 # Keys without "__" where a table column reads them.
 # What `caseworker_name` reads.
@@ -220,13 +230,56 @@ def section_counts(queryset: QuerySet[Customer], today: date, policy_version: in
 
 
 def worklist_rows(queryset: QuerySet[Customer], section: Section, today: date) -> QuerySet[dict]:
-    """The section's rows as dicts (WORKLIST_VALUES, and the rule's label as `rule_label`)."""
+    """The section's rows as dicts (WORKLIST_VALUES, the rule's label as `rule_label` and the
+    ROW_ANNOTATIONS other apps add)."""
+    extra = {key: expression(today) for key, expression in ROW_ANNOTATIONS.items()}
     return (
         queryset.filter(section.q(today))
-        .annotate(current_status=current_status(today))
-        .values(*WORKLIST_VALUES, rule_label=F("due_rule__label"))
+        .annotate(current_status=current_status(today), **extra)
+        .values(*WORKLIST_VALUES, *extra, rule_label=F("due_rule__label"))
         .order_by(F("due_by").asc(nulls_last=True), "number")
     )
+
+
+# --- Searching by name ---------------------------------------------------------------------------
+
+NAME_SEARCH_MAX = 100
+
+
+def name_q(term: str) -> Q:
+    """Customers whose first or last name contains every word of `term` ("Anna Müller",
+    "Müller, Anna", "müll"), case-insensitively. The term never travels in a URL: the worklist
+    keeps it in the session (caseload.views.worklist)."""
+    q = Q()
+    for word in term.replace(",", " ").split()[:5]:
+        q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return q
+
+
+def looks_like_number(term: str) -> bool:
+    """Customer numbers carry digits (241…K); names do not."""
+    return any(ch.isdigit() for ch in term)
+
+
+# --- Possible duplicates -------------------------------------------------------------------------
+
+
+def possible_duplicates(job_centre_id: int, *, number: str, first_name: str, last_name: str, birth_date) -> list[dict]:
+    """Customers of the job centre with the same number, or with the same first and last name
+    (ignoring case and spaces around them) and birth date: what a new customer may be a
+    duplicate of. One query, through the (job_centre, number) and (job_centre, birth_date)
+    indexes. Rows: pk, number, team_id, team__name, same_number."""
+    q = Q(number=(number or "").strip())
+    if birth_date is not None and first_name and last_name:
+        q |= Q(birth_date=birth_date, first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip())
+    rows = list(
+        Customer.objects.filter(q, job_centre_id=job_centre_id)
+        .values("pk", "number", "team_id", "team__name", "closed_on")
+        .order_by("number")[:10]
+    )
+    for row in rows:
+        row["same_number"] = row["number"] == (number or "").strip()
+    return rows
 
 
 # --- The team's overdue list -------------------------------------------------------------------

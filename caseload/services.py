@@ -10,7 +10,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit import events as audit
@@ -27,6 +27,7 @@ from policies import vocabulary as voc
 from policies.models import RuleSet
 
 from .duedates import decide, refresh_due_date
+from .intake import TEXT_FIELDS, check_master_data
 from .models import ContactNote, Customer, Measure, Suspension
 
 log = logging.getLogger(__name__)
@@ -431,14 +432,32 @@ def update_customer(
     return None
 
 
+def check_number(job_centre_id: int, number: str, *, exclude_pk: int | None = None) -> dict[str, str]:
+    """A customer number is unique in its job centre (the constraint `customer_unique_number`)."""
+    taken = Customer.objects.filter(job_centre_id=job_centre_id, number=number).exclude(pk=exclude_pk).exists()
+    return {"number": f"Die Kundennummer {number} ist in diesem Jobcenter bereits vergeben."} if taken else {}
+
+
 @transaction.atomic
 def create_customer(*, today=None, by=None, **fields) -> tuple[Customer, engine.Decision]:
+    """Register a customer; the first-contact deadline (or the first cycle) is stored at once."""
     today = today or timezone.localdate()
     customer = Customer(**fields)
-    _validate(customer, check_facts({f: getattr(customer, f) for f in Customer.FACT_FIELDS}, today))
+    errors = check_facts({f: getattr(customer, f) for f in Customer.FACT_FIELDS}, today)
+    errors |= check_master_data({f: getattr(customer, f) for f in TEXT_FIELDS})
+    errors |= check_number(customer.job_centre_id, customer.number)
+    # A taken number has its own message: the constraint's generic one is not checked again.
+    _validate(customer, errors, exclude=["number"] if "number" in errors else None)
     if by is not None:
         customer._history_user = by
-    customer.save()
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:
+        taken = check_number(customer.job_centre_id, customer.number)
+        if taken:  # a colleague saved the number after the check above
+            raise ServiceError(taken) from None
+        raise
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="created")
     return customer, refresh_due_date(customer, today, changed_from=customer.registered_on)
 

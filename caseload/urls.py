@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import import_views, intake_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("faelle/", views.worklist, name="worklist"),
     path("team/ueberfaellig/", views.team_overdue, name="team_overdue"),
+    path("kunden/neu/", intake_views.customer_add, name="customer_add"),
+    path("kunden/import/", import_views.upload, name="customer_import"),
+    path("kunden/import/<uuid:pk>/", import_views.preview, name="customer_import_preview"),
     path("kunden/<int:pk>/", views.customer_detail, name="customer"),
     path("kunden/<int:pk>/vermerk/", views.contact_note, name="contact_note"),
     path("kunden/<int:pk>/ausnahme/", views.suspension, name="suspension"),

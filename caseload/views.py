@@ -8,10 +8,12 @@ recomputed by the job that follows the rule change, not by looking at it.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,6 +30,7 @@ from .forms import (
     ContactNoteForm,
     FactsForm,
     MeasureForm,
+    SearchForm,
     SuspensionEndForm,
     SuspensionForm,
     add_service_errors,
@@ -53,10 +56,40 @@ def home(request):
 # --- Lists -------------------------------------------------------------------------------------
 
 
-@require_GET
+# The worklist's name search. A name typed into a GET form would travel in the URL: into the
+# browser's history, the access logs of proxies and of this server (personal data in URLs, which
+# the house rules forbid). So the search form posts, and the view redirects (POST-redirect-GET):
+# a customer number into the query string (`nummer`, the pseudonym every list shows anyway), a
+# name into the session, the URL saying only `namenssuche=1`. Nothing logs the term.
+NAME_SEARCH_KEY = "worklist_name_search"
+
+
+def _search_redirect(request):
+    form = SearchForm(request.POST)
+    params = {key: request.POST[key] for key in ("liste", "bestand") if request.POST.get(key, "").isalnum()}
+    request.session.pop(NAME_SEARCH_KEY, None)
+    term = form.cleaned_data["suche"] if form.is_valid() else ""
+    if term and selectors.looks_like_number(term):
+        params["nummer"] = term
+    elif term:
+        request.session[NAME_SEARCH_KEY] = term
+        params["namenssuche"] = "1"
+    return redirect(f"{reverse('worklist')}?{urlencode(params)}" if params else reverse("worklist"))
+
+
+def _search_terms(request) -> tuple[str, str]:
+    """(customer number, name) the worklist is searched for; "" for none."""
+    number = request.GET.get("nummer", "").strip()[: selectors.NAME_SEARCH_MAX]
+    name = request.session.get(NAME_SEARCH_KEY, "") if request.GET.get("namenssuche") else ""
+    return number, name
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 @replica_reads
 def worklist(request):
+    if request.method == "POST":
+        return _search_redirect(request)
     staff, today = request.staff, timezone.localdate()
     scope = request.GET.get("bestand")
     if scope not in (selectors.MINE, selectors.TEAM):
@@ -66,12 +99,19 @@ def worklist(request):
     )
     version = staff.job_centre.policy_version
 
+    number, name = _search_terms(request)
+    customers = selectors.caseload(staff, scope)
+    if number:
+        customers = customers.filter(number__startswith=number)
+    if name:
+        customers = customers.filter(selectors.name_q(name))
     filterset = CaseloadFilter(
         request.GET,
-        queryset=selectors.caseload(staff, scope),
+        queryset=customers,
         staff=staff,
         today=today,
         with_caseworker=scope == selectors.TEAM,
+        with_number=False,
     )
     counts = selectors.section_counts(filterset.qs, today, version)
     table = WorklistTable(
@@ -82,6 +122,8 @@ def worklist(request):
     )
     table.empty_text = section.empty_text
     paginate(table, request, count=counts[section.key])
+    keep = _keep(request, liste=section.key, bestand=scope)
+    searched = {"nummer": number} if number else {"namenssuche": "1"} if name else {}
     return render(
         request,
         "caseload/worklist.html",
@@ -94,7 +136,10 @@ def worklist(request):
             "counts": counts,
             "filterset": filterset,
             "table": table,
-            "keep": _keep(request, liste=section.key, bestand=scope),
+            "keep": keep + list(searched.items()),
+            "search_form": SearchForm(initial={"suche": number or name}),
+            "searching": bool(searched),
+            "search_keep": [(key, value) for key, value in keep if key in ("liste", "bestand")],
         },
     )
 

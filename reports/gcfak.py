@@ -2,7 +2,9 @@
 the quarterly anonymised export.
 
 Inflow: customers entered in the customer list (`registered_on`) with an acquisition source,
-per source and month, against the source's `expected_per_month`. The export, delivered on the
+per source and month, against the source's `expected_per_month`; for a source expected per
+event (`expected_per_event`, the Beratungstag), per event: the customers attributed to each of
+its events (`Customer.acquisition_event`) against that expectation. The export, delivered on the
 28th of March, June, September and December to the process owner, holds the quarter's data:
 
 - customer list (anonymised): ID (the customer number), first contact (the first contact
@@ -22,14 +24,14 @@ from __future__ import annotations
 import io
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 
-from caseload.models import AcquisitionSource, ContactNote, Customer, note_subject
+from caseload.models import AcquisitionEvent, AcquisitionSource, ContactNote, Customer, note_subject
 from caseload.selectors import CASEWORKER_VALUES, caseworker_name
 from kontaktdichte.dates import add_months
 from policies.models import JobCentre
@@ -133,6 +135,7 @@ class SourceInflow:
     name: str
     expected: float
     per_month: list[int]
+    owner: str = ""
 
     @property
     def total(self) -> int:
@@ -152,21 +155,68 @@ class SourceInflow:
 
 
 @dataclass
+class EventInflow:
+    date: date
+    title: str
+    customers: int  # attributed to this event (`Customer.acquisition_event`)
+    expected: float
+
+    @property
+    def difference(self) -> float:
+        return self.customers - self.expected
+
+    @property
+    def below(self) -> bool:
+        return self.customers < self.expected
+
+
+@dataclass
+class EventSourceInflow:
+    """A source whose expectation is per event (seed 004: "Beratungstag (Karin): Erwartung 4-5
+    Kunden pro Veranstaltung"): its events, each against the expectation."""
+
+    name: str
+    owner: str
+    expected: float
+    events: list[EventInflow]
+    unattributed: int  # customers of the source in the period without an event
+
+    @property
+    def total(self) -> int:
+        return sum(e.customers for e in self.events)
+
+    @property
+    def average(self) -> float:
+        return self.total / len(self.events) if self.events else 0.0
+
+    @property
+    def difference(self) -> float:
+        return self.average - self.expected
+
+    @property
+    def below(self) -> bool:
+        return bool(self.events) and self.average < self.expected
+
+
+@dataclass
 class Inflow:
     months: list[date]
-    sources: list[SourceInflow]
+    sources: list[SourceInflow]  # expected per month
+    event_sources: list[EventSourceInflow] = field(default_factory=list)  # expected per event
 
 
 def inflow(centre: JobCentre | None, today: date) -> Inflow | None:
-    """The last 12 complete months, per source. Two queries."""
+    """The last 12 complete months: per month for sources expected per month, per event (events
+    from the first of those months until today) for sources expected per event. Three queries:
+    sources, customers per source and month, events with their customers."""
     if centre is None:
         return None
     first_month = add_months(today.replace(day=1), -INFLOW_MONTHS)
     months = [add_months(first_month, k) for k in range(INFLOW_MONTHS)]
     until = today.replace(day=1) - ONE_DAY
     sources = list(AcquisitionSource.objects.filter(job_centre_id=centre.pk).order_by("name"))
-    counts = defaultdict(int)
-    for source_id, month, n in (
+    counts, unattributed = defaultdict(int), defaultdict(int)
+    for source_id, month, n, without_event in (
         Customer.objects.filter(
             job_centre_id=centre.pk,
             acquisition_source__isnull=False,
@@ -175,13 +225,38 @@ def inflow(centre: JobCentre | None, today: date) -> Inflow | None:
         )
         .annotate(month=TruncMonth("registered_on"))
         .values("acquisition_source_id", "month")
-        .annotate(n=Count("pk"))
-        .values_list("acquisition_source_id", "month", "n")
+        .annotate(n=Count("pk"), without_event=Count("pk", filter=Q(acquisition_event__isnull=True)))
+        .values_list("acquisition_source_id", "month", "n", "without_event")
     ):
         month = month.date() if hasattr(month, "date") else month
         counts[source_id, month.replace(day=1)] += n
+        unattributed[source_id] += without_event
+    events = defaultdict(list)
+    for source_id, day, title, n in (
+        AcquisitionEvent.objects.filter(job_centre_id=centre.pk, date__gte=first_month, date__lte=today)
+        .annotate(n=Count("customers", filter=Q(customers__job_centre_id=centre.pk)))
+        .order_by("date", "pk")
+        .values_list("source_id", "date", "title", "n")
+    ):
+        events[source_id].append((day, title, n))
     return Inflow(
-        months, [SourceInflow(s.name, float(s.expected_per_month), [counts[s.pk, m] for m in months]) for s in sources]
+        months,
+        [
+            SourceInflow(s.name, float(s.expected_per_month), [counts[s.pk, m] for m in months], s.owner)
+            for s in sources
+            if not s.per_event
+        ],
+        [
+            EventSourceInflow(
+                s.name,
+                s.owner,
+                float(s.expected_per_event),
+                [EventInflow(*event, float(s.expected_per_event)) for event in events[s.pk]],
+                unattributed[s.pk],
+            )
+            for s in sources
+            if s.per_event
+        ],
     )
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from appointments import services as appointment_services
 from appointments.models import Appointment
-from caseload import services
+from caseload import import_files, imports, services
 
 from .appointments.factories import at, book, make_office, next_weekday
 from .caseload.factories import make_customer, make_user, world  # noqa: F401
@@ -132,9 +132,37 @@ def scene(world):
         reverse("appointments:cancel", args=[planned.pk]): {"by": "kunde", "outcome_reason": "", "version": "1"},
         reverse("appointments:excuse", args=[missed.pk]): {"outcome_reason": "Attest", "version": "2"},
         reverse("appointments:attended", args=[planned.pk]): {"version": "1"},
+        reverse("customer_add"): {
+            "number": "8800001",
+            "first_name": "Anna",
+            "last_name": "Berg",
+            "birth_date": "1980-05-17",
+            "postcode": "96450",
+            "phone": "+49 9561 1234",
+            "registered_on": iso,
+            "employment": "unemployed",
+            "profile": "market_close",
+            "profile_since": iso,
+            "care": "placement",
+            "flags": "refugee",
+            "caseworker": str(world.alice.pk),
+            "confirm_duplicate": "on",
+        },
+        reverse("worklist"): {"suche": "Berg", "liste": "alle", "bestand": "team"},
     }
+    pending = imports.keep(
+        import_files.read(
+            "k.csv",
+            f"Kundennummer;Vorname;Nachname;Geburtsdatum;Meldung;Status\n8800002;A;B;01.01.1980;{today:%d.%m.%Y};arbeitslos\n".encode(),
+        ),
+        job_centre=world.coburg,
+        team=world.team_a,
+        user=world.bob.user,
+    )
     lead_forms = {
         reverse("appointments:absences"): {"staff": str(world.alice.pk), "kind": "leave", "start": iso, "end": iso},
+        reverse("customer_import"): {"datei": "kunden.csv"},
+        reverse("customer_import_preview", args=[pending.pk]): {"aktion": "importieren", "dubletten_geprueft": "1"},
     }
     queries = {
         reverse("worklist"): {

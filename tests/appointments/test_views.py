@@ -109,6 +109,20 @@ def test_a_team_lead_picks_a_team_member_but_not_another_team(client, setup):
     assert client.get(url + f"&fachkraft={world.charlie.pk}").status_code == 404
 
 
+def test_a_caseworker_sees_own_customers_by_name_and_others_by_number(client, setup):
+    world, customer, planned, attended = setup
+    colleagues = make_customer(world.team_a, caseworker=world.bob, first_name="Zoe", last_name="Zander")
+    book(colleagues, world.alice, at(planned.start.date(), 11))  # standing in for bob
+    client.force_login(world.alice.user)
+    for url in (
+        reverse("appointments:week") + f"?woche={planned.start:%Y-%m-%d}",
+        reverse("appointments:day") + f"?tag={planned.start:%Y-%m-%d}",
+    ):
+        page = text(client.get(url))
+        assert f"{customer.last_name}, Erika" in page and customer.number in page
+        assert f"Kunde {colleagues.number}" in page and "Zander" not in page
+
+
 # --- Calendar pages ------------------------------------------------------------------------------
 
 
@@ -119,7 +133,8 @@ def test_the_day_view_lists_unresolved_past_appointments(client, world):
     client.force_login(world.alice.user)
     page = text(client.get(reverse("appointments:day")))
     section = page[page.index("Vergangene Termine ohne Ergebnis") :]
-    assert f"Kunde {customer.number}" in section and "ohne Ergebnis" in section
+    # alice's own customer: by name (and number), as in her day and week view
+    assert f"{customer.last_name}, Erika" in section and customer.number in section and "ohne Ergebnis" in section
 
 
 @pytest.mark.parametrize("size", [1, 4])

@@ -10,9 +10,19 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from audit.models import Event
 from caseload import duedates
 from caseload.demo import DEMO_SLUGS
-from caseload.models import ContactNote, Customer, Measure, Staff, Suspension, Team
+from caseload.models import (
+    AcquisitionEvent,
+    AcquisitionSource,
+    ContactNote,
+    Customer,
+    Measure,
+    Staff,
+    Suspension,
+    Team,
+)
 from policies import signals
 from policies.models import ContactRule, JobCentre, RuleSet
 
@@ -171,10 +181,44 @@ def test_setup_demo_creates_the_demo_logins_once(db, demo_settings):
     assert (caseworker.role, lead.role) == (Staff.CASEWORKER, Staff.TEAM_LEAD)
     assert caseworker.team_id == lead.team_id and caseworker.job_centre.slug == "coburg-land"
     caseload = Customer.objects.filter(caseworker=caseworker)
-    assert 50 <= caseload.count() <= 60
+    # 50 to 60 generated customers given to demo-caseworker, and six imported (caseload.demo_intake)
+    assert 56 <= caseload.count() <= 66
+    assert caseload.filter(number__in=[r[1][0] for r in _imported_rows(caseworker)]).count() == 6
     assert _overdue(caseload, timezone.localdate()).count() >= 3
     # Generated staff can not log in: only the demo logins have a password.
     assert not any(u.has_usable_password() for u in User.objects.exclude(username__startswith="demo-"))
+
+
+def _imported_rows(staff):
+    from caseload import demo_intake, import_files
+
+    data = demo_intake.import_file(staff.job_centre, staff.team, staff.user.username, timezone.localdate())
+    return import_files.read("demo.csv", data).rows
+
+
+def test_setup_demo_shows_gcfak_owners_events_and_imported_customers(db, demo_settings):
+    call_command("setup_demo")
+    today = timezone.localdate()
+    sources = {s.name: s for s in AcquisitionSource.objects.filter(job_centre__slug="coburg-land")}
+    assert {name: s.owner for name, s in sources.items()} == {
+        "Runder Tisch Kinderarmut": "Regina",
+        "VAMV Beratung": "Karin",
+        "Beratungstag": "Karin",
+        "Kontaktstelle Familie & Beruf": "Evelyn",
+        "Wer hilft weiter?": "Karin",
+    }
+    day = sources["Beratungstag"]
+    assert day.expected_per_event == 4.5 and day.events.count() == 6
+    for event in day.events.all():
+        won = Customer.objects.filter(acquisition_event=event)
+        assert 1 <= won.count() <= 6 and all(c.acquisition_source_id == day.pk for c in won)
+        # counselled since the event: none of them is overdue
+        assert not _overdue(won, today).exists()
+    events = Event.objects.filter(what="customer_import")
+    assert events.count() == 1 and events.get().rows == 6
+    counts = (Customer.objects.count(), AcquisitionEvent.objects.count())
+    call_command("setup_demo")
+    assert (Customer.objects.count(), AcquisitionEvent.objects.count()) == counts
 
 
 def test_setup_demo_refuses_demo_passwords_without_debug(db, settings):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from caseload import services
-from caseload.models import AcquisitionSource, Customer
+from caseload.models import AcquisitionEvent, AcquisitionSource, Customer
 from reports import gcfak
 
 from ..caseload.factories import make_customer, world  # noqa: F401
@@ -96,6 +96,56 @@ def test_inflow_per_source_and_month_against_the_expectation(world, gcfak_data):
     assert len(result.months) == 12 and vamv.per_month[-1] == 2 and vamv.per_month[-2] == 1
     assert day.per_month[-1] == 1 and day.below
     assert day.average == pytest.approx(1 / 12) and day.difference == pytest.approx(1 / 12 - 4.5)
+
+
+@pytest.fixture
+def events(world):
+    """Coburg's Beratungstag (Karin), 4.5 expected per event: the event of 10 days ago brought
+    three customers, the one of 40 days ago one; one more came from the source without an
+    event; an event 13 months ago lies outside the year."""
+    today = timezone.localdate()
+    source = AcquisitionSource.objects.create(
+        job_centre=world.coburg, name="Beratungstag", owner="Karin", expected_per_event=Decimal("4.5")
+    )
+    recent, earlier, old = (
+        AcquisitionEvent.objects.create(
+            job_centre=world.coburg, source=source, date=today - relativedelta(days=d), title=t
+        )
+        for d, t in ((10, "Rödental"), (40, ""), (400, "alt"))
+    )
+    for event in (recent, recent, recent, earlier, None):
+        make_customer(
+            world.team_a,
+            registered_on=(event.date if event else today - relativedelta(months=1)),
+            acquisition_source=source,
+            acquisition_event=event,
+        )
+    AcquisitionSource.objects.create(job_centre=world.coburg, name="VAMV Beratung", owner="Karin", expected_per_month=1)
+    return source, recent, earlier, old
+
+
+def test_a_source_expected_per_event_is_compared_per_event(world, events):
+    source, recent, earlier, _old = events
+    result = gcfak.inflow(world.coburg, timezone.localdate())
+    assert [s.name for s in result.sources] == ["VAMV Beratung"]  # per month: the other sources only
+    (day,) = result.event_sources
+    assert (day.name, day.owner, day.expected) == ("Beratungstag", "Karin", 4.5)
+    assert [(e.date, e.title, e.customers) for e in day.events] == [(earlier.date, "", 1), (recent.date, "Rödental", 3)]
+    # (1 + 3) / 2 events = 2.0 a event, 2.5 below the expectation
+    assert (day.total, day.average, day.difference, day.below) == (4, 2.0, -2.5, True)
+    assert [e.difference for e in day.events] == [-3.5, -1.5]
+    # registered a month ago, i.e. in the last complete month or the one before it: counted either way
+    assert day.unattributed == 1
+
+
+def test_the_page_shows_the_events_and_the_owner(client, world, events):
+    source, recent, earlier, _old = events
+    client.force_login(world.admin)
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get(URL).content.decode()).split())
+    assert "Akquise je Veranstaltung: Beratungstag (betreut von Karin)" in page
+    assert f"{recent.date:%d.%m.%Y} Rödental 4,5 3 -1,5" in page
+    assert "Ø je Veranstaltung (2 Veranstaltungen) 4,5 2,0 -2,5" in page
+    assert "VAMV Beratung Karin 1" in page
 
 
 def test_the_export_is_anonymised_and_holds_the_quarter(client, world, gcfak_data):
@@ -203,8 +253,9 @@ def test_the_page_runs_a_fixed_number_of_queries(client, world, gcfak_data, extr
         customer = make_customer(world.team_a, caseworker=world.alice)
         Customer.objects.filter(pk=customer.pk).update(acquisition_source=source)
     client.force_login(world.admin)
-    # 1 session, 2 user, 3 staff profile (none), 4 job centres with sources, 5 sources, 6 inflow.
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 staff profile (none), 4 job centres with sources, 5 sources, 6 inflow
+    # per source and month, 7 events with their customers (since sources are compared per event).
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert response.status_code == 200
 

@@ -113,16 +113,25 @@ def test_a_note_of_today_leaves_the_stored_months_alone(caseload, django_capture
     customer = Customer.objects.filter(job_centre__slug="coburg-land").select_related("caseworker__user").first()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.record_contact(
-            customer=customer, by=customer.caseworker.user, date=TODAY, channel="in_person", summary="Heute"
+            customer=customer,
+            by=customer.caseworker.user,
+            date=TODAY,
+            channel="in_person",
+            summary="Heute",
+            today=TODAY,
         )
     assert callbacks == []
 
 
 def test_the_nightly_task_stores_the_month_of_yesterday(caseload):
     written = store_report_figures.enqueue().return_value
-    expected = Customer.objects.filter(registered_on__lte=TODAY - timedelta(days=1)).count()
-    assert written == expected == CustomerMonth.objects.filter(month=THIS_MONTH).count()
-    assert set(CustomerMonth.objects.values_list("as_of", flat=True)) == {stored.as_of_for(THIS_MONTH, TODAY)}
+    today = timezone.localdate()  # the task's own today (the module's may be yesterday's at midnight)
+    yesterday = today - timedelta(days=1)
+    expected = Customer.objects.filter(registered_on__lte=yesterday).count()
+    assert written == expected == CustomerMonth.objects.filter(month=yesterday.replace(day=1)).count()
+    assert set(CustomerMonth.objects.values_list("as_of", flat=True)) == {
+        stored.as_of_for(yesterday.replace(day=1), today)
+    }
 
 
 def test_the_command_refuses_odd_month_counts(rulesets):

@@ -13,6 +13,9 @@
    (`appointments.demo`), each only where none exist yet.
 7. The demo team's absences this month (a leave week, a sickness day, in Coburg Land a day on
    the immediate-placement desk), once, so the share page shows what they take away.
+8. GCfaK: the acquisition sources' owners, the Beratungstag's events over the last year with the
+   customers won there, and six customers of demo-caseworker imported from the specialist
+   system (`caseload.demo_intake`), once.
 """
 
 from datetime import timedelta
@@ -26,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appointments.demo import ensure_absences, ensure_demo
-from caseload import demo
+from caseload import demo, demo_intake
 from caseload.duedates import stamp_note_codes
 from caseload.models import Customer, Staff, Team
 from kontaktdichte import formats
@@ -93,6 +96,7 @@ class Command(BaseCommand):
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
         self._demo_appointments(today)
         self._demo_absences(caseload.get("staff"), users.get("demo-teamlead"), today)
+        self._demo_intake(caseload.get("staff"), today)
         # The monthly report reads stored figures: a year and a month of them the first time
         # (a report's trend), then the running month (as the nightly task does).
         months = 1 if CustomerMonth.objects.exists() else 13
@@ -196,6 +200,18 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(f"{created} Abwesenheiten im Demo-Team angelegt.")
 
+    def _demo_intake(self, staff, today):
+        for centre in JobCentre.objects.filter(slug__in=demo.DEMO_SLUGS).order_by("slug"):
+            made = demo_intake.ensure_sources(centre, today, DEMO_SEED)
+            if made:
+                self.stdout.write(
+                    f"{centre.name}: {made['events']} Beratungstage mit {made['customers']} Kunden angelegt (GCfaK)."
+                )
+        if staff is not None:
+            done = demo_intake.ensure_imported(staff, today)
+            if done:
+                self.stdout.write(f"{done['create']} Kunden aus dem Fachverfahren importiert (demo-caseworker).")
+
     def _print_logins(self, url, users, caseload, today):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
         staff = caseload.get("staff")
@@ -207,7 +223,7 @@ class Command(BaseCommand):
             )
             lines.append(
                 f"  demo-teamlead    Teamleitung {staff.team.name}, {staff.job_centre.name}: "
-                "alle Kunden des Teams, Überfällige im Team"
+                "alle Kunden des Teams, Überfällige im Team, Kunden importieren (/kunden/import/)"
             )
         lines.append(
             "  demo-admin       Fachadministration (Superuser): Django-Admin unter "

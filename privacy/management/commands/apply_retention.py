@@ -4,6 +4,7 @@ history (`caseload.services.delete_customers`). Run nightly:
     30 2 * * *  cd /srv/kontaktdichte && .venv/bin/python manage.py apply_retention
 
 `--dry-run` says what it would delete (counts per job centre, no names) and deletes nothing.
+It also deletes import previews older than an hour (`caseload.imports.purge_expired`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
-from caseload import services
+from caseload import imports, services
 from caseload.models import Customer
 from kontaktdichte import formats
 from kontaktdichte.dates import add_months
@@ -43,6 +44,12 @@ class Command(BaseCommand):
         if months < 1:
             raise CommandError("Die Aufbewahrungsfrist muss mindestens einen Monat betragen.")
         cutoff = add_months(today, -months)
+        if not dry_run:
+            # Import previews left unconfirmed: their rows are personal data kept only until
+            # confirmed or discarded, an hour at most (caseload.imports.KEEP_MINUTES).
+            purged = imports.purge_expired()
+            if purged:
+                self.stdout.write(f"{purged} abgelaufene Import-Vorschauen gelöscht.")
         names = dict(JobCentre.objects.values_list("pk", "name"))
         counts = dict(
             expired(today, months).values("job_centre_id").annotate(n=Count("pk")).values_list("job_centre_id", "n")
