@@ -360,9 +360,11 @@ def write_appointment_note(
     date=None,
     channel=None,
     today=None,
+    **follow_ups,
 ):
     """The contact note for an attended appointment: `caseload.services.record_contact` writes
-    it and moves the due date; the appointment keeps a link to it."""
+    it and moves the due date; the appointment keeps a link to it. `follow_ups`: the note's
+    activities and the like, as `record_contact` takes them."""
     appointment = _locked(appointment)
     if appointment.status != Appointment.ATTENDED:
         raise ServiceError(
@@ -380,6 +382,7 @@ def write_appointment_note(
         follow_up_on=follow_up_on,
         checklist=checklist,
         today=today,
+        **follow_ups,
     )
     appointment.contact_note = note
     appointment.save(update_fields=["contact_note"])

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseload import access
 from caseload import services as caseload_services
 from caseload.access import staff_required
-from caseload.forms import ContactNoteForm, add_service_errors
+from caseload.forms import ContactNoteForm, add_service_errors, note_form
 from caseload.presenters import contact_message, due_context
 from kontaktdichte.plausible import in_page_reach
 
@@ -357,8 +357,9 @@ def note(request, pk):
     customer = access.get_customer_for_user(request.user, appointment.customer_id, staff=request.staff)
     today = timezone.localdate()
     rule_set = caseload_services.rule_set_for(customer, today)
-    form = ContactNoteForm(
-        request.POST if request.method == "POST" else None,
+    form = note_form(
+        ContactNoteForm,
+        request,
         customer=customer,
         rule_set=rule_set,
         today=today,

@@ -14,6 +14,7 @@ from policies.lookups import rule_codes
 
 from .models import Customer, Staff, person_name
 from .selectors import STATUS_FILTERS, team_staff
+from .tasks import KINDS, kind_q
 
 
 def team_staff_choices(staff: Staff) -> list[tuple[int, str]]:
@@ -57,6 +58,9 @@ class CaseloadFilter(django_filters.FilterSet):
     fachkraft = django_filters.ChoiceFilter(
         field_name="caseworker", label="Fachkraft", empty_label="alle", choices=[], widget=Select
     )
+    aufgabe = django_filters.ChoiceFilter(
+        label="Aufgabe", method="filter_task", empty_label="alle", choices=list(KINDS.items()), widget=Select
+    )
     faellig_ab = _date_filter("gte", "fällig ab")
     faellig_bis = _date_filter("lte", "fällig bis")
 
@@ -66,10 +70,19 @@ class CaseloadFilter(django_filters.FilterSet):
         form = CaseloadFilterForm
 
     def __init__(
-        self, data=None, queryset=None, *, staff: Staff, today, with_status=True, with_caseworker=True, **kwargs
+        self,
+        data=None,
+        queryset=None,
+        *,
+        staff: Staff,
+        today,
+        with_status=True,
+        with_caseworker=True,
+        overdue_tasks=False,
+        **kwargs,
     ):
         super().__init__(data, queryset, **kwargs)
-        self.today = today
+        self.today, self.overdue_tasks = today, overdue_tasks
         if with_caseworker:
             self.filters["fachkraft"].extra["choices"] = team_staff_choices(staff)
         else:
@@ -83,6 +96,11 @@ class CaseloadFilter(django_filters.FilterSet):
             self.filters["kuerzel"].extra["choices"] = [(c, c) for c in codes]
         else:
             del self.filters["kuerzel"]
+
+    def filter_task(self, queryset, name, value):
+        """Customers with a task of that kind: due within 14 days or overdue (on the team's list
+        of overdue tasks: overdue)."""
+        return queryset.filter(kind_q(value, self.today, overdue=self.overdue_tasks))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(STATUS_FILTERS[value][1](self.today))

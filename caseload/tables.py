@@ -136,6 +136,24 @@ class _StaleAwareTable(FastBodyTable):
         return format_html('<span class="code">{}</span>', value)
 
 
+def tasks_html(tasks) -> str:
+    """A row's tasks (`caseload.tasks.Task`) as a short list: kind, day, overdue marked."""
+    items = []
+    for task in tasks:
+        text = f"{task.label}: {task.text}" if task.text else task.label
+        day = formats.day(task.due_on) if task.due_on else ""
+        if task.overdue:
+            items.append(format_html('<li class="late">{} (seit {})</li>', text, day))
+        else:
+            items.append(format_html("<li>{} (bis {})</li>", text, day) if day else format_html("<li>{}</li>", text))
+    return format_html('<ul class="task-list">{}</ul>', mark_safe("".join(items)))
+
+
+class _TasksColumn(tables.Column):
+    def __init__(self, **kwargs):
+        super().__init__("Aufgaben", accessor="tasks", orderable=False, **kwargs)
+
+
 class WorklistTable(_StaleAwareTable):
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     name = tables.Column(
@@ -158,6 +176,8 @@ class WorklistTable(_StaleAwareTable):
     current_status = tables.Column(
         "Status", order_by=("current_status", "due_by"), attrs={"td": {"class": "status-cell"}}
     )
+    # Only in the "Aufgaben" section, whose rows get `tasks` (`caseload.tasks.attach_tasks`).
+    tasks = _TasksColumn()
 
     class Meta:
         template_name = "caseload/_table.html"
@@ -169,6 +189,9 @@ class WorklistTable(_StaleAwareTable):
 
     def render_name(self, value, record):
         return f"{record['last_name']}, {record['first_name']}"
+
+    def render_tasks(self, value, record):
+        return tasks_html(value)
 
     def render_current_status(self, value, record):
         return status_badge(value, record["due_by"], self.today)
@@ -204,6 +227,30 @@ class TeamOverdueTable(_StaleAwareTable):
 
     def render_days_overdue(self, value, record):
         return (self.today - value).days
+
+
+class TeamTaskTable(_StaleAwareTable):
+    """The team's customers with overdue tasks: numbers, no names."""
+
+    number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
+    caseworker = tables.Column(
+        "Fachkraft",
+        accessor="caseworker_id",
+        default="nicht zugeordnet",
+        order_by=("caseworker__user__last_name", "caseworker__user__first_name"),
+    )
+    tasks = _TasksColumn()
+    due_by = DateColumn(verbose_name="Kontakt fällig bis", order_by=("due_by", "number"))
+
+    class Meta:
+        template_name = "caseload/_table.html"
+        attrs = {"class": "list"}
+        per_page = PER_PAGE
+        default = "—"
+        empty_text = "Im Team ist keine Aufgabe überfällig."
+
+    def render_tasks(self, value, record):
+        return tasks_html(value)
 
 
 # --- Pagination --------------------------------------------------------------------------------
