@@ -227,3 +227,30 @@ def complete_employer_service(
     measure.save(update_fields=["employer_service_on", "employer_service_by", "version"])
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=measure, what="employer_service")
     return refresh_due_date(customer, today)
+
+
+@transaction.atomic
+def delete_contact_note(*, customer: Customer, note_id: int, by, today=None):
+    """Remove a contact note written in error (an appointment's outcome corrected the same day:
+    the customer was not there), with the activities it agreed; activities it followed up are
+    open again. The history keeps the note; the due date is recomputed."""
+    from .duedates import refresh_due_date
+    from .services import _lock
+
+    customer = _lock(customer)
+    note = ContactNote.objects.get(pk=note_id, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
+    for activity in FollowUpActivity.objects.filter(job_centre_id=customer.job_centre_id, closed_in=note):
+        activity.status, activity.closed_at, activity.closed_by, activity.closed_in = (
+            FollowUpActivity.OPEN,
+            None,
+            None,
+            None,
+        )
+        activity.version += 1
+        activity._history_user = by
+        activity.save(update_fields=["status", "closed_at", "closed_by", "closed_in", "version"])
+    note._history_user = by
+    note.delete()
+    audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="contact_note_deleted")
+    log.info("contact note %s of customer id %s deleted after a correction", note_id, customer.pk)
+    return refresh_due_date(customer, today or timezone.localdate())
