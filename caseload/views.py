@@ -85,7 +85,7 @@ def worklist(request):
     table.empty_text = section.empty_text
     paginate(table, request, count=counts[section.key])
     if with_tasks:
-        tasks.attach_tasks(list(table.page.object_list), staff.job_centre_id, today)
+        tasks.attach_tasks([row.record for row in table.page.object_list], staff.job_centre_id, today)
     return render(
         request,
         "caseload/worklist.html",
@@ -181,7 +181,7 @@ def _team_overdue_tasks(request, staff, today):
     }
     table = TeamTaskTable(selectors.team_task_rows(filterset.qs), today=today, policy_version=version)
     paginate(table, request, count=summary["tasks"])
-    tasks.attach_tasks(list(table.page.object_list), staff.job_centre_id, today, horizon=False)
+    tasks.attach_tasks([row.record for row in table.page.object_list], staff.job_centre_id, today, horizon=False)
     return render(
         request,
         "caseload/team_overdue.html",
