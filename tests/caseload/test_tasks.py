@@ -123,9 +123,8 @@ def test_taking_over_needs_a_follow_up_date_in_force_and_no_new_one(world, cobur
 
 
 def test_coburgs_profiling_review_is_flagged_and_cleared_by_a_note_that_documents_it(world):
-    customer = make_customer(
-        world.team_a, caseworker=world.alice, today=TODAY, registered_on=date(2025, 6, 1), profile_since=date(2025, 8, 1)
-    )
+    since = {"registered_on": date(2025, 6, 1), "profile_since": date(2025, 8, 1)}
+    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY, **since)
     flagged = stored(customer)
     assert engine.PROFILING_REVIEW in flagged.due_flags
     assert flagged.due_tasks_since == date(2026, 2, 1)
