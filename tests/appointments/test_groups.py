@@ -268,3 +268,71 @@ def test_a_miss_names_its_number_and_the_possible_rechtsfolge(client, world):
     assert "1. unentschuldigtes Versäumnis in Folge" in response.content.decode()
     assert "§ 32 SGB II" in response.content.decode()
     assert Appointment.objects.get(pk=appointment.pk).outcome_reason == "Termin vergessen: laut Anruf"
+
+
+# --- PostgreSQL: the constraint shares time within a session; places under concurrency ---------
+
+
+@pytest.mark.postgres
+def test_the_exclusion_constraint_lets_one_sessions_appointments_share_time_only(coburg):
+    from django.db import IntegrityError, transaction
+
+    world, office = coburg
+    session = session_for(world.alice, office)
+    groups.book_participant(session=session, customer=make_customer(world.team_a), by=world.alice.user, now=BEFORE)
+    second = groups.book_participant(
+        session=session, customer=make_customer(world.team_a), by=world.alice.user, now=BEFORE
+    )
+    outsider = Appointment(
+        job_centre=world.coburg,
+        customer=make_customer(world.team_a),
+        caseworker=world.alice,
+        mode=Appointment.OFFICE,
+        office=office,
+        start=second.start,
+        end=second.end,
+        blocked_until=second.blocked_until,
+        subject="x",
+        booked_by=world.alice.user,
+    )
+    with pytest.raises(IntegrityError, match=services.CONSTRAINT), transaction.atomic():
+        outsider.save()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_bookings_take_no_more_than_the_places():
+    import threading
+
+    from django.core.management import call_command
+    from django.db import connections
+
+    from policies.models import JobCentre
+    from tests.caseload.factories import make_staff, make_team
+
+    call_command("loaddata", "rulesets", verbosity=0)
+    centre = JobCentre.objects.get(slug="coburg-land")
+    team = make_team(centre, "Team Gruppe")
+    host = make_staff("host-concurrent", team)
+    session = session_for(host, make_office(centre), capacity=3)
+    customers = [make_customer(team) for _ in range(10)]
+    barrier, outcomes = threading.Barrier(10), []
+
+    def attempt(customer):
+        try:
+            barrier.wait()
+            groups.book_participant(session=session, customer=customer, by=host.user, now=BEFORE)
+            outcomes.append("ok")
+        except services.ServiceError as error:
+            outcomes.append(error.message_dict["customer"][0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(c,)) for c in customers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == 3
+    assert outcomes.count(groups.full(3)) == 7
+    assert Appointment.objects.filter(group_session=session).count() == 3
