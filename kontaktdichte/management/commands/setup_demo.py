@@ -13,6 +13,10 @@
    (`appointments.demo`), each only where none exist yet.
 7. The demo team's absences this month (a leave week, a sickness day, in Coburg Land a day on
    the immediate-placement desk), once, so the share page shows what they take away.
+8. Tasks (`caseload.demo_tasks`): follow-up activities agreed in the demo caseworker's notes,
+   some overdue, some followed up; Kooperationspläne; group information sessions with
+   participants, attendance recorded for the past one (`appointments.demo_groups`); one GCfaK
+   case closed through "Fall abschließen". Each once.
 """
 
 from datetime import timedelta
@@ -26,7 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from appointments.demo import ensure_absences, ensure_demo
+from appointments.demo_groups import ensure_group_sessions
 from caseload import demo
+from caseload.demo_tasks import ensure_closed_gcfak_case, ensure_tasks
 from caseload.duedates import stamp_note_codes
 from caseload.models import Customer, Staff, Team
 from kontaktdichte import formats
@@ -92,6 +98,7 @@ class Command(BaseCommand):
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
         self._demo_appointments(today)
         self._demo_absences(caseload.get("staff"), users.get("demo-teamlead"), today)
+        self._demo_tasks(caseload.get("staff"), today)
         self._print_logins(url, users, caseload, today)
 
     def _generate_missing(self, today):
@@ -190,6 +197,16 @@ class Command(BaseCommand):
         created = ensure_absences(staff, lead_user, today)
         if created:
             self.stdout.write(f"{created} Abwesenheiten im Demo-Team angelegt.")
+
+    def _demo_tasks(self, staff, today):
+        """Agreements to follow up, plans, group sessions with participants, a closed GCfaK case (once)."""
+        written = ensure_tasks(staff, today)
+        sessions = ensure_group_sessions(staff, today)
+        if written or sessions:
+            self.stdout.write(f"Aufgaben: {written} Vereinbarungen, {sessions} Gruppeninformationen angelegt.")
+        closed = ensure_closed_gcfak_case(staff, today)
+        if closed is not None:
+            self.stdout.write(f"GCfaK: Fall {closed.number} abgeschlossen (Arbeitsstelle angenommen).")
 
     def _print_logins(self, url, users, caseload, today):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
