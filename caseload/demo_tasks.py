@@ -87,10 +87,10 @@ def ensure_closed_gcfak_case(staff: Staff | None, today: date) -> Customer | Non
     gcfak = Customer.objects.filter(job_centre_id=staff.job_centre_id, acquisition_source__isnull=False)
     if gcfak.filter(closed_on__isnull=False).exists():
         return None
-    open_ones = gcfak.filter(team_id=staff.team_id, closed_on__isnull=True, registered_on__lte=today - timedelta(days=30))
-    customer = (
-        open_ones.filter(caseworker=staff).order_by("pk").first() or open_ones.order_by("pk").first()
+    open_ones = gcfak.filter(
+        team_id=staff.team_id, closed_on__isnull=True, registered_on__lte=today - timedelta(days=30)
     )
+    customer = open_ones.filter(caseworker=staff).order_by("pk").first() or open_ones.order_by("pk").first()
     if customer is None:
         return None
     return services.close_case(
