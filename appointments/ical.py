@@ -12,7 +12,8 @@ from .models import Appointment
 FIELD_VISIT_LOCATION = "Hausbesuch beim Kunden (Anschrift in Kontaktdichte)"
 
 
-def feed(appointments, *, now: datetime, host: str = "kontaktdichte") -> bytes:
+def feed(appointments, *, now: datetime, host: str = "kontaktdichte", sessions=()) -> bytes:
+    """Appointments, and group sessions once each (their participants by count only)."""
     cal = Calendar()
     cal.add("prodid", "-//Kontaktdichte//Termine//DE")
     cal.add("version", "2.0")
@@ -38,5 +39,15 @@ def feed(appointments, *, now: datetime, host: str = "kontaktdichte") -> bytes:
         event.add("status", "CANCELLED" if appointment.is_cancelled else "CONFIRMED")
         if appointment.preparation_minutes:
             event.add("description", f"Danach {appointment.preparation_minutes} Min. Vor-/Nachbereitung.")
+        cal.add_component(event)
+    for session in sessions:
+        event = Event()
+        event.add("uid", f"gruppe-{session.pk}@{host}")
+        event.add("dtstamp", now)
+        event.add("dtstart", session.start)
+        event.add("dtend", session.end)
+        event.add("summary", f"Gruppeninformation: {session.topic}")
+        event.add("location", ", ".join(filter(None, (session.office.name, f"Raum {session.room}"))))
+        event.add("status", "CANCELLED" if session.status == session.CANCELLED else "CONFIRMED")
         cal.add_component(event)
     return cal.to_ical()

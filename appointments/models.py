@@ -150,6 +150,64 @@ class WorkingHours(WeeklyHours):
         constraints = [_end_after_start("working_hours_end_after_start")]
 
 
+class GroupSession(models.Model):
+    """A group information session (Gruppeninformation): one caseworker, one room, a capacity,
+    many participants. Each participant has an Appointment of kind `group` linked here, with the
+    session's times: those appointments share the caseworker's time among themselves (the
+    session blocks it once), but never with anything else (`services.overlapping`, and on
+    PostgreSQL the exclusion constraint of migration 0005)."""
+
+    PLANNED, CANCELLED = "planned", "cancelled"
+    STATUSES = [(PLANNED, "geplant"), (CANCELLED, "abgesagt")]
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    caseworker = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="group_sessions", verbose_name="Fachkraft"
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="group_sessions", verbose_name="Regionalstelle"
+    )
+    room = models.CharField("Raum", max_length=100)
+    topic = models.CharField("Thema", max_length=200)
+    capacity = models.PositiveSmallIntegerField("Plätze")
+    start = models.DateTimeField("Beginn")
+    end = models.DateTimeField("Ende")
+    preparation_minutes = models.PositiveSmallIntegerField("Vor-/Nachbereitung (Minuten)", default=0)
+    blocked_until = models.DateTimeField("belegt bis")
+    status = models.CharField("Status", max_length=10, choices=STATUSES, default=PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="angelegt von"
+    )
+    version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Gruppeninformation"
+        verbose_name_plural = "Gruppeninformationen"
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="group_session_end_after_start",
+                violation_error_message="Das Ende muss nach dem Beginn liegen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="group_session_capacity",
+                violation_error_message="Eine Gruppeninformation braucht mindestens einen Platz.",
+            ),
+        ]
+        indexes = [models.Index(fields=["job_centre", "caseworker", "start"], name="group_session_caseworker")]
+
+    def __str__(self):
+        return f"Gruppeninformation {self.topic} ({formats.moment(self.start)})"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
 class Appointment(models.Model):
     OFFICE, FIELD, PHONE, VIDEO = "office", "field", "phone", "video"
     MODES = [
@@ -219,6 +277,14 @@ class Appointment(models.Model):
         related_name="appointment",
         verbose_name="Beratungsvermerk",
     )
+    group_session = models.ForeignKey(
+        GroupSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name="Gruppeninformation",
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="vereinbart von"
     )
@@ -245,6 +311,13 @@ class Appointment(models.Model):
                 condition=~Q(mode="office") | Q(office__isnull=False),
                 name="appointment_office_needs_office",
                 violation_error_message="Für einen Termin in der Regionalstelle bitte die Regionalstelle wählen.",
+            ),
+            # A customer takes one place in a session, however often booked and cancelled.
+            models.UniqueConstraint(
+                fields=["job_centre", "group_session", "customer"],
+                condition=Q(group_session__isnull=False) & ~Q(status__in=("cancelled_customer", "cancelled_centre")),
+                name="appointment_one_place_per_session",
+                violation_error_message="Der Kunde ist für diese Gruppeninformation schon angemeldet.",
             ),
         ]
         indexes = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -27,7 +27,7 @@ from policies.models import JobCentre, RuleSet
 
 from . import scheduling
 from .lengths import Length
-from .models import Absence, Appointment, Office, OpeningHours, WorkingHours
+from .models import Absence, Appointment, GroupSession, Office, OpeningHours, WorkingHours
 from .slots import BERLIN, Slot, free_slots, hours_by_weekday, intersect, within
 from .working_time import rule_sets_between, working_calendar, working_time
 
@@ -84,21 +84,30 @@ class CalendarDay:
     working: bool
     holiday: str | None
     appointments: list
+    sessions: list = field(default_factory=list)  # group sessions, each once
 
 
 def calendar_days(owner: Staff, first: date, last: date, now: datetime) -> list[CalendarDay]:
-    """The caseworker's appointments from `first` to `last`, by day (3 queries: appointments
-    with customer and office, the offices' opening hours, the closing days)."""
+    """The caseworker's appointments from `first` to `last`, by day, and their group sessions
+    once each (not their participants' appointments). 4 queries: appointments with customer and
+    office, group sessions with office and places taken, the offices' opening hours, the
+    closing days."""
+    span = {"start__gte": local_start(first), "start__lt": local_start(last + timedelta(days=1))}
     rows = list(
         Appointment.objects.filter(
-            job_centre_id=owner.job_centre_id,
-            caseworker_id=owner.pk,
-            start__gte=local_start(first),
-            start__lt=local_start(last + timedelta(days=1)),
+            job_centre_id=owner.job_centre_id, caseworker_id=owner.pk, group_session__isnull=True, **span
         )
         .select_related("customer", "office")
         .order_by("start")
     )
+    sessions = defaultdict(list)
+    for session in (
+        GroupSession.objects.filter(job_centre_id=owner.job_centre_id, caseworker_id=owner.pk, **span)
+        .annotate(taken=Count("participants", filter=~Q(participants__status__in=Appointment.CANCELLED)))
+        .select_related("office")
+        .order_by("start")
+    ):
+        sessions[session.start.astimezone(BERLIN).date()].append(session)
     annotate_outside(rows, owner.job_centre_id)
     cal = working_calendar(owner.job_centre, first, last)
     by_day = defaultdict(list)
@@ -107,7 +116,9 @@ def calendar_days(owner: Staff, first: date, last: date, now: datetime) -> list[
         by_day[row.start.astimezone(BERLIN).date()].append(row)
     days, day = [], first
     while day <= last:
-        days.append(CalendarDay(day, cal.is_working_day(day), cal.holiday_name(day), by_day.get(day, [])))
+        days.append(
+            CalendarDay(day, cal.is_working_day(day), cal.holiday_name(day), by_day.get(day, []), sessions.get(day, []))
+        )
         day += timedelta(days=1)
     return days
 
@@ -128,10 +139,15 @@ def annotate_outside(rows, job_centre_id: int) -> None:
 
 
 def unresolved(owner: Staff, now: datetime, limit: int = 50) -> list[Appointment]:
-    """Past appointments without an outcome: each needs one, none is a silent no-show."""
+    """Past appointments without an outcome: each needs one, none is a silent no-show. Group
+    sessions' participants are recorded on the session's page (`groups.upcoming` marks them)."""
     return list(
         Appointment.objects.filter(
-            job_centre_id=owner.job_centre_id, caseworker_id=owner.pk, status=Appointment.PLANNED, end__lte=now
+            job_centre_id=owner.job_centre_id,
+            caseworker_id=owner.pk,
+            status=Appointment.PLANNED,
+            end__lte=now,
+            group_session__isnull=True,
         )
         .select_related("customer")
         .order_by("start")[:limit]
@@ -225,13 +241,16 @@ def suggest_slots(
         first_day + timedelta(days=SEARCH_DAYS_AT_MOST - SEARCH_DAYS_AFTER_DUE),
     )
     last_day = until + timedelta(days=SEARCH_DAYS_AFTER_DUE)
+    window = {"blocked_until__gt": local_start(first_day), "start__lt": local_start(last_day + timedelta(days=1))}
     busy = list(
-        Appointment.objects.filter(
-            caseworker_id=caseworker.pk,
-            status__in=Appointment.BLOCKING,
-            blocked_until__gt=local_start(first_day),
-            start__lt=local_start(last_day + timedelta(days=1)),
-        ).values_list("start", "blocked_until")
+        Appointment.objects.filter(caseworker_id=caseworker.pk, status__in=Appointment.BLOCKING, **window)
+        .order_by()
+        .values_list("start", "blocked_until")
+        .union(
+            GroupSession.objects.filter(caseworker_id=caseworker.pk, status=GroupSession.PLANNED, **window)
+            .order_by()
+            .values_list("start", "blocked_until")
+        )
     )
     working = hours_by_weekday(
         WorkingHours.objects.filter(staff_id=caseworker.pk).values_list("weekday", "start", "end")
@@ -341,14 +360,18 @@ def qualified_channels_q(channels) -> Q | None:
     return q
 
 
-def _qualified_in(rule_sets, first: date, last: date) -> Q | None:
+def _qualified_in(rule_sets, first: date, last: date, *, sessions: bool = False) -> Q | None:
     """Appointments from `first` to `last` (Berlin days) whose channel counts as a qualified
-    contact under the rule set in force on their day; None when none can (no rule set)."""
+    contact under the rule set in force on their day (`sessions`: group sessions, whose channel
+    is "group"); None when none can (no rule set)."""
     q = None
     for rule_set in rule_sets:
         since = max(first, rule_set.valid_from)
         until = min(last, rule_set.valid_until or last)
-        channels = qualified_channels_q(rule_set.qualifying_channels)
+        if sessions:
+            channels = Q() if "group" in rule_set.qualifying_channels else None
+        else:
+            channels = qualified_channels_q(rule_set.qualifying_channels)
         if since > until or channels is None:
             continue
         part = Q(start__gte=local_start(since), start__lt=local_start(until + timedelta(days=1))) & channels
@@ -361,9 +384,11 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     rule set's target. Consultation time: the length of attended appointments whose channel
     counts as a qualified contact under the rule set in force on their day (Coburg: in person
     only; Weimarer Land: in person, phone, e-mail, group), without preparation. Working time:
-    `working_time.working_time` (hours over working days, minus absences). Every member of
-    `staff` gets an entry (staff of another job centre: zero minutes, share None).
-    5 queries: rule sets, working hours, closing days, absences, attended minutes."""
+    `working_time.working_time` (hours over working days, minus absences). A group session
+    counts once when anyone attended it. Every member of `staff` gets an entry (staff of
+    another job centre: zero minutes, share None).
+    5 queries: rule sets, working hours, closing days, absences, attended minutes; and the group
+    sessions' minutes where the rule set counts group sessions (Weimarer Land)."""
     first, last = month_bounds(month_start)
     rule_sets = rule_sets_between(job_centre.pk, first, last)
     worktime = working_time(job_centre, staff, first, last, rule_sets=rule_sets)
@@ -371,14 +396,32 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     qualified = _qualified_in(rule_sets, first, last)
     attended = {}
     if ids and qualified is not None:
+        length = Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField()))
         attended = dict(
             Appointment.objects.filter(
-                qualified, job_centre_id=job_centre.pk, caseworker_id__in=ids, status=Appointment.ATTENDED
+                qualified,
+                job_centre_id=job_centre.pk,
+                caseworker_id__in=ids,
+                status=Appointment.ATTENDED,
+                group_session__isnull=True,
             )
             .values("caseworker_id")
-            .annotate(total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())))
+            .annotate(total=length)
             .values_list("caseworker_id", "total")
         )
+        # A group session counts once, however many attended (its appointments share the time).
+        held = Appointment.objects.filter(group_session_id=OuterRef("pk"), status=Appointment.ATTENDED)
+        group_q = _qualified_in(rule_sets, first, last, sessions=True)
+        sessions = GroupSession.objects.none()
+        if group_q is not None:
+            sessions = GroupSession.objects.filter(group_q, job_centre_id=job_centre.pk, caseworker_id__in=ids)
+        for caseworker_id, total in (
+            sessions.filter(Exists(held))
+            .values("caseworker_id")
+            .annotate(total=length)
+            .values_list("caseworker_id", "total")
+        ):
+            attended[caseworker_id] = attended.get(caseworker_id, timedelta()) + total
     # The target of the month: the rule set in force at its end (the latest one that month).
     target = rule_sets[-1].consultation_share_target if rule_sets else None
     result = {}

@@ -25,7 +25,7 @@ from kontaktdichte import formats
 from policies.models import RuleSet
 
 from . import scheduling
-from .models import Absence, Appointment, Office, OpeningHours
+from .models import Absence, Appointment, GroupSession, Office, OpeningHours
 from .slots import BERLIN, Hours, hours_by_weekday, within
 
 BOOKING_YEARS_AHEAD = 2
@@ -44,13 +44,26 @@ def subject_for(kind: str, rule_code: str) -> str:
     return f"{label} {rule_code}".strip()
 
 
-def overlapping(caseworker_id: int, start: datetime, blocked_until: datetime, *, exclude_pk=None):
+def overlapping(caseworker_id: int, start: datetime, blocked_until: datetime, *, exclude_pk=None, session_pk=None):
+    """The caseworker's appointments that block any of that time; those of the group session
+    `session_pk` share it with each other and are left out."""
     clashes = Appointment.objects.filter(
         caseworker_id=caseworker_id, status__in=Appointment.BLOCKING, start__lt=blocked_until, blocked_until__gt=start
     )
     if exclude_pk is not None:
         clashes = clashes.exclude(pk=exclude_pk)
+    if session_pk is not None:
+        clashes = clashes.exclude(group_session_id=session_pk)
     return clashes
+
+
+def is_busy(caseworker_id: int, start: datetime, blocked_until: datetime, *, session_pk=None) -> bool:
+    """Whether the caseworker's time is taken: by an appointment or by a group session (which
+    blocks it even before anyone is booked), other than the session `session_pk`."""
+    sessions = GroupSession.objects.filter(
+        caseworker_id=caseworker_id, status=GroupSession.PLANNED, start__lt=blocked_until, blocked_until__gt=start
+    ).exclude(pk=session_pk)
+    return overlapping(caseworker_id, start, blocked_until, session_pk=session_pk).exists() or sessions.exists()
 
 
 def rule_set_on(customer: Customer, day: date, known: RuleSet | None = None) -> RuleSet | None:
@@ -158,7 +171,7 @@ def book_appointment(
 ) -> Appointment:
     now = now or timezone.now()
     # Serialise bookings per caseworker: whoever holds this lock sees every earlier booking.
-    list(Staff.objects.select_for_update().filter(pk=caseworker.pk).values_list("pk", flat=True))
+    lock_staff(caseworker)
     errors = check_booking(
         customer=customer,
         caseworker=caseworker,
@@ -186,7 +199,7 @@ def book_appointment(
     if errors:
         raise ServiceError(errors)
     blocked_until = end + timedelta(minutes=preparation_minutes or 0)
-    if overlapping(caseworker.pk, start, blocked_until).exists():
+    if is_busy(caseworker.pk, start, blocked_until):
         raise ServiceError({"start": DOUBLE_BOOKED})
     appointment = Appointment(
         job_centre_id=customer.job_centre_id,
@@ -215,10 +228,10 @@ def book_appointment(
     return appointment
 
 
-def _locked(appointment: Appointment, expected_version: int | None = None, by=None) -> Appointment:
+def locked(appointment: Appointment, expected_version: int | None = None, by=None) -> Appointment:
     """Re-read the appointment under a row lock: two clicks on two screens must not both win; a
     form read at an older version is refused (`check_version`). The caller's save raises the
-    version (`_saved`)."""
+    version (`saved`)."""
     fresh = Appointment.objects.select_for_update().get(pk=appointment.pk, job_centre_id=appointment.job_centre_id)
     check_version(fresh, expected_version)
     appointment.status = fresh.status
@@ -229,7 +242,7 @@ def _locked(appointment: Appointment, expected_version: int | None = None, by=No
     return appointment
 
 
-def _saved(appointment: Appointment, fields: list[str]) -> None:
+def saved(appointment: Appointment, fields: list[str]) -> None:
     appointment.version += 1
     appointment.save(update_fields=[*fields, "version"])
     audit.record(
@@ -258,13 +271,13 @@ def record_attendance(
 ) -> Appointment:
     """The customer came. The contact note follows (`write_appointment_note`), which moves the due date."""
     now = now or timezone.now()
-    appointment = _locked(appointment, expected_version, by)
+    appointment = locked(appointment, expected_version, by)
     _require_planned(appointment, "„wahrgenommen“ erfassen")
     if appointment.start > now:
         raise ServiceError({"__all__": "Ein Termin kann erst ab seinem Beginn als wahrgenommen erfasst werden."})
     appointment.status = Appointment.ATTENDED
     appointment.outcome_reason, appointment.important_reason = "", False
-    _saved(appointment, ["status", "outcome_reason", "important_reason"])
+    saved(appointment, ["status", "outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     return appointment
 
@@ -282,7 +295,7 @@ def mark_missed(
     """Nicht erschienen. With an important reason (wichtiger Grund) the absence is excused and
     does not count in the customer's sequence of missed appointments."""
     now = now or timezone.now()
-    appointment = _locked(appointment, expected_version, by)
+    appointment = locked(appointment, expected_version, by)
     _require_planned(appointment, "„nicht erschienen“ erfassen")
     if appointment.start > now:
         raise ServiceError({"__all__": "Ein Termin kann erst ab seinem Beginn als versäumt erfasst werden."})
@@ -290,7 +303,7 @@ def mark_missed(
         raise ServiceError({"outcome_reason": "Bitte den wichtigen Grund angeben."})
     appointment.status = Appointment.MISSED
     appointment.outcome_reason, appointment.important_reason = (reason or "").strip(), important_reason
-    _saved(appointment, ["status", "outcome_reason", "important_reason"])
+    saved(appointment, ["status", "outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     appointment.refresh_from_db(fields=["missed_sequence"])
     return appointment
@@ -299,13 +312,13 @@ def mark_missed(
 @transaction.atomic
 def excuse_missed(*, appointment: Appointment, by, reason: str, expected_version: int | None = None) -> Appointment:
     """An excuse that arrives later: the miss no longer counts, later misses move up."""
-    appointment = _locked(appointment, expected_version, by)
+    appointment = locked(appointment, expected_version, by)
     if appointment.status != Appointment.MISSED:
         raise ServiceError({"__all__": "Nur ein versäumter Termin kann entschuldigt werden."})
     if not (reason or "").strip():
         raise ServiceError({"outcome_reason": "Bitte den wichtigen Grund angeben."})
     appointment.outcome_reason, appointment.important_reason = reason.strip(), True
-    _saved(appointment, ["outcome_reason", "important_reason"])
+    saved(appointment, ["outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     appointment.refresh_from_db(fields=["missed_sequence"])
     return appointment
@@ -315,11 +328,11 @@ def excuse_missed(*, appointment: Appointment, by, reason: str, expected_version
 def cancel_appointment(
     *, appointment: Appointment, by, by_customer: bool, reason: str = "", expected_version: int | None = None
 ) -> Appointment:
-    appointment = _locked(appointment, expected_version, by)
+    appointment = locked(appointment, expected_version, by)
     _require_planned(appointment, "eine Absage")
     appointment.status = Appointment.CANCELLED_CUSTOMER if by_customer else Appointment.CANCELLED_CENTRE
     appointment.outcome_reason = (reason or "").strip()
-    _saved(appointment, ["status", "outcome_reason"])
+    saved(appointment, ["status", "outcome_reason"])
     return appointment
 
 
@@ -360,10 +373,12 @@ def write_appointment_note(
     date=None,
     channel=None,
     today=None,
+    **follow_ups,
 ):
     """The contact note for an attended appointment: `caseload.services.record_contact` writes
-    it and moves the due date; the appointment keeps a link to it."""
-    appointment = _locked(appointment)
+    it and moves the due date; the appointment keeps a link to it. `follow_ups`: the note's
+    activities and the like, as `record_contact` takes them."""
+    appointment = locked(appointment)
     if appointment.status != Appointment.ATTENDED:
         raise ServiceError(
             {"__all__": "Ein Beratungsvermerk zum Termin geht erst, wenn er als wahrgenommen erfasst ist."}
@@ -380,6 +395,7 @@ def write_appointment_note(
         follow_up_on=follow_up_on,
         checklist=checklist,
         today=today,
+        **follow_ups,
     )
     appointment.contact_note = note
     appointment.save(update_fields=["contact_note"])
@@ -392,9 +408,10 @@ def write_appointment_note(
 ABSENCE_YEARS_AT_MOST = 2
 
 
-def _lock_staff(staff: Staff) -> None:
+def lock_staff(staff: Staff) -> None:
     """Serialise writes for one member of staff: two team leads entering overlapping absences
-    at once must not both pass the overlap check (bookings take the same lock)."""
+    at once must not both pass the overlap check; bookings and group sessions take the same
+    lock, so each sees every earlier booking."""
     list(
         Staff.objects.select_for_update()
         .filter(pk=staff.pk, job_centre_id=staff.job_centre_id)
@@ -461,7 +478,7 @@ def record_absence(*, staff: Staff, kind: str, start: date, end: date, by, today
     `start` to `end`. Who may record it for whom (a team lead, for the own team) is the
     caller's check: `selectors.absence_member`."""
     today = today or timezone.localdate()
-    _lock_staff(staff)
+    lock_staff(staff)
     errors = check_absence(staff, kind=kind, start=start, end=end, today=today)
     if errors:
         raise ServiceError(errors)
@@ -478,7 +495,7 @@ def change_absence_end(*, absence: Absence, end: date, by, today: date | None = 
     """Shorten an absence (back from sickness early) or lengthen it (the sickness goes on).
     `absence` comes with its `staff` (`selectors.get_absence_for_lead`)."""
     today = today or timezone.localdate()
-    _lock_staff(absence.staff)
+    lock_staff(absence.staff)
     fresh = Absence.objects.get(pk=absence.pk, job_centre_id=absence.job_centre_id)
     absence.start, absence.end = fresh.start, fresh.end
     errors = check_absence_end(absence, end=end, today=today)
@@ -494,7 +511,7 @@ def change_absence_end(*, absence: Absence, end: date, by, today: date | None = 
 
 @transaction.atomic
 def delete_absence(*, absence: Absence, by) -> None:
-    _lock_staff(absence.staff)
+    lock_staff(absence.staff)
     deleted, _ = Absence.objects.filter(pk=absence.pk, job_centre_id=absence.job_centre_id).delete()
     if not deleted:
         raise ServiceError({"__all__": "Diese Abwesenheit ist schon gelöscht."})

@@ -156,6 +156,8 @@ class CustomerAdmin(SimpleHistoryAdmin):
                     "integrated_employment",
                     "unemployed_since",
                     "benefit_renewal_on",
+                    "profiling_reviewed_on",
+                    "cooperation_plan_on",
                 ]
             },
         ),

@@ -30,6 +30,7 @@ from policies.models import RuleSet
 from .access import team_customers
 from .duedates import stale_q, stale_reason
 from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
+from .open_tasks import TASK_VALUES, tasks_due_q, tasks_overdue_q
 
 DUE_SOON = timedelta(days=14)
 # No rule set in force, no rule matched, or never computed: somebody must look at these.
@@ -103,6 +104,14 @@ SECTIONS = [
     Section("ueberfaellig", "Überfällig", overdue_q, "Niemand ist überfällig."),
     Section("bald", "Fällig in 14 Tagen", due_soon_q, "In den nächsten 14 Tagen ist niemand fällig."),
     Section(
+        "aufgaben",
+        "Aufgaben",
+        tasks_due_q,
+        "Keine Aufgaben fällig.",
+        hint="Vereinbarungen nachhalten, Profilingprüfung, AG-S einbinden, Kooperationsplan überprüfen: "
+        "überfällig oder in den nächsten 14 Tagen fällig.",
+    ),
+    Section(
         "individuell",
         "Individuell ohne Datum",
         individual_q,
@@ -166,6 +175,7 @@ WORKLIST_VALUES = (
     )
     + _STALE_VALUES
     + CASEWORKER_VALUES
+    + TASK_VALUES
 )
 # No names, no birth dates: the team list and its export are pseudonymised (§ 35 SGB I).
 TEAM_LIST_VALUES = (
@@ -291,6 +301,16 @@ def team_overdue(staff: Staff, today: date) -> QuerySet[Customer]:
     return team_customers(staff).filter(overdue_q(today), closed_on__isnull=True).order_by("due_by", "number")
 
 
+def team_overdue_tasks(staff: Staff, today: date) -> QuerySet[Customer]:
+    """The team's customers with an overdue task (`caseload.open_tasks`), by number."""
+    return team_customers(staff).filter(tasks_overdue_q(today), closed_on__isnull=True).order_by("number")
+
+
+def team_task_rows(queryset: QuerySet[Customer]) -> QuerySet[dict]:
+    """The overdue tasks list's rows: no names, no birth dates (as TEAM_LIST_VALUES)."""
+    return queryset.values(*TEAM_LIST_VALUES, *TASK_VALUES)
+
+
 def team_overdue_rows(queryset: QuerySet[Customer]) -> QuerySet[dict]:
     """The list's rows as dicts (TEAM_LIST_VALUES): no names, no birth dates."""
     return queryset.values(*TEAM_LIST_VALUES)
@@ -350,7 +370,8 @@ _KIND_ORDER = {"note": 2, "suspension": 1, "measure": 0}
 
 
 def customer_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Contact notes, measures and suspensions, newest first. Four queries."""
+    """Contact notes (with their follow-up activities), measures and suspensions, newest first.
+    Five queries."""
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
     rule_sets = list(
         RuleSet.objects.filter(job_centre_id=customer.job_centre_id).only(
@@ -366,7 +387,10 @@ def customer_timeline(customer: Customer) -> list[TimelineEntry]:
 
     entries = [
         TimelineEntry("note", n.date, n, qualifies(n))
-        for n in ContactNote.objects.filter(**scope).select_related("caseworker").defer("caseworker__password")
+        for n in ContactNote.objects.filter(**scope)
+        .select_related("caseworker")
+        .defer("caseworker__password")
+        .prefetch_related("activities")
     ]
     entries += [TimelineEntry("measure", m.start, m) for m in Measure.objects.filter(**scope)]
     entries += [

@@ -136,6 +136,24 @@ class _StaleAwareTable(FastBodyTable):
         return format_html('<span class="code">{}</span>', value)
 
 
+def tasks_html(tasks) -> str:
+    """A row's tasks (`caseload.open_tasks.Task`) as a short list: kind, day, overdue marked."""
+    items = []
+    for task in tasks:
+        text = f"{task.label}: {task.text}" if task.text else task.label
+        day = formats.day(task.due_on) if task.due_on else ""
+        if task.overdue:
+            items.append(format_html('<li class="late">{} (seit {})</li>', text, day))
+        else:
+            items.append(format_html("<li>{} (bis {})</li>", text, day) if day else format_html("<li>{}</li>", text))
+    return format_html('<ul class="task-list">{}</ul>', mark_safe("".join(items)))
+
+
+class _TasksColumn(tables.Column):
+    def __init__(self, **kwargs):
+        super().__init__("Aufgaben", accessor="tasks", orderable=False, **kwargs)
+
+
 class WorklistTable(_StaleAwareTable):
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     name = tables.Column(
@@ -158,14 +176,8 @@ class WorklistTable(_StaleAwareTable):
     current_status = tables.Column(
         "Status", order_by=("current_status", "due_by"), attrs={"td": {"class": "status-cell"}}
     )
-    # An annotation the appointments app adds (caseload.selectors.ROW_ANNOTATIONS). Rendered
-    # when empty too: an overdue customer without one has been forgotten, and says so.
-    next_appointment = tables.Column(
-        "nächster Termin",
-        order_by=("next_appointment", "number"),
-        empty_values=(),
-        attrs={"td": {"class": "nowrap"}},
-    )
+    # Only in the "Aufgaben" section, whose rows get `tasks` (`caseload.open_tasks.attach_tasks`).
+    tasks = _TasksColumn()
 
     class Meta:
         template_name = "caseload/_table.html"
@@ -178,12 +190,8 @@ class WorklistTable(_StaleAwareTable):
     def render_name(self, value, record):
         return f"{record['last_name']}, {record['first_name']}"
 
-    def render_next_appointment(self, value, record):
-        if value is not None:
-            return format_html('<span class="booked">{} Uhr</span>', formats.moment(value))
-        if record["current_status"] == engine.OVERDUE:
-            return mark_safe('<span class="late">kein Termin</span>')
-        return "—"
+    def render_tasks(self, value, record):
+        return tasks_html(value)
 
     def render_current_status(self, value, record):
         return status_badge(value, record["due_by"], self.today)
@@ -219,6 +227,30 @@ class TeamOverdueTable(_StaleAwareTable):
 
     def render_days_overdue(self, value, record):
         return (self.today - value).days
+
+
+class TeamTaskTable(_StaleAwareTable):
+    """The team's customers with overdue tasks: numbers, no names."""
+
+    number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
+    caseworker = tables.Column(
+        "Fachkraft",
+        accessor="caseworker_id",
+        default="nicht zugeordnet",
+        order_by=("caseworker__user__last_name", "caseworker__user__first_name"),
+    )
+    tasks = _TasksColumn()
+    due_by = DateColumn(verbose_name="Kontakt fällig bis", order_by=("due_by", "number"))
+
+    class Meta:
+        template_name = "caseload/_table.html"
+        attrs = {"class": "list"}
+        per_page = PER_PAGE
+        default = "—"
+        empty_text = "Im Team ist keine Aufgabe überfällig."
+
+    def render_tasks(self, value, record):
+        return tasks_html(value)
 
 
 # --- Pagination --------------------------------------------------------------------------------

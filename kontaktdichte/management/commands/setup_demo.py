@@ -16,6 +16,10 @@
 8. GCfaK: the acquisition sources' owners, the Beratungstag's events over the last year with the
    customers won there, and six customers of demo-caseworker imported from the specialist
    system (`caseload.demo_intake`), once.
+9. Tasks (`caseload.demo_tasks`): follow-up activities agreed in the demo caseworker's notes,
+   some overdue, some followed up; Kooperationspläne; group information sessions with
+   participants, attendance recorded for the past one (`appointments.demo_groups`); one GCfaK
+   case closed through "Fall abschließen". Each once.
 """
 
 from datetime import timedelta
@@ -29,7 +33,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from appointments.demo import ensure_absences, ensure_demo
+from appointments.demo_groups import ensure_group_sessions
 from caseload import demo, demo_intake
+from caseload.demo_tasks import ensure_closed_gcfak_case, ensure_tasks
 from caseload.duedates import stamp_note_codes
 from caseload.models import Customer, Staff, Team
 from kontaktdichte import formats
@@ -97,6 +103,7 @@ class Command(BaseCommand):
         self._demo_appointments(today)
         self._demo_absences(caseload.get("staff"), users.get("demo-teamlead"), today)
         self._demo_intake(caseload.get("staff"), today)
+        self._demo_tasks(caseload.get("staff"), today)
         # The monthly report reads stored figures: a year and a month of them the first time
         # (a report's trend), then the running month (as the nightly task does).
         months = 1 if CustomerMonth.objects.exists() else 13
@@ -211,6 +218,16 @@ class Command(BaseCommand):
             done = demo_intake.ensure_imported(staff, today)
             if done:
                 self.stdout.write(f"{done['create']} Kunden aus dem Fachverfahren importiert (demo-caseworker).")
+
+    def _demo_tasks(self, staff, today):
+        """Agreements to follow up, plans, group sessions with participants, a closed GCfaK case (once)."""
+        written = ensure_tasks(staff, today)
+        sessions = ensure_group_sessions(staff, today)
+        if written or sessions:
+            self.stdout.write(f"Aufgaben: {written} Vereinbarungen, {sessions} Gruppeninformationen angelegt.")
+        closed = ensure_closed_gcfak_case(staff, today)
+        if closed is not None:
+            self.stdout.write(f"GCfaK: Fall {closed.number} abgeschlossen (Arbeitsstelle angenommen).")
 
     def _print_logins(self, url, users, caseload, today):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
