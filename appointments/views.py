@@ -461,6 +461,7 @@ def feed(request, token):
             "end",
             "subject",
             "mode",
+            "kind",
             "status",
             "preparation_minutes",
             "customer__number",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "policies",
     "caseload",
     "appointments",
+    "employers",
     "reports",
     "audit",
     "privacy",

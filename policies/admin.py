@@ -164,6 +164,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
                     "invitation_lead_working_days",
                     "letters_name_opening_hours",
                     "immediate_placement_excluded",
+                    "employer_contacts_count",
                 ]
             },
         ),

@@ -222,7 +222,9 @@ def test_timeline_merges_notes_measures_and_suspensions_newest_first(world, djan
         end=TODAY + timedelta(days=20),
         today=TODAY,
     )
-    with django_assert_num_queries(4):  # rule sets, notes (+author), measures, suspensions (+author)
+    # rule sets, notes (+author), measures, suspensions (+author); placement proposals (the
+    # employers app's timeline source, with offer, employer and proposer)
+    with django_assert_num_queries(5):
         timeline = selectors.customer_timeline(customer)
         [
             (e.item.pk, str(getattr(e.item, "caseworker", "")), str(getattr(e.item, "documented_by", "")))
