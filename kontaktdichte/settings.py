@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "appointments",
     "employers",
     "reports",
+    "survey",
     "audit",
     "privacy",
 ]

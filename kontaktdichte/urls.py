@@ -10,6 +10,7 @@ urlpatterns = [
     path("abmelden/", LogoutView.as_view(), name="logout"),
     path("termine/", include("appointments.urls")),
     path("arbeitgeber/", include("employers.urls")),
+    path("befragung/", include("survey.urls")),
     path("datenschutz/", include("privacy.urls")),
     path("", include("reports.urls")),
     path("", include("caseload.urls")),
