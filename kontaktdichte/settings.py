@@ -210,6 +210,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kontaktdichte@localh
 # to this many customers; a larger job centre is left to the nightly `recompute_due --due-only`
 # (its pages mark the due dates computed under older rules until then).
 RECOMPUTE_AFTER_RULE_CHANGE_LIMIT = env.int("RECOMPUTE_AFTER_RULE_CHANGE_LIMIT", default=50_000)
+# "Auswirkungen prüfen" in the rule-set admin runs the engine over the job centre's open cases in
+# the request up to this many; above it the page names `manage.py preview_rule_change`.
+RULE_PREVIEW_LIMIT = env.int("RULE_PREVIEW_LIMIT", default=50_000)
 
 # Closed cases are deleted, with their history, this many months after they were closed
 # (`manage.py apply_retention`, nightly). Set it to the job centre's retention rules.
