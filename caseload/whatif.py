@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from django.db import connections, router
 from django.utils import timezone
 
 from kontaktdichte import formats
@@ -26,7 +27,7 @@ from policies import engine
 from policies.models import JobCentre
 from policies.whatif import Proposal
 
-from .duedates import FACT_ROW, chunk_scope, customer_facts, histories, policy_for
+from .duedates import FACT_ROW, PARALLEL_MIN_CUSTOMERS, chunk_scope, customer_facts, histories, policy_for
 from .models import Customer, Team
 
 NO_RULE_NAMES = {engine.NO_RULE_SET: "(kein Konzept in Kraft)", engine.NO_RULE: "(keine Regel trifft zu)"}
@@ -130,6 +131,31 @@ def customers_to_preview(job_centre_id: int) -> int:
     return Customer.objects.filter(job_centre_id=job_centre_id, closed_on__isnull=True).count()
 
 
+@dataclass
+class Counts:
+    """What a chunk (or a worker) found; merged into the report."""
+
+    total: Tally = field(default_factory=Tally)
+    teams: dict = field(default_factory=dict)  # team id -> Tally
+    before: Counter = field(default_factory=Counter)  # (team id, rule) -> customers
+    after: Counter = field(default_factory=Counter)
+    stored_used: int = 0
+
+    def merge(self, other: Counts) -> Counts:
+        for name in ("earlier", "later", "unchanged", "other", "newly_overdue", "no_longer_overdue", "customers"):
+            setattr(self.total, name, getattr(self.total, name) + getattr(other.total, name))
+        self.total.moves.update(other.total.moves)
+        for team, tally in other.teams.items():
+            mine = self.teams.setdefault(team, Tally())
+            for name in ("earlier", "later", "unchanged", "other", "newly_overdue", "no_longer_overdue", "customers"):
+                setattr(mine, name, getattr(mine, name) + getattr(tally, name))
+            mine.moves.update(tally.moves)
+        self.before.update(other.before)
+        self.after.update(other.after)
+        self.stored_used += other.stored_used
+        return self
+
+
 def preview(
     proposal: Proposal,
     *,
@@ -137,70 +163,121 @@ def preview(
     chunk_size: int = 2000,
     progress=None,
     use_stored: bool = True,
+    workers: int = 1,
 ) -> Impact:
     """The impact of `proposal` on the job centre's open cases on `proposal.on`. `progress(n)`
-    after every chunk. Per chunk: customers, measures, suspensions, contact notes (one query
-    each); before: the job centre, the ids, the teams."""
+    after every chunk. Before: the job centre, its policy, the teams, the ids; per chunk:
+    customers, measures, suspensions, contact notes (one query each). `workers` > 1 spreads the
+    chunks over that many processes, under the same conditions as the recompute
+    (`duedates.PARALLEL_MIN_CUSTOMERS`, PostgreSQL, outside a transaction)."""
     started = time.perf_counter()
     today = today or timezone.localdate()
-    on, centre_id = proposal.on, proposal.job_centre_id
+    centre_id = proposal.job_centre_id
     centre = JobCentre.objects.only("name", "policy_version").get(pk=centre_id)
-    current = policy_for(centre_id, centre.policy_version)
-    stored_names = {r.key: rule_name(r, "") for rs in current.rule_sets for r in rs.rules}
+    policy_for(centre_id, centre.policy_version)  # loaded here once for in-process chunks
     teams = dict(Team.objects.filter(job_centre_id=centre_id).values_list("pk", "name"))
-    base = Customer.objects.filter(job_centre_id=centre_id, closed_on__isnull=True)
-    ids = list(base.order_by("pk").values_list("pk", flat=True))
-    total, by_team = Tally(), {}
-    before, after, before_team, after_team = Counter(), Counter(), {}, {}
-    stored_used = 0
-    evaluate, new_policy = engine.evaluate, proposal.policy
-    for i in range(0, len(ids), chunk_size):
-        rows = list(
-            base.filter(pk__gte=ids[i], pk__lte=ids[min(i + chunk_size, len(ids)) - 1])
-            .order_by("pk")
-            .values(*FACT_ROW, *STORED)
-        )
-        if not rows:
-            continue
-        measures, suspensions, contacts = histories(chunk_scope(rows), on)
-        for row in rows:
-            cid = row["id"]
-            facts = customer_facts(row, measures.get(cid, ()), suspensions.get(cid, ()))
-            history = contacts.get(cid, ())
-            if use_stored and _stored_holds(row, on, centre.policy_version):
-                old = (
-                    row["due_status"],
-                    row["due_by"],
-                    stored_names.get(row["due_rule_id"]) or rule_name(None, row["due_status"]),
-                )
-                stored_used += 1
-            else:
-                d = evaluate(current, facts, history, on)
-                old = (d.status, d.due_by, rule_name(d.rule, d.status))
-            d = evaluate(new_policy, facts, history, on)
-            new = (d.status, d.due_by, rule_name(d.rule, d.status))
-            team = row["team_id"]
-            total.add(old, new, on)
-            by_team.setdefault(team, Tally()).add(old, new, on)
-            before[old[2]] += 1
-            after[new[2]] += 1
-            before_team.setdefault(team, Counter())[old[2]] += 1
-            after_team.setdefault(team, Counter())[new[2]] += 1
+    ids = list(_open_cases(centre_id).order_by("pk").values_list("pk", flat=True))
+    tasks = [
+        (proposal, centre.policy_version, use_stored, ids[i], ids[min(i + chunk_size, len(ids)) - 1])
+        for i in range(0, len(ids), chunk_size)
+    ]
+    connection = connections[router.db_for_read(Customer)]
+    if (
+        workers > 1
+        and len(tasks) > 1
+        and len(ids) >= PARALLEL_MIN_CUSTOMERS
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    ):
+        results = _in_processes(tasks, workers)
+    else:
+        results = (preview_range(*task) for task in tasks)
+    counts = Counts()
+    for part in results:
+        counts.merge(part)
         if progress:
-            progress(len(rows))
+            progress(part.total.customers)
     return Impact(
         job_centre=centre.name,
-        on=on,
+        on=proposal.on,
         note=proposal.note,
-        total=total,
-        rules=_deltas(before, after),
+        total=counts.total,
+        rules=_deltas(_by_rule(counts.before), _by_rule(counts.after)),
         teams=[
-            TeamImpact(teams.get(team, "(ohne Team)"), tally, _deltas(before_team[team], after_team[team]))
-            for team, tally in sorted(by_team.items(), key=lambda item: teams.get(item[0], ""))
+            TeamImpact(
+                teams.get(team, "(ohne Team)"),
+                tally,
+                _deltas(_by_rule(counts.before, team), _by_rule(counts.after, team)),
+            )
+            for team, tally in sorted(counts.teams.items(), key=lambda item: teams.get(item[0], ""))
         ],
         seconds=time.perf_counter() - started,
-        stored_used=stored_used,
+        stored_used=counts.stored_used,
     )
+
+
+def _open_cases(centre_id: int):
+    return Customer.objects.filter(job_centre_id=centre_id, closed_on__isnull=True)
+
+
+def preview_range(proposal: Proposal, version: int, use_stored: bool, first_id: int, last_id: int) -> Counts:
+    """One chunk: the open cases with ids from `first_id` to `last_id`, read as the recompute
+    reads a chunk, decided under the current and the proposed rules."""
+    on, centre_id = proposal.on, proposal.job_centre_id
+    current = policy_for(centre_id, version)
+    stored_names = {r.key: rule_name(r, "") for rs in current.rule_sets for r in rs.rules}
+    counts = Counts()
+    rows = list(
+        _open_cases(centre_id).filter(pk__gte=first_id, pk__lte=last_id).order_by("pk").values(*FACT_ROW, *STORED)
+    )
+    if not rows:
+        return counts
+    measures, suspensions, contacts = histories(chunk_scope(rows), on)
+    evaluate, new_policy = engine.evaluate, proposal.policy
+    for row in rows:
+        cid = row["id"]
+        facts = customer_facts(row, measures.get(cid, ()), suspensions.get(cid, ()))
+        history = contacts.get(cid, ())
+        if use_stored and _stored_holds(row, on, version):
+            status = row["due_status"]
+            old = (status, row["due_by"], stored_names.get(row["due_rule_id"]) or rule_name(None, status))
+            counts.stored_used += 1
+        else:
+            d = evaluate(current, facts, history, on)
+            old = (d.status, d.due_by, rule_name(d.rule, d.status))
+        d = evaluate(new_policy, facts, history, on)
+        new = (d.status, d.due_by, rule_name(d.rule, d.status))
+        team = row["team_id"]
+        counts.total.add(old, new, on)
+        counts.teams.setdefault(team, Tally()).add(old, new, on)
+        counts.before[(team, old[2])] += 1
+        counts.after[(team, new[2])] += 1
+    return counts
+
+
+def _by_rule(counter: Counter, team=None) -> Counter:
+    result = Counter()
+    for (team_id, rule), n in counter.items():
+        if team is None or team_id == team:
+            result[rule] += n
+    return result
+
+
+def _in_processes(tasks, workers: int):
+    """`preview_range` over the tasks in spawned worker processes, each with its own
+    connection (as `duedates._in_processes`); yields each chunk's counts as it finishes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from . import recompute_worker
+
+    databases = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=recompute_worker.setup, initargs=(databases,)
+    ) as pool:
+        for future in as_completed([pool.submit(recompute_worker.preview_range, *task) for task in tasks]):
+            yield future.result()
 
 
 def _stored_holds(row: dict, on: date, version: int) -> bool:

@@ -209,3 +209,19 @@ def test_a_proposal_survives_the_file_for_the_command(caseload):
     assert row.pk == rule_set.pk and [r.deadline_amount for r in loaded if r.code == "2MM"] == [1]
     impact = whatif.preview(proposals.propose(row, loaded, today=TODAY), today=TODAY)
     assert tallies(impact) == (5, 3, 0, 2, 0, 1, 0)
+
+
+def test_chunks_add_up_to_the_same_report(caseload):
+    rule_set, rules = coburg_rules()
+    rules[3].deadline_amount = 1
+    proposal = proposals.propose(rule_set, rules, today=TODAY)
+    one = whatif.preview(proposal, today=TODAY, chunk_size=1)
+    all_at_once = whatif.preview(proposal, today=TODAY, chunk_size=100, workers=2)  # SQLite: in-process
+    assert tallies(one) == tallies(all_at_once) == (5, 3, 0, 2, 0, 1, 0)
+    assert [(t.team, tallies_of(t.tally), t.rules) for t in one.teams] == [
+        (t.team, tallies_of(t.tally), t.rules) for t in all_at_once.teams
+    ]
+
+
+def tallies_of(t):
+    return (t.customers, t.earlier, t.later, t.unchanged, t.other, t.newly_overdue, t.no_longer_overdue, dict(t.moves))

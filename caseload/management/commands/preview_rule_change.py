@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from caseload.whatif import customers_to_preview, preview, summary_lines
-from kontaktdichte.commands import as_date, german_number, progress_bar
+from kontaktdichte.commands import add_workers_argument, as_date, check_workers, german_number, progress_bar
 from policies import whatif
 from policies.models import RuleSet
 
@@ -46,10 +46,14 @@ class Command(BaseCommand):
             "--json", metavar="DATEI", help="Den Bericht als JSON schreiben ('-': auf die Standardausgabe)."
         )
         parser.add_argument("--chunk-size", type=int, default=2000, help="Kunden je Abschnitt (Standard: 2000).")
+        add_workers_argument(parser)
 
-    def handle(self, *args, rules=None, continue_id=None, valid_from=None, today=None, json=None, chunk_size=2000, **o):
+    def handle(
+        self, *args, rules=None, continue_id=None, valid_from=None, today=None, json=None, chunk_size=2000, **options
+    ):
         if chunk_size < 1:
             raise CommandError("--chunk-size muss mindestens 1 sein.")
+        workers = check_workers(options.get("workers"))
         today = as_date(today) or timezone.localdate()
         try:
             proposal = self._proposal(rules, continue_id, as_date(valid_from), today)
@@ -57,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         total = customers_to_preview(proposal.job_centre_id)
         with progress_bar(total, "Auswirkungen") as bar:
-            impact = preview(proposal, today=today, chunk_size=chunk_size, progress=bar.update)
+            impact = preview(proposal, today=today, chunk_size=chunk_size, progress=bar.update, workers=workers)
         out = self.stderr if json == "-" else self.stdout
         for line in summary_lines(impact):
             out.write(line)
