@@ -13,6 +13,12 @@
    (`appointments.demo`), each only where none exist yet.
 7. The demo team's absences this month (a leave week, a sickness day, in Coburg Land a day on
    the immediate-placement desk), once, so the share page shows what they take away.
+8. The employer service (`employers.demo`): demo-arbeitgeber in Weimarer Land's team
+   "Arbeitgeberservice", employers with contact persons, offers, notes, appointments and
+   placement proposals, and where the employer service can be reached (JobAgentur EN: its
+   standard, Monday to Friday 8-17), each once.
+9. JobAgentur EN's customer survey (`survey.demo`): questionnaire, a tablet per office, answers
+   in Regionalstelle Ennepetal (shown) and Witten (too few: hidden), once.
 """
 
 from datetime import timedelta
@@ -23,16 +29,20 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from appointments.demo import ensure_absences, ensure_demo
 from caseload import demo
 from caseload.duedates import stamp_note_codes
 from caseload.models import Customer, Staff, Team
+from employers import demo as employer_demo
 from kontaktdichte import formats
 from policies.cloning import clone_rule_set
 from policies.models import JobCentre, RuleSet
 from policies.signals import bump_policy_version
+from survey import demo as survey_demo
+from survey.models import Kiosk
 
 DEMO_SEED = 20170101
 DEMO_CUSTOMERS = 600  # across the three job centres, split as in caseload.demo.SHARES
@@ -88,11 +98,14 @@ class Command(BaseCommand):
             self.stdout.write(message)
         self._generate_missing(today)
         users = self._demo_users()
+        employer_service = self._employer_service(users)  # before the working hours are set up
         call_command("recompute_due", due_only=True, stdout=self.stdout)
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
         self._demo_appointments(today)
         self._demo_absences(caseload.get("staff"), users.get("demo-teamlead"), today)
-        self._print_logins(url, users, caseload, today)
+        self._demo_employers(employer_service, today)
+        self._demo_survey(today)
+        self._print_logins(url, users, caseload, today, employer_service)
 
     def _generate_missing(self, today):
         shares = demo.split(DEMO_CUSTOMERS, list(demo.DEMO_SLUGS))
@@ -191,7 +204,33 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(f"{created} Abwesenheiten im Demo-Team angelegt.")
 
-    def _print_logins(self, url, users, caseload, today):
+    def _employer_service(self, users):
+        """demo-arbeitgeber: the role employer service in Weimarer Land."""
+        if not JobCentre.objects.filter(slug=employer_demo.CENTRE).exists():
+            return None
+        user = self._user("demo-arbeitgeber", "Demo", "Arbeitgeberservice")
+        users["demo-arbeitgeber"] = user
+        return employer_demo.ensure_staff(user)
+
+    def _demo_employers(self, staff, today):
+        """Its employers, offers and proposals; the employer service's hours (once)."""
+        if staff is None:
+            return
+        stats = employer_demo.ensure_demo(staff, today)
+        if stats["employers"] or stats["desks"]:
+            self.stdout.write(
+                f"Arbeitgeberservice: {stats['employers']} Arbeitgeber, {stats['proposals']} "
+                f"Vermittlungsvorschläge, {stats['desks']} Erreichbarkeiten angelegt."
+            )
+
+    def _demo_survey(self, today):
+        stats = survey_demo.ensure_demo(today)
+        if stats["surveys"]:
+            self.stdout.write(
+                f"Kundenbefragung: {stats['responses']} Antwortbögen, {stats['kiosks']} Tablet-Adressen angelegt."
+            )
+
+    def _print_logins(self, url, users, caseload, today, employer_service=None):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
         staff = caseload.get("staff")
         if staff is not None:
@@ -212,5 +251,21 @@ class Command(BaseCommand):
             "  demo-datenschutz Datenschutz: Protokoll (wer hat was gelesen, geändert, exportiert) "
             "und Auskunft nach Art. 15 DSGVO; keine Fallbearbeitung"
         )
+        if employer_service is not None:
+            lines.append(
+                f"  demo-arbeitgeber Arbeitgeberservice, {employer_service.job_centre.name}: eigene Startseite "
+                "(AG-S-Aufträge, offene Stellenangebote, Vorschläge ohne Rückmeldung), Arbeitgeber, Termine"
+            )
+        kiosk = (
+            Kiosk.objects.filter(office__job_centre__slug=survey_demo.CENTRE, office__name=survey_demo.ANSWERS[0][0])
+            .select_related("office")
+            .first()
+        )
+        if kiosk is not None:
+            lines.append(
+                f"  Kundenbefragung  Tablet {kiosk.office.name} (ohne Anmeldung): "
+                f"{url.rstrip('/')}{reverse('survey:kiosk', args=[kiosk.token])}; Auswertung als demo-admin "
+                f"unter {url.rstrip('/')}{reverse('survey:results')}"
+            )
         lines.append("")
         self.stdout.write("\n".join(lines))
