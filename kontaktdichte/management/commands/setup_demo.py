@@ -267,5 +267,13 @@ class Command(BaseCommand):
                 f"{url.rstrip('/')}{reverse('survey:kiosk', args=[kiosk.token])}; Auswertung als demo-admin "
                 f"unter {url.rstrip('/')}{reverse('survey:results')}"
             )
+        coburg = RuleSet.objects.filter(job_centre__slug=DEMO_TEAM_CENTRE).in_force_on(today).first()
+        if coburg is not None:
+            lines.append(
+                "  Regeländerung    als demo-admin: Konzept ändern, dann „Auswirkungen prüfen“ unter "
+                f"{url.rstrip('/')}{reverse('admin:policies_ruleset_change', args=[coburg.pk])} (nichts wird "
+                "gespeichert); oder: python manage.py preview_rule_change --rules docs/rule-change-example.json "
+                "(Coburg Land, „Ü25, arbeitslos, marktnah“ alle 6 Wochen statt alle 2 Monate)"
+            )
         lines.append("")
         self.stdout.write("\n".join(lines))
