@@ -3,6 +3,8 @@ phone): a pure function, and the admin that refuses hours breaking it."""
 
 from datetime import time
 
+import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from employers.models import ReachabilityStandard, ServiceDesk, ServiceHours
@@ -59,3 +61,11 @@ def test_the_admin_refuses_hours_that_break_the_standard(client, world):
         data[f"hours-{d}-end"] = "17:00"
     assert client.post(reverse("admin:employers_servicedesk_add"), data).status_code == 302
     assert ServiceHours.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_jobagentur_en_ships_its_standard_monday_to_friday_8_to_17_with_the_rule_sets():
+    call_command("loaddata", "rulesets", verbosity=0)
+    standard = ReachabilityStandard.objects.get(job_centre__slug="jobagentur-en")
+    assert (standard.reachable_from, standard.reachable_until) == (time(8), time(17))
+    assert ReachabilityStandard.objects.count() == 1  # the other seeds set none
