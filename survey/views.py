@@ -200,6 +200,13 @@ def results(request):
             )
             if chosen is not None and chosen.questions
             else None,
+            # The offices side by side; a hidden group is a row without a bar ("—").
+            "overview_chart": svg.scale_bars(
+                [(r.office.name, r.average) for r in offices],
+                title=f"Durchschnitt je Regionalstelle, {quarter.label}",
+            )
+            if any(r.average is not None for r in offices)
+            else None,
         },
     )
 

@@ -114,10 +114,24 @@ def test_the_evaluation_page_shows_the_chart_for_a_shown_group_only(client, en, 
     answer(survey, offices[0], [1, 1, 1], free_text="Nur eine Person", year=quarter.year, quarter=quarter.number)
     client.force_login(en_staff(en, codename="view_results").user)
     page = client.get(reverse("survey:results"), {"stelle": offices[1].pk}).content.decode()
-    assert "<svg" in page and "4,0" in page
+    assert page.count("<svg") == 2 and "4,0" in page  # the offices side by side, and the office's questions
     page = client.get(reverse("survey:results"), {"stelle": offices[0].pk}).content.decode()
-    assert "<svg" not in page and "Nur eine Person" not in page
-    assert "weniger als 5" in page
+    assert page.count("<svg") == 1 and "Nur eine Person" not in page  # the offices only
+    assert "weniger als 5" in page and "1,0" not in page  # the hidden office: a row without a bar
+
+
+def test_the_offices_chart_needs_one_shown_office_and_draws_no_bar_for_a_hidden_one(client, en, survey, offices):
+    quarter = quarter_of(timezone.localdate())
+    client.force_login(en_staff(en, codename="view_results").user)
+    for _ in range(4):
+        answer(survey, offices[0], [2, 2, 2], year=quarter.year, quarter=quarter.number)
+    assert "<svg" not in client.get(reverse("survey:results")).content.decode()
+    for _ in range(5):
+        answer(survey, offices[1], [5, 5, 5], year=quarter.year, quarter=quarter.number)
+    page = client.get(reverse("survey:results")).content.decode()
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert chart.count("<rect") == 1 and "5,0" in chart and "2,0" not in chart
+    assert "<script" not in page.split("</header>")[-1] and "cdn" not in chart.lower()
 
 
 def test_exports_are_formula_safe_audited_and_keep_free_texts_apart(client, en, survey, offices):
