@@ -1,5 +1,6 @@
 """The caseworker's appointments as an iCalendar feed: customer numbers only, never names or
-addresses (a field visit's place is looked up in Kontaktdichte)."""
+addresses (a field visit's place is looked up in Kontaktdichte); employer appointments without
+the employer's name."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from icalendar import Calendar, Event
 from .models import Appointment
 
 FIELD_VISIT_LOCATION = "Hausbesuch beim Kunden (Anschrift in Kontaktdichte)"
+EMPLOYER_SUMMARY = "Arbeitgebertermin (Einzelheiten in Kontaktdichte)"
 
 
 def feed(appointments, *, now: datetime, host: str = "kontaktdichte", sessions=()) -> bytes:
@@ -25,10 +27,12 @@ def feed(appointments, *, now: datetime, host: str = "kontaktdichte", sessions=(
         event.add("dtstart", appointment.start)
         event.add("dtend", appointment.end)
         field_visit = appointment.mode == Appointment.FIELD
-        event.add(
-            "summary",
-            f"{'Außendienst: ' if field_visit else ''}{appointment.subject} · Kunde {appointment.customer.number}",
-        )
+        if appointment.kind == Appointment.EMPLOYER:
+            # Not even the employer's name: a sole trader's name is a person's.
+            summary = EMPLOYER_SUMMARY
+        else:
+            summary = f"{appointment.subject} · Kunde {appointment.customer.number}"
+        event.add("summary", f"{'Außendienst: ' if field_visit else ''}{summary}")
         if appointment.mode == Appointment.OFFICE and appointment.office is not None:
             event.add("location", ", ".join(filter(None, (appointment.office.name, appointment.office.address))))
         elif field_visit:

@@ -221,7 +221,15 @@ class Appointment(models.Model):
     CHANNEL = {OFFICE: "in_person", FIELD: "in_person", PHONE: "phone", VIDEO: "video"}
 
     FIRST, FOLLOW_UP, GROUP = "first", "follow_up", "group"
+    # What a customer is booked for (the booking page, letters, subjects).
     KINDS = [(FIRST, "Erstgespräch"), (FOLLOW_UP, "Folgegespräch"), (GROUP, "Gruppeninformation")]
+    # An appointment with an employer (Arbeitgeberservice): no customer, but the caseworker's
+    # time like any other, so it shares the table, the checks and the exclusion constraint
+    # against double booking. The employers app links it to the employer; it never counts
+    # toward a customer's contact density, and toward the consultation share only where the
+    # rule set says so (`RuleSet.employer_contacts_count`).
+    EMPLOYER = "employer"
+    ALL_KINDS = [*KINDS, (EMPLOYER, "Arbeitgebertermin")]
 
     PLANNED, ATTENDED, MISSED = "planned", "attended", "missed"
     CANCELLED_CUSTOMER, CANCELLED_CENTRE = "cancelled_customer", "cancelled_centre"
@@ -237,7 +245,13 @@ class Appointment(models.Model):
 
     job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="appointments", verbose_name="Kunde/Kundin"
+        Customer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name="Kunde/Kundin",
+        help_text="Leer nur bei Arbeitgeberterminen.",
     )
     caseworker = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="appointments", verbose_name="Fachkraft"
@@ -255,7 +269,7 @@ class Appointment(models.Model):
     end = models.DateTimeField("Ende")
     preparation_minutes = models.PositiveSmallIntegerField("Vor-/Nachbereitung (Minuten)", default=0)
     blocked_until = models.DateTimeField("belegt bis", help_text="Ende plus Vor-/Nachbereitung.")
-    kind = models.CharField("Gesprächsart", max_length=10, choices=KINDS, default=FOLLOW_UP)
+    kind = models.CharField("Gesprächsart", max_length=10, choices=ALL_KINDS, default=FOLLOW_UP)
     subject = models.CharField("Betreff", max_length=200)
     rule_code = models.CharField("Kürzel", max_length=10, blank=True)
     status = models.CharField("Status", max_length=20, choices=STATUSES, default=PLANNED)
@@ -319,6 +333,12 @@ class Appointment(models.Model):
                 name="appointment_one_place_per_session",
                 violation_error_message="Der Kunde ist für diese Gruppeninformation schon angemeldet.",
             ),
+            models.CheckConstraint(
+                condition=(Q(kind="employer") & Q(customer__isnull=True))
+                | (~Q(kind="employer") & Q(customer__isnull=False)),
+                name="appointment_customer_unless_employer",
+                violation_error_message="Ein Kundentermin braucht einen Kunden, ein Arbeitgebertermin keinen.",
+            ),
         ]
         indexes = [
             models.Index(fields=["job_centre", "caseworker", "start"], name="appointment_caseworker_start"),
@@ -335,6 +355,18 @@ class Appointment(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status in self.CANCELLED
+
+    @property
+    def is_employer(self) -> bool:
+        return self.kind == self.EMPLOYER
+
+    @property
+    def status_label(self) -> str:
+        """The status as pages show it: an employer appointment is cancelled by the employer,
+        not by a customer."""
+        if self.is_employer and self.status == self.CANCELLED_CUSTOMER:
+            return "abgesagt (Arbeitgeber)"
+        return self.get_status_display()
 
     def is_unresolved(self, now) -> bool:
         """Past and without an outcome: never silently a no-show."""

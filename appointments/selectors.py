@@ -341,15 +341,19 @@ class ConsultationShare:
     share: float | None  # 0..1; None without working time
     target: int | None  # percent, from the rule set in force in that month
     absent_days: int = 0  # working days an absence took out of the working time
+    employer_minutes: int = 0  # of attended_minutes: employer appointments (where they count)
 
 
-def qualified_channels_q(channels) -> Q | None:
+def qualified_channels_q(channels, *, employer_contacts: bool = False) -> Q | None:
     """Appointments whose contact channel (`Appointment.channel_for`) is one of `channels`;
-    None when no appointment can have one of them."""
+    None when no appointment can have one of them. Employer appointments only with
+    `employer_contacts` (the rule set's `employer_contacts_count`): they never count
+    otherwise."""
     parts = []
     modes = [mode for mode, channel in Appointment.CHANNEL.items() if channel in channels]
     if modes:
-        parts.append(Q(mode__in=modes) & ~Q(kind=Appointment.GROUP))
+        kinds = [Appointment.GROUP] if employer_contacts else [Appointment.GROUP, Appointment.EMPLOYER]
+        parts.append(Q(mode__in=modes) & ~Q(kind__in=kinds))
     if "group" in channels:
         parts.append(Q(kind=Appointment.GROUP))
     if not parts:
@@ -363,7 +367,8 @@ def qualified_channels_q(channels) -> Q | None:
 def _qualified_in(rule_sets, first: date, last: date, *, sessions: bool = False) -> Q | None:
     """Appointments from `first` to `last` (Berlin days) whose channel counts as a qualified
     contact under the rule set in force on their day (`sessions`: group sessions, whose channel
-    is "group"); None when none can (no rule set)."""
+    is "group"; employer appointments only where that rule set counts them); None when none can
+    (no rule set)."""
     q = None
     for rule_set in rule_sets:
         since = max(first, rule_set.valid_from)
@@ -371,7 +376,9 @@ def _qualified_in(rule_sets, first: date, last: date, *, sessions: bool = False)
         if sessions:
             channels = Q() if "group" in rule_set.qualifying_channels else None
         else:
-            channels = qualified_channels_q(rule_set.qualifying_channels)
+            channels = qualified_channels_q(
+                rule_set.qualifying_channels, employer_contacts=rule_set.employer_contacts_count
+            )
         if since > until or channels is None:
             continue
         part = Q(start__gte=local_start(since), start__lt=local_start(until + timedelta(days=1))) & channels
@@ -383,7 +390,8 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     """Attended consultation time against working time per caseworker in one month, next to the
     rule set's target. Consultation time: the length of attended appointments whose channel
     counts as a qualified contact under the rule set in force on their day (Coburg: in person
-    only; Weimarer Land: in person, phone, e-mail, group), without preparation. Working time:
+    only; Weimarer Land: in person, phone, e-mail, group), without preparation; employer
+    appointments only where that rule set says so (`employer_contacts_count`). Working time:
     `working_time.working_time` (hours over working days, minus absences). A group session
     counts once when anyone attended it. Every member of `staff` gets an entry (staff of
     another job centre: zero minutes, share None).
@@ -396,9 +404,10 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     qualified = _qualified_in(rule_sets, first, last)
     attended = {}
     if ids and qualified is not None:
-        length = Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField()))
-        attended = dict(
-            Appointment.objects.filter(
+        length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+        attended = {
+            row["caseworker_id"]: (row["total"], row["employer"])
+            for row in Appointment.objects.filter(
                 qualified,
                 job_centre_id=job_centre.pk,
                 caseworker_id__in=ids,
@@ -406,9 +415,8 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
                 group_session__isnull=True,
             )
             .values("caseworker_id")
-            .annotate(total=length)
-            .values_list("caseworker_id", "total")
-        )
+            .annotate(total=Sum(length), employer=Sum(length, filter=Q(kind=Appointment.EMPLOYER)))
+        }
         # A group session counts once, however many attended (its appointments share the time).
         held = Appointment.objects.filter(group_session_id=OuterRef("pk"), status=Appointment.ATTENDED)
         group_q = _qualified_in(rule_sets, first, last, sessions=True)
@@ -418,16 +426,17 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
         for caseworker_id, total in (
             sessions.filter(Exists(held))
             .values("caseworker_id")
-            .annotate(total=length)
+            .annotate(total=Sum(length))
             .values_list("caseworker_id", "total")
         ):
-            attended[caseworker_id] = attended.get(caseworker_id, timedelta()) + total
+            before, employer = attended.get(caseworker_id, (None, None))
+            attended[caseworker_id] = ((before or timedelta()) + total, employer)
     # The target of the month: the rule set in force at its end (the latest one that month).
     target = rule_sets[-1].consultation_share_target if rule_sets else None
     result = {}
     for member in staff:
         working = worktime.minutes(member.pk)
-        total = attended.get(member.pk)
+        total, employer = attended.get(member.pk, (None, None))
         minutes = int(total.total_seconds() // 60) if total else 0
         result[member.pk] = ConsultationShare(
             attended_minutes=minutes,
@@ -435,6 +444,7 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
             share=(minutes / working) if working else None,
             target=target,
             absent_days=worktime.absent_days(member.pk),
+            employer_minutes=int(employer.total_seconds() // 60) if employer else 0,
         )
     return result
 

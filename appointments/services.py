@@ -5,7 +5,10 @@ Double booking: `book_appointment` locks the caseworker's Staff row, then looks 
 overlapping appointment that is not cancelled. Concurrent bookings for one caseworker queue on
 that lock (PostgreSQL) or on the database file (SQLite), so the second one sees the first.
 On PostgreSQL the exclusion constraint `appointment_no_double_booking` also stands behind every
-other path that writes appointments; its IntegrityError becomes the same message.
+other path that writes appointments; its IntegrityError becomes the same message. Employer
+appointments (`employers.services.book_employer_appointment`) share the table, the lock, the
+checks of time and place (`check_time_and_place`, `schedule_errors`) and the overlap check
+(`save_without_overlap`).
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ def check_schedule(
     """The rule set's scheduling rules, as {field: message}: only its bookable channels are
     booked, and where it says so an office appointment lies within the office's opening hours
     (`opening`: that office's hours, needed only then). No database."""
-    if rule_set is None or mode not in Appointment.CHANNEL or kind not in dict(Appointment.KINDS):
+    if rule_set is None or mode not in Appointment.CHANNEL or kind not in dict(Appointment.ALL_KINDS):
         return {}
     channel = Appointment.channel_for(mode, kind)
     if not scheduling.is_bookable(channel, rule_set):
@@ -133,25 +136,68 @@ def check_booking(
     max_minutes: int | None = None,
 ) -> dict[str, str]:
     """The rules a booking must meet before the overlap check, as {field: message}."""
+    errors = check_time_and_place(
+        job_centre_id=customer.job_centre_id,
+        caseworker=caseworker,
+        start=start,
+        minutes=minutes,
+        mode=mode,
+        office=office,
+        now=now,
+    )
+    if "minutes" not in errors and max_minutes is not None and minutes > max_minutes:
+        errors["minutes"] = (
+            f"Ohne hinreichende Deutschkenntnisse dauert ein Termin nach dem "
+            f"Kontaktdichtekonzept höchstens {max_minutes} Minuten."
+        )
+    return errors
+
+
+def check_time_and_place(
+    *, job_centre_id: int, caseworker: Staff, start: datetime, minutes: int, mode: str, office: Office | None, now
+) -> dict[str, str]:
+    """What every appointment of the job centre must meet, with a customer or an employer:
+    a plausible future start, a known mode, an office of the job centre for an office
+    appointment, a length."""
     errors = check_start(start, now)
-    if caseworker.job_centre_id != customer.job_centre_id:
+    if caseworker.job_centre_id != job_centre_id:
         errors["caseworker"] = "Die Fachkraft gehört zu einem anderen Jobcenter."
     if mode not in dict(Appointment.MODES):
         errors["mode"] = "Unbekannte Terminart."
     elif mode == Appointment.OFFICE and office is None:
         errors["office"] = "Für einen Termin in der Regionalstelle bitte die Regionalstelle wählen."
-    if office is not None and office.job_centre_id != customer.job_centre_id:
+    if office is not None and office.job_centre_id != job_centre_id:
         errors["office"] = "Die Regionalstelle gehört zu einem anderen Jobcenter."
     if minutes is None or minutes <= 0:
         errors["minutes"] = "Die Dauer muss mindestens eine Minute betragen."
-    elif max_minutes is not None and minutes > max_minutes:
-        errors["minutes"] = (
-            f"Ohne hinreichende Deutschkenntnisse dauert ein Termin nach dem "
-            f"Kontaktdichtekonzept höchstens {max_minutes} Minuten."
-        )
     if start < now and "start" not in errors:
         errors["start"] = "Ein Termin kann nicht in der Vergangenheit vereinbart werden."
     return errors
+
+
+def schedule_errors(rule_set, *, mode, kind, start, end, office) -> dict[str, str]:
+    """`check_schedule` with the office's opening hours read where the rule set binds to them."""
+    opening = None
+    if mode == Appointment.OFFICE and office is not None and scheduling.binds_to_opening_hours(rule_set):
+        opening = hours_by_weekday(
+            OpeningHours.objects.filter(office_id=office.pk).values_list("weekday", "start", "end")
+        )
+    return check_schedule(rule_set, mode=mode, kind=kind, start=start, end=end, office=office, opening=opening)
+
+
+def save_without_overlap(appointment: Appointment) -> None:
+    """Save a new appointment unless its caseworker is busy then (preparation included; a group
+    session blocks its time); on PostgreSQL the exclusion constraint stands behind the check.
+    The caller holds `lock_staff` for the caseworker."""
+    if is_busy(appointment.caseworker_id, appointment.start, appointment.blocked_until):
+        raise ServiceError({"start": DOUBLE_BOOKED})
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if CONSTRAINT in str(error):
+            raise ServiceError({"start": DOUBLE_BOOKED}) from None
+        raise
 
 
 @transaction.atomic
@@ -185,22 +231,14 @@ def book_appointment(
     if kind not in dict(Appointment.KINDS):
         errors["kind"] = "Unbekannte Gesprächsart."
     end = start + timedelta(minutes=minutes or 0)
-    if "start" not in errors and "office" not in errors:
+    if not errors.keys() & {"start", "office", "kind"}:
         rule_set = rule_set_on(customer, start.astimezone(BERLIN).date())
-        opening = None
-        if mode == Appointment.OFFICE and office is not None and scheduling.binds_to_opening_hours(rule_set):
-            opening = hours_by_weekday(
-                OpeningHours.objects.filter(office_id=office.pk).values_list("weekday", "start", "end")
-            )
-        for field, message in check_schedule(
-            rule_set, mode=mode, kind=kind, start=start, end=end, office=office, opening=opening
+        for field, message in schedule_errors(
+            rule_set, mode=mode, kind=kind, start=start, end=end, office=office
         ).items():
             errors.setdefault(field, message)
     if errors:
         raise ServiceError(errors)
-    blocked_until = end + timedelta(minutes=preparation_minutes or 0)
-    if is_busy(caseworker.pk, start, blocked_until):
-        raise ServiceError({"start": DOUBLE_BOOKED})
     appointment = Appointment(
         job_centre_id=customer.job_centre_id,
         customer=customer,
@@ -210,19 +248,13 @@ def book_appointment(
         start=start,
         end=end,
         preparation_minutes=preparation_minutes or 0,
-        blocked_until=blocked_until,
+        blocked_until=end + timedelta(minutes=preparation_minutes or 0),
         kind=kind,
         subject=subject_for(kind, customer.due_code),
         rule_code=customer.due_code,
         booked_by=by,
     )
-    try:
-        with transaction.atomic():
-            appointment.save()
-    except IntegrityError as error:
-        if CONSTRAINT in str(error):
-            raise ServiceError({"start": DOUBLE_BOOKED}) from None
-        raise
+    save_without_overlap(appointment)
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=appointment, what="booked")
     log.info("appointment %s booked for customer id %s, staff id %s", appointment.pk, customer.pk, caseworker.pk)
     return appointment

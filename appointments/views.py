@@ -528,6 +528,7 @@ def feed(request, token):
             "end",
             "subject",
             "mode",
+            "kind",
             "status",
             "preparation_minutes",
             "customer__number",

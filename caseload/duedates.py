@@ -211,17 +211,20 @@ def histories(scope: dict, until: date):
     return measures, suspensions, contacts
 
 
-def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
+def chunk_scope(rows: list[dict]) -> dict:
+    """The filter that reads the histories of a chunk of customer rows (in id order, one job
+    centre). A dense chunk (as in a full recompute) is read by id range, which spares the
+    database a list of thousands of parameters; the few rows of customers in the range but not
+    in the chunk are read and ignored. A sparse chunk reads by id list."""
     ids = [r["id"] for r in rows]
     job_centre_id = rows[0]["job_centre_id"]
-    # Chunks come in id order. A dense chunk (as in a full recompute) is read by id range,
-    # which spares the database a list of thousands of parameters; the few rows of customers
-    # in the range but not in the chunk are read and ignored. A sparse chunk reads by id list.
     if ids[-1] - ids[0] < 2 * len(ids):
-        scope = {"job_centre_id": job_centre_id, "customer_id__gte": ids[0], "customer_id__lte": ids[-1]}
-    else:
-        scope = {"job_centre_id": job_centre_id, "customer_id__in": ids}
-    measures, suspensions, contacts = histories(scope, today)
+        return {"job_centre_id": job_centre_id, "customer_id__gte": ids[0], "customer_id__lte": ids[-1]}
+    return {"job_centre_id": job_centre_id, "customer_id__in": ids}
+
+
+def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
+    measures, suspensions, contacts = histories(chunk_scope(rows), today)
     evaluate = engine.evaluate
     for row in rows:
         cid = row["id"]

@@ -48,7 +48,14 @@ def person_name(first_name: str, last_name: str, username: str) -> str:
 class Staff(models.Model):
     CASEWORKER = "caseworker"
     TEAM_LEAD = "team_lead"
-    ROLES = [(CASEWORKER, "Integrationsfachkraft"), (TEAM_LEAD, "Teamleitung")]
+    # Arbeitgeberservice (AG-S): employers, job offers, placement proposals; a start page of
+    # its own (the employers app) and the job centre's AG-S tasks from graduate management.
+    EMPLOYER_SERVICE = "employer_service"
+    ROLES = [
+        (CASEWORKER, "Integrationsfachkraft"),
+        (TEAM_LEAD, "Teamleitung"),
+        (EMPLOYER_SERVICE, "Arbeitgeberservice"),
+    ]
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name="Benutzer"
@@ -77,6 +84,10 @@ class Staff(models.Model):
     @property
     def is_team_lead(self):
         return self.role == self.TEAM_LEAD
+
+    @property
+    def is_employer_service(self):
+        return self.role == self.EMPLOYER_SERVICE
 
     def clean(self):
         if self.team_id and self.job_centre_id and self.team.job_centre_id != self.job_centre_id:

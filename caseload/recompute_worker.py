@@ -1,4 +1,5 @@
-"""Entry points of the bulk recompute's worker processes (see `duedates._in_processes`).
+"""Entry points of the bulk recompute's and the rule-change preview's worker processes (see
+`duedates._in_processes`, `whatif._in_processes`).
 
 A spawned worker unpickles these by module name before Django is set up, so this module
 imports nothing of Django's at import time.
@@ -23,3 +24,9 @@ def recompute_range(*task) -> int:
     from caseload.duedates import _recompute_range
 
     return _recompute_range(*task)
+
+
+def preview_range(*task):
+    from caseload.whatif import preview_range
+
+    return preview_range(*task)

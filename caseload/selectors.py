@@ -356,22 +356,32 @@ def team_overdue_export(queryset: QuerySet[Customer], today: date, policy_versio
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # note | measure | suspension
+    kind: str  # note | measure | suspension, or another app's (proposal)
     date: date
     item: object
     qualified: bool = False  # notes: the channel counted under the rule set in force that day
+    template_name: str = ""  # another app's entries bring their own template
 
     @property
     def template(self) -> str:
-        return f"caseload/_timeline_{self.kind}.html"
+        return self.template_name or f"caseload/_timeline_{self.kind}.html"
 
 
 _KIND_ORDER = {"note": 2, "suspension": 1, "measure": 0}
 
+# Entries other apps add to a customer's history (the employers app: placement proposals and
+# their outcomes), each a function of the customer giving TimelineEntry objects with one query.
+TIMELINE_SOURCES: list[Callable[[Customer], list[TimelineEntry]]] = []
+
+
+def add_timeline_source(source: Callable[[Customer], list[TimelineEntry]]) -> None:
+    if source not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(source)
+
 
 def customer_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Contact notes (with their follow-up activities), measures and suspensions, newest first.
-    Five queries."""
+    """Contact notes (with their follow-up activities), measures and suspensions (and what other
+    apps add, `TIMELINE_SOURCES`), newest first. Five queries, and one per added source."""
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
     rule_sets = list(
         RuleSet.objects.filter(job_centre_id=customer.job_centre_id).only(
@@ -397,7 +407,9 @@ def customer_timeline(customer: Customer) -> list[TimelineEntry]:
         TimelineEntry("suspension", s.start, s)
         for s in Suspension.objects.filter(**scope).select_related("documented_by").defer("documented_by__password")
     ]
-    entries.sort(key=lambda e: (e.date, _KIND_ORDER[e.kind], e.item.pk), reverse=True)
+    for source in TIMELINE_SOURCES:
+        entries += source(customer)
+    entries.sort(key=lambda e: (e.date, _KIND_ORDER.get(e.kind, 3), e.item.pk), reverse=True)
     return entries
 
 

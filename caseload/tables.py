@@ -176,6 +176,14 @@ class WorklistTable(_StaleAwareTable):
     current_status = tables.Column(
         "Status", order_by=("current_status", "due_by"), attrs={"td": {"class": "status-cell"}}
     )
+    # An annotation the appointments app adds (caseload.selectors.ROW_ANNOTATIONS). Rendered
+    # when empty too: an overdue customer without one has been forgotten, and says so.
+    next_appointment = tables.Column(
+        "nächster Termin",
+        order_by=("next_appointment", "number"),
+        empty_values=(),
+        attrs={"td": {"class": "nowrap"}},
+    )
     # Only in the "Aufgaben" section, whose rows get `tasks` (`caseload.open_tasks.attach_tasks`).
     tasks = _TasksColumn()
 
@@ -189,6 +197,13 @@ class WorklistTable(_StaleAwareTable):
 
     def render_name(self, value, record):
         return f"{record['last_name']}, {record['first_name']}"
+
+    def render_next_appointment(self, value, record):
+        if value is not None:
+            return format_html('<span class="booked">{} Uhr</span>', formats.moment(value))
+        if record["current_status"] == engine.OVERDUE:
+            return mark_safe('<span class="late">kein Termin</span>')
+        return "—"
 
     def render_tasks(self, value, record):
         return tasks_html(value)

@@ -37,6 +37,7 @@ from .forms import (
     add_service_errors,
     note_form,
 )
+from .models import Customer
 from .presenters import contact_message, due_context, due_message
 from .tables import (
     TeamOverdueTable,
@@ -50,9 +51,19 @@ from .tables import (
 log = logging.getLogger(__name__)
 
 
+# A role's start page (URL name) where it is not the worklist: apps that build on this one
+# add theirs when ready (`add_start_page`), as the employers app does for the employer service.
+START_PAGES: dict[str, str] = {}
+
+
+def add_start_page(role: str, url_name: str) -> None:
+    START_PAGES[role] = url_name
+
+
 def home(request):
-    if access.staff_for(request.user) is not None:
-        return redirect("worklist")
+    staff = access.staff_for(request.user)
+    if staff is not None:
+        return redirect(START_PAGES.get(staff.role, "worklist"))
     return render(request, "caseload/home.html")
 
 
@@ -439,7 +450,12 @@ def close_case(request, pk):
     if customer.closed_on is not None:
         messages.info(request, f"Der Fall ist seit {formats.day(customer.closed_on)} abgeschlossen.")
         return redirect("customer", pk=customer.pk)
-    form = CloseCaseForm(request.POST if request.method == "POST" else None, customer=customer, today=today)
+    initial = {"closed_on": today, "version": customer.version}
+    if request.GET.get("ergebnis") in dict(Customer.OUTCOMES):  # offered by a hire (placement proposal)
+        initial["closing_outcome"] = request.GET["ergebnis"]
+    form = CloseCaseForm(
+        request.POST if request.method == "POST" else None, customer=customer, today=today, initial=initial
+    )
     if form.is_bound and form.is_valid():
         try:
             services.close_case(customer=customer, by=request.user, today=today, **form.service_kwargs())

@@ -305,10 +305,9 @@ def test_attended_opens_the_prefilled_note_and_the_note_moves_the_due_date(clien
 def test_missed_with_reason_is_recorded_and_counted(client, world):
     customer = make_customer(world.team_a, caseworker=world.alice)
     day = timezone.localdate() - timedelta(days=2)
-    while day.weekday() >= 5:  # the office is closed at weekends (on a Monday, two days back is Saturday)
+    while day.weekday() >= 5:  # the office is closed at weekends (on a Monday, two days ago was one)
         day -= timedelta(days=1)
-    start = at(day, 9)
-    appointment = book(customer, world.alice, start)
+    appointment = book(customer, world.alice, at(day, 9))
     client.force_login(world.alice.user)
     client.post(reverse("appointments:missed", args=[appointment.pk]), {"outcome_reason": "keine Nachricht"})
     appointment.refresh_from_db()

@@ -223,8 +223,9 @@ def test_timeline_merges_notes_measures_and_suspensions_newest_first(world, djan
         end=TODAY + timedelta(days=20),
         today=TODAY,
     )
-    # rule sets, notes (+author), their activities, measures, suspensions (+author)
-    with django_assert_num_queries(5):
+    # rule sets, notes (+author), their activities, measures, suspensions (+author); placement
+    # proposals (the employers app's timeline source, with offer, employer and proposer)
+    with django_assert_num_queries(6):
         timeline = selectors.customer_timeline(customer)
         [
             (e.item.pk, str(getattr(e.item, "caseworker", "")), str(getattr(e.item, "documented_by", "")))
