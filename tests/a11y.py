@@ -47,6 +47,7 @@ const run = () => axe.run(document, {resultTypes: ['violations']}).then(result =
   window.__kdAxe = {done: true, violations: null, error: String(error)};
   if (window.__kdAxeReport) window.__kdAxeReport(location.href, document.title, null, String(error));
 });
+window.__kdAxeRun = () => { window.__kdAxe = {done: false, violations: null}; return run().then(() => true); };
 if (document.readyState === 'complete') setTimeout(run, 0);
 else window.addEventListener('load', () => setTimeout(run, 0), {once: true});
 })();
@@ -124,6 +125,15 @@ def wait_for_axe(page, timeout: float = 15_000) -> list[dict] | None:
     if state.get("error"):
         raise AssertionError(f"axe failed on {page.url}: {state['error']}")
     return state["violations"]
+
+
+def check_again(page) -> list[dict] | None:
+    """Runs axe once more on the current document (after a change of viewport, say) and waits."""
+    if not checked(page.url):
+        return None
+    wait_for_axe(page)
+    page.evaluate("window.__kdAxeRun()")
+    return wait_for_axe(page)
 
 
 # --- reflow -------------------------------------------------------------------------------------
