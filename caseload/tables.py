@@ -137,6 +137,7 @@ class _StaleAwareTable(FastBodyTable):
 
 
 class WorklistTable(_StaleAwareTable):
+    region_label = "Fälle"  # names the table's scroll box for screen readers (caseload/_table.html)
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     name = tables.Column(
         "Name", accessor="last_name", order_by=("last_name", "first_name"), attrs={"td": {"class": "nowrap"}}
@@ -190,6 +191,7 @@ class WorklistTable(_StaleAwareTable):
 
 
 class TeamOverdueTable(_StaleAwareTable):
+    region_label = "Überfällige Fälle im Team"
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     caseworker = tables.Column(
         "Fachkraft",
