@@ -155,6 +155,7 @@ class _TasksColumn(tables.Column):
 
 
 class WorklistTable(_StaleAwareTable):
+    region_label = "Fälle"  # names the table's scroll box for screen readers (caseload/_table.html)
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     name = tables.Column(
         "Name", accessor="last_name", order_by=("last_name", "first_name"), attrs={"td": {"class": "nowrap"}}
@@ -213,6 +214,7 @@ class WorklistTable(_StaleAwareTable):
 
 
 class TeamOverdueTable(_StaleAwareTable):
+    region_label = "Überfällige Fälle im Team"
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     caseworker = tables.Column(
         "Fachkraft",
