@@ -18,10 +18,14 @@ from dateutil.relativedelta import relativedelta
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from appointments import groups
 from appointments import services as appointment_services
-from appointments.models import Appointment
+from appointments.models import Appointment, Office
 from caseload import duedates
 from caseload import services as caseload_services
+from employers import services as employer_services
+from policies.models import JobCentre
+from survey.models import Kiosk, Question, Survey
 
 from .a11y import check_again, reflow_problems, wait_for_axe
 from .appointments.factories import at, book, give_working_hours, make_office, next_weekday
@@ -42,6 +46,13 @@ SKIPPED = {
     "appointments:excuse": "POST action (appointment page)",
     "appointments:cancel": "POST action (appointment page)",
     "appointments:absence_delete": "POST action (absence page)",
+    "appointments:correct": "POST action (appointment page; its confirmation is the answer to a POST)",
+    "appointments:group_book": "POST action (group session page)",
+    "appointments:group_attendance": "POST action (group session page)",
+    "employers:appointment_attended": "POST action (employer appointment page)",
+    "employers:appointment_cancel": "POST action (employer appointment page)",
+    "activity_done": "POST action (customer page)",
+    "employer_service_done": "POST action (customer page)",
 }
 
 
@@ -116,7 +127,50 @@ def town(world, settings):
         end=tuesday + timedelta(days=17),
         by=world.bob.user,
     )
+    # The employer service, a group session and the survey's office tablet.
+    wednesday = tuesday + timedelta(days=1)
+    office = Office.objects.filter(job_centre=world.coburg).first()
+    employer = employer_services.create_employer(job_centre_id=world.coburg.pk, by=alice.user, name="Autohaus Beispiel")
+    contact = employer_services.save_contact_person(
+        employer=employer, by=alice.user, name="Frau Beispiel", phone="09561 1234", preferred_channel="phone"
+    )
+    offer = employer_services.save_offer(
+        employer=employer, by=alice.user, title="Kfz-Mechatroniker/in", received_on=today - timedelta(days=10)
+    )
+    proposal = employer_services.propose(customer=customer, offer=offer, by=alice.user)
+    employer_appointment = employer_services.book_employer_appointment(
+        employer=employer,
+        caseworker=alice,
+        by=alice.user,
+        start=at(wednesday, 11),
+        minutes=30,
+        topic="Stellenbesetzung",
+        office=office,
+        contact_person=contact,
+    )
+    session = groups.create_session(
+        caseworker=alice,
+        by=alice.user,
+        office=office,
+        room="Raum 1.12",
+        topic="Bewerbung heute",
+        capacity=5,
+        start=at(tuesday, 10),
+        minutes=60,
+    )
+    groups.book_participant(session=session, customer=due_soon_customer(world.team_a, alice), by=alice.user)
+    en = JobCentre.objects.get(slug="jobagentur-en")
+    survey = Survey.objects.create(job_centre=en, title="Kundenbefragung", active=True)
+    Question.objects.create(survey=survey, position=0, text="Ich wurde freundlich beraten.")
+    kiosk = Kiosk.objects.create(office=Office.objects.create(job_centre=en, name="Regionalstelle Ennepetal"))
     world.a11y = {
+        "employer": employer,
+        "contact": contact,
+        "offer": offer,
+        "proposal": proposal,
+        "employer_appointment": employer_appointment,
+        "session": session,
+        "kiosk": kiosk,
         "customer": customer,
         "suspension": suspension,
         "measure": measure,
@@ -147,6 +201,24 @@ def with_arguments(town) -> dict[str, str]:
         "appointments:note": reverse("appointments:note", args=[data["attended"].pk]),
         "appointments:invitation": reverse("appointments:invitation", args=[data["planned"].pk]),
         "appointments:absence": reverse("appointments:absence", args=[data["absence"].pk]),
+        "appointments:group": reverse("appointments:group", args=[data["session"].pk]),
+        "employers:employer": reverse("employers:employer", args=[data["employer"].pk]),
+        "employers:employer_edit": reverse("employers:employer_edit", args=[data["employer"].pk]),
+        "employers:contact_add": reverse("employers:contact_add", args=[data["employer"].pk]),
+        "employers:contact_edit": reverse("employers:contact_edit", args=[data["employer"].pk, data["contact"].pk]),
+        "employers:note": reverse("employers:note", args=[data["employer"].pk]),
+        "employers:book": reverse("employers:book", args=[data["employer"].pk]),
+        "employers:offer_add": reverse("employers:offer_add", args=[data["employer"].pk]),
+        "employers:offer": reverse("employers:offer", args=[data["offer"].pk]),
+        "employers:offer_edit": reverse("employers:offer_edit", args=[data["offer"].pk]),
+        "employers:propose": reverse("employers:propose", args=[pk]),
+        "employers:proposal": reverse("employers:proposal", args=[data["proposal"].pk]),
+        "employers:appointment": reverse("employers:appointment", args=[data["employer_appointment"].appointment_id]),
+        "employers:appointment_note": reverse(
+            "employers:appointment_note", args=[data["employer_appointment"].appointment_id]
+        ),
+        "survey:kiosk": reverse("survey:kiosk", args=[data["kiosk"].token]),
+        "survey:thanks": reverse("survey:thanks", args=[data["kiosk"].token]),
         # customer_import_preview: made by an upload in test_every_page_as_the_caseworker
     }
 
