@@ -1,4 +1,5 @@
-"""Entry points of the bulk recompute's worker processes (see `duedates._in_processes`).
+"""Entry points of worker processes (see `duedates.in_processes`): the bulk recompute's and
+the demo generator's.
 
 A spawned worker unpickles these by module name before Django is set up, so this module
 imports nothing of Django's at import time.
@@ -23,3 +24,10 @@ def recompute_range(*task) -> int:
     from caseload.duedates import _recompute_range
 
     return _recompute_range(*task)
+
+
+def write_chunk(chunk):
+    """One chunk of generated demo customers (`caseload.demo.Chunk`); returns its counts."""
+    from caseload.demo import write_chunk
+
+    return write_chunk(chunk)
