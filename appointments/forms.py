@@ -186,9 +186,38 @@ class OutcomeForm(forms.Form):
         return " ".join(str(m) for messages in self.errors.values() for m in messages)
 
 
+# Reasons a caseworker often records for a miss (the free text adds to or replaces them).
+MISSED_REASONS = [
+    ("", "– Grund wählen –"),
+    ("keine Rückmeldung", "keine Rückmeldung"),
+    ("Termin vergessen", "Termin vergessen"),
+    ("Arbeitsunfähigkeit (AU-Bescheinigung folgt)", "Arbeitsunfähigkeit (AU-Bescheinigung folgt)"),
+    ("Erkrankung des Kindes", "Erkrankung des Kindes"),
+    ("Vorstellungsgespräch", "Vorstellungsgespräch"),
+    ("Arbeitsaufnahme", "Arbeitsaufnahme"),
+    ("Einladung nicht erhalten", "Einladung nicht erhalten"),
+]
+
+
 class MissedForm(OutcomeForm):
-    outcome_reason = forms.CharField(label="Grund / Entschuldigung", max_length=300, required=False)
+    reason_choice = forms.ChoiceField(label="Grund", choices=MISSED_REASONS, required=False)
+    outcome_reason = forms.CharField(label="Grund / Entschuldigung (Freitext)", max_length=300, required=False)
     important_reason = forms.BooleanField(label="wichtiger Grund (entschuldigt)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get("reason_choice") or "", (data.get("outcome_reason") or "").strip()]
+        data["outcome_reason"] = ": ".join(p for p in parts if p)
+        if len(data["outcome_reason"]) > 300 and "outcome_reason" not in self.errors:
+            self.add_error("outcome_reason", "Grund und Freitext zusammen höchstens 300 Zeichen.")
+        return data
+
+
+class CorrectionForm(MissedForm):
+    """Swap "wahrgenommen" and "nicht erschienen" the same day; `confirm` is the second step."""
+
+    to = forms.ChoiceField(choices=[(Appointment.ATTENDED, "wahrgenommen"), (Appointment.MISSED, "nicht erschienen")])
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class CancelForm(OutcomeForm):

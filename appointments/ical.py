@@ -1,5 +1,6 @@
 """The caseworker's appointments as an iCalendar feed: customer numbers only, never names or
-addresses (a field visit's place is looked up in Kontaktdichte)."""
+addresses (a field visit's place is looked up in Kontaktdichte); employer appointments without
+the employer's name."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from icalendar import Calendar, Event
 from .models import Appointment
 
 FIELD_VISIT_LOCATION = "Hausbesuch beim Kunden (Anschrift in Kontaktdichte)"
+EMPLOYER_SUMMARY = "Arbeitgebertermin (Einzelheiten in Kontaktdichte)"
 
 
-def feed(appointments, *, now: datetime, host: str = "kontaktdichte") -> bytes:
+def feed(appointments, *, now: datetime, host: str = "kontaktdichte", sessions=()) -> bytes:
+    """Appointments, and group sessions once each (their participants by count only)."""
     cal = Calendar()
     cal.add("prodid", "-//Kontaktdichte//Termine//DE")
     cal.add("version", "2.0")
@@ -24,10 +27,12 @@ def feed(appointments, *, now: datetime, host: str = "kontaktdichte") -> bytes:
         event.add("dtstart", appointment.start)
         event.add("dtend", appointment.end)
         field_visit = appointment.mode == Appointment.FIELD
-        event.add(
-            "summary",
-            f"{'Außendienst: ' if field_visit else ''}{appointment.subject} · Kunde {appointment.customer.number}",
-        )
+        if appointment.kind == Appointment.EMPLOYER:
+            # Not even the employer's name: a sole trader's name is a person's.
+            summary = EMPLOYER_SUMMARY
+        else:
+            summary = f"{appointment.subject} · Kunde {appointment.customer.number}"
+        event.add("summary", f"{'Außendienst: ' if field_visit else ''}{summary}")
         if appointment.mode == Appointment.OFFICE and appointment.office is not None:
             event.add("location", ", ".join(filter(None, (appointment.office.name, appointment.office.address))))
         elif field_visit:
@@ -38,5 +43,15 @@ def feed(appointments, *, now: datetime, host: str = "kontaktdichte") -> bytes:
         event.add("status", "CANCELLED" if appointment.is_cancelled else "CONFIRMED")
         if appointment.preparation_minutes:
             event.add("description", f"Danach {appointment.preparation_minutes} Min. Vor-/Nachbereitung.")
+        cal.add_component(event)
+    for session in sessions:
+        event = Event()
+        event.add("uid", f"gruppe-{session.pk}@{host}")
+        event.add("dtstamp", now)
+        event.add("dtstart", session.start)
+        event.add("dtend", session.end)
+        event.add("summary", f"Gruppeninformation: {session.topic}")
+        event.add("location", ", ".join(filter(None, (session.office.name, f"Raum {session.room}"))))
+        event.add("status", "CANCELLED" if session.status == session.CANCELLED else "CONFIRMED")
         cal.add_component(event)
     return cal.to_ical()

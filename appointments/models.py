@@ -150,6 +150,64 @@ class WorkingHours(WeeklyHours):
         constraints = [_end_after_start("working_hours_end_after_start")]
 
 
+class GroupSession(models.Model):
+    """A group information session (Gruppeninformation): one caseworker, one room, a capacity,
+    many participants. Each participant has an Appointment of kind `group` linked here, with the
+    session's times: those appointments share the caseworker's time among themselves (the
+    session blocks it once), but never with anything else (`services.overlapping`, and on
+    PostgreSQL the exclusion constraint of migration 0005)."""
+
+    PLANNED, CANCELLED = "planned", "cancelled"
+    STATUSES = [(PLANNED, "geplant"), (CANCELLED, "abgesagt")]
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    caseworker = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="group_sessions", verbose_name="Fachkraft"
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="group_sessions", verbose_name="Regionalstelle"
+    )
+    room = models.CharField("Raum", max_length=100)
+    topic = models.CharField("Thema", max_length=200)
+    capacity = models.PositiveSmallIntegerField("Plätze")
+    start = models.DateTimeField("Beginn")
+    end = models.DateTimeField("Ende")
+    preparation_minutes = models.PositiveSmallIntegerField("Vor-/Nachbereitung (Minuten)", default=0)
+    blocked_until = models.DateTimeField("belegt bis")
+    status = models.CharField("Status", max_length=10, choices=STATUSES, default=PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="angelegt von"
+    )
+    version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Gruppeninformation"
+        verbose_name_plural = "Gruppeninformationen"
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="group_session_end_after_start",
+                violation_error_message="Das Ende muss nach dem Beginn liegen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="group_session_capacity",
+                violation_error_message="Eine Gruppeninformation braucht mindestens einen Platz.",
+            ),
+        ]
+        indexes = [models.Index(fields=["job_centre", "caseworker", "start"], name="group_session_caseworker")]
+
+    def __str__(self):
+        return f"Gruppeninformation {self.topic} ({formats.moment(self.start)})"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
 class Appointment(models.Model):
     OFFICE, FIELD, PHONE, VIDEO = "office", "field", "phone", "video"
     MODES = [
@@ -163,7 +221,15 @@ class Appointment(models.Model):
     CHANNEL = {OFFICE: "in_person", FIELD: "in_person", PHONE: "phone", VIDEO: "video"}
 
     FIRST, FOLLOW_UP, GROUP = "first", "follow_up", "group"
+    # What a customer is booked for (the booking page, letters, subjects).
     KINDS = [(FIRST, "Erstgespräch"), (FOLLOW_UP, "Folgegespräch"), (GROUP, "Gruppeninformation")]
+    # An appointment with an employer (Arbeitgeberservice): no customer, but the caseworker's
+    # time like any other, so it shares the table, the checks and the exclusion constraint
+    # against double booking. The employers app links it to the employer; it never counts
+    # toward a customer's contact density, and toward the consultation share only where the
+    # rule set says so (`RuleSet.employer_contacts_count`).
+    EMPLOYER = "employer"
+    ALL_KINDS = [*KINDS, (EMPLOYER, "Arbeitgebertermin")]
 
     PLANNED, ATTENDED, MISSED = "planned", "attended", "missed"
     CANCELLED_CUSTOMER, CANCELLED_CENTRE = "cancelled_customer", "cancelled_centre"
@@ -179,7 +245,13 @@ class Appointment(models.Model):
 
     job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="appointments", verbose_name="Kunde/Kundin"
+        Customer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name="Kunde/Kundin",
+        help_text="Leer nur bei Arbeitgeberterminen.",
     )
     caseworker = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="appointments", verbose_name="Fachkraft"
@@ -197,7 +269,7 @@ class Appointment(models.Model):
     end = models.DateTimeField("Ende")
     preparation_minutes = models.PositiveSmallIntegerField("Vor-/Nachbereitung (Minuten)", default=0)
     blocked_until = models.DateTimeField("belegt bis", help_text="Ende plus Vor-/Nachbereitung.")
-    kind = models.CharField("Gesprächsart", max_length=10, choices=KINDS, default=FOLLOW_UP)
+    kind = models.CharField("Gesprächsart", max_length=10, choices=ALL_KINDS, default=FOLLOW_UP)
     subject = models.CharField("Betreff", max_length=200)
     rule_code = models.CharField("Kürzel", max_length=10, blank=True)
     status = models.CharField("Status", max_length=20, choices=STATUSES, default=PLANNED)
@@ -218,6 +290,14 @@ class Appointment(models.Model):
         blank=True,
         related_name="appointment",
         verbose_name="Beratungsvermerk",
+    )
+    group_session = models.ForeignKey(
+        GroupSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name="Gruppeninformation",
     )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="vereinbart von"
@@ -246,6 +326,19 @@ class Appointment(models.Model):
                 name="appointment_office_needs_office",
                 violation_error_message="Für einen Termin in der Regionalstelle bitte die Regionalstelle wählen.",
             ),
+            # A customer takes one place in a session, however often booked and cancelled.
+            models.UniqueConstraint(
+                fields=["job_centre", "group_session", "customer"],
+                condition=Q(group_session__isnull=False) & ~Q(status__in=("cancelled_customer", "cancelled_centre")),
+                name="appointment_one_place_per_session",
+                violation_error_message="Der Kunde ist für diese Gruppeninformation schon angemeldet.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="employer") & Q(customer__isnull=True))
+                | (~Q(kind="employer") & Q(customer__isnull=False)),
+                name="appointment_customer_unless_employer",
+                violation_error_message="Ein Kundentermin braucht einen Kunden, ein Arbeitgebertermin keinen.",
+            ),
         ]
         indexes = [
             models.Index(fields=["job_centre", "caseworker", "start"], name="appointment_caseworker_start"),
@@ -262,6 +355,18 @@ class Appointment(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status in self.CANCELLED
+
+    @property
+    def is_employer(self) -> bool:
+        return self.kind == self.EMPLOYER
+
+    @property
+    def status_label(self) -> str:
+        """The status as pages show it: an employer appointment is cancelled by the employer,
+        not by a customer."""
+        if self.is_employer and self.status == self.CANCELLED_CUSTOMER:
+            return "abgesagt (Arbeitgeber)"
+        return self.get_status_display()
 
     def is_unresolved(self, now) -> bool:
         """Past and without an outcome: never silently a no-show."""

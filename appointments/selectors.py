@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -27,7 +27,7 @@ from policies.models import JobCentre, RuleSet
 
 from . import scheduling
 from .lengths import Length
-from .models import Absence, Appointment, Office, OpeningHours, WorkingHours
+from .models import Absence, Appointment, GroupSession, Office, OpeningHours, WorkingHours
 from .slots import BERLIN, Slot, free_slots, hours_by_weekday, intersect, within
 from .working_time import rule_sets_between, working_calendar, working_time
 
@@ -84,21 +84,30 @@ class CalendarDay:
     working: bool
     holiday: str | None
     appointments: list
+    sessions: list = field(default_factory=list)  # group sessions, each once
 
 
 def calendar_days(owner: Staff, first: date, last: date, now: datetime) -> list[CalendarDay]:
-    """The caseworker's appointments from `first` to `last`, by day (3 queries: appointments
-    with customer and office, the offices' opening hours, the closing days)."""
+    """The caseworker's appointments from `first` to `last`, by day, and their group sessions
+    once each (not their participants' appointments). 4 queries: appointments with customer and
+    office, group sessions with office and places taken, the offices' opening hours, the
+    closing days."""
+    span = {"start__gte": local_start(first), "start__lt": local_start(last + timedelta(days=1))}
     rows = list(
         Appointment.objects.filter(
-            job_centre_id=owner.job_centre_id,
-            caseworker_id=owner.pk,
-            start__gte=local_start(first),
-            start__lt=local_start(last + timedelta(days=1)),
+            job_centre_id=owner.job_centre_id, caseworker_id=owner.pk, group_session__isnull=True, **span
         )
         .select_related("customer", "office")
         .order_by("start")
     )
+    sessions = defaultdict(list)
+    for session in (
+        GroupSession.objects.filter(job_centre_id=owner.job_centre_id, caseworker_id=owner.pk, **span)
+        .annotate(taken=Count("participants", filter=~Q(participants__status__in=Appointment.CANCELLED)))
+        .select_related("office")
+        .order_by("start")
+    ):
+        sessions[session.start.astimezone(BERLIN).date()].append(session)
     annotate_outside(rows, owner.job_centre_id)
     cal = working_calendar(owner.job_centre, first, last)
     by_day = defaultdict(list)
@@ -107,7 +116,9 @@ def calendar_days(owner: Staff, first: date, last: date, now: datetime) -> list[
         by_day[row.start.astimezone(BERLIN).date()].append(row)
     days, day = [], first
     while day <= last:
-        days.append(CalendarDay(day, cal.is_working_day(day), cal.holiday_name(day), by_day.get(day, [])))
+        days.append(
+            CalendarDay(day, cal.is_working_day(day), cal.holiday_name(day), by_day.get(day, []), sessions.get(day, []))
+        )
         day += timedelta(days=1)
     return days
 
@@ -128,10 +139,15 @@ def annotate_outside(rows, job_centre_id: int) -> None:
 
 
 def unresolved(owner: Staff, now: datetime, limit: int = 50) -> list[Appointment]:
-    """Past appointments without an outcome: each needs one, none is a silent no-show."""
+    """Past appointments without an outcome: each needs one, none is a silent no-show. Group
+    sessions' participants are recorded on the session's page (`groups.upcoming` marks them)."""
     return list(
         Appointment.objects.filter(
-            job_centre_id=owner.job_centre_id, caseworker_id=owner.pk, status=Appointment.PLANNED, end__lte=now
+            job_centre_id=owner.job_centre_id,
+            caseworker_id=owner.pk,
+            status=Appointment.PLANNED,
+            end__lte=now,
+            group_session__isnull=True,
         )
         .select_related("customer")
         .order_by("start")[:limit]
@@ -225,13 +241,16 @@ def suggest_slots(
         first_day + timedelta(days=SEARCH_DAYS_AT_MOST - SEARCH_DAYS_AFTER_DUE),
     )
     last_day = until + timedelta(days=SEARCH_DAYS_AFTER_DUE)
+    window = {"blocked_until__gt": local_start(first_day), "start__lt": local_start(last_day + timedelta(days=1))}
     busy = list(
-        Appointment.objects.filter(
-            caseworker_id=caseworker.pk,
-            status__in=Appointment.BLOCKING,
-            blocked_until__gt=local_start(first_day),
-            start__lt=local_start(last_day + timedelta(days=1)),
-        ).values_list("start", "blocked_until")
+        Appointment.objects.filter(caseworker_id=caseworker.pk, status__in=Appointment.BLOCKING, **window)
+        .order_by()
+        .values_list("start", "blocked_until")
+        .union(
+            GroupSession.objects.filter(caseworker_id=caseworker.pk, status=GroupSession.PLANNED, **window)
+            .order_by()
+            .values_list("start", "blocked_until")
+        )
     )
     working = hours_by_weekday(
         WorkingHours.objects.filter(staff_id=caseworker.pk).values_list("weekday", "start", "end")
@@ -322,15 +341,19 @@ class ConsultationShare:
     share: float | None  # 0..1; None without working time
     target: int | None  # percent, from the rule set in force in that month
     absent_days: int = 0  # working days an absence took out of the working time
+    employer_minutes: int = 0  # of attended_minutes: employer appointments (where they count)
 
 
-def qualified_channels_q(channels) -> Q | None:
+def qualified_channels_q(channels, *, employer_contacts: bool = False) -> Q | None:
     """Appointments whose contact channel (`Appointment.channel_for`) is one of `channels`;
-    None when no appointment can have one of them."""
+    None when no appointment can have one of them. Employer appointments only with
+    `employer_contacts` (the rule set's `employer_contacts_count`): they never count
+    otherwise."""
     parts = []
     modes = [mode for mode, channel in Appointment.CHANNEL.items() if channel in channels]
     if modes:
-        parts.append(Q(mode__in=modes) & ~Q(kind=Appointment.GROUP))
+        kinds = [Appointment.GROUP] if employer_contacts else [Appointment.GROUP, Appointment.EMPLOYER]
+        parts.append(Q(mode__in=modes) & ~Q(kind__in=kinds))
     if "group" in channels:
         parts.append(Q(kind=Appointment.GROUP))
     if not parts:
@@ -341,14 +364,21 @@ def qualified_channels_q(channels) -> Q | None:
     return q
 
 
-def _qualified_in(rule_sets, first: date, last: date) -> Q | None:
+def _qualified_in(rule_sets, first: date, last: date, *, sessions: bool = False) -> Q | None:
     """Appointments from `first` to `last` (Berlin days) whose channel counts as a qualified
-    contact under the rule set in force on their day; None when none can (no rule set)."""
+    contact under the rule set in force on their day (`sessions`: group sessions, whose channel
+    is "group"; employer appointments only where that rule set counts them); None when none can
+    (no rule set)."""
     q = None
     for rule_set in rule_sets:
         since = max(first, rule_set.valid_from)
         until = min(last, rule_set.valid_until or last)
-        channels = qualified_channels_q(rule_set.qualifying_channels)
+        if sessions:
+            channels = Q() if "group" in rule_set.qualifying_channels else None
+        else:
+            channels = qualified_channels_q(
+                rule_set.qualifying_channels, employer_contacts=rule_set.employer_contacts_count
+            )
         if since > until or channels is None:
             continue
         part = Q(start__gte=local_start(since), start__lt=local_start(until + timedelta(days=1))) & channels
@@ -360,10 +390,13 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     """Attended consultation time against working time per caseworker in one month, next to the
     rule set's target. Consultation time: the length of attended appointments whose channel
     counts as a qualified contact under the rule set in force on their day (Coburg: in person
-    only; Weimarer Land: in person, phone, e-mail, group), without preparation. Working time:
-    `working_time.working_time` (hours over working days, minus absences). Every member of
-    `staff` gets an entry (staff of another job centre: zero minutes, share None).
-    5 queries: rule sets, working hours, closing days, absences, attended minutes."""
+    only; Weimarer Land: in person, phone, e-mail, group), without preparation; employer
+    appointments only where that rule set says so (`employer_contacts_count`). Working time:
+    `working_time.working_time` (hours over working days, minus absences). A group session
+    counts once when anyone attended it. Every member of `staff` gets an entry (staff of
+    another job centre: zero minutes, share None).
+    5 queries: rule sets, working hours, closing days, absences, attended minutes; and the group
+    sessions' minutes where the rule set counts group sessions (Weimarer Land)."""
     first, last = month_bounds(month_start)
     rule_sets = rule_sets_between(job_centre.pk, first, last)
     worktime = working_time(job_centre, staff, first, last, rule_sets=rule_sets)
@@ -371,20 +404,39 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
     qualified = _qualified_in(rule_sets, first, last)
     attended = {}
     if ids and qualified is not None:
-        attended = dict(
-            Appointment.objects.filter(
-                qualified, job_centre_id=job_centre.pk, caseworker_id__in=ids, status=Appointment.ATTENDED
+        length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+        attended = {
+            row["caseworker_id"]: (row["total"], row["employer"])
+            for row in Appointment.objects.filter(
+                qualified,
+                job_centre_id=job_centre.pk,
+                caseworker_id__in=ids,
+                status=Appointment.ATTENDED,
+                group_session__isnull=True,
             )
             .values("caseworker_id")
-            .annotate(total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())))
+            .annotate(total=Sum(length), employer=Sum(length, filter=Q(kind=Appointment.EMPLOYER)))
+        }
+        # A group session counts once, however many attended (its appointments share the time).
+        held = Appointment.objects.filter(group_session_id=OuterRef("pk"), status=Appointment.ATTENDED)
+        group_q = _qualified_in(rule_sets, first, last, sessions=True)
+        sessions = GroupSession.objects.none()
+        if group_q is not None:
+            sessions = GroupSession.objects.filter(group_q, job_centre_id=job_centre.pk, caseworker_id__in=ids)
+        for caseworker_id, total in (
+            sessions.filter(Exists(held))
+            .values("caseworker_id")
+            .annotate(total=Sum(length))
             .values_list("caseworker_id", "total")
-        )
+        ):
+            before, employer = attended.get(caseworker_id, (None, None))
+            attended[caseworker_id] = ((before or timedelta()) + total, employer)
     # The target of the month: the rule set in force at its end (the latest one that month).
     target = rule_sets[-1].consultation_share_target if rule_sets else None
     result = {}
     for member in staff:
         working = worktime.minutes(member.pk)
-        total = attended.get(member.pk)
+        total, employer = attended.get(member.pk, (None, None))
         minutes = int(total.total_seconds() // 60) if total else 0
         result[member.pk] = ConsultationShare(
             attended_minutes=minutes,
@@ -392,6 +444,7 @@ def consultation_share(job_centre: JobCentre, staff: list[Staff], month_start: d
             share=(minutes / working) if working else None,
             target=target,
             absent_days=worktime.absent_days(member.pk),
+            employer_minutes=int(employer.total_seconds() // 60) if employer else 0,
         )
     return result
 

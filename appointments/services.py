@@ -5,7 +5,10 @@ Double booking: `book_appointment` locks the caseworker's Staff row, then looks 
 overlapping appointment that is not cancelled. Concurrent bookings for one caseworker queue on
 that lock (PostgreSQL) or on the database file (SQLite), so the second one sees the first.
 On PostgreSQL the exclusion constraint `appointment_no_double_booking` also stands behind every
-other path that writes appointments; its IntegrityError becomes the same message.
+other path that writes appointments; its IntegrityError becomes the same message. Employer
+appointments (`employers.services.book_employer_appointment`) share the table, the lock, the
+checks of time and place (`check_time_and_place`, `schedule_errors`) and the overlap check
+(`save_without_overlap`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from kontaktdichte import formats
 from policies.models import RuleSet
 
 from . import scheduling
-from .models import Absence, Appointment, Office, OpeningHours
+from .models import Absence, Appointment, GroupSession, Office, OpeningHours
 from .slots import BERLIN, Hours, hours_by_weekday, within
 
 BOOKING_YEARS_AHEAD = 2
@@ -44,13 +47,26 @@ def subject_for(kind: str, rule_code: str) -> str:
     return f"{label} {rule_code}".strip()
 
 
-def overlapping(caseworker_id: int, start: datetime, blocked_until: datetime, *, exclude_pk=None):
+def overlapping(caseworker_id: int, start: datetime, blocked_until: datetime, *, exclude_pk=None, session_pk=None):
+    """The caseworker's appointments that block any of that time; those of the group session
+    `session_pk` share it with each other and are left out."""
     clashes = Appointment.objects.filter(
         caseworker_id=caseworker_id, status__in=Appointment.BLOCKING, start__lt=blocked_until, blocked_until__gt=start
     )
     if exclude_pk is not None:
         clashes = clashes.exclude(pk=exclude_pk)
+    if session_pk is not None:
+        clashes = clashes.exclude(group_session_id=session_pk)
     return clashes
+
+
+def is_busy(caseworker_id: int, start: datetime, blocked_until: datetime, *, session_pk=None) -> bool:
+    """Whether the caseworker's time is taken: by an appointment or by a group session (which
+    blocks it even before anyone is booked), other than the session `session_pk`."""
+    sessions = GroupSession.objects.filter(
+        caseworker_id=caseworker_id, status=GroupSession.PLANNED, start__lt=blocked_until, blocked_until__gt=start
+    ).exclude(pk=session_pk)
+    return overlapping(caseworker_id, start, blocked_until, session_pk=session_pk).exists() or sessions.exists()
 
 
 def rule_set_on(customer: Customer, day: date, known: RuleSet | None = None) -> RuleSet | None:
@@ -74,7 +90,7 @@ def check_schedule(
     """The rule set's scheduling rules, as {field: message}: only its bookable channels are
     booked, and where it says so an office appointment lies within the office's opening hours
     (`opening`: that office's hours, needed only then). No database."""
-    if rule_set is None or mode not in Appointment.CHANNEL or kind not in dict(Appointment.KINDS):
+    if rule_set is None or mode not in Appointment.CHANNEL or kind not in dict(Appointment.ALL_KINDS):
         return {}
     channel = Appointment.channel_for(mode, kind)
     if not scheduling.is_bookable(channel, rule_set):
@@ -120,25 +136,68 @@ def check_booking(
     max_minutes: int | None = None,
 ) -> dict[str, str]:
     """The rules a booking must meet before the overlap check, as {field: message}."""
+    errors = check_time_and_place(
+        job_centre_id=customer.job_centre_id,
+        caseworker=caseworker,
+        start=start,
+        minutes=minutes,
+        mode=mode,
+        office=office,
+        now=now,
+    )
+    if "minutes" not in errors and max_minutes is not None and minutes > max_minutes:
+        errors["minutes"] = (
+            f"Ohne hinreichende Deutschkenntnisse dauert ein Termin nach dem "
+            f"Kontaktdichtekonzept höchstens {max_minutes} Minuten."
+        )
+    return errors
+
+
+def check_time_and_place(
+    *, job_centre_id: int, caseworker: Staff, start: datetime, minutes: int, mode: str, office: Office | None, now
+) -> dict[str, str]:
+    """What every appointment of the job centre must meet, with a customer or an employer:
+    a plausible future start, a known mode, an office of the job centre for an office
+    appointment, a length."""
     errors = check_start(start, now)
-    if caseworker.job_centre_id != customer.job_centre_id:
+    if caseworker.job_centre_id != job_centre_id:
         errors["caseworker"] = "Die Fachkraft gehört zu einem anderen Jobcenter."
     if mode not in dict(Appointment.MODES):
         errors["mode"] = "Unbekannte Terminart."
     elif mode == Appointment.OFFICE and office is None:
         errors["office"] = "Für einen Termin in der Regionalstelle bitte die Regionalstelle wählen."
-    if office is not None and office.job_centre_id != customer.job_centre_id:
+    if office is not None and office.job_centre_id != job_centre_id:
         errors["office"] = "Die Regionalstelle gehört zu einem anderen Jobcenter."
     if minutes is None or minutes <= 0:
         errors["minutes"] = "Die Dauer muss mindestens eine Minute betragen."
-    elif max_minutes is not None and minutes > max_minutes:
-        errors["minutes"] = (
-            f"Ohne hinreichende Deutschkenntnisse dauert ein Termin nach dem "
-            f"Kontaktdichtekonzept höchstens {max_minutes} Minuten."
-        )
     if start < now and "start" not in errors:
         errors["start"] = "Ein Termin kann nicht in der Vergangenheit vereinbart werden."
     return errors
+
+
+def schedule_errors(rule_set, *, mode, kind, start, end, office) -> dict[str, str]:
+    """`check_schedule` with the office's opening hours read where the rule set binds to them."""
+    opening = None
+    if mode == Appointment.OFFICE and office is not None and scheduling.binds_to_opening_hours(rule_set):
+        opening = hours_by_weekday(
+            OpeningHours.objects.filter(office_id=office.pk).values_list("weekday", "start", "end")
+        )
+    return check_schedule(rule_set, mode=mode, kind=kind, start=start, end=end, office=office, opening=opening)
+
+
+def save_without_overlap(appointment: Appointment) -> None:
+    """Save a new appointment unless its caseworker is busy then (preparation included; a group
+    session blocks its time); on PostgreSQL the exclusion constraint stands behind the check.
+    The caller holds `lock_staff` for the caseworker."""
+    if is_busy(appointment.caseworker_id, appointment.start, appointment.blocked_until):
+        raise ServiceError({"start": DOUBLE_BOOKED})
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if CONSTRAINT in str(error):
+            raise ServiceError({"start": DOUBLE_BOOKED}) from None
+        raise
 
 
 @transaction.atomic
@@ -158,7 +217,7 @@ def book_appointment(
 ) -> Appointment:
     now = now or timezone.now()
     # Serialise bookings per caseworker: whoever holds this lock sees every earlier booking.
-    list(Staff.objects.select_for_update().filter(pk=caseworker.pk).values_list("pk", flat=True))
+    lock_staff(caseworker)
     errors = check_booking(
         customer=customer,
         caseworker=caseworker,
@@ -172,22 +231,14 @@ def book_appointment(
     if kind not in dict(Appointment.KINDS):
         errors["kind"] = "Unbekannte Gesprächsart."
     end = start + timedelta(minutes=minutes or 0)
-    if "start" not in errors and "office" not in errors:
+    if not errors.keys() & {"start", "office", "kind"}:
         rule_set = rule_set_on(customer, start.astimezone(BERLIN).date())
-        opening = None
-        if mode == Appointment.OFFICE and office is not None and scheduling.binds_to_opening_hours(rule_set):
-            opening = hours_by_weekday(
-                OpeningHours.objects.filter(office_id=office.pk).values_list("weekday", "start", "end")
-            )
-        for field, message in check_schedule(
-            rule_set, mode=mode, kind=kind, start=start, end=end, office=office, opening=opening
+        for field, message in schedule_errors(
+            rule_set, mode=mode, kind=kind, start=start, end=end, office=office
         ).items():
             errors.setdefault(field, message)
     if errors:
         raise ServiceError(errors)
-    blocked_until = end + timedelta(minutes=preparation_minutes or 0)
-    if overlapping(caseworker.pk, start, blocked_until).exists():
-        raise ServiceError({"start": DOUBLE_BOOKED})
     appointment = Appointment(
         job_centre_id=customer.job_centre_id,
         customer=customer,
@@ -197,28 +248,22 @@ def book_appointment(
         start=start,
         end=end,
         preparation_minutes=preparation_minutes or 0,
-        blocked_until=blocked_until,
+        blocked_until=end + timedelta(minutes=preparation_minutes or 0),
         kind=kind,
         subject=subject_for(kind, customer.due_code),
         rule_code=customer.due_code,
         booked_by=by,
     )
-    try:
-        with transaction.atomic():
-            appointment.save()
-    except IntegrityError as error:
-        if CONSTRAINT in str(error):
-            raise ServiceError({"start": DOUBLE_BOOKED}) from None
-        raise
+    save_without_overlap(appointment)
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=appointment, what="booked")
     log.info("appointment %s booked for customer id %s, staff id %s", appointment.pk, customer.pk, caseworker.pk)
     return appointment
 
 
-def _locked(appointment: Appointment, expected_version: int | None = None, by=None) -> Appointment:
+def locked(appointment: Appointment, expected_version: int | None = None, by=None) -> Appointment:
     """Re-read the appointment under a row lock: two clicks on two screens must not both win; a
     form read at an older version is refused (`check_version`). The caller's save raises the
-    version (`_saved`)."""
+    version (`saved`)."""
     fresh = Appointment.objects.select_for_update().get(pk=appointment.pk, job_centre_id=appointment.job_centre_id)
     check_version(fresh, expected_version)
     appointment.status = fresh.status
@@ -229,7 +274,7 @@ def _locked(appointment: Appointment, expected_version: int | None = None, by=No
     return appointment
 
 
-def _saved(appointment: Appointment, fields: list[str]) -> None:
+def saved(appointment: Appointment, fields: list[str]) -> None:
     appointment.version += 1
     appointment.save(update_fields=[*fields, "version"])
     audit.record(
@@ -258,13 +303,13 @@ def record_attendance(
 ) -> Appointment:
     """The customer came. The contact note follows (`write_appointment_note`), which moves the due date."""
     now = now or timezone.now()
-    appointment = _locked(appointment, expected_version, by)
+    appointment = locked(appointment, expected_version, by)
     _require_planned(appointment, "„wahrgenommen“ erfassen")
     if appointment.start > now:
         raise ServiceError({"__all__": "Ein Termin kann erst ab seinem Beginn als wahrgenommen erfasst werden."})
     appointment.status = Appointment.ATTENDED
     appointment.outcome_reason, appointment.important_reason = "", False
-    _saved(appointment, ["status", "outcome_reason", "important_reason"])
+    saved(appointment, ["status", "outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     return appointment
 
@@ -282,7 +327,7 @@ def mark_missed(
     """Nicht erschienen. With an important reason (wichtiger Grund) the absence is excused and
     does not count in the customer's sequence of missed appointments."""
     now = now or timezone.now()
-    appointment = _locked(appointment, expected_version, by)
+    appointment = locked(appointment, expected_version, by)
     _require_planned(appointment, "„nicht erschienen“ erfassen")
     if appointment.start > now:
         raise ServiceError({"__all__": "Ein Termin kann erst ab seinem Beginn als versäumt erfasst werden."})
@@ -290,7 +335,7 @@ def mark_missed(
         raise ServiceError({"outcome_reason": "Bitte den wichtigen Grund angeben."})
     appointment.status = Appointment.MISSED
     appointment.outcome_reason, appointment.important_reason = (reason or "").strip(), important_reason
-    _saved(appointment, ["status", "outcome_reason", "important_reason"])
+    saved(appointment, ["status", "outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     appointment.refresh_from_db(fields=["missed_sequence"])
     return appointment
@@ -299,13 +344,13 @@ def mark_missed(
 @transaction.atomic
 def excuse_missed(*, appointment: Appointment, by, reason: str, expected_version: int | None = None) -> Appointment:
     """An excuse that arrives later: the miss no longer counts, later misses move up."""
-    appointment = _locked(appointment, expected_version, by)
+    appointment = locked(appointment, expected_version, by)
     if appointment.status != Appointment.MISSED:
         raise ServiceError({"__all__": "Nur ein versäumter Termin kann entschuldigt werden."})
     if not (reason or "").strip():
         raise ServiceError({"outcome_reason": "Bitte den wichtigen Grund angeben."})
     appointment.outcome_reason, appointment.important_reason = reason.strip(), True
-    _saved(appointment, ["outcome_reason", "important_reason"])
+    saved(appointment, ["outcome_reason", "important_reason"])
     renumber_missed(appointment.customer_id, appointment.job_centre_id)
     appointment.refresh_from_db(fields=["missed_sequence"])
     return appointment
@@ -315,11 +360,11 @@ def excuse_missed(*, appointment: Appointment, by, reason: str, expected_version
 def cancel_appointment(
     *, appointment: Appointment, by, by_customer: bool, reason: str = "", expected_version: int | None = None
 ) -> Appointment:
-    appointment = _locked(appointment, expected_version, by)
+    appointment = locked(appointment, expected_version, by)
     _require_planned(appointment, "eine Absage")
     appointment.status = Appointment.CANCELLED_CUSTOMER if by_customer else Appointment.CANCELLED_CENTRE
     appointment.outcome_reason = (reason or "").strip()
-    _saved(appointment, ["status", "outcome_reason"])
+    saved(appointment, ["status", "outcome_reason"])
     return appointment
 
 
@@ -360,10 +405,12 @@ def write_appointment_note(
     date=None,
     channel=None,
     today=None,
+    **follow_ups,
 ):
     """The contact note for an attended appointment: `caseload.services.record_contact` writes
-    it and moves the due date; the appointment keeps a link to it."""
-    appointment = _locked(appointment)
+    it and moves the due date; the appointment keeps a link to it. `follow_ups`: the note's
+    activities and the like, as `record_contact` takes them."""
+    appointment = locked(appointment)
     if appointment.status != Appointment.ATTENDED:
         raise ServiceError(
             {"__all__": "Ein Beratungsvermerk zum Termin geht erst, wenn er als wahrgenommen erfasst ist."}
@@ -380,6 +427,7 @@ def write_appointment_note(
         follow_up_on=follow_up_on,
         checklist=checklist,
         today=today,
+        **follow_ups,
     )
     appointment.contact_note = note
     appointment.save(update_fields=["contact_note"])
@@ -392,9 +440,10 @@ def write_appointment_note(
 ABSENCE_YEARS_AT_MOST = 2
 
 
-def _lock_staff(staff: Staff) -> None:
+def lock_staff(staff: Staff) -> None:
     """Serialise writes for one member of staff: two team leads entering overlapping absences
-    at once must not both pass the overlap check (bookings take the same lock)."""
+    at once must not both pass the overlap check; bookings and group sessions take the same
+    lock, so each sees every earlier booking."""
     list(
         Staff.objects.select_for_update()
         .filter(pk=staff.pk, job_centre_id=staff.job_centre_id)
@@ -461,7 +510,7 @@ def record_absence(*, staff: Staff, kind: str, start: date, end: date, by, today
     `start` to `end`. Who may record it for whom (a team lead, for the own team) is the
     caller's check: `selectors.absence_member`."""
     today = today or timezone.localdate()
-    _lock_staff(staff)
+    lock_staff(staff)
     errors = check_absence(staff, kind=kind, start=start, end=end, today=today)
     if errors:
         raise ServiceError(errors)
@@ -478,7 +527,7 @@ def change_absence_end(*, absence: Absence, end: date, by, today: date | None = 
     """Shorten an absence (back from sickness early) or lengthen it (the sickness goes on).
     `absence` comes with its `staff` (`selectors.get_absence_for_lead`)."""
     today = today or timezone.localdate()
-    _lock_staff(absence.staff)
+    lock_staff(absence.staff)
     fresh = Absence.objects.get(pk=absence.pk, job_centre_id=absence.job_centre_id)
     absence.start, absence.end = fresh.start, fresh.end
     errors = check_absence_end(absence, end=end, today=today)
@@ -494,7 +543,7 @@ def change_absence_end(*, absence: Absence, end: date, by, today: date | None = 
 
 @transaction.atomic
 def delete_absence(*, absence: Absence, by) -> None:
-    _lock_staff(absence.staff)
+    lock_staff(absence.staff)
     deleted, _ = Absence.objects.filter(pk=absence.pk, job_centre_id=absence.job_centre_id).delete()
     if not deleted:
         raise ServiceError({"__all__": "Diese Abwesenheit ist schon gelöscht."})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, working_time_views
+from . import group_views, views, working_time_views
 
 app_name = "appointments"
 
@@ -21,6 +21,12 @@ urlpatterns = [
     path("<int:pk>/nicht-erschienen/", views.missed, name="missed"),
     path("<int:pk>/entschuldigt/", views.excuse, name="excuse"),
     path("<int:pk>/absagen/", views.cancel, name="cancel"),
+    path("<int:pk>/korrigieren/", views.correct, name="correct"),
+    path("gruppen/", group_views.sessions, name="groups"),
+    path("gruppen/neu/", group_views.create, name="group_create"),
+    path("gruppen/<int:pk>/", group_views.session, name="group"),
+    path("gruppen/<int:pk>/anmelden/", group_views.book, name="group_book"),
+    path("gruppen/<int:pk>/anwesenheit/", group_views.attendance, name="group_attendance"),
     path("<int:pk>/vermerk/", views.note, name="note"),
     path("<int:pk>/einladung/", views.invitation, name="invitation"),
 ]

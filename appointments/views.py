@@ -21,21 +21,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from caseload import access
 from caseload import services as caseload_services
 from caseload.access import staff_required
-from caseload.forms import ContactNoteForm, add_service_errors
+from caseload.forms import ContactNoteForm, add_service_errors, note_form
 from caseload.presenters import contact_message, due_context
 from kontaktdichte.plausible import in_page_reach
 
-from . import ical, scheduling, selectors, services
+from . import corrections, groups, ical, scheduling, selectors, services
 from .forms import (
     BookingForm,
     CancelForm,
+    CorrectionForm,
     ExcuseForm,
     MissedForm,
     OutcomeForm,
     offered,
 )
 from .lengths import default_length
-from .models import Appointment, CalendarFeed, Office
+from .models import Appointment, CalendarFeed, GroupSession, Office
 from .slots import BERLIN
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,7 @@ def book(request, pk):
             "missing_opening_hours": suggestions.missing_opening_hours
             and scheduling.no_opening_hours(office.name, bound=suggestions.bound_to_opening_hours),
             "appointments": selectors.customer_appointments(customer),
+            "sessions": groups.bookable(staff, now),
         },
         status=status,
     )
@@ -242,7 +244,31 @@ def detail(request, pk):
             "cancel_form": CancelForm(initial=version),
             "excuse_form": ExcuseForm(initial=version),
             "version_form": OutcomeForm(initial=version),
+            "correction_form": CorrectionForm(initial=version),
+            "next_missed": corrections.next_missed_sequence(appointment)
+            if appointment.status == Appointment.PLANNED
+            else None,
+            "correctable": appointment.status in corrections.CORRECTABLE
+            and corrections.check_correction(
+                appointment,
+                Appointment.MISSED if appointment.status == Appointment.ATTENDED else Appointment.ATTENDED,
+                timezone.localdate(now),
+            )
+            is None,
+            "history": appointment.history.order_by("-history_date").select_related("history_user")[:10],
         },
+    )
+
+
+def missed_consequence(appointment: Appointment) -> str:
+    """What a miss means, said when it is recorded: its number in a row, and that a Rechtsfolge
+    may follow (§ 32 SGB II, after hearing the customer) unless there was an important reason."""
+    if appointment.important_reason:
+        return "Nicht erschienen, aus wichtigem Grund entschuldigt: keine Rechtsfolge."
+    return (
+        f"Nicht erschienen: {appointment.missed_sequence}. unentschuldigtes Versäumnis in Folge. "
+        f"Ohne wichtigen Grund kann eine Rechtsfolge folgen (Minderung wegen eines Meldeversäumnisses, "
+        f"§ 32 SGB II); vorher ist der Kunde anzuhören."
     )
 
 
@@ -298,12 +324,51 @@ def missed(request, pk):
                 important_reason=form.cleaned_data["important_reason"],
                 expected_version=form.cleaned_data["version"],
             ),
+            lambda: missed_consequence(appointment),
+        )
+    return redirect("appointments:detail", pk=appointment.pk)
+
+
+@require_POST
+@staff_required
+def correct(request, pk):
+    """Wahrgenommen <-> nicht erschienen, the same day: the first post shows what the correction
+    does and asks to confirm; the confirmed post corrects."""
+    appointment = selectors.get_appointment_for_user(request.staff, pk)
+    form = _outcome_form(request, CorrectionForm)
+    if form is None:
+        return redirect("appointments:detail", pk=appointment.pk)
+    data = form.cleaned_data
+    if not data.get("confirm"):
+        message = corrections.check_correction(appointment, data["to"], timezone.localdate())
+        if message:
+            messages.error(request, message)
+            return redirect("appointments:detail", pk=appointment.pk)
+        return render(
+            request,
+            "appointments/correct.html",
+            {"appointment": appointment, "customer": appointment.customer, "form": form, "to": data["to"]},
+        )
+    if (
+        run_service(
+            request,
+            lambda: corrections.correct_outcome(
+                appointment=appointment,
+                by=request.user,
+                to=data["to"],
+                reason=data["outcome_reason"],
+                important_reason=data["important_reason"],
+                expected_version=data["version"],
+            ),
             lambda: (
-                "Nicht erschienen, aus wichtigem Grund entschuldigt."
-                if appointment.important_reason
-                else f"Nicht erschienen: {appointment.missed_sequence}. Versäumnis in Folge."
+                missed_consequence(appointment) + " (korrigiert)"
+                if appointment.status == Appointment.MISSED
+                else "Korrigiert: wahrgenommen. Bitte jetzt den Beratungsvermerk schreiben."
             ),
         )
+        and appointment.status == Appointment.ATTENDED
+    ):
+        return redirect("appointments:note", pk=appointment.pk)
     return redirect("appointments:detail", pk=appointment.pk)
 
 
@@ -357,8 +422,9 @@ def note(request, pk):
     customer = access.get_customer_for_user(request.user, appointment.customer_id, staff=request.staff)
     today = timezone.localdate()
     rule_set = caseload_services.rule_set_for(customer, today)
-    form = ContactNoteForm(
-        request.POST if request.method == "POST" else None,
+    form = note_form(
+        ContactNoteForm,
+        request,
         customer=customer,
         rule_set=rule_set,
         today=today,
@@ -447,13 +513,14 @@ def feed(request, token):
     if subscription is None:
         raise Http404("Unbekanntes Kalender-Abo.")
     staff, now = subscription.staff, timezone.now()
+    span = {
+        "job_centre_id": staff.job_centre_id,
+        "caseworker_id": staff.pk,
+        "start__gte": now - timedelta(days=FEED_PAST_DAYS),
+        "start__lt": now + timedelta(days=FEED_FUTURE_DAYS),
+    }
     rows = (
-        Appointment.objects.filter(
-            job_centre_id=staff.job_centre_id,
-            caseworker_id=staff.pk,
-            start__gte=now - timedelta(days=FEED_PAST_DAYS),
-            start__lt=now + timedelta(days=FEED_FUTURE_DAYS),
-        )
+        Appointment.objects.filter(group_session__isnull=True, **span)
         .select_related("customer", "office")
         .only(
             "pk",
@@ -461,6 +528,7 @@ def feed(request, token):
             "end",
             "subject",
             "mode",
+            "kind",
             "status",
             "preparation_minutes",
             "customer__number",
@@ -470,7 +538,13 @@ def feed(request, token):
         .order_by("start")
     )
     response = HttpResponse(
-        ical.feed(rows, now=now, host=request.get_host().split(":")[0]), content_type="text/calendar; charset=utf-8"
+        ical.feed(
+            rows,
+            now=now,
+            host=request.get_host().split(":")[0],
+            sessions=GroupSession.objects.filter(**span).select_related("office").order_by("start"),
+        ),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="termine.ics"'
     return response

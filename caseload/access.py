@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from .models import Customer, Measure, Staff, Suspension
+from .models import Customer, FollowUpActivity, Measure, Staff, Suspension
 
 
 def staff_for(user) -> Staff | None:
@@ -60,6 +60,13 @@ def get_suspension_for_customer(customer: Customer, pk: int) -> Suspension:
     suspension = get_object_or_404(Suspension, pk=pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
     suspension.customer = customer
     return suspension
+
+
+def get_activity_for_customer(customer: Customer, pk: int) -> FollowUpActivity:
+    """A follow-up activity of this customer (404 for anyone else's, whatever its id)."""
+    activity = get_object_or_404(FollowUpActivity, pk=pk, customer_id=customer.pk, job_centre_id=customer.job_centre_id)
+    activity.customer = customer
+    return activity
 
 
 def staff_required(view):

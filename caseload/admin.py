@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from policies import vocabulary as voc
 from policies.admin_forms import code_list_field
 
-from . import import_views, services
+from . import deletion, import_views, services
 from .models import (
     AcquisitionEvent,
     AcquisitionSource,
@@ -156,6 +156,8 @@ class CustomerAdmin(SimpleHistoryAdmin):
                     "integrated_employment",
                     "unemployed_since",
                     "benefit_renewal_on",
+                    "profiling_reviewed_on",
+                    "cooperation_plan_on",
                 ]
             },
         ),
@@ -208,13 +210,13 @@ class CustomerAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    # Deleting a customer deletes their history rows too (services.delete_customers).
+    # Deleting a customer deletes their history rows too (deletion.delete_customers).
     def delete_model(self, request, obj):
-        services.delete_customers(job_centre_id=obj.job_centre_id, customer_ids=[obj.pk], by=request.user)
+        deletion.delete_customers(job_centre_id=obj.job_centre_id, customer_ids=[obj.pk], by=request.user)
 
     def delete_queryset(self, request, queryset):
         by_centre = {}
         for pk, centre_id in queryset.values_list("pk", "job_centre_id"):
             by_centre.setdefault(centre_id, []).append(pk)
         for centre_id, ids in by_centre.items():
-            services.delete_customers(job_centre_id=centre_id, customer_ids=ids, by=request.user)
+            deletion.delete_customers(job_centre_id=centre_id, customer_ids=ids, by=request.user)

@@ -15,3 +15,15 @@ class CaseloadConfig(AppConfig):
             return recompute_job_centre.enqueue(job_centre_id)
 
         rules_changed.connect(answer_rules_changed, weak=False, dispatch_uid="caseload.recompute_after_rule_change")
+
+        from policies.whatif import impact_requested
+
+        from .whatif import customers_to_preview, preview
+
+        def answer_impact_requested(sender, proposal, limit=None, **kwargs):
+            """The rule-set admin's "Auswirkungen prüfen"; None above `limit` open cases."""
+            if limit is not None and customers_to_preview(proposal.job_centre_id) > limit:
+                return None
+            return preview(proposal)
+
+        impact_requested.connect(answer_impact_requested, weak=False, dispatch_uid="caseload.preview_rule_change")

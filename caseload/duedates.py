@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 # A customer row as the engine's facts are built from it (`customer_facts`).
 FACT_ROW = ("id", "job_centre_id", *Customer.FACT_FIELDS)
+# A measure as the engine reads it (`engine.Measure`, in its field order).
+MEASURE_ROW = ("start", "end", "exited_on", "employer_service_on")
 
 DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in Customer.DUE_FIELDS)
 # What a recomputation compares with the stored row: the decision, without the day it was
@@ -74,6 +76,7 @@ def customer_facts(row: dict, measures=(), suspensions=()) -> engine.Customer:
         integrated_employment=row["integrated_employment"] or None,
         unemployed_since=row["unemployed_since"],
         benefit_renewal_on=row["benefit_renewal_on"],
+        profiling_reviewed_on=row["profiling_reviewed_on"],
         measures=tuple(measures),
         suspensions=tuple(suspensions),
     )
@@ -94,6 +97,7 @@ def apply_decision(customer, decision: engine.Decision, today: date, version: in
     customer.due_computed_on = today
     customer.policy_version = version
     customer.last_contact_on = decision.last_contact_on
+    customer.due_tasks_since = decision.tasks_due_on
 
 
 def decide(customer: Customer, today: date | None = None, *, include_suspensions=True) -> engine.Decision:
@@ -102,7 +106,7 @@ def decide(customer: Customer, today: date | None = None, *, include_suspensions
     version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=customer.job_centre_id)
     policy = policy_for(customer.job_centre_id, version)
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
-    measures = [engine.Measure(*m) for m in Measure.objects.filter(**scope).values_list("start", "end", "exited_on")]
+    measures = [engine.Measure(*m) for m in Measure.objects.filter(**scope).values_list(*MEASURE_ROW)]
     suspensions = (
         [engine.Suspension(*s) for s in Suspension.objects.filter(**scope).values_list("start", "end", "reason")]
         if include_suspensions
@@ -192,10 +196,8 @@ def histories(scope: dict, until: date):
     three queries. One fetch each, not .iterator(): on PostgreSQL a server-side cursor plans
     for the first rows and reads many thousands of notes several times slower."""
     measures, suspensions, contacts = defaultdict(list), defaultdict(list), defaultdict(list)
-    for cid, start, end, exited in Measure.objects.filter(**scope).values_list(
-        "customer_id", "start", "end", "exited_on"
-    ):
-        measures[cid].append(engine.Measure(start, end, exited))
+    for cid, *measure in Measure.objects.filter(**scope).values_list("customer_id", *MEASURE_ROW):
+        measures[cid].append(engine.Measure(*measure))
     for cid, start, end, reason in Suspension.objects.filter(**scope).values_list(
         "customer_id", "start", "end", "reason"
     ):
@@ -210,17 +212,20 @@ def histories(scope: dict, until: date):
     return measures, suspensions, contacts
 
 
-def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
+def chunk_scope(rows: list[dict]) -> dict:
+    """The filter that reads the histories of a chunk of customer rows (in id order, one job
+    centre). A dense chunk (as in a full recompute) is read by id range, which spares the
+    database a list of thousands of parameters; the few rows of customers in the range but not
+    in the chunk are read and ignored. A sparse chunk reads by id list."""
     ids = [r["id"] for r in rows]
     job_centre_id = rows[0]["job_centre_id"]
-    # Chunks come in id order. A dense chunk (as in a full recompute) is read by id range,
-    # which spares the database a list of thousands of parameters; the few rows of customers
-    # in the range but not in the chunk are read and ignored. A sparse chunk reads by id list.
     if ids[-1] - ids[0] < 2 * len(ids):
-        scope = {"job_centre_id": job_centre_id, "customer_id__gte": ids[0], "customer_id__lte": ids[-1]}
-    else:
-        scope = {"job_centre_id": job_centre_id, "customer_id__in": ids}
-    measures, suspensions, contacts = histories(scope, today)
+        return {"job_centre_id": job_centre_id, "customer_id__gte": ids[0], "customer_id__lte": ids[-1]}
+    return {"job_centre_id": job_centre_id, "customer_id__in": ids}
+
+
+def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
+    measures, suspensions, contacts = histories(chunk_scope(rows), today)
     evaluate = engine.evaluate
     for row in rows:
         cid = row["id"]

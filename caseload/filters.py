@@ -13,6 +13,7 @@ from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput, Select, TextInp
 from policies.lookups import rule_codes
 
 from .models import Customer, Staff, person_name
+from .open_tasks import KINDS, kind_q
 from .selectors import STATUS_FILTERS, team_staff
 
 
@@ -57,6 +58,9 @@ class CaseloadFilter(django_filters.FilterSet):
     fachkraft = django_filters.ChoiceFilter(
         field_name="caseworker", label="Fachkraft", empty_label="alle", choices=[], widget=Select
     )
+    aufgabe = django_filters.ChoiceFilter(
+        label="Aufgabe", method="filter_task", empty_label="alle", choices=list(KINDS.items()), widget=Select
+    )
     faellig_ab = _date_filter("gte", "fällig ab")
     faellig_bis = _date_filter("lte", "fällig bis")
 
@@ -75,10 +79,11 @@ class CaseloadFilter(django_filters.FilterSet):
         with_status=True,
         with_caseworker=True,
         with_number=True,
+        overdue_tasks=False,
         **kwargs,
     ):
         super().__init__(data, queryset, **kwargs)
-        self.today = today
+        self.today, self.overdue_tasks = today, overdue_tasks
         if not with_number:  # the worklist's search box ("Name oder Kundennummer") does it
             del self.filters["nummer"]
         if with_caseworker:
@@ -94,6 +99,11 @@ class CaseloadFilter(django_filters.FilterSet):
             self.filters["kuerzel"].extra["choices"] = [(c, c) for c in codes]
         else:
             del self.filters["kuerzel"]
+
+    def filter_task(self, queryset, name, value):
+        """Customers with a task of that kind: due within 14 days or overdue (on the team's list
+        of overdue tasks: overdue)."""
+        return queryset.filter(kind_q(value, self.today, overdue=self.overdue_tasks))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(STATUS_FILTERS[value][1](self.today))

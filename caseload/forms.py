@@ -13,10 +13,11 @@ from django import forms
 
 from kontaktdichte import formats
 from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput, TextInput
+from policies import engine
 from policies import vocabulary as voc
 from policies.models import RuleSet
 
-from . import services
+from . import activities, services
 from .models import ContactNote, Customer
 
 
@@ -49,6 +50,35 @@ def add_service_errors(form: forms.Form, errors) -> None:
             form.add_error(target, message)
 
 
+# New activities: this many empty rows; "weitere Zeile" posts the form back with one more.
+EMPTY_ROWS, MAX_ROWS = 3, 20
+MORE_ROWS = "weitere_zeile"
+FOLLOW_UP_CHOICES = [
+    (activities.KEEP, "offen lassen"),
+    (activities.DONE, "nachgehalten"),
+    (activities.CARRY, "fortführen bis …"),
+]
+
+
+def note_form(form_class, request, **kwargs):
+    """The contact note form for a request. "Weitere Zeile" (a submit button, no JavaScript)
+    comes back as an unbound form showing what was typed, with one row more, and saves nothing."""
+    if request.method != "POST":
+        return form_class(None, **kwargs)
+    if MORE_ROWS in request.POST:
+        data = request.POST.dict()
+        data["activity_rows"] = str(_int(data.get("activity_rows"), EMPTY_ROWS) + 1)
+        return form_class(None, **{**kwargs, "initial": data})
+    return form_class(request.POST, **kwargs)
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 class ContactNoteForm(forms.Form):
     date = date_field("Datum des Kontakts")
     channel = forms.ChoiceField(label="Kontaktart", widget=forms.RadioSelect, choices=voc.CHANNELS)
@@ -69,10 +99,15 @@ class ContactNoteForm(forms.Form):
     follow_up_on = date_field(
         "Wiedervorlage", required=False, help_text="Spätestens dann ist der nächste Kontakt fällig."
     )
+    keep_follow_up = forms.BooleanField(required=False)
     prognosis_reviewed = forms.BooleanField(required=False)
     strategy_reviewed = forms.BooleanField(required=False)
     agreement_reviewed = forms.BooleanField(required=False)
     job_search_done = forms.BooleanField(required=False)
+    activities_followed_up = forms.BooleanField(required=False)
+    profiling_reviewed = forms.BooleanField(required=False)
+    plan_updated = forms.BooleanField(required=False)
+    activity_rows = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ROWS)
 
     def __init__(self, *args, customer: Customer, rule_set: RuleSet | None, today, walk_in_allowed=True, **kwargs):
         kwargs.setdefault("initial", {"date": today})
@@ -80,8 +115,9 @@ class ContactNoteForm(forms.Form):
         self.customer, self.rule_set, self.today = customer, rule_set, today
         if not walk_in_allowed:  # the note of an appointment: the customer came with one
             del self.fields["walk_in"]
-        for name in ContactNote.CHECKLIST:
+        for name in (*ContactNote.CHECKLIST, "profiling_reviewed", "plan_updated"):
             self.fields[name].label = ContactNote._meta.get_field(name).verbose_name
+        self._follow_up_fields(rule_set)
         if rule_set is not None:
             qualifying = set(rule_set.qualifying_channels)
             if qualifying >= set(voc.CHANNEL_CODES):
@@ -100,9 +136,83 @@ class ContactNoteForm(forms.Form):
         # a backdated note does: the person must be able to tick what the check asks for.
         self.checklist_shown = rule_set is not None and rule_set.checklist_required
 
+    def _follow_up_fields(self, rule_set) -> None:
+        """Rows for new activities, the open activities of earlier notes, taking over the
+        follow-up date in force, the profiling review and the Kooperationsplan."""
+        source = self.data if self.is_bound else self.initial
+        try:
+            rows = int(source.get("activity_rows") or EMPTY_ROWS)
+        except (TypeError, ValueError):
+            rows = EMPTY_ROWS
+        self.rows = max(1, min(rows, MAX_ROWS))
+        self.initial["activity_rows"] = self.rows
+        for index in range(self.rows):
+            self.fields[f"activity_{index}_due"] = date_field("bis", required=False)
+            self.fields[f"activity_{index}_text"] = forms.CharField(
+                label="Vereinbarung", required=False, max_length=activities.TEXT_MAX
+            )
+        self.open_activities = activities.open_activities(self.customer)
+        for activity in self.open_activities:
+            self.fields[f"followup_{activity.pk}"] = forms.ChoiceField(
+                label=f"{activity.text} (vereinbart am {formats.day(activity.note.date)}, "
+                f"bis {formats.day(activity.due_on)})",
+                choices=FOLLOW_UP_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=activities.KEEP,
+            )
+            self.fields[f"followup_{activity.pk}_until"] = date_field("fortführen bis", required=False)
+        current = activities.current_follow_up(self.customer, self.today)
+        self.current_follow_up = current if current is not None and current > self.today else None
+        if self.current_follow_up is None:
+            del self.fields["keep_follow_up"]
+        else:
+            self.fields[
+                "keep_follow_up"
+            ].label = (
+                f"bisherige Wiedervorlage {formats.day(self.current_follow_up)} übernehmen (statt eines neuen Datums)"
+            )
+        reviews_profiling = rule_set is not None and rule_set.profiling_review_months
+        if not reviews_profiling and engine.PROFILING_REVIEW not in (self.customer.due_flags or ()):
+            del self.fields["profiling_reviewed"]
+        plan = self.customer.cooperation_plan_on
+        before = f"Bisher: Kooperationsplan vom {formats.day(plan)}." if plan else "Bisher ist keiner erfasst."
+        self.fields[
+            "plan_updated"
+        ].help_text = f"{before} Gilt ab dem Datum des Kontakts; spätestens nach sechs Monaten zu überprüfen."
+
+    @property
+    def activity_row_fields(self):
+        return [(self[f"activity_{i}_due"], self[f"activity_{i}_text"]) for i in range(self.rows)]
+
+    @property
+    def follow_up_rows(self):
+        return [
+            (a, self[f"followup_{a.pk}"], self[f"followup_{a.pk}_until"], a.due_on <= self.today)
+            for a in self.open_activities
+        ]
+
+    @property
+    def extra_fields(self):
+        return [self[name] for name in ("keep_follow_up", "profiling_reviewed", "plan_updated") if name in self.fields]
+
     @property
     def checklist_fields(self):
-        return [self[name] for name in ContactNote.CHECKLIST] if self.checklist_shown else []
+        if not self.checklist_shown:
+            return []
+        names = [n for n in ContactNote.CHECKLIST if n != "activities_followed_up" or self.open_activities]
+        return [self[name] for name in names]
+
+    def new_activities(self) -> list:
+        data = self.cleaned_data
+        return [(data.get(f"activity_{i}_due"), data.get(f"activity_{i}_text", "")) for i in range(self.rows)]
+
+    def follow_ups(self) -> dict:
+        data = self.cleaned_data
+        return {
+            a.pk: (data.get(f"followup_{a.pk}") or activities.KEEP, data.get(f"followup_{a.pk}_until"))
+            for a in self.open_activities
+        }
 
     @property
     def main_fields(self):
@@ -120,15 +230,30 @@ class ContactNoteForm(forms.Form):
         if data.get("date") is not None and data.get("channel"):
             rule_set = services.rule_set_for(self.customer, data["date"])
             self.checklist_shown = self.checklist_shown or (rule_set is not None and rule_set.checklist_required)
+            follow_up_on = data.get("follow_up_on")
+            if data.get("keep_follow_up"):
+                if follow_up_on is not None:
+                    self.add_error("keep_follow_up", "Bitte entweder ein neues Datum oder das bisherige übernehmen.")
+                follow_up_on = follow_up_on or self.current_follow_up
             errors = services.check_contact(
                 rule_set,
                 date=data["date"],
                 channel=data["channel"],
-                follow_up_on=data.get("follow_up_on"),
+                follow_up_on=follow_up_on,
                 checklist=self.checklist(),
                 today=self.today,
                 registered_on=self.customer.registered_on,
                 walk_in=bool(data.get("walk_in")),
+                open_activities=len(self.open_activities),
+            )
+            errors.update(
+                activities.check_follow_ups(
+                    new=self.new_activities(),
+                    follow_ups=self.follow_ups(),
+                    open_by_id={a.pk: a for a in self.open_activities},
+                    note_date=data["date"],
+                    followed_up_ticked=bool(data.get("activities_followed_up")),
+                )
             )
             add_service_errors(self, errors)
         return data
@@ -142,10 +267,21 @@ class ContactNoteForm(forms.Form):
             "agreements": data["agreements"],
             "follow_up_on": data.get("follow_up_on"),
             "checklist": self.checklist(),
+            "activities": self.new_activities(),
+            "follow_ups": self.follow_ups(),
+            "profiling_reviewed": bool(data.get("profiling_reviewed")),
+            "plan_updated": bool(data.get("plan_updated")),
+            "keep_follow_up": bool(data.get("keep_follow_up")),
         }
         if "walk_in" in self.fields:
             kwargs["walk_in"] = bool(data.get("walk_in"))
         return kwargs
+
+
+class VersionForm(forms.Form):
+    """A button that changes one record: the version the page was read at."""
+
+    version = version_field()
 
 
 class SuspensionForm(forms.Form):
@@ -253,7 +389,7 @@ class FactsForm(forms.Form):
         label="Merkmale", required=False, choices=voc.FLAGS, widget=forms.CheckboxSelectMultiple
     )
 
-    FIELDS = Customer.FACT_FIELDS
+    FIELDS = Customer.FACT_FORM_FIELDS
 
     def __init__(self, *args, customer: Customer, today, **kwargs):
         kwargs.setdefault("initial", {**{f: getattr(customer, f) for f in self.FIELDS}, "version": customer.version})

@@ -48,7 +48,14 @@ def person_name(first_name: str, last_name: str, username: str) -> str:
 class Staff(models.Model):
     CASEWORKER = "caseworker"
     TEAM_LEAD = "team_lead"
-    ROLES = [(CASEWORKER, "Integrationsfachkraft"), (TEAM_LEAD, "Teamleitung")]
+    # Arbeitgeberservice (AG-S): employers, job offers, placement proposals; a start page of
+    # its own (the employers app) and the job centre's AG-S tasks from graduate management.
+    EMPLOYER_SERVICE = "employer_service"
+    ROLES = [
+        (CASEWORKER, "Integrationsfachkraft"),
+        (TEAM_LEAD, "Teamleitung"),
+        (EMPLOYER_SERVICE, "Arbeitgeberservice"),
+    ]
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name="Benutzer"
@@ -77,6 +84,10 @@ class Staff(models.Model):
     @property
     def is_team_lead(self):
         return self.role == self.TEAM_LEAD
+
+    @property
+    def is_employer_service(self):
+        return self.role == self.EMPLOYER_SERVICE
 
     def clean(self):
         if self.team_id and self.job_centre_id and self.team.job_centre_id != self.job_centre_id:
@@ -189,6 +200,17 @@ class Customer(models.Model):
     )
     unemployed_since = models.DateField("arbeitslos seit", null=True, blank=True)
     benefit_renewal_on = models.DateField("Weiterbewilligung (WBA) am", null=True, blank=True)
+    # Set by a contact note that documents the review (Coburg Land: "die Überprüfung des
+    # Profilings samt Integrationsprognose mit dem Beratungsvermerk ... zu dokumentieren").
+    profiling_reviewed_on = models.DateField("Profiling zuletzt überprüft am", null=True, blank=True)
+    # § 15 SGB II: the current Kooperationsplan (or Eingliederungsvereinbarung), to be reviewed
+    # at the latest after six months (`caseload.open_tasks`). Not read by the contact rules.
+    cooperation_plan_on = models.DateField(
+        "Kooperationsplan vom",
+        null=True,
+        blank=True,
+        help_text="Abschluss oder letzte Fortschreibung; spätestens nach sechs Monaten zu überprüfen.",
+    )
 
     acquisition_source = models.ForeignKey(
         AcquisitionSource, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="Akquise"
@@ -220,7 +242,10 @@ class Customer(models.Model):
         "integrated_employment",
         "unemployed_since",
         "benefit_renewal_on",
+        "profiling_reviewed_on",
     )
+    # What the facts page edits: the facts and the plan's date.
+    FACT_FORM_FIELDS = (*FACT_FIELDS, "cooperation_plan_on")
 
     # The stored decision of the policy engine. Written only by caseload.duedates.
     DUE_FIELDS = (
@@ -237,6 +262,7 @@ class Customer(models.Model):
         "due_computed_on",
         "policy_version",
         "last_contact_on",
+        "due_tasks_since",
     )
     due_status = models.CharField("Fälligkeitsstatus", max_length=20, blank=True, db_index=False)
     due_by = models.DateField("fällig bis", null=True, blank=True)
@@ -268,6 +294,8 @@ class Customer(models.Model):
     due_computed_on = models.DateField("berechnet für", null=True, blank=True)
     policy_version = models.PositiveIntegerField("Regelstand", default=0)
     last_contact_on = models.DateField("letzter qualifizierter Kontakt", null=True, blank=True)
+    # The day the earliest task among `due_flags` came due (profiling review, AG-S).
+    due_tasks_since = models.DateField("Aufgabe fällig seit", null=True, blank=True)
 
     # Optimistic locking: raised by every edit through the services; a form carries the version
     # it was read at, and a save from an older one is refused (`services.check_version`).
@@ -321,6 +349,17 @@ class Measure(models.Model):
     start = models.DateField("Beginn")
     end = models.DateField("geplantes Ende")
     exited_on = models.DateField("Austritt", null=True, blank=True)
+    # Weimarer Land's graduate management: the employer service (AG-S) involved one month
+    # before the end. Marking it done ends the engine's `employer_service_task` flag.
+    employer_service_on = models.DateField("AG-S eingebunden am", null=True, blank=True)
+    employer_service_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="AG-S eingebunden von",
+    )
     version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
     history = HistoricalRecords()
 
@@ -405,10 +444,26 @@ class ContactNote(models.Model):
     strategy_reviewed = models.BooleanField("Strategie überprüft", default=False)
     agreement_reviewed = models.BooleanField("EinV/Kooperationsplan überprüft", default=False)
     job_search_done = models.BooleanField("Stellensuchlauf durchgeführt", default=False)
+    # Weimarer Land: "Vereinbarungen aus vorangegangenen Kontakten sind nachzuhalten".
+    activities_followed_up = models.BooleanField(
+        "Vereinbarungen aus vorangegangenen Kontakten nachgehalten", default=False, db_default=False
+    )
+    profiling_reviewed = models.BooleanField(
+        "Profiling und Integrationsprognose überprüft", default=False, db_default=False
+    )
+    plan_updated = models.BooleanField(
+        "Kooperationsplan abgeschlossen oder fortgeschrieben", default=False, db_default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    CHECKLIST = ("prognosis_reviewed", "strategy_reviewed", "agreement_reviewed", "job_search_done")
+    CHECKLIST = (
+        "prognosis_reviewed",
+        "strategy_reviewed",
+        "agreement_reviewed",
+        "job_search_done",
+        "activities_followed_up",
+    )
 
     class Meta:
         verbose_name = "Beratungsvermerk"
@@ -454,3 +509,61 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return f"Import {self.pk}"
+
+
+class FollowUpActivity(models.Model):
+    """A follow-up activity agreed in a contact note (Vereinbarung, Folgeaktivität), with the day
+    by which it is to be followed up ("Wiedervorlagen für Folgekontakte bzw. Folgeaktivitäten
+    dienen ... der Nachhaltung vereinbarter Aktivitäten"). Open until a later note or the
+    customer page marks it followed up (done) or a later note carries it on, as a new activity
+    with a new date (`carried_from`)."""
+
+    OPEN, DONE, CARRIED = "open", "done", "carried"
+    STATUSES = [(OPEN, "offen"), (DONE, "nachgehalten"), (CARRIED, "fortgeführt")]
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="activities")
+    note = models.ForeignKey(
+        ContactNote, on_delete=models.CASCADE, related_name="activities", verbose_name="vereinbart im Vermerk"
+    )
+    due_on = models.DateField("nachhalten bis")
+    text = models.CharField("Vereinbarung", max_length=300)
+    status = models.CharField("Stand", max_length=10, choices=STATUSES, default=OPEN)
+    closed_at = models.DateTimeField("erledigt am", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="erledigt von",
+    )
+    closed_in = models.ForeignKey(
+        ContactNote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_up",
+        verbose_name="nachgehalten im Vermerk",
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="fortgeführt aus"
+    )
+    version = models.PositiveIntegerField("Bearbeitungsstand", default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Vereinbarte Folgeaktivität"
+        verbose_name_plural = "Vereinbarte Folgeaktivitäten"
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["job_centre", "customer", "status"], name="activity_customer_status"),
+            models.Index(fields=["job_centre", "status", "due_on"], name="activity_open_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.text} (bis {formats.day(self.due_on)})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.OPEN

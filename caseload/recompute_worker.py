@@ -1,5 +1,5 @@
-"""Entry points of worker processes (see `duedates.in_processes`): the bulk recompute's and
-the demo generator's.
+"""Entry points of worker processes (see `duedates.in_processes`): the bulk recompute's, the
+demo generator's and the rule-change preview's (`caseload.whatif`).
 
 A spawned worker unpickles these by module name before Django is set up, so this module
 imports nothing of Django's at import time.
@@ -31,3 +31,9 @@ def write_chunk(chunk):
     from caseload.demo import write_chunk
 
     return write_chunk(chunk)
+
+
+def preview_range(*task):
+    from caseload.whatif import preview_range
+
+    return preview_range(*task)

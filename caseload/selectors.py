@@ -30,6 +30,7 @@ from policies.models import RuleSet
 from .access import team_customers
 from .duedates import stale_q, stale_reason
 from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
+from .open_tasks import TASK_VALUES, tasks_due_q, tasks_overdue_q
 
 DUE_SOON = timedelta(days=14)
 # No rule set in force, no rule matched, or never computed: somebody must look at these.
@@ -103,6 +104,14 @@ SECTIONS = [
     Section("ueberfaellig", "Überfällig", overdue_q, "Niemand ist überfällig."),
     Section("bald", "Fällig in 14 Tagen", due_soon_q, "In den nächsten 14 Tagen ist niemand fällig."),
     Section(
+        "aufgaben",
+        "Aufgaben",
+        tasks_due_q,
+        "Keine Aufgaben fällig.",
+        hint="Vereinbarungen nachhalten, Profilingprüfung, AG-S einbinden, Kooperationsplan überprüfen: "
+        "überfällig oder in den nächsten 14 Tagen fällig.",
+    ),
+    Section(
         "individuell",
         "Individuell ohne Datum",
         individual_q,
@@ -166,6 +175,7 @@ WORKLIST_VALUES = (
     )
     + _STALE_VALUES
     + CASEWORKER_VALUES
+    + TASK_VALUES
 )
 # No names, no birth dates: the team list and its export are pseudonymised (§ 35 SGB I).
 TEAM_LIST_VALUES = (
@@ -291,6 +301,16 @@ def team_overdue(staff: Staff, today: date) -> QuerySet[Customer]:
     return team_customers(staff).filter(overdue_q(today), closed_on__isnull=True).order_by("due_by", "number")
 
 
+def team_overdue_tasks(staff: Staff, today: date) -> QuerySet[Customer]:
+    """The team's customers with an overdue task (`caseload.open_tasks`), by number."""
+    return team_customers(staff).filter(tasks_overdue_q(today), closed_on__isnull=True).order_by("number")
+
+
+def team_task_rows(queryset: QuerySet[Customer]) -> QuerySet[dict]:
+    """The overdue tasks list's rows: no names, no birth dates (as TEAM_LIST_VALUES)."""
+    return queryset.values(*TEAM_LIST_VALUES, *TASK_VALUES)
+
+
 def team_overdue_rows(queryset: QuerySet[Customer]) -> QuerySet[dict]:
     """The list's rows as dicts (TEAM_LIST_VALUES): no names, no birth dates."""
     return queryset.values(*TEAM_LIST_VALUES)
@@ -336,21 +356,32 @@ def team_overdue_export(queryset: QuerySet[Customer], today: date, policy_versio
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    kind: str  # note | measure | suspension
+    kind: str  # note | measure | suspension, or another app's (proposal)
     date: date
     item: object
     qualified: bool = False  # notes: the channel counted under the rule set in force that day
+    template_name: str = ""  # another app's entries bring their own template
 
     @property
     def template(self) -> str:
-        return f"caseload/_timeline_{self.kind}.html"
+        return self.template_name or f"caseload/_timeline_{self.kind}.html"
 
 
 _KIND_ORDER = {"note": 2, "suspension": 1, "measure": 0}
 
+# Entries other apps add to a customer's history (the employers app: placement proposals and
+# their outcomes), each a function of the customer giving TimelineEntry objects with one query.
+TIMELINE_SOURCES: list[Callable[[Customer], list[TimelineEntry]]] = []
+
+
+def add_timeline_source(source: Callable[[Customer], list[TimelineEntry]]) -> None:
+    if source not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(source)
+
 
 def customer_timeline(customer: Customer) -> list[TimelineEntry]:
-    """Contact notes, measures and suspensions, newest first. Four queries."""
+    """Contact notes (with their follow-up activities), measures and suspensions (and what other
+    apps add, `TIMELINE_SOURCES`), newest first. Five queries, and one per added source."""
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
     rule_sets = list(
         RuleSet.objects.filter(job_centre_id=customer.job_centre_id).only(
@@ -366,14 +397,19 @@ def customer_timeline(customer: Customer) -> list[TimelineEntry]:
 
     entries = [
         TimelineEntry("note", n.date, n, qualifies(n))
-        for n in ContactNote.objects.filter(**scope).select_related("caseworker").defer("caseworker__password")
+        for n in ContactNote.objects.filter(**scope)
+        .select_related("caseworker")
+        .defer("caseworker__password")
+        .prefetch_related("activities")
     ]
     entries += [TimelineEntry("measure", m.start, m) for m in Measure.objects.filter(**scope)]
     entries += [
         TimelineEntry("suspension", s.start, s)
         for s in Suspension.objects.filter(**scope).select_related("documented_by").defer("documented_by__password")
     ]
-    entries.sort(key=lambda e: (e.date, _KIND_ORDER[e.kind], e.item.pk), reverse=True)
+    for source in TIMELINE_SOURCES:
+        entries += source(customer)
+    entries.sort(key=lambda e: (e.date, _KIND_ORDER.get(e.kind, 3), e.item.pk), reverse=True)
     return entries
 
 

@@ -26,6 +26,7 @@ from policies import engine
 from policies import vocabulary as voc
 from policies.models import RuleSet
 
+from . import activities as followups
 from .duedates import decide, refresh_due_date
 from .intake import TEXT_FIELDS, check_master_data
 from .models import ContactNote, Customer, Measure, Suspension
@@ -76,8 +77,11 @@ def check_contact(
     today: date,
     registered_on: date | None = None,
     walk_in: bool = False,
+    open_activities: int = 0,
 ) -> dict[str, str]:
-    """The rule set's demands on a contact note, as {field: message}."""
+    """The rule set's demands on a contact note, as {field: message}. `open_activities`: how
+    many activities of earlier notes are open; the checklist asks for them to be followed up
+    only when there are some."""
     errors = {}
     if walk_in and channel != WALK_IN_CHANNEL:
         errors["walk_in"] = (
@@ -103,7 +107,11 @@ def check_contact(
         )
     qualified = channel in rule_set.qualifying_channels
     if rule_set.checklist_required and qualified:
-        missing = [ContactNote._meta.get_field(f).verbose_name for f in ContactNote.CHECKLIST if not checklist.get(f)]
+        missing = [
+            ContactNote._meta.get_field(f).verbose_name
+            for f in ContactNote.CHECKLIST
+            if not checklist.get(f) and (f != "activities_followed_up" or open_activities)
+        ]
         if missing:
             errors["__all__"] = "Für einen qualifizierten Kontakt fehlt noch: " + ", ".join(missing) + "."
     return errors
@@ -122,16 +130,33 @@ def record_contact(
     checklist=None,
     walk_in=False,
     today=None,
+    activities=(),
+    follow_ups=None,
+    profiling_reviewed=False,
+    plan_updated=False,
+    keep_follow_up=False,
 ) -> tuple[ContactNote, engine.Decision]:
     """Write a Beratungsvermerk and move the customer's due date. `walk_in`: the customer came
     without an appointment (unterminierte Vorsprache), in person only. The note keeps the code
     of the rule that matched on its day (a backdated note: the code of that day, which the
-    subject line shows: "Beratungsvermerk 2MM")."""
+    subject line shows: "Beratungsvermerk 2MM").
+
+    `activities`: follow-up activities agreed, as (day, text); `follow_ups`: what becomes of
+    open activities of earlier notes (`activities.check_follow_ups`). `profiling_reviewed`: the
+    note documents the review of the profiling and prognosis (clears Coburg's flag);
+    `plan_updated`: a Kooperationsplan was made or updated on the note's day. `keep_follow_up`:
+    the note takes over the follow-up date in force instead of a date of its own."""
     today = today or timezone.localdate()
     checklist = checklist or {}
+    follow_ups = follow_ups or {}
     customer = _lock(customer)
+    rule_set = rule_set_for(customer, date)
+    keep_errors = {}
+    if keep_follow_up:
+        follow_up_on, keep_errors = followups.kept_follow_up(customer, follow_up_on, date, today)
+    open_by_id = {a.pk: a for a in followups.open_activities(customer)}
     errors = check_contact(
-        rule_set_for(customer, date),
+        rule_set,
         date=date,
         channel=channel,
         follow_up_on=follow_up_on,
@@ -139,6 +164,17 @@ def record_contact(
         today=today,
         registered_on=customer.registered_on,
         walk_in=walk_in,
+        open_activities=len(open_by_id),
+    )
+    errors.update(keep_errors)
+    errors.update(
+        followups.check_follow_ups(
+            new=list(activities),
+            follow_ups=follow_ups,
+            open_by_id=open_by_id,
+            note_date=date,
+            followed_up_ticked=bool(checklist.get("activities_followed_up")),
+        )
     )
     if channel not in voc.CHANNEL_CODES:
         errors["channel"] = "Unbekannte Kontaktart."
@@ -160,11 +196,14 @@ def record_contact(
         summary=summary.strip(),
         agreements=(agreements or "").strip(),
         follow_up_on=follow_up_on,
+        profiling_reviewed=bool(profiling_reviewed),
+        plan_updated=bool(plan_updated),
         **{f: bool(checklist.get(f)) for f in ContactNote.CHECKLIST},
     )
-    if customer.case_status == Customer.STATUS_NEW:
-        customer.case_status = Customer.STATUS_COUNSELLING
-        customer.save(update_fields=["case_status"])
+    followups.write_follow_ups(
+        note=note, customer=customer, by=by, new=list(activities), follow_ups=follow_ups, open_by_id=open_by_id
+    )
+    followups.note_facts(customer, by, date, profiling_reviewed=profiling_reviewed, plan_updated=plan_updated)
     decision = refresh_due_date(customer, today, changed_from=date)
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=note, what="contact_note")
     log.info("contact note %s recorded for customer id %s", note.pk, customer.pk)
@@ -350,7 +389,14 @@ def update_measure(
 # --- Customer facts -----------------------------------------------------------------------
 
 # Days that have happened: one in the future is a typing error that would choose another rule.
-PAST_DATES = ("birth_date", "registered_on", "unemployed_since", "profile_since")
+PAST_DATES = (
+    "birth_date",
+    "registered_on",
+    "unemployed_since",
+    "profile_since",
+    "profiling_reviewed_on",
+    "cooperation_plan_on",
+)
 
 
 def check_facts(values: dict, today: date) -> dict[str, str]:
@@ -368,6 +414,8 @@ def check_facts(values: dict, today: date) -> dict[str, str]:
         "unemployed_since": EARLIEST_BIRTH,
         "profile_since": SGB_II_START,
         "benefit_renewal_on": SGB_II_START,
+        "profiling_reviewed_on": SGB_II_START,
+        "cooperation_plan_on": SGB_II_START,
     }
     for field, first in earliest.items():
         day = values.get(field)
@@ -418,7 +466,7 @@ def update_customer(
         setattr(customer, field, value)
     _validate(
         customer,
-        changed_facts_errors({f: getattr(customer, f) for f in Customer.FACT_FIELDS}, changed, today),
+        changed_facts_errors({f: getattr(customer, f) for f in Customer.FACT_FORM_FIELDS}, changed, today),
         exclude=["job_centre", "team", "caseworker", "acquisition_source"],
     )
     if changed:
@@ -462,7 +510,7 @@ def create_customer(*, today=None, by=None, **fields) -> tuple[Customer, engine.
     return customer, refresh_due_date(customer, today, changed_from=customer.registered_on)
 
 
-# --- Closing and deleting ---------------------------------------------------------------------
+# --- Closing ---------------------------------------------------------------------------
 
 
 def check_close(customer: Customer, *, on: date, outcome: str, reason: str, today: date) -> dict[str, str]:
@@ -510,50 +558,6 @@ def close_case(
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="closed")
     log.info("case of customer id %s closed", customer.pk)
     return customer
-
-
-def _customer_histories():
-    """The history tables of the customer and of every record that belongs to one (notes,
-    measures, exceptions, appointments ...): found through the app registry, so that a record
-    type added in another app is covered without this module knowing it."""
-    from django.apps import apps
-
-    for model in apps.get_models():
-        meta = model._meta
-        if not meta.model_name.startswith("historical"):
-            continue
-        fields = {f.name for f in meta.get_fields()}
-        if meta.model_name == "historicalcustomer" and meta.app_label == "caseload":
-            yield model, "id"
-        elif "customer" in fields:
-            yield model, "customer_id"
-
-
-@transaction.atomic
-def delete_customers(*, job_centre_id: int, customer_ids: list[int], by=None) -> int:
-    """Delete customers of one job centre with everything of theirs (notes, measures, exceptions,
-    appointments: by cascade) and every history row about them, which Django's delete would
-    leave behind (and add one more). The audit trail keeps an id-only "deleted" event. Returns
-    how many customers were deleted."""
-    ids = list(Customer.objects.filter(job_centre_id=job_centre_id, pk__in=customer_ids).values_list("pk", flat=True))
-    if not ids:
-        return 0
-    Customer.objects.filter(job_centre_id=job_centre_id, pk__in=ids).delete()
-    for model, key in _customer_histories():
-        model.objects.filter(**{f"{key}__in": ids}).delete()
-    audit.Event.objects.bulk_create(
-        [
-            audit.Event(
-                action=audit.Event.CUSTOMER_DELETED,
-                customer_id=pk,
-                job_centre_id=job_centre_id,
-                user_id=by.pk if by is not None else None,
-            )
-            for pk in ids
-        ]
-    )
-    log.info("%d customers of job centre %s deleted with their history", len(ids), job_centre_id)
-    return len(ids)
 
 
 def _lock(customer: Customer) -> Customer:

@@ -136,7 +136,26 @@ class _StaleAwareTable(FastBodyTable):
         return format_html('<span class="code">{}</span>', value)
 
 
+def tasks_html(tasks) -> str:
+    """A row's tasks (`caseload.open_tasks.Task`) as a short list: kind, day, overdue marked."""
+    items = []
+    for task in tasks:
+        text = f"{task.label}: {task.text}" if task.text else task.label
+        day = formats.day(task.due_on) if task.due_on else ""
+        if task.overdue:
+            items.append(format_html('<li class="late">{} (seit {})</li>', text, day))
+        else:
+            items.append(format_html("<li>{} (bis {})</li>", text, day) if day else format_html("<li>{}</li>", text))
+    return format_html('<ul class="task-list">{}</ul>', mark_safe("".join(items)))
+
+
+class _TasksColumn(tables.Column):
+    def __init__(self, **kwargs):
+        super().__init__("Aufgaben", accessor="tasks", orderable=False, **kwargs)
+
+
 class WorklistTable(_StaleAwareTable):
+    region_label = "Fälle"  # names the table's scroll box for screen readers (caseload/_table.html)
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     name = tables.Column(
         "Name", accessor="last_name", order_by=("last_name", "first_name"), attrs={"td": {"class": "nowrap"}}
@@ -166,6 +185,8 @@ class WorklistTable(_StaleAwareTable):
         empty_values=(),
         attrs={"td": {"class": "nowrap"}},
     )
+    # Only in the "Aufgaben" section, whose rows get `tasks` (`caseload.open_tasks.attach_tasks`).
+    tasks = _TasksColumn()
 
     class Meta:
         template_name = "caseload/_table.html"
@@ -185,11 +206,15 @@ class WorklistTable(_StaleAwareTable):
             return mark_safe('<span class="late">kein Termin</span>')
         return "—"
 
+    def render_tasks(self, value, record):
+        return tasks_html(value)
+
     def render_current_status(self, value, record):
         return status_badge(value, record["due_by"], self.today)
 
 
 class TeamOverdueTable(_StaleAwareTable):
+    region_label = "Überfällige Fälle im Team"
     number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
     caseworker = tables.Column(
         "Fachkraft",
@@ -219,6 +244,30 @@ class TeamOverdueTable(_StaleAwareTable):
 
     def render_days_overdue(self, value, record):
         return (self.today - value).days
+
+
+class TeamTaskTable(_StaleAwareTable):
+    """The team's customers with overdue tasks: numbers, no names."""
+
+    number = tables.Column("Kundennummer", attrs={"td": {"class": "nowrap"}})
+    caseworker = tables.Column(
+        "Fachkraft",
+        accessor="caseworker_id",
+        default="nicht zugeordnet",
+        order_by=("caseworker__user__last_name", "caseworker__user__first_name"),
+    )
+    tasks = _TasksColumn()
+    due_by = DateColumn(verbose_name="Kontakt fällig bis", order_by=("due_by", "number"))
+
+    class Meta:
+        template_name = "caseload/_table.html"
+        attrs = {"class": "list"}
+        per_page = PER_PAGE
+        default = "—"
+        empty_text = "Im Team ist keine Aufgabe überfällig."
+
+    def render_tasks(self, value, record):
+        return tasks_html(value)
 
 
 # --- Pagination --------------------------------------------------------------------------------

@@ -19,4 +19,6 @@ urlpatterns = [
     path("kunden/<int:pk>/massnahme/<int:measure_pk>/", views.measure, name="measure_edit"),
     path("kunden/<int:pk>/daten/", views.facts, name="facts"),
     path("kunden/<int:pk>/abschliessen/", views.close_case, name="close_case"),
+    path("kunden/<int:pk>/aufgaben/<int:activity_pk>/erledigt/", views.activity_done, name="activity_done"),
+    path("kunden/<int:pk>/massnahme/<int:measure_pk>/ags/", views.employer_service_done, name="employer_service_done"),
 ]

@@ -15,14 +15,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit import events as audit
 from kontaktdichte import formats
 from kontaktdichte.replica import replica_reads
 from policies import vocabulary as voc
 
-from . import access, selectors, services
+from . import access, activities, open_tasks, selectors, services
 from .access import staff_required
 from .filters import CaseloadFilter
 from .forms import (
@@ -33,11 +33,15 @@ from .forms import (
     SearchForm,
     SuspensionEndForm,
     SuspensionForm,
+    VersionForm,
     add_service_errors,
+    note_form,
 )
+from .models import Customer
 from .presenters import contact_message, due_context, due_message
 from .tables import (
     TeamOverdueTable,
+    TeamTaskTable,
     WorklistTable,
     csv_response,
     paginate,
@@ -47,9 +51,19 @@ from .tables import (
 log = logging.getLogger(__name__)
 
 
+# A role's start page (URL name) where it is not the worklist: apps that build on this one
+# add theirs when ready (`add_start_page`), as the employers app does for the employer service.
+START_PAGES: dict[str, str] = {}
+
+
+def add_start_page(role: str, url_name: str) -> None:
+    START_PAGES[role] = url_name
+
+
 def home(request):
-    if access.staff_for(request.user) is not None:
-        return redirect("worklist")
+    staff = access.staff_for(request.user)
+    if staff is not None:
+        return redirect(START_PAGES.get(staff.role, "worklist"))
     return render(request, "caseload/home.html")
 
 
@@ -114,16 +128,19 @@ def worklist(request):
         with_number=False,
     )
     counts = selectors.section_counts(filterset.qs, today, version)
+    with_tasks = section.key == "aufgaben"
     table = WorklistTable(
         selectors.worklist_rows(filterset.qs, section, today),
         today=today,
         policy_version=version,
-        exclude=("caseworker",) if scope == selectors.MINE else (),
+        exclude=(("caseworker",) if scope == selectors.MINE else ()) + (() if with_tasks else ("tasks",)),
     )
     table.empty_text = section.empty_text
     paginate(table, request, count=counts[section.key])
     keep = _keep(request, liste=section.key, bestand=scope)
     searched = {"nummer": number} if number else {"namenssuche": "1"} if name else {}
+    if with_tasks:
+        open_tasks.attach_tasks([row.record for row in table.page.object_list], staff.job_centre_id, today)
     return render(
         request,
         "caseload/worklist.html",
@@ -148,9 +165,12 @@ def worklist(request):
 @staff_required
 @replica_reads
 def team_overdue(request):
-    """Every overdue customer of the team. Caseworkers see it too (it is their team); the
-    exports, which leave the system, are the team lead's."""
+    """Every overdue customer of the team, and (`liste=aufgaben`) every customer with an overdue
+    task. Caseworkers see it too (it is their team); the exports, which leave the system, are
+    the team lead's."""
     staff, today = request.staff, timezone.localdate()
+    if request.GET.get("liste") == "aufgaben":
+        return _team_overdue_tasks(request, staff, today)
     version = staff.job_centre.policy_version
     filterset = CaseloadFilter(
         request.GET, queryset=selectors.team_overdue(staff, today), staff=staff, today=today, with_status=False
@@ -181,6 +201,7 @@ def team_overdue(request):
         return (csv_response if export == "csv" else xlsx_response)(rows, filename)
 
     summary = selectors.team_overdue_summary(filterset.qs, today, version)
+    summary["tasks"] = _filtered(filterset, selectors.team_overdue_tasks(staff, today)).count()
     table = TeamOverdueTable(selectors.team_overdue_rows(filterset.qs), today=today, policy_version=version)
     paginate(table, request, count=summary["total"])
     return render(
@@ -193,6 +214,44 @@ def team_overdue(request):
             "filterset": filterset,
             "table": table,
             "keep": _keep(request),
+            "liste": "kontakte",
+        },
+    )
+
+
+def _filtered(filterset, queryset):
+    """`queryset` under the filters the person chose for the other tab."""
+    return filterset.filter_queryset(queryset) if filterset.is_valid() else queryset
+
+
+def _team_overdue_tasks(request, staff, today):
+    version = staff.job_centre.policy_version
+    filterset = CaseloadFilter(
+        request.GET,
+        queryset=selectors.team_overdue_tasks(staff, today),
+        staff=staff,
+        today=today,
+        with_status=False,
+        overdue_tasks=True,
+    )
+    summary = {
+        "tasks": filterset.qs.count(),
+        "total": _filtered(filterset, selectors.team_overdue(staff, today)).count(),
+    }
+    table = TeamTaskTable(selectors.team_task_rows(filterset.qs), today=today, policy_version=version)
+    paginate(table, request, count=summary["tasks"])
+    open_tasks.attach_tasks([row.record for row in table.page.object_list], staff.job_centre_id, today, horizon=False)
+    return render(
+        request,
+        "caseload/team_overdue.html",
+        {
+            "staff": staff,
+            "today": today,
+            "summary": summary,
+            "filterset": filterset,
+            "table": table,
+            "keep": _keep(request, liste="aufgaben"),
+            "liste": "aufgaben",
         },
     )
 
@@ -220,6 +279,7 @@ def customer_detail(request, pk):
             **due_context(customer, today),
             "timeline": selectors.customer_timeline(customer),
             "facts": _facts(customer),
+            "tasks": open_tasks.customer_tasks(customer, today),
         },
     )
 
@@ -240,6 +300,8 @@ def _facts(customer):
             ("flags", ", ".join(voc.label(f) for f in customer.flags)),
             ("integrated_employment", customer.get_integrated_employment_display()),
             ("benefit_renewal_on", customer.benefit_renewal_on),
+            ("profiling_reviewed_on", customer.profiling_reviewed_on),
+            ("cooperation_plan_on", customer.cooperation_plan_on),
         )
     ]
     return rows
@@ -256,9 +318,7 @@ def contact_note(request, pk):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
     rule_set = services.rule_set_for(customer, today)
-    form = ContactNoteForm(
-        request.POST if request.method == "POST" else None, customer=customer, rule_set=rule_set, today=today
-    )
+    form = note_form(ContactNoteForm, request, customer=customer, rule_set=rule_set, today=today)
     if form.is_bound and form.is_valid():
         previous_due = customer.due_by
         try:
@@ -390,7 +450,12 @@ def close_case(request, pk):
     if customer.closed_on is not None:
         messages.info(request, f"Der Fall ist seit {formats.day(customer.closed_on)} abgeschlossen.")
         return redirect("customer", pk=customer.pk)
-    form = CloseCaseForm(request.POST if request.method == "POST" else None, customer=customer, today=today)
+    initial = {"closed_on": today, "version": customer.version}
+    if request.GET.get("ergebnis") in dict(Customer.OUTCOMES):  # offered by a hire (placement proposal)
+        initial["closing_outcome"] = request.GET["ergebnis"]
+    form = CloseCaseForm(
+        request.POST if request.method == "POST" else None, customer=customer, today=today, initial=initial
+    )
     if form.is_bound and form.is_valid():
         try:
             services.close_case(customer=customer, by=request.user, today=today, **form.service_kwargs())
@@ -400,3 +465,51 @@ def close_case(request, pk):
             messages.success(request, "Fall abgeschlossen. Er erscheint nicht mehr in den Arbeitslisten.")
             return redirect("customer", pk=customer.pk)
     return _form_page(request, "caseload/close_case_form.html", form, customer, today)
+
+
+# --- Tasks -------------------------------------------------------------------------------------
+
+
+def _task_done(request, customer, action, success):
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nichts gespeichert: die Seite war nicht vollständig. Bitte neu laden.")
+        return redirect("customer", pk=customer.pk)
+    try:
+        action(form.cleaned_data["version"])
+    except services.ServiceError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return redirect("customer", pk=customer.pk)
+
+
+@require_POST
+@staff_required
+def activity_done(request, pk, activity_pk):
+    """A follow-up activity followed up without a note (the customer sent the proof, ...)."""
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    activity = access.get_activity_for_customer(customer, activity_pk)
+    return _task_done(
+        request,
+        customer,
+        lambda version: activities.complete_activity(activity=activity, by=request.user, expected_version=version),
+        "Vereinbarung als nachgehalten markiert.",
+    )
+
+
+@require_POST
+@staff_required
+def employer_service_done(request, pk, measure_pk):
+    """Weimarer Land: the employer service (AG-S) is involved for a measure ending soon."""
+    customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
+    measure = access.get_measure_for_customer(customer, measure_pk)
+    return _task_done(
+        request,
+        customer,
+        lambda version: activities.complete_employer_service(
+            measure=measure, by=request.user, expected_version=version
+        ),
+        f"AG-S für „{measure.title}“ als eingebunden erfasst.",
+    )

@@ -30,3 +30,13 @@ def german_date(day: date) -> str:
     """31.12.2026: for the engine's reasons, which are built without Django. Pages and
     messages format dates with Django's localisation (`django.utils.formats.date_format`)."""
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+def latest_start(day: date, months: int) -> date:
+    """The latest day whose `months` later (`add_months`) is on or before `day`: a plan of that
+    day or earlier is due for review by `day`. Month ends clamp: by 28 Feb, a plan of 31 Aug
+    is six months old."""
+    back = add_months(day, -months)
+    if (day + ONE_DAY).month != day.month:  # `day` is its month's last: the whole month counts
+        return add_months(back.replace(day=1), 1) - ONE_DAY
+    return back

@@ -11,6 +11,8 @@ LINKS = {
     "all_reports": "caseload.view_all_reports",
     "audit": "audit.view_event",
     "data_access": "audit.export_customer_data",
+    "survey_results": "survey.view_results",
+    "survey_entry": "survey.add_response",
 }
 
 
@@ -24,7 +26,8 @@ def remember_on_login(sender, request, user, **kwargs):
 
 
 def navigation(request):
-    """Context processor: `nav.audit`, `nav.all_reports`, `nav.data_access`."""
+    """Context processor: `nav.audit`, `nav.all_reports`, `nav.data_access`, `nav.survey_results`,
+    `nav.survey_entry`."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}

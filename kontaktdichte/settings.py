@@ -86,7 +86,9 @@ INSTALLED_APPS = [
     "policies",
     "caseload",
     "appointments",
+    "employers",
     "reports",
+    "survey",
     "audit",
     "privacy",
 ]
@@ -242,6 +244,9 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kontaktdichte@localhost")
 
+# "Auswirkungen prüfen" in the rule-set admin runs the engine over the job centre's open cases in
+# the request up to this many; above it the page names `manage.py preview_rule_change`.
+RULE_PREVIEW_LIMIT = env.int("RULE_PREVIEW_LIMIT", default=50_000)
 
 # Closed cases are deleted, with their history, this many months after they were closed
 # (`manage.py apply_retention`, nightly). Set it to the job centre's retention rules.

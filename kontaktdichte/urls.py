@@ -11,6 +11,8 @@ urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", LogoutView.as_view(), name="logout"),
     path("termine/", include("appointments.urls")),
+    path("arbeitgeber/", include("employers.urls")),
+    path("befragung/", include("survey.urls")),
     path("datenschutz/", include("privacy.urls")),
     path("", include("reports.urls")),
     path("", include("caseload.urls")),

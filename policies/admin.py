@@ -14,11 +14,13 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from kontaktdichte import formats
 
+from . import admin_preview, whatif
 from . import vocabulary as voc
 from .admin_forms import CloneForm, ContactRuleForm, RuleSetForm
 from .cloning import CloneError, clone_rule_set
@@ -167,6 +169,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
                     "invitation_lead_working_days",
                     "letters_name_opening_hours",
                     "immediate_placement_excluded",
+                    "employer_contacts_count",
                 ]
             },
         ),
@@ -175,6 +178,39 @@ class RuleSetAdmin(SimpleHistoryAdmin):
 
     def after_rule_set_change(self, request, rule_set):
         after_rules_change(self, request, rule_set.job_centre_id)
+
+    # --- "Auswirkungen prüfen": validated as for saving, nothing saved (admin_preview) ---
+
+    def save_model(self, request, obj, form, change):
+        if not admin_preview.requested(request):
+            super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if admin_preview.requested(request):
+            return []
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        if not admin_preview.requested(request):
+            return super().log_addition(request, obj, message)
+        return None
+
+    def log_change(self, request, obj, message):
+        if not admin_preview.requested(request):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if admin_preview.requested(request):
+            form, formsets = request._rule_preview
+            return admin_preview.render_preview(self, request, obj, form, formsets, change=False)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if admin_preview.requested(request):
+            form, formsets = request._rule_preview
+            return admin_preview.render_preview(self, request, obj, form, formsets, change=True)
+        return super().response_change(request, obj)
 
     # --- saving -------------------------------------------------------------------------
 
@@ -204,6 +240,9 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         return (max(stored, given) // 10 + 1) * 10
 
     def save_related(self, request, form, formsets, change):
+        if admin_preview.requested(request):
+            request._rule_preview = (form, formsets)  # for response_add / response_change
+            return
         super().save_related(request, form, formsets, change)
         self.after_rule_set_change(request, form.instance)
 
@@ -246,7 +285,20 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request, rule_set)):
             raise PermissionDenied
         form = CloneForm(request.POST or None, initial={"title": rule_set.title, "reference": rule_set.reference})
-        if request.method == "POST" and form.is_valid():
+        preview = {}
+        if request.method == "POST" and form.is_valid() and admin_preview.PREVIEW in request.POST:
+            try:
+                proposal = whatif.continuation(
+                    rule_set,
+                    valid_from=form.cleaned_data["valid_from"],
+                    title=form.cleaned_data["title"],
+                    today=timezone.localdate(),
+                )
+            except whatif.WhatIfError as error:
+                form.add_error(None, error)
+            else:
+                preview = {"rule_preview": admin_preview.impact(proposal)}
+        elif request.method == "POST" and form.is_valid():
             try:
                 new = clone_rule_set(rule_set, by=request.user, **form.cleaned_data)
             except CloneError as error:
@@ -273,6 +325,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             "form": form,
             "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], prepopulated_fields={}),
             "media": self.media + form.media,
+            **preview,
         }
         return TemplateResponse(request, "admin/policies/ruleset/clone.html", context)
 

@@ -168,6 +168,8 @@ class Measure:
     start: date
     end: date
     exited_on: date | None = None
+    # The day the employer service (AG-S) was involved, once the task is marked done.
+    employer_service_on: date | None = None
 
     @property
     def ends_on(self) -> date:
@@ -203,6 +205,8 @@ class Customer:
     integrated_employment: str | None = None
     unemployed_since: date | None = None
     benefit_renewal_on: date | None = None
+    # The last contact note that documented a review of the profiling and prognosis.
+    profiling_reviewed_on: date | None = None
     measures: tuple[Measure, ...] = ()
     suspensions: tuple[Suspension, ...] = ()
 
@@ -223,6 +227,9 @@ class Decision:
     flags: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     last_contact_on: date | None = None  # the last qualified contact
+    # The day the earliest task among `flags` came due (a profiling review, the AG-S task):
+    # lists count such a task overdue after that day.
+    tasks_due_on: date | None = None
 
     @property
     def code(self) -> str | None:
@@ -283,19 +290,25 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
     due_by = _cap_at_benefit_renewal(rule, customer, base, due_by, reasons)
     due_by = _follow_up(follow_up_note, due_by, reasons)
 
-    flags = []
+    flags, task_days = [], []
     if rule_set.graduate_management:
         milestone, texts, graduate_flags = _graduate_milestones(rule_set, customer, contacts, calendar, today)
         reasons += texts
         flags += graduate_flags
+        if graduate_flags:
+            task_days.append(_employer_service_day(rule_set, customer, today))
         if milestone is not None and (due_by is None or milestone < due_by):
             due_by = milestone
     if _profiling_review_due(rule_set, customer, today):
         flags.append(PROFILING_REVIEW)
-        reasons.append(
-            f"Seit {german_date(customer.profile_since)} marktnah und nicht integriert: "
-            f"Profiling und Integrationsprognose überprüfen."
+        task_days.append(profiling_review_on(rule_set, customer))
+        since = _profiling_review_base(customer)
+        head = (
+            f"Seit {german_date(since)} marktnah"
+            if since == customer.profile_since
+            else f"Profiling zuletzt am {german_date(since)} überprüft"
         )
+        reasons.append(f"{head} und nicht integriert: Profiling und Integrationsprognose überprüfen.")
 
     due_by, suspended = _extend_by_suspensions(rule_set, customer, due_by, today, reasons)
     status = _status(due_by, suspended, today, reasons)
@@ -315,6 +328,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
         flags=tuple(flags),
         reasons=tuple(reasons),
         last_contact_on=last_qualified.date if last_qualified is not None else None,
+        tasks_due_on=min(task_days) if task_days else None,
     )
 
 
@@ -344,6 +358,13 @@ def _read_contacts(
     if last_follow_up is not None and last_qualified is not None and last_follow_up.date < last_qualified.date:
         last_follow_up = None
     return last_qualified, last_follow_up
+
+
+def follow_up_in_force(contacts: Sequence[Contact], channels: frozenset[str], today: date) -> date | None:
+    """The follow-up date that counts on `today` (step 4), as a new note can take it over: a
+    quick note without one keeps it anyway, but one that must carry a date can repeat it."""
+    _last, note = _read_contacts(contacts, channels, today)
+    return note.follow_up_on if note is not None else None
 
 
 def _cycle(
@@ -434,6 +455,7 @@ def _graduate_milestones(
                 )
             if (
                 EMPLOYER_SERVICE_TASK not in flags
+                and measure.employer_service_on is None
                 and add_months(ends_on, -rule_set.employer_service_lead_months) <= today
             ):
                 flags.append(EMPLOYER_SERVICE_TASK)
@@ -450,14 +472,40 @@ def _graduate_milestones(
     return earliest, reasons, flags
 
 
+def _employer_service_day(rule_set: RuleSet, customer: Customer, today: date) -> date:
+    """The earliest day an open AG-S task came due: one lead before the end of a running
+    measure whose employer service is not yet involved (called only when the flag is raised)."""
+    return min(
+        add_months(m.ends_on, -rule_set.employer_service_lead_months)
+        for m in customer.measures
+        if m.ends_on >= today
+        and m.employer_service_on is None
+        and add_months(m.ends_on, -rule_set.employer_service_lead_months) <= today
+    )
+
+
+def _profiling_review_base(customer: Customer) -> date | None:
+    """The day the prognosis's six months run from: the profile's start, or the last documented
+    review when that is later (the review makes a new prognosis)."""
+    since, reviewed = customer.profile_since, customer.profiling_reviewed_on
+    if since is None or reviewed is None:
+        return since
+    return max(since, reviewed)
+
+
+def profiling_review_on(rule_set: RuleSet, customer: Customer) -> date | None:
+    """Coburg Land: the day a market_close customer's profiling is to be reviewed
+    (`profiling_review_months` after the profile was set or last reviewed); None elsewhere."""
+    base = _profiling_review_base(customer)
+    if not rule_set.profiling_review_months or customer.profile != "market_close" or base is None:
+        return None
+    return add_months(base, rule_set.profiling_review_months)
+
+
 def _profiling_review_due(rule_set: RuleSet, customer: Customer, today: date) -> bool:
     """Coburg Land: market_close for `profiling_review_months` and still not integrated."""
-    return bool(
-        rule_set.profiling_review_months
-        and customer.profile == "market_close"
-        and customer.profile_since is not None
-        and today >= add_months(customer.profile_since, rule_set.profiling_review_months)
-    )
+    review_on = profiling_review_on(rule_set, customer)
+    return review_on is not None and today >= review_on
 
 
 def _extend_by_suspensions(
@@ -528,12 +576,13 @@ def _recheck_on(rule_set, customer, facts, today) -> date | None:
         for m in customer.measures:
             candidates.append(m.start)
             candidates.append(m.ends_on + ONE_DAY)
-            if rule_set.graduate_management:
+            if rule_set.graduate_management and m.employer_service_on is None:
                 candidates.append(add_months(m.ends_on, -rule_set.employer_service_lead_months))
     for s in customer.suspensions:
         candidates.append(s.start)
         candidates.append(s.end + ONE_DAY)
-    if rule_set.profiling_review_months and customer.profile == "market_close" and customer.profile_since is not None:
-        candidates.append(add_months(customer.profile_since, rule_set.profiling_review_months))
+    review_on = profiling_review_on(rule_set, customer)
+    if review_on is not None:
+        candidates.append(review_on)
     future = [d for d in candidates if d > today]
     return min(future) if future else None

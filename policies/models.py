@@ -188,6 +188,13 @@ class RuleSet(models.Model):
         default=False,
         help_text="Für den Beratungsanteil: eingeteilte Sofortvermittlungstage werden abgezogen.",
     )
+    employer_contacts_count = models.BooleanField(
+        "Arbeitgeberkontakte zählen zum Beratungsanteil",
+        default=False,
+        help_text="Wahrgenommene Arbeitgebertermine zählen dann wie Kundentermine als Beratungszeit, "
+        "wenn ihre Kontaktart als qualifizierter Kontakt zählt. Zur Kontaktdichte eines Kunden "
+        "zählen sie nie.",
+    )
 
     history = HistoricalRecords()
     objects = RuleSetQuerySet.as_manager()

@@ -16,6 +16,7 @@ from django.db import models
 from appointments.models import Appointment
 from audit.models import Event
 from caseload.models import ContactNote, Customer, Measure, Suspension
+from employers.models import PlacementProposal
 
 HISTORY_TYPES = {"+": "angelegt", "~": "geändert", "-": "gelöscht"}
 # Kept by the history tables to tie a change to a request, not data about the customer.
@@ -69,8 +70,8 @@ class Disclosure:
 
 
 def _history_rows(customer: Customer) -> list[tuple[str, list]]:
-    """Every recorded version of the customer and of their notes, measures, exceptions and
-    appointments (five queries)."""
+    """Every recorded version of the customer and of their notes, measures, exceptions,
+    appointments and placement proposals (six queries)."""
     scope = {"job_centre_id": customer.job_centre_id}
     return [
         (label, list(rows.order_by("history_date", "history_id")))
@@ -80,6 +81,7 @@ def _history_rows(customer: Customer) -> list[tuple[str, list]]:
             ("Maßnahme", Measure.history.filter(customer_id=customer.pk, **scope)),
             ("Ausnahme", Suspension.history.filter(customer_id=customer.pk, **scope)),
             ("Termin", Appointment.history.filter(customer_id=customer.pk, **scope)),
+            ("Vermittlungsvorschlag", PlacementProposal.history.filter(customer_id=customer.pk, **scope)),
         )
     ]
 
@@ -113,14 +115,30 @@ def _history(sources: list[tuple[str, list]], users: dict) -> list[dict]:
     return entries
 
 
+def _proposal_rows(proposals, users) -> list[dict]:
+    """A proposal names the offer and the employer it went to (the employer's name, not its id)."""
+    rows = []
+    for proposal in proposals:
+        row = _values(proposal)
+        row["Stellenangebot"] = proposal.offer.title
+        row["Arbeitgeber"] = proposal.offer.employer.name
+        row["vorgeschlagen von"] = users.get(proposal.proposed_by_id, "")
+        rows.append(row)
+    return rows
+
+
 def disclosure(customer: Customer) -> Disclosure:
-    """11 queries: notes, measures, exceptions, appointments, the audit trail, five history
-    tables, and the names of the staff they mention."""
+    """13 queries: notes, measures, exceptions, appointments, placement proposals (with offer
+    and employer), the audit trail, six history tables, and the names of the staff they
+    mention."""
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
     notes = list(ContactNote.objects.filter(**scope).order_by("date", "pk"))
     measures = list(Measure.objects.filter(**scope).order_by("start", "pk"))
     suspensions = list(Suspension.objects.filter(**scope).order_by("start", "pk"))
     appointments = list(Appointment.objects.filter(**scope).order_by("start", "pk"))
+    proposals = list(
+        PlacementProposal.objects.filter(**scope).select_related("offer__employer").order_by("proposed_on", "pk")
+    )
     events = list(Event.objects.filter(**scope).order_by("at", "pk"))
     sources = _history_rows(customer)
 
@@ -128,6 +146,7 @@ def disclosure(customer: Customer) -> Disclosure:
         {n.caseworker_id for n in notes}
         | {s.documented_by_id for s in suspensions}
         | {a.booked_by_id for a in appointments}
+        | {p.proposed_by_id for p in proposals}
         | {e.user_id for e in events}
         | {row.history_user_id for _, rows in sources for row in rows}
     ) - {None}
@@ -152,6 +171,7 @@ def disclosure(customer: Customer) -> Disclosure:
         Section("massnahmen", with_names(measures)),
         Section("ausnahmen", with_names(suspensions, ("documented_by_id", "dokumentiert von"))),
         Section("termine", with_names(appointments, ("booked_by_id", "vereinbart von"))),
+        Section("vermittlungsvorschlaege", _proposal_rows(proposals, users)),
     ]
     accesses = [
         {"zeitpunkt": e.at, "vorgang": e.get_action_display(), "von": users.get(e.user_id, ""), "was": e.what}

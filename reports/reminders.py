@@ -3,7 +3,9 @@ team's overdue count and its longest-overdue cases. Customer numbers only, never
 (§ 35 SGB I): a mail leaves the system and may be read on any device.
 
 Read from the stored due dates, as the worklist reads them (`caseload.selectors.overdue_q`,
-`due_soon_q`): two queries for every job centre together (staff, customers), whatever their size.
+`due_soon_q`), and overdue tasks as the team list reads them (`caseload.open_tasks`, counted per
+kind): three queries for every job centre together (staff, customers, task counts), whatever
+their size.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from caseload import open_tasks
 from caseload.models import Customer, Staff
 from caseload.selectors import DUE_SOON, due_soon_q, overdue_q
 from kontaktdichte import formats
@@ -53,6 +56,19 @@ def _section(title: str, cases: list[Case], today: date) -> list[str]:
     return lines + [""]
 
 
+def _no_tasks() -> dict[str, int]:
+    return dict.fromkeys(("total", *open_tasks.KINDS), 0)
+
+
+def _task_lines(counts: dict[str, int]) -> list[str]:
+    """Overdue tasks as numbers per kind (how many customers have one), never a name."""
+    if not counts["total"]:
+        return []
+    lines = [f"Überfällige Aufgaben bei {counts['total']} Kunden:"]
+    lines += [f"  {label}: {counts[kind]}" for kind, label in open_tasks.KINDS.items() if counts[kind]]
+    return lines + [""]
+
+
 def _footer(url: str, path: str) -> list[str]:
     lines = [f"Zur Liste: {url.rstrip('/')}{path}"] if url else []
     return lines + ["", "Diese Nachricht nennt keine Namen, nur Kundennummern.", "-- Kontaktdichte"]
@@ -78,32 +94,45 @@ def build(today: date, *, job_centre_ids=None, url: str = "") -> Reminders:
         elif caseworker_id:
             soon_by_worker[caseworker_id].append(case)
 
+    open_cases = Customer.objects.filter(closed_on__isnull=True)
+    if job_centre_ids is not None:
+        open_cases = open_cases.filter(job_centre_id__in=job_centre_ids)
+    tasks_by_worker, tasks_by_team = defaultdict(_no_tasks), defaultdict(_no_tasks)
+    for row in open_tasks.overdue_counts(open_cases, today):
+        for counts, key in ((tasks_by_team, row["team_id"]), (tasks_by_worker, row["caseworker_id"])):
+            if key is not None:
+                for kind in ("total", *open_tasks.KINDS):
+                    counts[key][kind] += row[kind]
+
     names = {s.pk: str(s) for s in staff}
     result = Reminders()
     for member in staff:
         if member.is_team_lead:
             cases = overdue_by_team.get(member.team_id, [])
-            if not cases:
+            team_tasks = tasks_by_team.get(member.team_id, _no_tasks())
+            if not cases and not team_tasks["total"]:
                 continue
             subject = f"Kontaktdichte: {len(cases)} überfällig im {member.team.name}"
-            body = [
-                f"Stand {formats.day(today)}: im {member.team.name} sind {len(cases)} Kunden überfällig.",
-                "",
-                f"Am längsten überfällig ({min(len(cases), LONGEST)}):",
-            ]
+            body = [f"Stand {formats.day(today)}: im {member.team.name} sind {len(cases)} Kunden überfällig.", ""]
+            if cases:
+                body.append(f"Am längsten überfällig ({min(len(cases), LONGEST)}):")
             for case in cases[:LONGEST]:
                 worker = names.get(case.caseworker_id, "ohne Fachkraft")
                 body.append(f"{_line(case, today)}, {worker}")
-            body += [""] + _footer(url, reverse("team_overdue"))
+            body += [""] + _task_lines(team_tasks) + _footer(url, reverse("team_overdue"))
             kind = "team_leads"
         else:
             overdue, soon = overdue_by_worker.get(member.pk, []), soon_by_worker.get(member.pk, [])
-            if not overdue and not soon:
+            own_tasks = tasks_by_worker.get(member.pk, _no_tasks())
+            if not overdue and not soon and not own_tasks["total"]:
                 continue
             subject = f"Kontaktdichte: {len(overdue)} überfällig, {len(soon)} bald fällig"
+            if own_tasks["total"]:
+                subject += f", Aufgaben bei {own_tasks['total']} Kunden überfällig"
             body = [f"Stand {formats.day(today)} in Ihrem Bestand:", ""]
             body += _section("Überfällig", overdue, today)
             body += _section(f"In den nächsten {DUE_SOON.days} Tagen fällig", soon, today)
+            body += _task_lines(own_tasks)
             body += _footer(url, reverse("worklist"))
             kind = "caseworkers"
         if not member.user.email:

@@ -151,3 +151,43 @@ def paired_bars(
     )
     desc = "; ".join(f"{label}: erwartet {e:.1f}, tatsächlich {a:.1f}" for label, e, a in items) or "keine Daten"
     return _svg(width, height, title, desc, body, css_class)
+
+
+def scale_bars(
+    items: Sequence[tuple[str, float | None]], *, title: str, low: int = 1, high: int = 5, css_class: str = "scale"
+) -> SafeString:
+    """Horizontal bars for averages on a rating scale (`low` to `high`, e.g. 1 to 5), one per
+    label; None: no bar, "—" (too few answers to show)."""
+    label_w, bar_w, row_h, top = 260, 300, 26, 8
+    width, height = label_w + bar_w + 60, top + row_h * max(len(items), 1) + 24
+    span = high - low
+    body = []
+    for k in range(low, high + 1):
+        x = label_w + bar_w * (k - low) / span
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 20}" stroke="{LINE}"/>'
+            f'<text x="{x:.1f}" y="{height - 6}" font-size="11" fill="{MUTED}" text-anchor="middle" {FONT}>{k}</text>'
+        )
+
+    def shown(value):
+        return "—" if value is None else formats.decimal(value, 1)
+
+    for i, (label, value) in enumerate(items):
+        y = top + i * row_h
+        short = label if len(label) <= 38 else label[:37] + "…"
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + 17}" font-size="13" fill="{INK}" text-anchor="end" '
+            f"{FONT}>{escape(short)}</text>"
+        )
+        w = 0.0
+        if value is not None:
+            w = bar_w * (max(low, min(value, high)) - low) / span
+            body.append(
+                f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{ACCENT}" rx="2">'
+                f"<title>{escape(label)}: {shown(value)}</title></rect>"
+            )
+        body.append(
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" font-size="12" fill="{INK}" {FONT}>{shown(value)}</text>'
+        )
+    desc = "; ".join(f"{label}: {shown(value)}" for label, value in items) or "keine Daten"
+    return _svg(width, height, title, desc, body, css_class)

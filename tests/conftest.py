@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 import pytest
@@ -64,12 +65,30 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def axe_watch():
+    """What axe-core found on the pages of this test (tests/a11y.py)."""
+    from .a11y import AxeWatch
+
+    return AxeWatch()
+
+
+@pytest.fixture
+def page(browser, axe_watch):
+    """A fresh browser tab. Every page it shows is checked with axe-core: a serious or critical
+    finding fails the test at teardown (tests/a11y.py), so pages added later are covered too."""
+    from .a11y import wait_for_axe
+
     context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
+    axe_watch.install(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    with contextlib.suppress(Exception):  # the page the test ended on: let its check finish
+        wait_for_axe(page)
     context.close()
+    problem = axe_watch.failure()
+    if problem:
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The house rules a reader relies on, checked on the source (docs/architecture.md):
 
-- apps import one way: audit ← policies ← caseload ← appointments ← reports ← privacy, and the
-  shared helpers in kontaktdichte/ import none of them (the project's composition modules, URLs,
-  settings and the demo command, may import all);
+- apps import one way: audit ← policies ← caseload ← appointments ← employers ← reports ←
+  survey ← privacy, and the shared helpers in kontaktdichte/ import none of them (the project's
+  composition modules, URLs, settings and the demo command, may import all);
 - every customer-scoped table carries `job_centre` and leads its indexes and unique constraints
   with it (the tenant);
 - nothing points outside the repository; modules stay under 600 lines.
@@ -15,7 +15,7 @@ import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["audit", "policies", "caseload", "appointments", "reports", "privacy"]
+LAYERS = ["audit", "policies", "caseload", "appointments", "employers", "reports", "survey", "privacy"]
 # kontaktdichte/: the project. These modules (and its management commands) compose the apps and
 # may import any of them; every other module of the package is a shared helper and imports none.
 COMPOSITION = {
@@ -102,7 +102,7 @@ def test_modules_stay_under_600_lines():
 CUSTOMER_SCOPED = [
     m
     for m in apps.get_models()
-    if m._meta.app_label in {"caseload", "appointments"}
+    if m._meta.app_label in {"caseload", "appointments", "employers"}
     and not m._meta.model_name.startswith("historical")
     and any(f.name == "customer" for f in m._meta.get_fields())
 ]
@@ -110,7 +110,7 @@ CUSTOMER_SCOPED = [
 
 def test_there_are_customer_scoped_tables_to_check():
     names = {m._meta.model_name for m in CUSTOMER_SCOPED}
-    assert {"contactnote", "measure", "suspension", "appointment"} <= names
+    assert {"contactnote", "measure", "suspension", "appointment", "placementproposal"} <= names
 
 
 @pytest.mark.parametrize(

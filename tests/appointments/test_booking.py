@@ -193,8 +193,9 @@ def test_the_booking_page_runs_a_fixed_number_of_queries_for_every_mode(
 ):
     world, office, customer, url = coburg
     # 1 session, 2 user, 3 staff, 4 customer, 5 rule set, 6 offices, 7 their opening hours,
-    # 8 busy, 9 working hours, 10 closing days, 11 the customer's appointments
-    with django_assert_num_queries(11):
+    # 8 busy (appointments and group sessions), 9 working hours, 10 closing days, 11 the
+    # customer's appointments, 12 the team's group sessions with free places
+    with django_assert_num_queries(12):
         response = client.get(url + query.format(office=office.pk))
     assert len(suggested(text(response))) == 6
 

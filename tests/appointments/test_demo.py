@@ -142,3 +142,34 @@ def test_setup_demo_walk_ins_are_in_person_notes_without_an_appointment(demo):
     assert walk_ins.count() > 10
     assert set(walk_ins.values_list("channel", flat=True)) == {"in_person"}
     assert not walk_ins.filter(appointment__isnull=False).exists()
+
+
+def test_setup_demo_adds_tasks_group_sessions_and_a_closed_gcfak_case_once(demo):
+    from appointments.models import GroupSession
+    from caseload.models import FollowUpActivity
+
+    today = timezone.localdate()
+    caseworker = Staff.objects.get(user__username="demo-caseworker")
+    activities = FollowUpActivity.objects.filter(customer__caseworker=caseworker)
+    assert activities.filter(status=FollowUpActivity.OPEN, due_on__lt=today).exists()  # overdue
+    assert activities.filter(status=FollowUpActivity.OPEN, due_on__gte=today).exists()
+    assert activities.filter(status=FollowUpActivity.DONE).exists()
+    sessions = list(GroupSession.objects.filter(caseworker=caseworker).order_by("start"))
+    assert len(sessions) == 2
+    past, coming = sessions
+    assert past.end <= timezone.now() < coming.start
+    attended = past.participants.filter(status=Appointment.ATTENDED)
+    assert attended.count() >= 3
+    assert set(attended.values_list("contact_note__channel", flat=True)) == {"group"}
+    assert past.participants.filter(status=Appointment.MISSED).exists()
+    assert 0 < coming.participants.count() < coming.capacity
+    # Closed through "Fall abschließen" (the employer service's demo closes one more by a hire).
+    closed = Customer.objects.filter(acquisition_source__isnull=False, closed_on__isnull=False)
+    assert closed.exists()
+    assert set(closed.values_list("case_status", "closing_outcome")) == {(Customer.STATUS_CLOSED, "job_taken")}
+    closed_before = closed.count()
+
+    counts = [m.objects.count() for m in (FollowUpActivity, GroupSession, Appointment)]
+    call_command("setup_demo", stdout=StringIO())
+    assert [m.objects.count() for m in (FollowUpActivity, GroupSession, Appointment)] == counts
+    assert closed.count() == closed_before

@@ -212,8 +212,8 @@ def test_calendar_days_mark_unresolved_holidays_and_outside_opening_hours(world,
     late = book(customer, world.alice, at(date(2026, 5, 12), 16), office=office)
     now = at(date(2026, 5, 12), 12)
     alice = staff_for(world.alice.user)  # as the pages load it, with the job centre
-    # 1 appointments (+customer, office), 2 opening hours, 3 closing days
-    with django_assert_num_queries(3):
+    # 1 appointments (+customer, office), 2 group sessions, 3 opening hours, 4 closing days
+    with django_assert_num_queries(4):
         days = selectors.calendar_days(alice, date(2026, 5, 11), date(2026, 5, 17), now)
     assert [d.day.day for d in days] == [11, 12, 13, 14, 15, 16, 17]
     assert days[3].holiday == "Christi Himmelfahrt" and not days[3].working

@@ -27,7 +27,7 @@ from policies import signals
 from policies.models import ContactRule, JobCentre, RuleSet
 
 DAY = date(2026, 3, 2)
-DEMO_LOGINS = {"demo-caseworker", "demo-teamlead", "demo-admin", "demo-datenschutz"}
+DEMO_LOGINS = {"demo-caseworker", "demo-teamlead", "demo-admin", "demo-datenschutz", "demo-arbeitgeber"}
 
 
 @pytest.fixture(autouse=True)

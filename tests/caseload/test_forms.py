@@ -209,7 +209,7 @@ def test_facts_form_starts_from_the_customer_and_returns_every_fact(coburg_custo
     form = FactsForm(data, customer=coburg_customer, today=TODAY)
     assert form.is_valid(), form.errors
     changes = form.changes()
-    assert set(changes) == set(Customer.FACT_FIELDS)
+    assert set(changes) == set(Customer.FACT_FORM_FIELDS)
     assert changes["flags"] == ["refugee", "section_10"]  # vocabulary order, whatever was ticked first
     assert changes["profile"] == "" and changes["unemployed_since"] is None
 

@@ -62,6 +62,7 @@ def test_it_counts_every_section_in_one_query(world, caseload_a, django_assert_n
         "ueberfaellig": 1,
         "bald": 1,
         "ohne_termin": 2,
+        "aufgaben": 0,
         "individuell": 0,
         "ohne_regel": 1,
         "alle": 4,
@@ -222,7 +223,9 @@ def test_timeline_merges_notes_measures_and_suspensions_newest_first(world, djan
         end=TODAY + timedelta(days=20),
         today=TODAY,
     )
-    with django_assert_num_queries(4):  # rule sets, notes (+author), measures, suspensions (+author)
+    # rule sets, notes (+author), their activities, measures, suspensions (+author); placement
+    # proposals (the employers app's timeline source, with offer, employer and proposer)
+    with django_assert_num_queries(6):
         timeline = selectors.customer_timeline(customer)
         [
             (e.item.pk, str(getattr(e.item, "caseworker", "")), str(getattr(e.item, "documented_by", "")))

@@ -111,6 +111,7 @@ def test_worklist_shows_the_counts_of_every_section(client, world, alice):
         "Überfällig": 2,
         "Fällig in 14 Tagen": 1,
         "Ohne Termin": 3,
+        "Aufgaben": 0,
         "Individuell ohne Datum": 0,
         "Ohne Regel": 1,
         "Alle": 4,
@@ -251,14 +252,15 @@ def test_team_list_filters_by_caseworker(client, world, bob):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_team_list_runs_seven_queries_whatever_the_team(client, world, size, django_assert_num_queries):
+def test_team_list_runs_eight_queries_whatever_the_team(client, world, size, django_assert_num_queries):
     for i in range(size):
         overdue_customer(world.team_a, world.alice if i % 2 else None)
     client.force_login(world.bob.user)
     # 1 session, 2 user, 3 staff (+team, job centre), 4 the rules' codes for the filter,
     # 5 summary (count, stale, unassigned: one aggregate that also feeds the paginator),
-    # 6 the team's staff for the caseworker filter, 7 the page's rows (+caseworker names).
-    with django_assert_num_queries(7):
+    # 6 the overdue tasks' count for the other tab, 7 the team's staff for the caseworker
+    # filter, 8 the page's rows (+caseworker names).
+    with django_assert_num_queries(8):
         response = client.get(TEAM_LIST)
     assert len(numbers_on(response)) == min(size, 25)
 
@@ -366,8 +368,10 @@ def test_customer_page_says_when_the_rules_changed_and_does_not_recompute(
     bump_policy_version(world.coburg.pk)
     # 1 session, 2 user, 3 staff, 4 customer (+job centre, team, caseworker, rule, rule set),
     # 5 the audit event (who opened it), 6 next appointment (appointments' template tag),
-    # 7 rule sets, 8 notes, 9 measures, 10 suspensions: and no write to the customer.
-    with django_assert_num_queries(10):
+    # 7 rule sets, 8 notes (their activities: one more when there are notes), 9 measures,
+    # 10 suspensions, 11 placement proposals (the employers app's timeline source), 12 open
+    # follow-up activities (tasks): and no write to the customer.
+    with django_assert_num_queries(12):
         response = client.get(reverse("customer", args=[customer.pk]))
     assert "Regeln wurden geändert – Fälligkeit wird neu berechnet" in text(response)
     assert Customer.objects.get(pk=customer.pk).policy_version == customer.policy_version

@@ -115,7 +115,7 @@ def test_the_disclosure_runs_a_fixed_number_of_queries(client, world, officer, n
         )
     client.force_login(officer)
     # 1 session, 2 user, 3-4 the permission (user's, groups'), 5 the job centre chosen, 6 the
-    # customer, 7 notes, 8 measures, 9 exceptions, 10 appointments, 11 audit events, 12-16 five
-    # history tables, 17 the staff named, 18 the audit event written
-    with django_assert_num_queries(18):
+    # customer, 7 notes, 8 measures, 9 exceptions, 10 appointments, 11 placement proposals,
+    # 12 audit events, 13-18 six history tables, 19 the staff named, 20 the audit event written
+    with django_assert_num_queries(20):
         client.get(URL, {"jobcenter": world.coburg.pk, "kunde": customer.number, "format": "json"})

@@ -16,6 +16,16 @@
 8. GCfaK: the acquisition sources' owners, the Beratungstag's events over the last year with the
    customers won there, and six customers of demo-caseworker imported from the specialist
    system (`caseload.demo_intake`), once.
+9. Tasks (`caseload.demo_tasks`): follow-up activities agreed in the demo caseworker's notes,
+   some overdue, some followed up; Kooperationspläne; group information sessions with
+   participants, attendance recorded for the past one (`appointments.demo_groups`); one GCfaK
+   case closed through "Fall abschließen". Each once.
+10. The employer service (`employers.demo`): demo-arbeitgeber in Weimarer Land's team
+    "Arbeitgeberservice", employers with contact persons, offers, notes, appointments and
+    placement proposals, and where the employer service can be reached (JobAgentur EN: its
+    standard, Monday to Friday 8-17), each once.
+11. JobAgentur EN's customer survey (`survey.demo`): questionnaire, a tablet per office, answers
+    in Regionalstelle Ennepetal (shown) and Witten (too few: hidden), once.
 """
 
 from datetime import timedelta
@@ -26,17 +36,23 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from appointments.demo import ensure_absences, ensure_demo
+from appointments.demo_groups import ensure_group_sessions
 from caseload import demo, demo_intake
+from caseload.demo_tasks import ensure_closed_gcfak_case, ensure_tasks
 from caseload.duedates import stamp_note_codes
 from caseload.models import Customer, Staff, Team
+from employers import demo as employer_demo
 from kontaktdichte import formats
 from policies.cloning import clone_rule_set
 from policies.models import JobCentre, RuleSet
 from policies.signals import bump_policy_version
 from reports.models import CustomerMonth
+from survey import demo as survey_demo
+from survey.models import Kiosk
 
 DEMO_SEED = 20170101
 DEMO_CUSTOMERS = 600  # across the three job centres, split as in caseload.demo.SHARES
@@ -92,16 +108,20 @@ class Command(BaseCommand):
             self.stdout.write(message)
         self._generate_missing(today)
         users = self._demo_users()
+        employer_service = self._employer_service(users)  # before the working hours are set up
         call_command("recompute_due", due_only=True, stdout=self.stdout)
         caseload = self._demo_caseload(users.get("demo-caseworker"), today)
         self._demo_appointments(today)
         self._demo_absences(caseload.get("staff"), users.get("demo-teamlead"), today)
         self._demo_intake(caseload.get("staff"), today)
+        self._demo_tasks(caseload.get("staff"), today)
+        self._demo_employers(employer_service, today)
+        self._demo_survey(today)
         # The monthly report reads stored figures: a year and a month of them the first time
         # (a report's trend), then the running month (as the nightly task does).
         months = 1 if CustomerMonth.objects.exists() else 13
         call_command("store_report_figures", months=months, stdout=self.stdout)
-        self._print_logins(url, users, caseload, today)
+        self._print_logins(url, users, caseload, today, employer_service)
 
     def _generate_missing(self, today):
         shares = demo.split(DEMO_CUSTOMERS, list(demo.DEMO_SLUGS))
@@ -212,7 +232,43 @@ class Command(BaseCommand):
             if done:
                 self.stdout.write(f"{done['create']} Kunden aus dem Fachverfahren importiert (demo-caseworker).")
 
-    def _print_logins(self, url, users, caseload, today):
+    def _demo_tasks(self, staff, today):
+        """Agreements to follow up, plans, group sessions with participants, a closed GCfaK case (once)."""
+        written = ensure_tasks(staff, today)
+        sessions = ensure_group_sessions(staff, today)
+        if written or sessions:
+            self.stdout.write(f"Aufgaben: {written} Vereinbarungen, {sessions} Gruppeninformationen angelegt.")
+        closed = ensure_closed_gcfak_case(staff, today)
+        if closed is not None:
+            self.stdout.write(f"GCfaK: Fall {closed.number} abgeschlossen (Arbeitsstelle angenommen).")
+
+    def _employer_service(self, users):
+        """demo-arbeitgeber: the role employer service in Weimarer Land."""
+        if not JobCentre.objects.filter(slug=employer_demo.CENTRE).exists():
+            return None
+        user = self._user("demo-arbeitgeber", "Demo", "Arbeitgeberservice")
+        users["demo-arbeitgeber"] = user
+        return employer_demo.ensure_staff(user)
+
+    def _demo_employers(self, staff, today):
+        """Its employers, offers and proposals; the employer service's hours (once)."""
+        if staff is None:
+            return
+        stats = employer_demo.ensure_demo(staff, today)
+        if stats["employers"] or stats["desks"]:
+            self.stdout.write(
+                f"Arbeitgeberservice: {stats['employers']} Arbeitgeber, {stats['proposals']} "
+                f"Vermittlungsvorschläge, {stats['desks']} Erreichbarkeiten angelegt."
+            )
+
+    def _demo_survey(self, today):
+        stats = survey_demo.ensure_demo(today)
+        if stats["surveys"]:
+            self.stdout.write(
+                f"Kundenbefragung: {stats['responses']} Antwortbögen, {stats['kiosks']} Tablet-Adressen angelegt."
+            )
+
+    def _print_logins(self, url, users, caseload, today, employer_service=None):
         lines = ["", f"Demo-Zugänge für {url} (Passwort jeweils „{DEMO_PASSWORD}“):"]
         staff = caseload.get("staff")
         if staff is not None:
@@ -233,5 +289,29 @@ class Command(BaseCommand):
             "  demo-datenschutz Datenschutz: Protokoll (wer hat was gelesen, geändert, exportiert) "
             "und Auskunft nach Art. 15 DSGVO; keine Fallbearbeitung"
         )
+        if employer_service is not None:
+            lines.append(
+                f"  demo-arbeitgeber Arbeitgeberservice, {employer_service.job_centre.name}: eigene Startseite "
+                "(AG-S-Aufträge, offene Stellenangebote, Vorschläge ohne Rückmeldung), Arbeitgeber, Termine"
+            )
+        kiosk = (
+            Kiosk.objects.filter(office__job_centre__slug=survey_demo.CENTRE, office__name=survey_demo.ANSWERS[0][0])
+            .select_related("office")
+            .first()
+        )
+        if kiosk is not None:
+            lines.append(
+                f"  Kundenbefragung  Tablet {kiosk.office.name} (ohne Anmeldung): "
+                f"{url.rstrip('/')}{reverse('survey:kiosk', args=[kiosk.token])}; Auswertung als demo-admin "
+                f"unter {url.rstrip('/')}{reverse('survey:results')}"
+            )
+        coburg = RuleSet.objects.filter(job_centre__slug=DEMO_TEAM_CENTRE).in_force_on(today).first()
+        if coburg is not None:
+            lines.append(
+                "  Regeländerung    als demo-admin: Konzept ändern, dann „Auswirkungen prüfen“ unter "
+                f"{url.rstrip('/')}{reverse('admin:policies_ruleset_change', args=[coburg.pk])} (nichts wird "
+                "gespeichert); oder: python manage.py preview_rule_change --rules docs/rule-change-example.json "
+                "(Coburg Land, „Ü25, arbeitslos, marktnah“ alle 6 Wochen statt alle 2 Monate)"
+            )
         lines.append("")
         self.stdout.write("\n".join(lines))

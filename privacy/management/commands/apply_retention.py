@@ -1,5 +1,5 @@
 """Delete closed cases whose retention period has passed, with everything of theirs and their
-history (`caseload.services.delete_customers`). Run nightly:
+history (`caseload.deletion.delete_customers`). Run nightly:
 
     30 2 * * *  cd /srv/kontaktdichte && .venv/bin/python manage.py apply_retention
 
@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
-from caseload import imports, services
+from caseload import deletion, imports
 from caseload.models import Customer
 from kontaktdichte import formats
 from kontaktdichte.dates import add_months
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             if not dry_run:
                 ids = list(expired(today, months).filter(job_centre_id=centre_id).values_list("pk", flat=True))
                 count = sum(
-                    services.delete_customers(job_centre_id=centre_id, customer_ids=ids[i : i + CHUNK])
+                    deletion.delete_customers(job_centre_id=centre_id, customer_ids=ids[i : i + CHUNK])
                     for i in range(0, len(ids), CHUNK)
                 )
             total += count
