@@ -1,14 +1,18 @@
 """Generated demo caseloads: realistic, deterministic for a seed, never stored as fixtures.
 
 `generate()` writes teams, staff (users with unusable passwords), customers, measures, suspensions
-and up to two years of contact notes with bulk inserts, chunk by chunk; stored due dates are left to
-`caseload.duedates.recompute`. Each job centre draws from its own `random.Random(f"{seed}/{slug}")`.
+and up to two years of contact notes: by COPY on PostgreSQL (`insert_records`, `insert_rows`),
+bulk_create and executemany elsewhere; customers chunk by chunk, the chunks in parallel worker
+processes on PostgreSQL. Stored due dates are left to `caseload.duedates.recompute`. Each job
+centre plans its customers and staff with `random.Random(f"{seed}/{slug}")`, each chunk draws
+its customers from `random.Random(f"{seed}/{slug}/{chunk}")`: the same data in any order.
 Every customer comes from an archetype written for one rule of the job centre's rule set, and the
 first customers cycle through all archetypes, so that even a small demo shows every rule.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections import Counter
@@ -18,11 +22,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connections, router, transaction
 from django.utils import timezone
 
 from policies.models import JobCentre
 
+from . import duedates, recompute_worker
 from .demo_words import (
     AGREEMENTS,
     FIRST_F,
@@ -101,11 +107,16 @@ NOTE_COLUMNS = (
 )
 
 
+def use_copy(connection) -> bool:
+    """COPY on PostgreSQL; elsewhere (SQLite) the ORM's bulk_create and executemany."""
+    return connection.vendor == "postgresql"
+
+
 def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert plain rows: COPY on PostgreSQL, executemany elsewhere.
 
-    For the hundreds of thousands of generated contact notes, where model instances and
-    bulk_create cost most of the generation's time. No signals, no history: demo data only.
+    For the millions of generated contact notes, where model instances and bulk_create cost
+    most of the generation's time. No signals, no history: demo data only.
     """
     if not rows:
         return
@@ -114,7 +125,7 @@ def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     meta_fields = [model._meta.get_field(name) for name in fields]
     table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in meta_fields)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if use_copy(connection):
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -123,6 +134,68 @@ def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
                 f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
                 [[f.get_db_prep_save(value, connection) for f, value in zip(meta_fields, row)] for row in rows],
             )
+
+
+# Field types whose Python values psycopg writes by COPY just as the ORM would store them
+# (str, int, bool, date, aware datetime, Decimal, None); any other (JSON) is prepared per value.
+COPY_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "TextField",
+}
+
+
+def insert_records(model, records: list[dict]) -> list[int]:
+    """Insert new rows given as {attname: value}; returns their ids, in order.
+
+    Every column a record leaves out gets what bulk_create would give it: the field's default,
+    or the time of the call for `auto_now(_add)` (one time for all records). On PostgreSQL
+    the ids come from the table's sequence in one query, then one COPY writes the rows
+    (tests/caseload/test_demo.py compares this with bulk_create); elsewhere bulk_create.
+    No save(), no signals, no history: for generated demo data only.
+    """
+    if not records:
+        return []
+    connection = connections[router.db_for_write(model)]
+    if not use_copy(connection):
+        objs = model.objects.bulk_create([model(**record) for record in records])
+        return [obj.pk for obj in objs]
+    qn, meta = connection.ops.quote_name, model._meta
+    now = timezone.now()
+    fields = [f for f in meta.concrete_fields if f is not meta.pk]
+    defaults = {
+        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+        for f in fields
+    }
+    prepared = [f for f in fields if f.get_internal_type() not in COPY_AS_IS]
+    unknown = set(records[0]) - set(defaults)
+    if unknown:
+        raise ValueError(f"{meta.label} has no fields {sorted(unknown)}")
+    table = qn(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(records)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(qn(f.column) for f in [meta.pk, *fields])
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for pk, record in zip(ids, records):
+                row = {**defaults, **record}
+                for f in prepared:
+                    row[f.attname] = f.get_db_prep_save(row[f.attname], connection)
+                copy.write_row((pk, *(row[f.attname] for f in fields)))
+    return ids
 
 
 @dataclass(frozen=True)
@@ -249,41 +322,62 @@ def _next_serial(names, prefix: str) -> int:
     return max(serials, default=0) + 1
 
 
+class Chunk(NamedTuple):
+    """A chunk of one job centre's new customers, all a worker process needs to write them."""
+
+    centre_id: int
+    slug: str
+    seed: int
+    index: int  # its place in the job centre's run: the chunk's random generator is seeded by it
+    today: date
+    plan: list[tuple[int, bool]]  # (archetype index, U25) per customer
+    owners: list[tuple[int, int, int]]  # (team, staff, user) per customer
+    numbers: list[str]
+    source_ids: list[int]  # AcquisitionSource per entry of SOURCES
+
+
 class CentreGenerator:
+    """Plans a job centre's new customers and creates their teams and staff; the customers
+    themselves are written chunk by chunk (`write_chunk`), in this process or in workers."""
+
     def __init__(self, centre: JobCentre, count: int, seed: int, today: date, market_team_size=None):
-        self.centre, self.count, self.today = centre, count, today
+        self.centre, self.count, self.seed, self.today = centre, count, seed, today
         self.team_sizes = {kind: size for kind, (_, size, _) in TEAM_KINDS.items()}
         if market_team_size:
             self.team_sizes["markt"] = market_team_size
         self.rng = random.Random(f"{seed}/{centre.slug}")
-        # A generator of its own: drawing walk-ins from `rng` would shift everything drawn after.
-        self.walk_ins = random.Random(f"{seed}/{centre.slug}/walk-ins")
         self.table = ARCHETYPES.get(centre.slug, ARCHETYPES["coburg-land"])
-        self.places = PLACES.get(centre.slug, PLACES["coburg-land"])
-        self.weimar = centre.slug == "weimarer-land"
-        self.stats = Counter(customers=0, notes=0, measures=0, suspensions=0, staff=0, teams=0)
+        self.stats = Counter(staff=0, teams=0)
 
-    def run(self, progress=None) -> dict:
+    def chunks(self) -> list[Chunk]:
         rng, table = self.rng, self.table
-        picks = table[: self.count] + rng.choices(table, [a.weight for a in table], k=max(self.count - len(table), 0))
+        indices = range(len(table))
+        picks = list(indices[: self.count]) + rng.choices(
+            indices, [a.weight for a in table], k=max(self.count - len(table), 0)
+        )
         rng.shuffle(picks)
         plan = []
-        for a in picks:
+        for i in picks:
+            a = table[i]
             u25 = a.age == "u25" or (a.age == "any" and rng.random() < 0.3)
-            plan.append((a, u25, "fm" if a.care != "placement" else "u25" if u25 else "markt"))
-        owners, sources, numbers = self._create_staff(plan), self._sources(), self._numbers()
-        for start in range(0, len(plan), CHUNK):
-            chunk = plan[start : start + CHUNK]
-            with transaction.atomic():
-                self._write_chunk(chunk, owners[start : start + CHUNK], numbers, sources)
-            if progress:
-                progress(len(chunk))
-        return self.stats
-
-    def _person(self, foreign=False):
-        female = self.rng.random() < 0.5
-        first = FIRST_REFUGEE if foreign else FIRST_F if female else FIRST_M
-        return self.rng.choice(first), self.rng.choice(LAST_REFUGEE if foreign else LAST)
+            plan.append((i, u25, "fm" if a.care != "placement" else "u25" if u25 else "markt"))
+        with transaction.atomic():
+            owners, sources = self._create_staff(plan), self._sources()
+        numbers = self._numbers()
+        return [
+            Chunk(
+                self.centre.pk,
+                self.centre.slug,
+                self.seed,
+                n,
+                self.today,
+                [(i, u25) for i, u25, _ in plan[start : start + CHUNK]],
+                owners[start : start + CHUNK],
+                [next(numbers) for _ in range(min(CHUNK, len(plan) - start))],
+                sources,
+            )
+            for n, start in enumerate(range(0, len(plan), CHUNK))
+        ]
 
     def _numbers(self):
         """Customer numbers, continuing after the job centre's existing ones."""
@@ -311,69 +405,133 @@ class CentreGenerator:
             for t in range(n_teams):
                 members = indices[t::n_teams]
                 roles = [Staff.TEAM_LEAD] + [Staff.CASEWORKER] * math.ceil(len(members) / caseload)
-                team = Team(job_centre=centre, name=f"{stem} {first + t}")
+                team = {"job_centre_id": centre.pk, "name": f"{stem} {first + t}"}
                 layout.append((team, [(self._user(prefix, role, serial), role) for role in roles], members))
-        with transaction.atomic():
-            Team.objects.bulk_create([team for team, _, _ in layout])
-            User.objects.bulk_create([user for _, users, _ in layout for user, _ in users])
-            staff = [
-                Staff(
-                    user=user,
-                    job_centre=centre,
-                    team=team,
-                    role=role,
-                    weekly_hours=Decimal(self.rng.choice(("39", "39", "39", "30", "25", "19.5"))),
+        team_ids = insert_records(Team, [team for team, _, _ in layout])
+        user_ids = iter(insert_records(User, [user for _, users, _ in layout for user, _ in users]))
+        staff, owners = [], [None] * len(plan)
+        for team_id, (_, users, members) in zip(team_ids, layout):
+            workers = []
+            for _, role in users:
+                user_id = next(user_ids)
+                hours = Decimal(self.rng.choice(("39", "39", "39", "30", "25", "19.5")))
+                staff.append(
+                    {
+                        "user_id": user_id,
+                        "job_centre_id": centre.pk,
+                        "team_id": team_id,
+                        "role": role,
+                        "weekly_hours": hours,
+                    }
                 )
-                for team, users, _ in layout
-                for user, role in users
-            ]
-            Staff.objects.bulk_create(staff)
-        by_user = {s.user_id: (s.pk, s.user_id) for s in staff}
-        owners: list = [None] * len(plan)
-        for team, users, members in layout:
-            workers = [by_user[user.pk] for user, role in users if role == Staff.CASEWORKER]
+                if role == Staff.CASEWORKER:
+                    workers.append(len(staff) - 1)
             for n, i in enumerate(members):
-                owners[i] = (team.pk, *workers[n % len(workers)])
+                owners[i] = workers[n % len(workers)]
+        staff_ids = insert_records(Staff, staff)
         self.stats.update(teams=len(layout), staff=len(staff))
-        return owners
+        return [(staff[s]["team_id"], staff_ids[s], staff[s]["user_id"]) for s in owners]
 
-    def _user(self, prefix, role, serial):
+    def _user(self, prefix, role, serial) -> dict:
         """A generated member of staff: a login name, but no usable password."""
         code = "tl" if role == Staff.TEAM_LEAD else "fk"
-        first, last = self._person()
-        user = get_user_model()(
-            username=f"{prefix}-{code}-{serial[code]:03d}",
-            first_name=first,
-            last_name=last,
-            email=f"{_ascii(first)}.{_ascii(last)}{serial[code]}@{self.centre.slug}.example",
-        )
+        first, last = _person(self.rng)
+        user = {
+            "username": f"{prefix}-{code}-{serial[code]:03d}",
+            "first_name": first,
+            "last_name": last,
+            "email": f"{_ascii(first)}.{_ascii(last)}{serial[code]}@{self.centre.slug}.example",
+            "password": make_password(None),  # as set_unusable_password()
+        }
         serial[code] += 1
-        user.set_unusable_password()
         return user
 
-    def _sources(self) -> list[AcquisitionSource]:
-        existing = {s.name: s for s in AcquisitionSource.objects.filter(job_centre=self.centre)}
+    def _sources(self) -> list[int]:
+        existing = dict(AcquisitionSource.objects.filter(job_centre=self.centre).values_list("name", "pk"))
         missing = [
-            AcquisitionSource(job_centre=self.centre, name=n, expected_per_month=e)
+            {"job_centre_id": self.centre.pk, "name": n, "expected_per_month": Decimal(str(e))}
             for n, e in SOURCES
             if n not in existing
         ]
-        AcquisitionSource.objects.bulk_create(missing)
-        return [existing.get(n) or next(s for s in missing if s.name == n) for n, _ in SOURCES]
+        existing.update(zip((s["name"] for s in missing), insert_records(AcquisitionSource, missing)))
+        return [existing[n] for n, _ in SOURCES]
 
-    def _write_chunk(self, plan, owners, numbers, sources):
-        rows = [self._customer(a, u25, next(numbers), *owner, sources) for (a, u25, _), owner in zip(plan, owners)]
-        Customer.objects.bulk_create([customer for customer, _ in rows])
-        self.stats.update(customers=len(rows))
+
+def _person(rng, foreign=False):
+    female = rng.random() < 0.5
+    first = FIRST_REFUGEE if foreign else FIRST_F if female else FIRST_M
+    return rng.choice(first), rng.choice(LAST_REFUGEE if foreign else LAST)
+
+
+CHANNEL_WEIGHTS = list(itertools.accumulate((82, 13, 3, 2)))  # cumulative: choices() need not add them up
+PHONE_WEIGHTS = list(itertools.accumulate((45, 40, 15)))
+SOURCE_CUM_WEIGHTS = list(itertools.accumulate(SOURCE_WEIGHTS))
+
+
+CHUNK_MODELS = (Customer, ContactNote, Measure, Suspension)
+SKIP_KEY_CHECKS_ALLOWED = """
+    SELECT current_setting('is_superuser') = 'on' AND NOT EXISTS (
+        SELECT 1 FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text = ANY(%s)
+    )"""
+
+
+class ChunkGenerator:
+    """Generates and writes one chunk's customers with their notes, measures and exceptions.
+
+    Its random generators are seeded by the seed, the job centre and the chunk's index: the
+    same data whether chunks run one after another or in parallel, in whatever order."""
+
+    def __init__(self, chunk: Chunk):
+        self.chunk, self.today, self.jc = chunk, chunk.today, chunk.centre_id
+        self.rng = random.Random(f"{chunk.seed}/{chunk.slug}/{chunk.index}")
+        # A generator of its own: drawing walk-ins from `rng` would shift everything drawn after.
+        self.walk_ins = random.Random(f"{chunk.seed}/{chunk.slug}/{chunk.index}/walk-ins")
+        self.table = ARCHETYPES.get(chunk.slug, ARCHETYPES["coburg-land"])
+        self.places = PLACES.get(chunk.slug, PLACES["coburg-land"])
+        self.weimar = chunk.slug == "weimarer-land"
+
+    def write(self) -> Counter:
+        """Writes the chunk in one transaction; returns what it wrote."""
+        c = self.chunk
+        rows = [
+            self._customer(self.table[a], u25, number, *owner, c.source_ids)
+            for (a, u25), owner, number in zip(c.plan, c.owners, c.numbers)
+        ]
+        connection = connections[router.db_for_write(Customer)]
+        on_its_own = not connection.in_atomic_block
+        with transaction.atomic(using=connection.alias):
+            if on_its_own and use_copy(connection):
+                # As in duedates._recompute_range: the chunk's commit need not wait for the WAL
+                # to reach the disk. A crash may lose the last chunks; generated data only.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                    # The foreign key checks (a trigger per row and key, run at commit) took
+                    # more than half of a chunk's time. Every id written here was created or
+                    # read by this run, so a role that may (a superuser) skips them as a
+                    # replica does; only if these tables have no triggers other than them.
+                    cursor.execute(SKIP_KEY_CHECKS_ALLOWED, [[m._meta.db_table for m in CHUNK_MODELS]])
+                    if cursor.fetchone()[0]:
+                        cursor.execute("SET LOCAL session_replication_role = replica")
+            ids = insert_records(Customer, [customer for customer, _ in rows])
+            notes = self._note_rows(ids, rows)
+            insert_rows(ContactNote, NOTE_COLUMNS, notes)
+            related = []
+            for n, model in enumerate((Measure, Suspension), start=1):
+                records = [{**obj, "customer_id": pk} for pk, (_, r) in zip(ids, rows) for obj in r[n]]
+                insert_records(model, records)
+                related.append(len(records))
+        return Counter(customers=len(rows), notes=len(notes), measures=related[0], suspensions=related[1])
+
+    def _note_rows(self, ids, rows) -> list[tuple]:
         checked = self.weimar  # Weimarer Land's notes carry the qualified-contact checklist
         created = timezone.now()
         # Rule codes are left empty: computing them costs an evaluation per note (setup_demo
         # stamps its small demo afterwards with duedates.stamp_note_codes).
         walk_in = self.walk_ins.random
-        notes = [
+        return [
             (
-                self.centre.pk,
-                customer.pk,
+                self.jc,
+                pk,
                 n.date,
                 n.channel,
                 n.caseworker_id,
@@ -388,21 +546,17 @@ class CentreGenerator:
                 "",
                 created,
             )
-            for customer, (customer_notes, _, _) in rows
+            for pk, (_, (customer_notes, _, _)) in zip(ids, rows)
             for n in customer_notes
         ]
-        insert_rows(ContactNote, NOTE_COLUMNS, notes)
-        self.stats.update(notes=len(notes))
-        for n, (model, key) in enumerate(((Measure, "measures"), (Suspension, "suspensions")), start=1):
-            objs = [obj for _, related in rows for obj in related[n]]
-            model.objects.bulk_create(objs)  # each knows its customer, which has an id by now
-            self.stats.update({key: len(objs)})
 
     def _days_ago(self, low: int, high: int) -> date:
         return self.today - timedelta(days=self.rng.randint(low, high))
 
-    def _customer(self, a: Archetype, u25: bool, number, team_id, staff_id, user_id, sources):
-        rng, today, jc = self.rng, self.today, self.centre.pk
+    def _customer(self, a: Archetype, u25: bool, number, team_id, staff_id, user_id, source_ids):
+        """A customer's record ({attname: value}, see insert_records) and their notes,
+        measures and exceptions (records without the customer's id)."""
+        rng, today, jc = self.rng, self.today, self.jc
         age = rng.randint(17 * 365, 25 * 365 - 3) if u25 else rng.randint(25 * 366, 63 * 365)  # in days
         birth = today - timedelta(days=age)
         employment = rng.choice(a.employment)
@@ -420,7 +574,7 @@ class CentreGenerator:
             floor = self._days_ago(14, 240)
             end = max(floor + timedelta(days=rng.randint(120, 400)), today + timedelta(days=rng.randint(14, 120)))
             registered = min(registered, floor - timedelta(days=rng.randint(20, 200)))
-            measures.append(Measure(job_centre_id=jc, title=rng.choice(MEASURES), start=floor, end=end))
+            measures.append({"job_centre_id": jc, "title": rng.choice(MEASURES), "start": floor, "end": end})
         if not new:
             notes = self._notes(a, floor, registered, user_id)
             if not a.measure and rng.random() < 0.15:  # an earlier measure, over before the last contact
@@ -429,60 +583,70 @@ class CentreGenerator:
                 exited = start + timedelta(days=rng.randint(0, (end - start).days)) if rng.random() < 0.3 else None
                 if start >= registered:
                     measures.append(
-                        Measure(job_centre_id=jc, title=rng.choice(MEASURES), start=start, end=end, exited_on=exited)
+                        {
+                            "job_centre_id": jc,
+                            "title": rng.choice(MEASURES),
+                            "start": start,
+                            "end": end,
+                            "exited_on": exited,
+                        }
                     )
         r = rng.random()
         if r < 0.08:  # half of them in force today, half over
             end = today + timedelta(days=rng.randint(7, 150)) if r < 0.04 else self._days_ago(1, 300)
             start = self._days_ago(3, 60) if r < 0.04 else end - timedelta(days=rng.randint(14, 120))
             suspensions.append(
-                Suspension(
-                    job_centre_id=jc, reason=rng.choice(SUSPENSIONS), start=start, end=end, documented_by_id=user_id
-                )
+                {
+                    "job_centre_id": jc,
+                    "reason": rng.choice(SUSPENSIONS),
+                    "start": start,
+                    "end": end,
+                    "documented_by_id": user_id,
+                }
             )
         status, outcome = (Customer.STATUS_COUNSELLING if notes else Customer.STATUS_NEW), ""
         if notes and rng.random() < 0.05:
             status, outcome = Customer.STATUS_CLOSED, rng.choice(("job_taken",) * 7 + ("job_not_taken",) * 3)
         profile = rng.choice(a.profiles)
-        first_name, last_name = self._person("refugee" in flags)
+        first_name, last_name = _person(rng, "refugee" in flags)
         postcode, city, area = rng.choice(self.places)
         phones = (
             f"{area} {rng.randint(10_000, 999_999)}",
             f"0{rng.randint(151, 179)} {rng.randint(1_000_000, 9_999_999)}",
             "",
         )
-        customer = Customer(
-            job_centre_id=jc,
-            team_id=team_id,
-            caseworker_id=staff_id,
-            number=number,
-            first_name=first_name,
-            last_name=last_name,
-            birth_date=birth,
-            street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
-            postcode=postcode,
-            city=city,
-            phone=rng.choices(phones, (45, 40, 15))[0],
-            email=f"{_ascii(first_name)}.{_ascii(last_name)}{rng.randint(1, 99)}@example.org"
+        customer = {
+            "job_centre_id": jc,
+            "team_id": team_id,
+            "caseworker_id": staff_id,
+            "number": number,
+            "first_name": first_name,
+            "last_name": last_name,
+            "birth_date": birth,
+            "street": f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+            "postcode": postcode,
+            "city": city,
+            "phone": rng.choices(phones, cum_weights=PHONE_WEIGHTS)[0],
+            "email": f"{_ascii(first_name)}.{_ascii(last_name)}{rng.randint(1, 99)}@example.org"
             if rng.random() < 0.4
             else "",
-            registered_on=registered,
-            employment=employment,
-            profile=profile,
-            profile_since=registered + timedelta(days=rng.randint(0, (today - registered).days)),
-            care=a.care,
-            flags=sorted(flags),
-            integrated_employment=a.integrated
+            "registered_on": registered,
+            "employment": employment,
+            "profile": profile,
+            "profile_since": registered + timedelta(days=rng.randint(0, (today - registered).days)),
+            "care": a.care,
+            "flags": sorted(flags),
+            "integrated_employment": a.integrated
             or (rng.choice(("insured",) * 4 + ("self_employed",)) if profile == "integrated_needy" else ""),
-            unemployed_since=self._days_ago(*a.unemployed_days) if employment == "unemployed" else None,
-            benefit_renewal_on=today + timedelta(days=rng.randint(0, 364)),
-            acquisition_source=rng.choices(sources, SOURCE_WEIGHTS)[0] if rng.random() < 0.06 else None,
-            case_status=status,
-            closing_outcome=outcome,
-            closing_reason=rng.choice(NOT_TAKEN) if outcome == "job_not_taken" else "",
-        )
-        for obj in (*measures, *suspensions):
-            obj.customer = customer
+            "unemployed_since": self._days_ago(*a.unemployed_days) if employment == "unemployed" else None,
+            "benefit_renewal_on": today + timedelta(days=rng.randint(0, 364)),
+            "acquisition_source_id": rng.choices(source_ids, cum_weights=SOURCE_CUM_WEIGHTS)[0]
+            if rng.random() < 0.06
+            else None,
+            "case_status": status,
+            "closing_outcome": outcome,
+            "closing_reason": rng.choice(NOT_TAKEN) if outcome == "job_not_taken" else "",
+        }
         return customer, (notes, measures, suspensions)
 
     def _notes(self, a: Archetype, floor: date, registered: date, user_id) -> list[NoteRow]:
@@ -511,7 +675,7 @@ class CentreGenerator:
                 if self.weimar or rng.random() < 0.5
                 else None
             )
-            notes.append(self._note(day, rng.choices(CHANNELS, (82, 13, 3, 2))[0], follow_up, user_id))
+            notes.append(self._note(day, rng.choices(CHANNELS, cum_weights=CHANNEL_WEIGHTS)[0], follow_up, user_id))
         follow_up = None  # on an individual cycle too, now and then: the worklist asks for a date
         if self.weimar or rng.random() < (0.9 if a.individual else 0.5):
             if last + timedelta(days=cycle) < today:
@@ -530,6 +694,10 @@ class CentreGenerator:
         return NoteRow(day, channel, user_id, rng.choice(SUMMARIES), rng.choice(AGREEMENTS), follow_up)
 
 
+def write_chunk(chunk: Chunk) -> Counter:
+    return ChunkGenerator(chunk).write()
+
+
 def generate(
     *,
     customers: int,
@@ -538,16 +706,29 @@ def generate(
     today: date,
     progress=None,
     market_team_size: int | None = None,
+    workers: int = 1,
 ) -> dict:
     """Write `customers` new customers (with staff and histories) across `job_centres`.
 
+    Teams and staff first, here; then the customers in chunks of CHUNK, each in a transaction
+    of its own, spread over `workers` processes where duedates.run_in_processes allows (from
+    PARALLEL_MIN_CUSTOMERS on PostgreSQL). `progress(n)` is called after every chunk.
     `market_team_size` overrides the customers per market team (2,000), e.g. for benchmarks
     that need the largest teams of big job centres.
     """
     shares = split(customers, [c.slug for c in job_centres])
-    totals = Counter()
+    totals, chunks = Counter(), []
     for centre in job_centres:
-        totals.update(
-            CentreGenerator(centre, shares[centre.slug], seed, today, market_team_size=market_team_size).run(progress)
-        )
+        planner = CentreGenerator(centre, shares[centre.slug], seed, today, market_team_size=market_team_size)
+        chunks += planner.chunks()
+        totals.update(planner.stats)
+    connection = connections[router.db_for_write(Customer)]
+    if duedates.run_in_processes(connection, workers, len(chunks), customers):
+        results = duedates.in_processes(recompute_worker.write_chunk, [(chunk,) for chunk in chunks], workers)
+    else:
+        results = (write_chunk(chunk) for chunk in chunks)
+    for stats in results:
+        totals.update(stats)
+        if progress:
+            progress(stats["customers"])
     return totals

@@ -23,6 +23,7 @@ from policies import engine
 from policies.loading import load_policies
 from policies.models import JobCentre
 
+from . import recompute_worker
 from .models import ContactNote, Customer, Measure, Suspension
 from .signals import history_changed
 
@@ -246,9 +247,7 @@ def recompute(
     `due_only`: only customers whose `recheck_on` has come or whose stored decision was made
     under an older policy version (or never). `progress(n)` is called after every chunk.
     `workers` > 1 spreads the chunks over that many processes, each with its own database
-    connection; only from PARALLEL_MIN_CUSTOMERS on, on PostgreSQL and outside a transaction
-    (SQLite has a single writer, and other connections would not see the transaction's rows),
-    else the chunks run here.
+    connection, where `run_in_processes` allows; else the chunks run here.
     """
     today = today or timezone.localdate()
     centres = JobCentre.objects.order_by("pk")
@@ -264,14 +263,8 @@ def recompute(
             for i in range(0, len(ids), chunk_size)
         ]
     connection = connections[router.db_for_write(Customer)]
-    if (
-        workers > 1
-        and len(tasks) > 1
-        and total >= PARALLEL_MIN_CUSTOMERS
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-    ):
-        results = _in_processes(tasks, workers)
+    if run_in_processes(connection, workers, len(tasks), total):
+        results = in_processes(recompute_worker.recompute_range, tasks, workers)
     else:
         results = (_recompute_range(*task) for task in tasks)
     written = 0
@@ -331,25 +324,36 @@ def _row_version(connection) -> dict:
     return {"row_version": RawSQL(f"{connection.ops.quote_name(Customer._meta.db_table)}.xmin::text", ())}
 
 
-def _in_processes(tasks, workers: int):
-    """Run `_recompute_range` over the tasks in worker processes; yields counts as chunks finish.
+def run_in_processes(connection, workers: int, tasks: int, customers: int) -> bool:
+    """Whether bulk work is worth worker processes: more than one worker and task, from
+    PARALLEL_MIN_CUSTOMERS on, on PostgreSQL and outside a transaction (SQLite has a single
+    writer, and other connections would not see the transaction's rows)."""
+    return (
+        workers > 1
+        and tasks > 1
+        and customers >= PARALLEL_MIN_CUSTOMERS
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
 
-    Spawned, not forked: a fork copies the parent's threads' locks in whatever state they are
-    (a web server's, a test browser's) and can hang the child. Each worker sets Django up
-    afresh, on the parent's database (its name included: a test database is renamed at run
-    time), and opens its own connection.
+
+def in_processes(entry, tasks, workers: int):
+    """Run `entry(*task)` over the tasks in worker processes; yields results as tasks finish.
+
+    `entry` is a function of `caseload.recompute_worker`. Spawned, not forked: a fork copies
+    the parent's threads' locks in whatever state they are (a web server's, a test browser's)
+    and can hang the child. Each worker sets Django up afresh, on the parent's database (its
+    name included: a test database is renamed at run time), and opens its own connection.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    from . import recompute_worker
 
     databases = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=recompute_worker.setup, initargs=(databases,)
     ) as pool:
-        for future in as_completed([pool.submit(recompute_worker.recompute_range, *task) for task in tasks]):
+        for future in as_completed([pool.submit(entry, *task) for task in tasks]):
             yield future.result()
 
 

@@ -1,5 +1,5 @@
-"""Entry points of the bulk recompute's and the rule-change preview's worker processes (see
-`duedates._in_processes`, `whatif._in_processes`).
+"""Entry points of worker processes (see `duedates.in_processes`): the bulk recompute's, the
+demo generator's and the rule-change preview's (`caseload.whatif`).
 
 A spawned worker unpickles these by module name before Django is set up, so this module
 imports nothing of Django's at import time.
@@ -24,6 +24,13 @@ def recompute_range(*task) -> int:
     from caseload.duedates import _recompute_range
 
     return _recompute_range(*task)
+
+
+def write_chunk(chunk):
+    """One chunk of generated demo customers (`caseload.demo.Chunk`); returns its counts."""
+    from caseload.demo import write_chunk
+
+    return write_chunk(chunk)
 
 
 def preview_range(*task):

@@ -27,7 +27,16 @@ from policies import engine
 from policies.models import JobCentre
 from policies.whatif import Proposal
 
-from .duedates import FACT_ROW, PARALLEL_MIN_CUSTOMERS, chunk_scope, customer_facts, histories, policy_for
+from . import recompute_worker
+from .duedates import (
+    FACT_ROW,
+    chunk_scope,
+    customer_facts,
+    histories,
+    in_processes,
+    policy_for,
+    run_in_processes,
+)
 from .models import Customer, Team
 
 NO_RULE_NAMES = {engine.NO_RULE_SET: "(kein Konzept in Kraft)", engine.NO_RULE: "(keine Regel trifft zu)"}
@@ -182,14 +191,8 @@ def preview(
         for i in range(0, len(ids), chunk_size)
     ]
     connection = connections[router.db_for_read(Customer)]
-    if (
-        workers > 1
-        and len(tasks) > 1
-        and len(ids) >= PARALLEL_MIN_CUSTOMERS
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-    ):
-        results = _in_processes(tasks, workers)
+    if run_in_processes(connection, workers, len(tasks), len(ids)):
+        results = in_processes(recompute_worker.preview_range, tasks, workers)
     else:
         results = (preview_range(*task) for task in tasks)
     counts = Counts()
@@ -261,23 +264,6 @@ def _by_rule(counter: Counter, team=None) -> Counter:
         if team is None or team_id == team:
             result[rule] += n
     return result
-
-
-def _in_processes(tasks, workers: int):
-    """`preview_range` over the tasks in spawned worker processes, each with its own
-    connection (as `duedates._in_processes`); yields each chunk's counts as it finishes."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    from . import recompute_worker
-
-    databases = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=recompute_worker.setup, initargs=(databases,)
-    ) as pool:
-        for future in as_completed([pool.submit(recompute_worker.preview_range, *task) for task in tasks]):
-            yield future.result()
 
 
 def _stored_holds(row: dict, on: date, version: int) -> bool:

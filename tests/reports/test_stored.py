@@ -84,7 +84,11 @@ def test_a_report_replays_while_its_months_are_not_all_stored(caseload):
 def test_a_back_dated_note_writes_the_stored_months_again(caseload, django_capture_on_commit_callbacks):
     store_trend()
     customer = (
-        Customer.objects.filter(job_centre__slug="coburg-land", registered_on__lt=LAST_MONTH, due_by__lt=LAST_MONTH)
+        # Overdue at the end of last month; not Weimarer Land, where a note without its
+        # checklist is no qualified contact.
+        Customer.objects.filter(registered_on__lt=LAST_MONTH, due_by__lt=THIS_MONTH - timedelta(days=2))
+        .exclude(job_centre__slug="weimarer-land")
+        .order_by("pk")
         .select_related("team__job_centre", "caseworker__user")
         .first()
     )
@@ -95,7 +99,7 @@ def test_a_back_dated_note_writes_the_stored_months_again(caseload, django_captu
         services.record_contact(
             customer=customer,
             by=customer.caseworker.user,
-            date=LAST_MONTH + timedelta(days=3),
+            date=max(LAST_MONTH, customer.due_by) + timedelta(days=1),  # late, in last month
             channel="in_person",
             summary="Nachgetragen",
             today=TODAY,
