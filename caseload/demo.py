@@ -16,7 +16,6 @@ import itertools
 import math
 import random
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -29,6 +28,8 @@ from django.utils import timezone
 from policies.models import JobCentre
 
 from . import duedates, recompute_worker
+from .bulk_write import insert_records, insert_rows, use_copy
+from .demo_archetypes import ARCHETYPES, FLAG_NEEDS, Archetype
 from .demo_words import (
     AGREEMENTS,
     FIRST_F,
@@ -106,192 +107,6 @@ NOTE_COLUMNS = (
     "created_at",
 )
 
-
-def use_copy(connection) -> bool:
-    """COPY on PostgreSQL; elsewhere (SQLite) the ORM's bulk_create and executemany."""
-    return connection.vendor == "postgresql"
-
-
-def insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert plain rows: COPY on PostgreSQL, executemany elsewhere.
-
-    For the millions of generated contact notes, where model instances and bulk_create cost
-    most of the generation's time. No signals, no history: demo data only.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    qn = connection.ops.quote_name
-    meta_fields = [model._meta.get_field(name) for name in fields]
-    table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in meta_fields)
-    with connection.cursor() as cursor:
-        if use_copy(connection):
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
-                [[f.get_db_prep_save(value, connection) for f, value in zip(meta_fields, row)] for row in rows],
-            )
-
-
-# Field types whose Python values psycopg writes by COPY just as the ORM would store them
-# (str, int, bool, date, aware datetime, Decimal, None); any other (JSON) is prepared per value.
-COPY_AS_IS = {
-    "AutoField",
-    "BigAutoField",
-    "BooleanField",
-    "CharField",
-    "DateField",
-    "DateTimeField",
-    "DecimalField",
-    "EmailField",
-    "ForeignKey",
-    "IntegerField",
-    "OneToOneField",
-    "PositiveIntegerField",
-    "TextField",
-}
-
-
-def insert_records(model, records: list[dict]) -> list[int]:
-    """Insert new rows given as {attname: value}; returns their ids, in order.
-
-    Every column a record leaves out gets what bulk_create would give it: the field's default,
-    or the time of the call for `auto_now(_add)` (one time for all records). On PostgreSQL
-    the ids come from the table's sequence in one query, then one COPY writes the rows
-    (tests/caseload/test_demo.py compares this with bulk_create); elsewhere bulk_create.
-    No save(), no signals, no history: for generated demo data only.
-    """
-    if not records:
-        return []
-    connection = connections[router.db_for_write(model)]
-    if not use_copy(connection):
-        objs = model.objects.bulk_create([model(**record) for record in records])
-        return [obj.pk for obj in objs]
-    qn, meta = connection.ops.quote_name, model._meta
-    now = timezone.now()
-    fields = [f for f in meta.concrete_fields if f is not meta.pk]
-    defaults = {
-        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
-        for f in fields
-    }
-    prepared = [f for f in fields if f.get_internal_type() not in COPY_AS_IS]
-    unknown = set(records[0]) - set(defaults)
-    if unknown:
-        raise ValueError(f"{meta.label} has no fields {sorted(unknown)}")
-    table = qn(meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(records)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(qn(f.column) for f in [meta.pk, *fields])
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for pk, record in zip(ids, records):
-                row = {**defaults, **record}
-                for f in prepared:
-                    row[f.attname] = f.get_db_prep_save(row[f.attname], connection)
-                copy.write_row((pk, *(row[f.attname] for f in fields)))
-    return ids
-
-
-@dataclass(frozen=True)
-class Archetype:
-    """A kind of customer that one rule of a rule set is written for."""
-
-    weight: int
-    cycle: int  # days between qualified contacts the rule asks for (roughly)
-    employment: tuple[str, ...]
-    profiles: tuple[str, ...]
-    age: str = "ue25"  # u25 | ue25 | any
-    care: str = "placement"
-    flags: tuple[str, ...] = ()  # always set
-    extra: tuple[str, ...] = ()  # each set with a probability of one in five
-    measure: bool = False  # in a running measure
-    integrated: str = ""
-    unemployed_days: tuple[int, int] = (5, 1100)
-    individual: bool = False
-
-
-A = Archetype
-ARCHETYPES = {
-    "moenchengladbach": [  # 4-Phasen-Modell
-        A(
-            14,
-            30,
-            ("unemployed", "jobseeking"),
-            ("market", "activation", "promotion", "development"),
-            age="u25",
-            extra=("refugee",),
-        ),
-        A(
-            6,
-            42,
-            ("unemployed", "jobseeking"),
-            ("stabilisation", "support", "development"),
-            care="case_management",
-            individual=True,
-        ),
-        A(25, 42, ("unemployed",), ("market", "activation"), extra=("refugee",)),
-        A(22, 91, ("unemployed", "jobseeking"), ("promotion", "development"), extra=("refugee", "incapacitated")),
-        A(
-            15,
-            270,
-            ("unemployed", "jobseeking", "none"),
-            ("stabilisation", "support"),
-            extra=("incapacitated", "section_10"),
-        ),
-        A(
-            14,
-            365,
-            ("jobseeking", "none"),
-            ("not_required", "integrated_needy"),
-            extra=("subsidised_employment", "section_10"),
-        ),
-    ],
-    "coburg-land": [  # VerBIS 16.03
-        A(6, 30, ("unemployed",), ("market_far",), care="case_management", extra=("refugee",)),
-        A(10, 30, ("unemployed",), ("market_close", "market_far"), age="u25", extra=("refugee",)),
-        A(8, 91, ("jobseeking",), ("market_close", "market_far"), age="any", measure=True),
-        A(22, 61, ("unemployed",), ("market_close",), extra=("refugee",)),
-        A(24, 91, ("unemployed",), ("market_far",), extra=("refugee", "limited_german")),
-        A(
-            12,
-            182,
-            ("jobseeking",),
-            ("market_far", "integrated_needy"),
-            age="any",
-            extra=("incapacitated", "subsidised_employment"),
-        ),
-        A(10, 182, ("none",), ("not_required", "market_far"), age="any", extra=("section_10",)),
-        A(6, 182, ("unemployed",), ("integrated_needy",)),
-    ],
-    "weimarer-land": [
-        A(
-            8,
-            14,
-            ("unemployed",),
-            ("market_far", "market_close"),
-            age="any",
-            flags=("refugee",),
-            extra=("limited_german",),
-        ),
-        A(6, 30, ("unemployed", "jobseeking"), ("market_far",), care="case_management"),
-        A(5, 365, ("unemployed", "jobseeking", "none"), ("market_far", "not_required"), care="holistic"),
-        A(12, 30, ("unemployed", "jobseeking"), ("market_close", "market_far"), age="u25"),
-        A(8, 91, ("jobseeking",), ("market_close", "market_far"), measure=True),
-        A(18, 30, ("unemployed",), ("market_close",)),
-        A(12, 122, ("unemployed",), ("market_far",), unemployed_days=(380, 1800)),
-        A(12, 61, ("unemployed",), ("market_far",), unemployed_days=(5, 330)),
-        A(8, 365, ("jobseeking",), ("integrated_needy",), integrated="insured"),
-        A(4, 91, ("jobseeking",), ("integrated_needy",), integrated="self_employed"),
-        A(7, 91, ("none", "jobseeking"), ("not_required",), individual=True, extra=("section_10",)),
-    ],
-}
-FLAG_NEEDS = {"section_10": "none", "incapacitated": "jobseeking", "subsidised_employment": "jobseeking"}
 
 CHANNELS = ("in_person", "phone", "email", "video")
 NOT_TAKEN = ["Kinderbetreuung nicht gesichert.", "Arbeitszeiten nicht vereinbar.", "Fahrtweg zu weit."]

@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('appointments', '0005_employers_employer_appointments'),
-        ('caseload', '0008_employers_staff_role'),
+        ('appointments', '0006_employers_employer_appointments'),
+        ('caseload', '0010_employers_staff_role'),
         ('policies', '0005_employers_ruleset_employer_contacts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('appointments', '0005_employers_employer_appointments'),
+        ('appointments', '0006_employers_employer_appointments'),
         ('policies', '0005_employers_ruleset_employer_contacts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -477,7 +477,7 @@ def test_copy_writes_what_bulk_create_writes(rulesets, monkeypatch):
     """On PostgreSQL every table is written by COPY, with ids from the sequence and the columns
     the records leave out filled by hand: the rows equal what bulk_create writes. Without the
     due dates' recompute, which would overwrite the defaults of the due fields."""
-    from caseload import demo
+    from caseload import bulk_write, demo
 
     def generate():
         centres = [JobCentre.objects.get(slug=slug) for slug in DEMO_SLUGS]
@@ -493,6 +493,7 @@ def test_copy_writes_what_bulk_create_writes(rulesets, monkeypatch):
     _wipe_generated()
 
     monkeypatch.setattr(demo, "use_copy", lambda connection: False)
+    monkeypatch.setattr(bulk_write, "use_copy", lambda connection: False)
     assert generate() == stats
 
     assert _everything() == (by_copy, passwords)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0004_appointment_version'),
+        ('appointments', '0005_tasks_group_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseload', '0007_customer_closed_on'),
+        ('caseload', '0008_day_intake_and_sources'),
         ('policies', '0004_seed_corrections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseload', '0007_customer_closed_on'),
+        ('caseload', '0009_tasks_follow_ups'),
     ]
 
     operations = [
