@@ -67,6 +67,11 @@ def test_apps_import_one_way():
     assert wrong == []
 
 
+# The brief the project was written from lies beside the repo, not in it: nothing may point there.
+# Spelled in two parts so that this file does not point there itself.
+OUTSIDE_BRIEF = "../" + "shared"
+
+
 def test_shared_helpers_import_no_app_even_indirectly_through_the_composition():
     for package, path in sources():
         relative = str(path.relative_to(ROOT))
@@ -85,7 +90,7 @@ def test_nothing_points_outside_the_repository():
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue
-        if "../shared" in text and path != Path(__file__):
+        if OUTSIDE_BRIEF in text:
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
 
