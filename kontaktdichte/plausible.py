@@ -17,8 +17,17 @@ PLAN_YEARS_AHEAD = 10  # measures, exceptions: planned ends
 BOOKING_YEARS_AHEAD = 2  # appointments
 
 
-class OutOfReach(BadRequest):
-    """A day outside what a page shows; its message is German and shown on the 400 page."""
+class Explained(BadRequest):
+    """A bad request whose German message, and `hint` on what to do, the 400 page shows; never
+    an internal text."""
+
+    hint = "Bitte gehen Sie zurück und korrigieren Sie die Eingabe."
+
+
+class OutOfReach(Explained):
+    """A day outside what a page shows."""
+
+    hint = "Bitte gehen Sie zurück und wählen Sie ein anderes Datum."
 
 
 def page_bounds(today: date) -> tuple[date, date]:

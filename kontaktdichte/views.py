@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from .plausible import OutOfReach
+from .plausible import Explained
 
 
 class LogoutView(auth_views.LogoutView):
@@ -34,7 +34,8 @@ def locked_out(request, credentials, *args, **kwargs):
 
 
 def bad_request(request, exception, template_name="400.html"):
-    """The German 400 page; for a date out of reach it says which and why (our own message,
-    never an internal one)."""
-    message = str(exception) if isinstance(exception, OutOfReach) else ""
-    return render(request, template_name, {"message": message}, status=400)
+    """The German 400 page; for a request we can explain (a date out of reach, a character no
+    field takes) it says what and why (our own message, never an internal one)."""
+    explained = isinstance(exception, Explained)
+    context = {"message": str(exception), "hint": exception.hint} if explained else {}
+    return render(request, template_name, context, status=400)

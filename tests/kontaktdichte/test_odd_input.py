@@ -1,6 +1,8 @@
 """Odd input gives a German 400 (or a message beside the field), never a 500: dates at the ends
 of the calendar, a time that does not exist because the clocks go forward, implausible facts."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
@@ -114,3 +116,32 @@ def test_an_exception_decades_ahead_is_refused(client, world, customer):
         {"reason": "Gutachten", "start": "2026-01-01", "end": "9999-12-31"},
     )
     assert response.status_code == 400 and "mehr als 10 Jahre in der Zukunft" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "method, url, data",
+    [
+        ("get", "/faelle/", {"nummer": "\x00"}),
+        ("get", "/faelle/", {"suche\x00": "Berg"}),
+        ("get", "/team/ueberfaellig/", {"faellig_ab": "2026-11-30\x00"}),
+        ("post", "/faelle/", {"suche": "Be\x00rg"}),
+    ],
+)
+def test_a_nul_character_anywhere_in_a_request_gets_the_german_400_page(client, world, method, url, data):
+    """PostgreSQL refuses NUL in any text parameter; a search term read straight from the query
+    string once ended in a server error there."""
+    client.force_login(world.alice.user)
+    if method == "post":  # as a browser sends a form without a file
+        response = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.get(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nullzeichen" in page and "ohne Steuerzeichen" in page
+
+
+def test_a_nul_free_search_still_works(client, world):
+    make_customer(world.team_a, caseworker=world.alice, number="4711001")
+    client.force_login(world.alice.user)
+    response = client.get("/faelle/", {"nummer": "4711", "bestand": "team", "liste": "alle"})
+    assert response.status_code == 200 and "4711001" in response.content.decode()
