@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from policies import engine
+from policies import engine, reasons
 from policies.loading import load_policies
 from policies.models import JobCentre
 
@@ -92,7 +92,7 @@ def apply_decision(customer, decision: engine.Decision, today: date, version: in
     customer.due_rule_set_id = decision.rule_set.key if decision.rule_set else None
     customer.due_code = decision.code or ""
     customer.due_flags = list(decision.flags)
-    customer.due_reasons = list(decision.reasons)
+    customer.due_reasons = reasons.to_stored(decision.reason_codes)
     customer.recheck_on = decision.recheck_on
     customer.due_computed_on = today
     customer.policy_version = version

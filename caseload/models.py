@@ -14,6 +14,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from kontaktdichte import formats
+from policies import reasons
 from policies import vocabulary as voc
 from policies.models import ContactRule, JobCentre, RuleSet
 
@@ -289,6 +290,7 @@ class Customer(models.Model):
     )
     due_code = models.CharField("Kürzel", max_length=10, blank=True)
     due_flags = models.JSONField("Hinweise", default=list, blank=True)
+    # Codes with parameters (`policies.reasons`); `reason_texts` is the German.
     due_reasons = models.JSONField("Begründung", default=list, blank=True)
     recheck_on = models.DateField("neu prüfen am", null=True, blank=True)
     due_computed_on = models.DateField("berechnet für", null=True, blank=True)
@@ -329,6 +331,11 @@ class Customer(models.Model):
 
     def __str__(self):
         return f"{self.number}"
+
+    @property
+    def reason_texts(self) -> tuple[str, ...]:
+        """Why the stored due date is what it is, in German."""
+        return reasons.render_all(self.due_reasons or ())
 
     @property
     def full_name(self):

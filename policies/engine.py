@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from kontaktdichte.dates import add_months, german_date
+from kontaktdichte.dates import add_months
 
 from . import matching
 from . import reasons as wording
 from .calendar import WorkingCalendar
-from .vocabulary import label, unit_label
+from .vocabulary import unit_label
 
 ONE_DAY = timedelta(days=1)
 
@@ -57,10 +57,6 @@ class Amount:
 
     def __str__(self):
         return f"{self.value} {unit_label(self.unit, self.value)}"
-
-    def after_text(self) -> str:
-        """As in "nach 2 Monaten"."""
-        return f"{self.value} {unit_label(self.unit, self.value, dative=True)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +221,8 @@ class Decision:
     last_working_day: date | None = None
     recheck_on: date | None = None
     flags: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
+    # Why, as codes with parameters (`policies.reasons`); `reasons` is their German text.
+    reason_codes: tuple[tuple, ...] = ()
     last_contact_on: date | None = None  # the last qualified contact
     # The day the earliest task among `flags` came due (a profiling review, the AG-S task):
     # lists count such a task overdue after that day.
@@ -234,6 +231,11 @@ class Decision:
     @property
     def code(self) -> str | None:
         return self.rule.code if self.rule else None
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons in German, made when asked for (most decisions are never shown)."""
+        return wording.render_all(self.reason_codes)
 
     def status_on(self, day: date) -> str:
         """The status on a later day, from the stored due date (as lists read it)."""
@@ -263,25 +265,22 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
         return Decision(
             status=NO_RULE_SET,
             recheck_on=centre.next_rule_set_start(today),
-            reasons=(f"Für {centre.name} gilt am {german_date(today)} kein Kontaktdichtekonzept.",),
+            reason_codes=(("no_rule_set", centre.name, today),),
         )
 
     facts = matching.facts_on(customer, today)
     position, rule = _matching_rule(rule_set, customer, facts)
     recheck_on = _recheck_on(rule_set, customer, facts, today)
-    head = f"Konzept: {rule_set.title} (gültig ab {german_date(rule_set.valid_from)})"
+    head = ("concept", rule_set.title, rule_set.valid_from)
     if rule is None:
         return Decision(
             status=NO_RULE,
             rule_set=rule_set,
             recheck_on=recheck_on,
-            reasons=(
-                head,
-                "Keine Regel des Konzepts trifft zu auf: " + wording.describe_customer(customer, facts) + ".",
-            ),
+            reason_codes=(head, wording.no_match(customer, facts)),
         )
 
-    reasons = [head, wording.rule_line(position, rule, customer, facts)]
+    reasons = [head, wording.rule(position, rule, customer, facts)]
     calendar = centre.calendar
     last_qualified, follow_up_note = _read_contacts(contacts, rule_set.qualifying_channels, today)
 
@@ -292,8 +291,10 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
 
     flags, task_days = [], []
     if rule_set.graduate_management:
-        milestone, texts, graduate_flags = _graduate_milestones(rule_set, customer, contacts, calendar, today)
-        reasons += texts
+        milestone, graduate_reasons, graduate_flags = _graduate_milestones(
+            rule_set, customer, contacts, calendar, today
+        )
+        reasons += graduate_reasons
         flags += graduate_flags
         if graduate_flags:
             task_days.append(_employer_service_day(rule_set, customer, today))
@@ -303,12 +304,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
         flags.append(PROFILING_REVIEW)
         task_days.append(profiling_review_on(rule_set, customer))
         since = _profiling_review_base(customer)
-        head = (
-            f"Seit {german_date(since)} marktnah"
-            if since == customer.profile_since
-            else f"Profiling zuletzt am {german_date(since)} überprüft"
-        )
-        reasons.append(f"{head} und nicht integriert: Profiling und Integrationsprognose überprüfen.")
+        reasons.append(("profiling_review", since, since == customer.profile_since))
 
     due_by, suspended = _extend_by_suspensions(rule_set, customer, due_by, today, reasons)
     status = _status(due_by, suspended, today, reasons)
@@ -326,7 +322,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
         last_working_day=calendar.on_or_before(due_by) if due_by is not None else None,
         recheck_on=recheck_on,
         flags=tuple(flags),
-        reasons=tuple(reasons),
+        reason_codes=tuple(reasons),
         last_contact_on=last_qualified.date if last_qualified is not None else None,
         tasks_due_on=min(task_days) if task_days else None,
     )
@@ -373,58 +369,45 @@ def _cycle(
     customer: Customer,
     last_qualified: Contact | None,
     calendar: WorkingCalendar,
-    reasons: list[str],
+    reasons: list[tuple],
 ) -> tuple[date | None, date | None]:
     """Steps 2 and 3: (window opens, due by) from the last qualified contact; without one, the
     first-contact deadline in working days, or (no deadline, or a rule exempt from it) the
     rule's cycle from the registration."""
     if last_qualified is not None:
         base = last_qualified.date
-        reasons.append(f"Letzter qualifizierter Kontakt am {german_date(base)} ({label(last_qualified.channel)}).")
+        reasons.append(("last_contact", base, last_qualified.channel))
     else:
         base = customer.registered_on
         maximum = rule_set.first_contact_max_days
         if maximum and not rule.first_contact_exempt:
             target = rule_set.first_contact_target_days
-            reasons.append(
-                f"Noch kein qualifizierter Kontakt: Erstkontakt spätestens {maximum} Arbeitstage nach der "
-                f"Meldung am {german_date(base)}"
-                + (
-                    f" (Ziel: {target} Arbeitstage, bis {german_date(calendar.add_working_days(base, target))})"
-                    if target and target != maximum
-                    else ""
-                )
-                + "."
-            )
+            target_day = calendar.add_working_days(base, target) if target and target != maximum else None
+            reasons.append(("first_contact", maximum, base, target, target_day))
             return None, calendar.add_working_days(base, maximum)
-        exempt = " (die Erstkontakt-Frist gilt für diese Regel nicht)" if maximum else ""
-        reasons.append(
-            f"Noch kein qualifizierter Kontakt: der Zyklus läuft ab der Meldung am {german_date(base)}{exempt}."
-        )
+        reasons.append(("from_registration", base, bool(maximum)))
     if rule.individual:
         return None, None
     return (rule.window.after(base) if rule.window is not None else None), rule.deadline.after(base)
 
 
 def _cap_at_benefit_renewal(
-    rule: Rule, customer: Customer, base: date, due_by: date | None, reasons: list[str]
+    rule: Rule, customer: Customer, base: date, due_by: date | None, reasons: list[tuple]
 ) -> date | None:
     """ "spätestens zum WBA": the benefit renewal date, when it falls inside the cycle."""
     renewal = customer.benefit_renewal_on
     if rule.cap_at_benefit_renewal and renewal is not None and due_by is not None and base < renewal < due_by:
-        reasons.append(f"Spätestens zum Weiterbewilligungsantrag am {german_date(renewal)}.")
+        reasons.append(("benefit_renewal", renewal))
         return renewal
     return due_by
 
 
-def _follow_up(note: Contact | None, due_by: date | None, reasons: list[str]) -> date | None:
+def _follow_up(note: Contact | None, due_by: date | None, reasons: list[tuple]) -> date | None:
     """Step 4: the follow-up date that counts wins when it is earlier (for an individual rule, it
     is the due date)."""
     if note is None or (due_by is not None and note.follow_up_on >= due_by):
         return due_by
-    reasons.append(
-        f"Wiedervorlage aus dem Beratungsvermerk vom {german_date(note.date)}: {german_date(note.follow_up_on)}."
-    )
+    reasons.append(("follow_up", note.date, note.follow_up_on))
     return note.follow_up_on
 
 
@@ -449,26 +432,20 @@ def _graduate_milestones(
         if ends_on >= today:
             if not any(d >= measure.start for d in qualified_dates):
                 milestone = max(ends_on - timedelta(days=days_before), measure.start)
-                text = (
-                    f"Absolventenmanagement: Kontakt seit Maßnahmebeginn am {german_date(measure.start)} "
-                    f"fällig bis {german_date(milestone)} ({days_before} Tage vor Ende am {german_date(ends_on)})"
-                )
+                reason = ("graduate_running", measure.start, milestone, days_before, ends_on)
             if (
                 EMPLOYER_SERVICE_TASK not in flags
                 and measure.employer_service_on is None
                 and add_months(ends_on, -rule_set.employer_service_lead_months) <= today
             ):
                 flags.append(EMPLOYER_SERVICE_TASK)
-                reasons.append(f"Maßnahme endet am {german_date(ends_on)}: Arbeitgeber-Service (AG-S) einbinden.")
+                reasons.append(("employer_service", ends_on))
         elif not any(d > ends_on for d in qualified_dates):
             milestone = calendar.add_working_days(ends_on, working_days)
-            text = (
-                f"Absolventenmanagement: Folgegespräch nach Maßnahmeende am {german_date(ends_on)} "
-                f"fällig binnen {working_days} Arbeitstagen, bis {german_date(milestone)}"
-            )
+            reason = ("graduate_after", ends_on, working_days, milestone)
         if milestone is not None and (earliest is None or milestone < earliest):
             earliest = milestone
-            reasons.append(text + ".")
+            reasons.append(reason)
     return earliest, reasons, flags
 
 
@@ -509,7 +486,7 @@ def _profiling_review_due(rule_set: RuleSet, customer: Customer, today: date) ->
 
 
 def _extend_by_suspensions(
-    rule_set: RuleSet, customer: Customer, due_by: date | None, today: date, reasons: list[str]
+    rule_set: RuleSet, customer: Customer, due_by: date | None, today: date, reasons: list[tuple]
 ) -> tuple[date | None, bool]:
     """Step 6: every documented exception that has started by `today` moves the due date to
     its end, if later, capped at the due date plus the rule set's largest extension. The
@@ -524,40 +501,32 @@ def _extend_by_suspensions(
         if not covering:
             return None, False
         latest = max(covering, key=lambda s: s.end)
-        reasons.append(
-            f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
-            f"bis {german_date(latest.end)}: fällig am {german_date(latest.end)}."
-        )
+        reasons.append(("suspended_until", latest.reason, latest.end))
         return latest.end, True
     latest = max(started, key=lambda s: s.end)
     if latest.end > due_by:
-        extended, capped = latest.end, ""
+        extended, cap = latest.end, None
         if rule_set.max_extension is not None:
             limit = rule_set.max_extension.after(due_by)
             if extended > limit:
-                extended, capped = limit, f" (höchstens {rule_set.max_extension} Verlängerung)"
-        reasons.append(
-            f"Ausnahme dokumentiert{': ' + latest.reason if latest.reason else ''} "
-            f"bis {german_date(latest.end)}: fällig am {german_date(extended)}{capped}."
-        )
+                extended, cap = limit, wording.amount(rule_set.max_extension)
+        reasons.append(("extended", latest.reason, latest.end, extended, cap))
         return extended, bool(covering)
     if covering:
-        reasons.append(
-            f"Ausnahme dokumentiert bis {german_date(max(s.end for s in covering))}; der Kontakt ist vorher fällig."
-        )
+        reasons.append(("due_before_end", max(s.end for s in covering)))
     return due_by, bool(covering)
 
 
-def _status(due_by: date | None, suspended: bool, today: date, reasons: list[str]) -> str:
+def _status(due_by: date | None, suspended: bool, today: date, reasons: list[tuple]) -> str:
     """Step 7: overdue once the (extended) due date has passed, exception or not."""
     if due_by is None:
         if suspended:
             return SUSPENDED
-        reasons.append("Individueller Zyklus ohne Wiedervorlage: bitte ein Datum festlegen.")
+        reasons.append(("individual",))
         return INDIVIDUAL
     if today > due_by:
         if suspended:
-            reasons.append("Die größte zulässige Verlängerung ist ausgeschöpft: der Kontakt ist überfällig.")
+            reasons.append(("extension_used_up",))
         return OVERDUE
     return SUSPENDED if suspended else OK
 

@@ -42,6 +42,8 @@ def _values(instance: models.Model) -> dict:
             value = str(getattr(instance, f.name))  # a loaded relation by its name, not its id
         elif f.choices and value not in (None, ""):
             value = dict(f.flatchoices).get(value, value)
+        elif isinstance(instance, Customer) and f.name == "due_reasons":
+            value = list(instance.reason_texts)  # stored as codes; the person reads the German
         result[str(f.verbose_name)] = value
     return result
 

@@ -104,7 +104,7 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date(world, custo
 
     row = stored(customer)
     assert (row.due_by, row.last_contact_on) == (date(2026, 5, 10), TODAY)
-    assert row.due_reasons == list(fresh_decision(customer).reasons)
+    assert row.reason_texts == fresh_decision(customer).reasons
 
 
 @pytest.mark.postgres

@@ -350,7 +350,7 @@ def test_customer_page_explains_the_due_date(client, world, alice):
     assert "überfällig" in page and fmt(customer.due_by) in page
     assert "Kontaktdichtekonzept Jobcenter Coburg Land" in page
     assert "Ü25, arbeitslos, marktnah" in page and "2MM" in page
-    for reason in Customer.objects.get(pk=customer.pk).due_reasons:
+    for reason in Customer.objects.get(pk=customer.pk).reason_texts:
         assert reason.replace("„", "").replace("“", "")[:40] in page.replace("„", "").replace("“", "")
     assert "Regeln wurden geändert" not in page
 

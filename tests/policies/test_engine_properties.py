@@ -4,6 +4,7 @@ The rule sets come from `fixtures/rulesets.json` through the `policies` fixture 
 function; hypothesis then runs many examples against the same, unchanged policies).
 """
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kontaktdichte.dates import add_months
+from policies import reasons
 from policies import vocabulary as voc
 from policies.engine import Contact, Customer, Measure, Suspension, evaluate
 
@@ -243,3 +245,15 @@ def test_add_months_clamps_to_the_end_of_the_month():
     assert add_months(date(2100, 3, 31), -1) == date(2100, 2, 28)
     assert add_months(date(2000, 3, 31), -1) == date(2000, 2, 29)
     assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+
+
+@explore
+@given(case=cases())
+def test_stored_reason_codes_read_back_as_the_same_german_text(policies, case):
+    """A decision keeps its reasons as codes with parameters; stored as JSON (dates as text)
+    and read back, they give the text the decision gives, word for word and in German."""
+    slug, customer, contacts, today = case
+    decision = evaluate(policies[slug], customer, contacts, today)
+    stored = json.loads(json.dumps(reasons.to_stored(decision.reason_codes)))
+    assert reasons.render_all(stored) == decision.reasons
+    assert decision.reasons and not any(text in reasons.TEXTS for text in decision.reasons)  # text, not codes
