@@ -21,7 +21,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from caseload.models import Customer, Staff
-from caseload.selectors import Section, due_soon_q, overdue_q, team_staff
+from caseload.selectors import Section, team_staff
+from caseload.status import due_soon_q, overdue_q
 from kontaktdichte.dates import month_bounds
 from policies.models import JobCentre, RuleSet
 

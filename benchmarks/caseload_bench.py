@@ -92,9 +92,7 @@ def team_list(runs: int):
     team_id, size = Customer.objects.values_list("team").annotate(n=Count("pk")).order_by("-n").first()
     lead = Staff.objects.filter(team_id=team_id, role=Staff.TEAM_LEAD).select_related("user", "team").first()
     today = timezone.localdate()
-    overdue = Customer.objects.filter(
-        team_id=team_id, job_centre_id=lead.job_centre_id, due_status__in=("ok", "suspended"), due_by__lt=today
-    ).count()
+    overdue = Customer.objects.filter(team_id=team_id, job_centre_id=lead.job_centre_id).overdue(today).count()
     say(f"Team „{lead.team.name}“: {size:,} Kunden, davon {overdue:,} überfällig; Teamleitung {lead.user.username}.")
 
     # No setup_test_environment(): its instrumented template rendering would copy every context.
@@ -192,7 +190,7 @@ RECOMPUTE_CASES = (
 
 
 def recompute(workers: int, case: str, prepare):
-    from caseload.duedates import recompute as run
+    from caseload.recompute import recompute as run
 
     if prepare:
         prepare()

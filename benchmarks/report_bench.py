@@ -56,7 +56,7 @@ from reports import figures, stored
 
 SQL = """
 WITH cust AS MATERIALIZED (
-    SELECT id, caseworker_id, registered_on, due_status, due_by
+    SELECT id, caseworker_id, registered_on, status_until_due, due_by
     FROM caseload_customer
     WHERE job_centre_id = %(jc)s AND team_id = %(team)s AND registered_on <= %(last)s
 ), qualified AS MATERIALIZED (
@@ -75,7 +75,7 @@ WITH cust AS MATERIALIZED (
     SELECT c.caseworker_id,
            COUNT(*) AS caseload,
            COALESCE(SUM(h.in_month), 0) AS held_in_month,
-           COUNT(*) FILTER (WHERE c.due_status IN ('ok', 'overdue', 'suspended') AND c.due_by <= %(last)s)
+           COUNT(*) FILTER (WHERE c.status_until_due IN ('ok', 'suspended') AND c.due_by <= %(last)s)
                AS overdue_stored,
            COUNT(*) FILTER (WHERE c.registered_on >= %(first)s) AS new,
            AVG(h.first_on - c.registered_on) FILTER (WHERE c.registered_on >= %(first)s) AS lead_days,

@@ -3,7 +3,7 @@
 `generate()` writes teams, staff (users with unusable passwords), customers, measures, suspensions
 and up to two years of contact notes: by COPY on PostgreSQL (`insert_records`, `insert_rows`),
 bulk_create and executemany elsewhere; customers chunk by chunk, the chunks in parallel worker
-processes on PostgreSQL. Stored due dates are left to `caseload.duedates.recompute`. Each job
+processes on PostgreSQL. Stored due dates are left to `caseload.recompute`. Each job
 centre plans its customers and staff with `random.Random(f"{seed}/{slug}")`, each chunk draws
 its customers from `random.Random(f"{seed}/{slug}/{chunk}")`: the same data in any order.
 Every customer comes from an archetype written for one rule of the job centre's rule set, and the
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from policies.models import JobCentre
 
-from . import duedates, recompute_worker
+from . import recompute, recompute_worker
 from .bulk_write import insert_records, insert_rows, use_copy
 from .demo_archetypes import ARCHETYPES, FLAG_NEEDS, Archetype
 from .demo_words import (
@@ -316,7 +316,7 @@ class ChunkGenerator:
         on_its_own = not connection.in_atomic_block
         with transaction.atomic(using=connection.alias):
             if on_its_own and use_copy(connection):
-                # As in duedates._recompute_range: the chunk's commit need not wait for the WAL
+                # As in recompute._recompute_range: the chunk's commit need not wait for the WAL
                 # to reach the disk. A crash may lose the last chunks; generated data only.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
@@ -526,7 +526,7 @@ def generate(
     """Write `customers` new customers (with staff and histories) across `job_centres`.
 
     Teams and staff first, here; then the customers in chunks of CHUNK, each in a transaction
-    of its own, spread over `workers` processes where duedates.run_in_processes allows (from
+    of its own, spread over `workers` processes where recompute.run_in_processes allows (from
     PARALLEL_MIN_CUSTOMERS on PostgreSQL). `progress(n)` is called after every chunk.
     `market_team_size` overrides the customers per market team (2,000), e.g. for benchmarks
     that need the largest teams of big job centres.
@@ -538,8 +538,8 @@ def generate(
         chunks += planner.chunks()
         totals.update(planner.stats)
     connection = connections[router.db_for_write(Customer)]
-    if duedates.run_in_processes(connection, workers, len(chunks), customers):
-        results = duedates.in_processes(recompute_worker.write_chunk, [(chunk,) for chunk in chunks], workers)
+    if recompute.run_in_processes(connection, workers, len(chunks), customers):
+        results = recompute.in_processes(recompute_worker.write_chunk, [(chunk,) for chunk in chunks], workers)
     else:
         results = (write_chunk(chunk) for chunk in chunks)
     for stats in results:

@@ -14,7 +14,8 @@ from policies.lookups import rule_codes
 
 from .models import Customer, Staff, person_name
 from .open_tasks import KINDS, kind_q
-from .selectors import STATUS_FILTERS, team_staff
+from .selectors import team_staff
+from .status import STATUS_FILTERS
 
 
 def team_staff_choices(staff: Staff) -> list[tuple[int, str]]:

@@ -16,7 +16,10 @@ from simple_history.models import HistoricalRecords
 from kontaktdichte import formats
 from policies import reasons
 from policies import vocabulary as voc
+from policies.engine import Status
 from policies.models import ContactRule, JobCentre, RuleSet
+
+from .status import CustomerQuerySet
 
 
 def choices(pairs):
@@ -250,7 +253,7 @@ class Customer(models.Model):
 
     # The stored decision of the policy engine. Written only by caseload.duedates.
     DUE_FIELDS = (
-        "due_status",
+        "status_until_due",
         "due_by",
         "window_opens",
         "due_last_working_day",
@@ -265,7 +268,14 @@ class Customer(models.Model):
         "last_contact_on",
         "due_tasks_since",
     )
-    due_status = models.CharField("Fälligkeitsstatus", max_length=20, blank=True, db_index=False)
+    # The engine's status until `due_by` passes (`engine.Status.until_due`: never "overdue"; a
+    # dated status reads as overdue after its day, `caseload.status`); "" until first computed.
+    status_until_due = models.CharField(
+        "Status bis zur Fälligkeit",
+        max_length=20,
+        blank=True,
+        choices=[(s.value, s.label) for s in Status if s is not Status.OVERDUE],
+    )
     due_by = models.DateField("fällig bis", null=True, blank=True)
     window_opens = models.DateField("Fenster ab", null=True, blank=True)
     due_last_working_day = models.DateField("letzter Arbeitstag", null=True, blank=True)
@@ -306,6 +316,8 @@ class Customer(models.Model):
     # The stored decision is recomputed, not edited: not part of the customer's history.
     history = HistoricalRecords(excluded_fields=list(DUE_FIELDS))
 
+    objects = CustomerQuerySet.as_manager()
+
     class Meta:
         verbose_name = "Kunde/Kundin"
         verbose_name_plural = "Kunden"
@@ -316,6 +328,10 @@ class Customer(models.Model):
                 condition=Q(profile_since__isnull=True) | ~Q(profile=""),
                 name="customer_profile_since_needs_profile",
                 violation_error_message="„Profillage seit“ braucht eine Profillage.",
+            ),
+            # Overdue is read from `due_by` and the day, never stored (`engine.Status.until_due`).
+            models.CheckConstraint(
+                condition=~Q(status_until_due=Status.OVERDUE.value), name="customer_overdue_not_stored"
             ),
         ]
         indexes = [

@@ -38,7 +38,7 @@ KINDS = {
 }
 FLAGS = {PROFILING: engine.PROFILING_REVIEW, EMPLOYER_SERVICE: engine.EMPLOYER_SERVICE_TASK}
 PLAN_REVIEW_MONTHS = 6
-# As the worklist's "Fällig in 14 Tagen" (caseload.selectors.DUE_SOON).
+# As the worklist's "Fällig in 14 Tagen" (caseload.status.DUE_SOON).
 HORIZON = timedelta(days=14)
 
 

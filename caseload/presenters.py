@@ -10,7 +10,7 @@ from policies import engine
 from policies import vocabulary as voc
 
 from . import selectors
-from .tables import STATUS_WORDS
+from .tables import NOT_COMPUTED_WORD
 
 DUE_FLAG_LABELS = {
     engine.PROFILING_REVIEW: "Profilingprüfung fällig",
@@ -19,12 +19,13 @@ DUE_FLAG_LABELS = {
 
 
 def due_context(customer, today):
-    status = engine.status_on(customer.due_status, customer.due_by, today) if customer.due_status else ""
+    stored = customer.status_until_due
+    status = engine.Status.on(stored, customer.due_by, today) if stored else ""
     return {
         "customer": customer,
         "today": today,
         "status": status,
-        "status_word": STATUS_WORDS.get(status, status),
+        "status_word": status.label if status else NOT_COMPUTED_WORD,
         "days_overdue": (today - customer.due_by).days if customer.due_by and customer.due_by < today else 0,
         "stale": selectors.stale(customer, today),
         "due_flags": [DUE_FLAG_LABELS.get(f, f) for f in customer.due_flags],

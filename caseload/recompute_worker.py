@@ -1,4 +1,4 @@
-"""Entry points of worker processes (see `duedates.in_processes`): the bulk recompute's, the
+"""Entry points of worker processes (see `recompute.in_processes`): the bulk recompute's, the
 demo generator's and the rule-change preview's (`caseload.whatif`).
 
 A spawned worker unpickles these by module name before Django is set up, so this module
@@ -21,7 +21,7 @@ def setup(databases: dict[str, str]) -> None:
 
 
 def recompute_range(*task) -> int:
-    from caseload.duedates import _recompute_range
+    from caseload.recompute import _recompute_range
 
     return _recompute_range(*task)
 

@@ -3,87 +3,33 @@
 Lists read the stored due date columns (`Customer.due_*`, written by `caseload.duedates`)
 through the (job_centre, team|caseworker, due_by) indexes, with a fixed number of queries
 whatever the caseload size: the status a person sees is derived in SQL from the stored
-status and `due_by` (the same rule as `policies.engine.status_on`), never per row.
+status and `due_by` (`caseload.status`, the same rule as `engine.Status.on`), never per row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Count, F, Q, QuerySet
 
-from policies import engine
-from policies.engine import DATED
 from policies.models import RuleSet
 
 from .access import team_customers
-from .duedates import stale_q, stale_reason
 from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
 from .open_tasks import TASK_VALUES, tasks_due_q, tasks_overdue_q
-
-DUE_SOON = timedelta(days=14)
-# No rule set in force, no rule matched, or never computed: somebody must look at these.
-UNRULED = (engine.NO_RULE, engine.NO_RULE_SET, "")
+from .status import (
+    due_soon_q,
+    every_q,
+    individual_q,
+    overdue_q,
+    stale_q,
+    stale_reason,
+    unruled_q,
+)
 
 MINE, TEAM = "meine", "team"
-
-
-# --- What a status means, as SQL -----------------------------------------------------------
-
-
-def overdue_q(today: date) -> Q:
-    return Q(due_status__in=DATED, due_by__lt=today)
-
-
-def due_soon_q(today: date) -> Q:
-    return Q(due_status__in=DATED, due_by__gte=today, due_by__lte=today + DUE_SOON)
-
-
-def individual_q(today: date) -> Q:
-    return Q(due_status=engine.INDIVIDUAL)
-
-
-def unruled_q(today: date) -> Q:
-    return Q(due_status__in=UNRULED)
-
-
-def every_q(today: date) -> Q:
-    return Q()
-
-
-def current_status(today: date) -> Case:
-    """The stored status read on `today`, as `engine.status_on` reads it."""
-    return Case(
-        When(overdue_q(today), then=Value(engine.OVERDUE)),
-        When(due_status=engine.OVERDUE, then=Value(engine.OK)),
-        When(due_status="", then=Value(engine.NO_RULE_SET)),
-        default=F("due_status"),
-        output_field=CharField(),
-    )
-
-
-# Status filter values (GET) → the customers in that status on `today`.
-STATUS_FILTERS: dict[str, tuple[str, Callable[[date], Q]]] = {
-    "ueberfaellig": ("überfällig", overdue_q),
-    "offen": ("offen", lambda today: Q(due_status__in=(engine.OK, engine.OVERDUE), due_by__gte=today)),
-    "ausgesetzt": (
-        "ausgesetzt",
-        lambda today: Q(due_status=engine.SUSPENDED) & (Q(due_by__gte=today) | Q(due_by__isnull=True)),
-    ),
-    "individuell": ("individuell", individual_q),
-    "keine_regel": ("keine Regel", unruled_q),
-}
 
 
 # --- The worklist ----------------------------------------------------------------------------
@@ -166,7 +112,7 @@ WORKLIST_VALUES = (
         "number",
         "first_name",
         "last_name",
-        "due_status",
+        "status_until_due",
         "due_by",
         "due_last_working_day",
         "due_code",
@@ -182,7 +128,7 @@ TEAM_LIST_VALUES = (
     (
         "pk",
         "number",
-        "due_status",
+        "status_until_due",
         "due_by",
         "due_code",
         "last_contact_on",
@@ -202,7 +148,7 @@ def caseworker_name(row: dict) -> str:
 
 
 def row_is_stale(row: dict, today: date, policy_version: int) -> bool:
-    """Whether a list row's stored due date may no longer hold (`duedates.stale_q`)."""
+    """Whether a list row's stored due date may no longer hold (`status.stale_q`)."""
     return bool(
         stale_reason(
             due_computed_on=row["due_computed_on"],
@@ -245,7 +191,8 @@ def worklist_rows(queryset: QuerySet[Customer], section: Section, today: date) -
     extra = {key: expression(today) for key, expression in ROW_ANNOTATIONS.items()}
     return (
         queryset.filter(section.q(today))
-        .annotate(current_status=current_status(today), **extra)
+        .with_status(today)
+        .annotate(**extra)
         .values(*WORKLIST_VALUES, *extra, rule_label=F("due_rule__label"))
         .order_by(F("due_by").asc(nulls_last=True), "number")
     )
@@ -298,7 +245,7 @@ def possible_duplicates(job_centre_id: int, *, number: str, first_name: str, las
 def team_overdue(staff: Staff, today: date) -> QuerySet[Customer]:
     """The team's overdue customers, oldest due date first: what the filters narrow and the
     summary counts; `team_overdue_rows` gives the rows to show."""
-    return team_customers(staff).filter(overdue_q(today), closed_on__isnull=True).order_by("due_by", "number")
+    return team_customers(staff).overdue(today).filter(closed_on__isnull=True).order_by("due_by", "number")
 
 
 def team_overdue_tasks(staff: Staff, today: date) -> QuerySet[Customer]:
@@ -415,7 +362,7 @@ def customer_timeline(customer: Customer) -> list[TimelineEntry]:
 
 def stale(customer: Customer, today: date) -> str:
     """Why the customer's stored due date may no longer hold ("" when it holds; see
-    `duedates.stale_reason`). Needs `job_centre` loaded (get_customer_for_user does)."""
+    `status.stale_reason`). Needs `job_centre` loaded (get_customer_for_user does)."""
     return stale_reason(
         due_computed_on=customer.due_computed_on,
         policy_version=customer.policy_version,

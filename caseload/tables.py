@@ -23,19 +23,11 @@ from .selectors import EXPORT_HEADERS, STALE_TEXT, caseworker_name, row_is_stale
 
 PER_PAGE = 25
 
-STATUS_WORDS = {
-    engine.OVERDUE: "überfällig",
-    engine.OK: "offen",
-    engine.SUSPENDED: "ausgesetzt",
-    engine.INDIVIDUAL: "individuell",
-    engine.NO_RULE: "keine Regel",
-    engine.NO_RULE_SET: "kein Konzept",
-    "": "nicht berechnet",
-}
+NOT_COMPUTED_WORD = "nicht berechnet"
 
 
 def status_badge(status: str, due_by: date | None, today: date):
-    word = STATUS_WORDS.get(status, status)
+    word = engine.Status(status).label if status else NOT_COMPUTED_WORD
     if status == engine.OVERDUE and due_by is not None:
         days = (today - due_by).days
         return format_html(

@@ -1,7 +1,7 @@
 """What a rule change would do to a job centre's customers, computed without writing anything.
 
 `preview` reads the job centre's open cases chunk by chunk exactly as the bulk recompute does
-(`duedates.histories`, `chunk_scope`: one read per table and chunk) and decides each customer
+(`recompute.histories`, `chunk_scope`: one read per table and chunk) and decides each customer
 twice, on the day the change takes effect: under the rules as they are and as proposed. The
 current decision is the stored one wherever it still holds that day (computed under the
 current rules, its recheck day not reached), so in the common case, a change effective today
@@ -28,19 +28,12 @@ from policies.models import JobCentre
 from policies.whatif import Proposal
 
 from . import recompute_worker
-from .duedates import (
-    FACT_ROW,
-    chunk_scope,
-    customer_facts,
-    histories,
-    in_processes,
-    policy_for,
-    run_in_processes,
-)
+from .duedates import FACT_ROW, customer_facts, policy_for
 from .models import Customer, Team
+from .recompute import chunk_scope, histories, in_processes, run_in_processes
 
 NO_RULE_NAMES = {engine.NO_RULE_SET: "(kein Konzept in Kraft)", engine.NO_RULE: "(keine Regel trifft zu)"}
-STORED = ("team_id", "due_status", "due_by", "due_rule_id", "recheck_on", "due_computed_on", "policy_version")
+STORED = ("team_id", "status_until_due", "due_by", "due_rule_id", "recheck_on", "due_computed_on", "policy_version")
 
 
 def rule_name(rule: engine.Rule | None, status: str) -> str:
@@ -74,8 +67,8 @@ class Tally:
             self.unchanged += 1
         else:
             self.other += 1
-        was = engine.status_on(old_status, old_due, on) == engine.OVERDUE
-        will = engine.status_on(new_status, new_due, on) == engine.OVERDUE
+        was = engine.Status.on(old_status, old_due, on) == engine.OVERDUE
+        will = engine.Status.on(new_status, new_due, on) == engine.OVERDUE
         self.newly_overdue += will and not was
         self.no_longer_overdue += was and not will
         if old_rule != new_rule:
@@ -178,7 +171,7 @@ def preview(
     after every chunk. Before: the job centre, its policy, the teams, the ids; per chunk:
     customers, measures, suspensions, contact notes (one query each). `workers` > 1 spreads the
     chunks over that many processes, under the same conditions as the recompute
-    (`duedates.PARALLEL_MIN_CUSTOMERS`, PostgreSQL, outside a transaction)."""
+    (`recompute.PARALLEL_MIN_CUSTOMERS`, PostgreSQL, outside a transaction)."""
     started = time.perf_counter()
     today = today or timezone.localdate()
     centre_id = proposal.job_centre_id
@@ -242,7 +235,7 @@ def preview_range(proposal: Proposal, version: int, use_stored: bool, first_id: 
         facts = customer_facts(row, measures.get(cid, ()), suspensions.get(cid, ()))
         history = contacts.get(cid, ())
         if use_stored and _stored_holds(row, on, version):
-            status = row["due_status"]
+            status = row["status_until_due"]
             old = (status, row["due_by"], stored_names.get(row["due_rule_id"]) or rule_name(None, status))
             counts.stored_used += 1
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import NamedTuple
 
 from kontaktdichte.dates import add_months
@@ -21,14 +22,50 @@ from .vocabulary import unit_label
 
 ONE_DAY = timedelta(days=1)
 
-OK, OVERDUE, SUSPENDED, INDIVIDUAL, NO_RULE_SET, NO_RULE = (
-    "ok",
-    "overdue",
-    "suspended",
-    "individual",
-    "no_rule_set",
-    "no_rule",
-)
+
+class Status(StrEnum):
+    """A customer's due status on a day: the one vocabulary of engine, stored rows and pages.
+
+    Stored due dates keep the status *until the due date passes* (`until_due`): a dated status
+    (ok, suspended) turns overdue on its own once `due_by` is behind, so lists read it from the
+    stored row and the day (`on`, and its SQL twin in `caseload.status`)."""
+
+    OK = "ok"
+    OVERDUE = "overdue"
+    SUSPENDED = "suspended"
+    INDIVIDUAL = "individual"
+    NO_RULE_SET = "no_rule_set"
+    NO_RULE = "no_rule"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def until_due(self) -> Status:
+        """What is stored: overdue is a dated status read after its day, so it is kept as ok."""
+        return Status.OK if self is Status.OVERDUE else self
+
+    @staticmethod
+    def on(stored: str, due_by: date | None, day: date) -> Status:
+        """A stored status read on `day`: a dated one turns overdue once its due date has passed."""
+        status = Status(stored) if stored else Status.NO_RULE_SET  # "": never computed
+        if status in DATED and due_by is not None and day > due_by:
+            return Status.OVERDUE
+        return status.until_due
+
+
+OK, OVERDUE, SUSPENDED, INDIVIDUAL, NO_RULE_SET, NO_RULE = Status
+# Statuses that carry a due date and so can turn overdue.
+DATED = frozenset({OK, OVERDUE, SUSPENDED})
+STATUS_LABELS = {
+    OVERDUE: "überfällig",
+    OK: "offen",
+    SUSPENDED: "ausgesetzt",
+    INDIVIDUAL: "individuell",
+    NO_RULE: "keine Regel",
+    NO_RULE_SET: "kein Konzept",
+}
 PROFILING_REVIEW = "profiling_review"
 EMPLOYER_SERVICE_TASK = "employer_service_task"
 
@@ -212,7 +249,7 @@ class Customer:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    status: str
+    status: Status
     rule_set: RuleSet | None = None
     rule: Rule | None = None
     rule_position: int | None = None  # 1-based, as an admin counts
@@ -237,22 +274,9 @@ class Decision:
         """The reasons in German, made when asked for (most decisions are never shown)."""
         return wording.render_all(self.reason_codes)
 
-    def status_on(self, day: date) -> str:
+    def status_on(self, day: date) -> Status:
         """The status on a later day, from the stored due date (as lists read it)."""
-        return status_on(self.status, self.due_by, day)
-
-
-# Statuses that carry a due date and so can turn overdue.
-DATED = (OK, OVERDUE, SUSPENDED)
-
-
-def status_on(status: str, due_by: date | None, day: date) -> str:
-    """A stored status read on `day`: a dated one turns overdue once its due date has passed."""
-    if status in DATED and due_by is not None and day > due_by:
-        return OVERDUE
-    if status == OVERDUE:
-        return OK
-    return status
+        return Status.on(self.status, self.due_by, day)
 
 
 def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact], today: date) -> Decision:

@@ -135,7 +135,7 @@ def forecast(team: Team, today: date) -> Forecast:
 
     demand = defaultdict(lambda: [[0, 0] for _ in weeks])
     customers = Customer.objects.filter(
-        job_centre_id=centre.pk, team_id=team.pk, due_status__in=DATED, due_by__lte=horizon
+        job_centre_id=centre.pk, team_id=team.pk, status_until_due__in=DATED, due_by__lte=horizon
     ).values_list(
         "caseworker_id",
         "due_by",

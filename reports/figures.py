@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, Sum
 
 from appointments.selectors import consultation_share, missed_appointments
-from caseload import duedates, selectors
+from caseload import recompute, selectors
 from caseload.duedates import FACT_ROW, customer_facts, policy_for
 from caseload.models import Customer, Staff, Team
 from kontaktdichte import formats
@@ -154,7 +154,7 @@ class MonthlyReport:
 def _history(team: Team, until: date):
     """The team's customers' measures, suspensions and notes by customer id: three queries,
     filtered through the team (a join, not a list of ids)."""
-    return duedates.histories({"job_centre_id": team.job_centre_id, "customer__team_id": team.pk}, until)
+    return recompute.histories({"job_centre_id": team.job_centre_id, "customer__team_id": team.pk}, until)
 
 
 def monthly_report(team: Team, month: date, today: date) -> MonthlyReport:

@@ -2,7 +2,7 @@
 team's overdue count and its longest-overdue cases. Customer numbers only, never a name
 (§ 35 SGB I): a mail leaves the system and may be read on any device.
 
-Read from the stored due dates, as the worklist reads them (`caseload.selectors.overdue_q`,
+Read from the stored due dates, as the worklist reads them (`caseload.status.overdue_q`,
 `due_soon_q`), and overdue tasks as the team list reads them (`caseload.open_tasks`, counted per
 kind): three queries for every job centre together (staff, customers, task counts), whatever
 their size.
@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from caseload import open_tasks
 from caseload.models import Customer, Staff
-from caseload.selectors import DUE_SOON, due_soon_q, overdue_q
+from caseload.status import DUE_SOON, due_soon_q, overdue_q
 from kontaktdichte import formats
 
 LONGEST = 10  # cases listed for a team lead

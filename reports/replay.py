@@ -28,7 +28,7 @@ Definitions (docs/domain.md, "How the due date is computed", read on each mornin
   falls due is the next one). So a month reads the same from any replay that starts by its
   first day, and its stored figures (`reports.stored`) equal a later report's trend.
 - **Held on time**: due in the month and met by a qualified contact on or before D (a contact
-  on the due date itself is on time, as `engine.status_on` reads it).
+  on the due date itself is on time, as `engine.Status.on` reads it).
 - **Held late**: an obligation met in the month by a qualified contact after its D, whatever
   month D fell in (a contact due in April and held in May is late in May).
 - **Overdue at month end**: a customer with an obligation whose D is on or before the month's

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from caseload import duedates
+from caseload import recompute
 from caseload.duedates import FACT_ROW, customer_facts, policy_for
 from caseload.models import Customer
 from kontaktdichte.dates import add_months, month_bounds
@@ -92,7 +92,7 @@ def store_month(job_centre_id: int, month: date, today: date, *, customer_ids=No
         chunk = ids[i : i + CHUNK]
         rows = list(Customer.objects.filter(job_centre_id=job_centre_id, pk__in=chunk).values(*FACT_ROW))
         scope = {"job_centre_id": job_centre_id, "customer_id__in": chunk}
-        measures, suspensions, notes = duedates.histories(scope, max(today, as_of))
+        measures, suspensions, notes = recompute.histories(scope, max(today, as_of))
         figures = [
             customer_month(
                 policy,

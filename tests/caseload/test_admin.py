@@ -72,7 +72,7 @@ def test_a_customer_added_in_the_admin_gets_its_due_date(client, world):
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     created = Customer.objects.get(number="777001")
-    assert (created.due_code, created.due_status) == ("2MM", "ok")
+    assert (created.due_code, created.status_until_due) == ("2MM", "ok")
 
 
 def test_a_team_of_another_job_centre_is_refused_and_nothing_is_saved(client, world):

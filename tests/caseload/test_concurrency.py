@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from caseload import duedates, services
+from caseload import duedates, recompute, services
 from caseload.models import Customer
 from policies import signals
 
@@ -61,14 +61,14 @@ def test_the_facts_form_compares_with_the_stored_facts_not_the_copy_it_was_opene
 
 def test_the_bulk_recompute_reads_and_writes_each_chunk_in_one_transaction(world, customer):
     seen = []
-    real = duedates._chunk_decisions
+    real = recompute._chunk_decisions
 
     def watching(policy, rows, today):
         seen.append(connection.in_atomic_block)
         return real(policy, rows, today)
 
-    with mock.patch.object(duedates, "_chunk_decisions", watching):
-        duedates.recompute(today=TODAY)
+    with mock.patch.object(recompute, "_chunk_decisions", watching):
+        recompute.recompute(today=TODAY)
     assert seen and all(seen)
 
 
@@ -84,7 +84,7 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date(world, custo
     # The chunk reads the customer (2MM, due 10.03.), then, before it writes, the caseworker
     # saves an in-person note: due 10.05. The chunk's decision, from the facts it read, would
     # put 10.03. back; its write is conditional on the row being as read, so the note's stays.
-    real = duedates._chunk_decisions
+    real = recompute._chunk_decisions
 
     def note_meanwhile(policy, rows, today):
         decisions = list(real(policy, rows, today))
@@ -99,8 +99,8 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date(world, custo
         return decisions
 
     Customer.objects.filter(pk=customer.pk).update(due_reasons=[])  # so the chunk would rewrite it
-    with mock.patch.object(duedates, "_chunk_decisions", note_meanwhile):
-        assert duedates.recompute(today=TODAY) == 1
+    with mock.patch.object(recompute, "_chunk_decisions", note_meanwhile):
+        assert recompute.recompute(today=TODAY) == 1
 
     row = stored(customer)
     assert (row.due_by, row.last_contact_on) == (date(2026, 5, 10), TODAY)
@@ -111,7 +111,7 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date(world, custo
 def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date_when_the_chunk_only_touches(world, customer):
     # Same, for a customer whose decision the chunk finds unchanged (it would only move the
     # computed day and the policy version): that touch must not land on the note's row either.
-    real = duedates._chunk_decisions
+    real = recompute._chunk_decisions
     signals.bump_policy_version(world.coburg.pk)
 
     def note_meanwhile(policy, rows, today):
@@ -119,8 +119,8 @@ def test_a_note_saved_while_a_chunk_is_evaluated_keeps_its_due_date_when_the_chu
         Customer.objects.filter(pk=customer.pk).update(policy_version=0, due_computed_on=None)
         return decisions
 
-    with mock.patch.object(duedates, "_chunk_decisions", note_meanwhile):
-        duedates.recompute(today=TODAY)
+    with mock.patch.object(recompute, "_chunk_decisions", note_meanwhile):
+        recompute.recompute(today=TODAY)
 
     row = stored(customer)
     assert (row.policy_version, row.due_computed_on) == (0, None)

@@ -11,7 +11,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from audit.models import Event
-from caseload import duedates
+from caseload import duedates, recompute
 from caseload.demo import DEMO_SLUGS
 from caseload.models import (
     AcquisitionEvent,
@@ -46,7 +46,7 @@ def demo_settings(settings):
 
 
 def _overdue(queryset, today):
-    return queryset.filter(due_status__in=("ok", "suspended"), due_by__lt=today)
+    return queryset.overdue(today)
 
 
 def _snapshot():
@@ -140,7 +140,7 @@ def test_setup_demo_covers_every_rule_and_leaves_some_customers_overdue(db, demo
         # Every archetype in caseload.demo is written for one rule, so every rule is reached.
         assert rules - used == set(), f"{slug}: no customer under rules {rules - used}"
         assert used <= rules
-        assert not customers.filter(due_status__in=("no_rule_set", "no_rule")).exists()
+        assert not customers.filter(status_until_due__in=("no_rule_set", "no_rule")).exists()
         overdue = _overdue(customers, today).count()
         assert 0.05 * customers.count() < overdue < 0.25 * customers.count(), (slug, overdue)
     assert Measure.objects.filter(exited_on__isnull=False).exists()
@@ -276,7 +276,7 @@ def test_bulk_recompute_stores_exactly_what_the_per_customer_refresh_stores(rule
         duedates.refresh_due_date(customer, later)
     single = _stored_due_dates()
     Customer.objects.update(
-        due_status="",
+        status_until_due="",
         due_by=None,
         due_rule=None,
         due_code="",
@@ -287,7 +287,7 @@ def test_bulk_recompute_stores_exactly_what_the_per_customer_refresh_stores(rule
         policy_version=0,
     )
 
-    written = duedates.recompute(today=later, chunk_size=7)
+    written = recompute.recompute(today=later, chunk_size=7)
 
     assert written == 120
     assert _stored_due_dates() == single
@@ -303,7 +303,7 @@ def test_store_due_dates_touches_only_the_given_job_centre(rulesets):
     customer.due_code = "XX"
     customer.due_reasons = ["nicht hier"]
 
-    duedates.store_due_dates(other_centre, [customer])
+    recompute.store_due_dates(other_centre, [customer])
 
     assert _stored_due_dates()[customer.pk] == before
 
@@ -315,13 +315,13 @@ def test_recompute_in_worker_processes_stores_what_one_process_stores(rulesets, 
     # committed: hence a transactional test, on PostgreSQL only (SQLite runs chunks in-process).
     call_command("generate_caseload", customers=90, seed=4, today=DAY.isoformat(), workers=1)
     later = DAY + timedelta(days=60)
-    assert duedates.recompute(today=later, chunk_size=8, workers=1) == 90
+    assert recompute.recompute(today=later, chunk_size=8, workers=1) == 90
     one_process = _stored_due_dates()
     Customer.objects.update(due_by=None, due_code="", due_computed_on=None)
 
-    monkeypatch.setattr(duedates, "PARALLEL_MIN_CUSTOMERS", 1)
+    monkeypatch.setattr(recompute, "PARALLEL_MIN_CUSTOMERS", 1)
     ticks = []
-    assert duedates.recompute(today=later, chunk_size=8, workers=3, progress=ticks.append) == 90
+    assert recompute.recompute(today=later, chunk_size=8, workers=3, progress=ticks.append) == 90
 
     assert _stored_due_dates() == one_process
     assert sum(ticks) == 90 and len(ticks) == sum(
@@ -354,18 +354,18 @@ def test_market_team_size_sets_how_many_customers_a_market_team_holds(rulesets):
 
 def test_recompute_of_unchanged_decisions_moves_only_the_computed_day(rulesets):
     call_command("generate_caseload", customers=80, seed=8, today=DAY.isoformat())
-    duedates.recompute(today=DAY, chunk_size=9)
+    recompute.recompute(today=DAY, chunk_size=9)
     before = _stored_due_dates()
     next_day = DAY + timedelta(days=1)
     rewritten = []
-    store = duedates.store_due_dates
+    store = recompute.store_due_dates
 
     def recording_store(job_centre_id, customers, **kwargs):
         rewritten.extend(c.pk for c in customers)
         return store(job_centre_id, customers, **kwargs)
 
-    with mock.patch.object(duedates, "store_due_dates", recording_store):
-        assert duedates.recompute(today=next_day, chunk_size=9) == 80
+    with mock.patch.object(recompute, "store_due_dates", recording_store):
+        assert recompute.recompute(today=next_day, chunk_size=9) == 80
 
     after = _stored_due_dates()
     computed_on = Customer.DUE_FIELDS.index("due_computed_on")
@@ -380,16 +380,16 @@ def test_recompute_of_unchanged_decisions_moves_only_the_computed_day(rulesets):
 
 def test_recompute_after_a_rule_change_that_changes_no_decision_only_moves_the_version(rulesets):
     call_command("generate_caseload", customers=60, seed=9, today=DAY.isoformat())
-    duedates.recompute(today=DAY, chunk_size=7)
+    recompute.recompute(today=DAY, chunk_size=7)
     before = _stored_due_dates()
     for centre in JobCentre.objects.all():
         signals.bump_policy_version(centre.pk)
     versions = dict(JobCentre.objects.values_list("pk", "policy_version"))
     rewritten = []
     with mock.patch.object(
-        duedates, "store_due_dates", lambda centre, customers, **kwargs: rewritten.extend(customers) or 0
+        recompute, "store_due_dates", lambda centre, customers, **kwargs: rewritten.extend(customers) or 0
     ):
-        assert duedates.recompute(today=DAY, chunk_size=7) == 60
+        assert recompute.recompute(today=DAY, chunk_size=7) == 60
 
     assert rewritten == []
     after = _stored_due_dates()
@@ -488,7 +488,9 @@ def test_copy_writes_what_bulk_create_writes(rulesets, monkeypatch):
     assert len(by_copy["Customer"]) == 300 and stats["notes"] > 1000 and stats["suspensions"]
     assert passwords == {False}
     assert not Customer.objects.filter(created_at__isnull=True).exists()
-    due_defaults = Customer.objects.values_list("version", "policy_version", "due_status", "due_flags", "due_reasons")
+    due_defaults = Customer.objects.values_list(
+        "version", "policy_version", "status_until_due", "due_flags", "due_reasons"
+    )
     assert {repr(row) for row in due_defaults} == {"(1, 0, '', [], [])"}
     _wipe_generated()
 
@@ -512,7 +514,7 @@ def test_parallel_generation_writes_what_one_process_writes(rulesets, monkeypatc
     one_process = _snapshot(), _everything()
     _wipe_generated()
 
-    monkeypatch.setattr(duedates, "PARALLEL_MIN_CUSTOMERS", 1)
+    monkeypatch.setattr(recompute, "PARALLEL_MIN_CUSTOMERS", 1)
     call_command("generate_caseload", customers=90, seed=4, today=DAY.isoformat(), workers=3)
 
     assert (_snapshot(), _everything()) == one_process

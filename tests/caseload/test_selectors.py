@@ -71,7 +71,7 @@ def test_it_counts_every_section_in_one_query(world, caseload_a, django_assert_n
 
 
 def test_it_reads_overdue_from_the_stored_due_date(world, caseload_a):
-    """Stored 'ok' turns overdue by the calendar alone, as engine.status_on says."""
+    """Stored 'ok' turns overdue by the calendar alone, as engine.Status.on says."""
     soon = caseload_a["soon"]
     later_day = soon.due_by + timedelta(days=1)
     rows = selectors.worklist_rows(
@@ -82,11 +82,11 @@ def test_it_reads_overdue_from_the_stored_due_date(world, caseload_a):
 
 def test_it_derives_the_status_word_in_sql(world, caseload_a):
     individual = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
-    _store(individual, due_status=engine.INDIVIDUAL, due_by=None)
+    _store(individual, status_until_due=engine.INDIVIDUAL, due_by=None)
     suspended = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
-    _store(suspended, due_status=engine.SUSPENDED, due_by=TODAY + timedelta(days=40))
+    _store(suspended, status_until_due=engine.SUSPENDED, due_by=TODAY + timedelta(days=40))
     late_suspended = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
-    _store(late_suspended, due_status=engine.SUSPENDED, due_by=TODAY - timedelta(days=1))
+    _store(late_suspended, status_until_due=engine.SUSPENDED, due_by=TODAY - timedelta(days=1))
     rows = selectors.worklist_rows(
         selectors.caseload(world.alice, selectors.MINE), selectors.SECTION_BY_KEY["alle"], TODAY
     )
@@ -98,20 +98,20 @@ def test_it_derives_the_status_word_in_sql(world, caseload_a):
     assert status[suspended.pk] == engine.SUSPENDED
     assert status[late_suspended.pk] == engine.OVERDUE
     for row in rows:
-        assert row["current_status"] == engine.status_on(row["due_status"], row["due_by"], TODAY)
+        assert row["current_status"] == engine.Status.on(row["status_until_due"], row["due_by"], TODAY)
 
 
 def test_it_lists_individual_cycles_without_a_date(world, caseload_a):
     individual = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
-    _store(individual, due_status=engine.INDIVIDUAL, due_by=None)
+    _store(individual, status_until_due=engine.INDIVIDUAL, due_by=None)
     assert _section(world.alice, selectors.MINE, "individuell") == {individual.number}
 
 
 def test_it_puts_customers_without_rule_set_under_ohne_regel(world):
     never = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
-    _store(never, due_status=engine.NO_RULE_SET, due_by=None)
+    _store(never, status_until_due=engine.NO_RULE_SET, due_by=None)
     uncomputed = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
-    _store(uncomputed, due_status="", due_by=None)
+    _store(uncomputed, status_until_due="", due_by=None)
     assert _section(world.alice, selectors.MINE, "ohne_regel") == {never.number, uncomputed.number}
 
 
@@ -267,3 +267,39 @@ def test_lists_count_and_mark_due_dates_whose_recheck_day_has_come(world, caselo
     export = {r[0]: r[-1] for r in selectors.team_overdue_export(team, TODAY, version)}
     assert export[overdue.number] == selectors.STALE_TEXT
     assert [text for number, text in export.items() if number != overdue.number] == [""] * (len(export) - 1)
+
+
+def test_the_customer_queryset_agrees_with_the_engine_on_every_day(world, caseload_a):
+    """`Customer.objects.overdue()/due_soon()` and `with_status()` read a stored row as
+    `engine.Status.on` does, on the due date itself, the day after and two weeks ahead."""
+    suspended = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    _store(suspended, status_until_due=engine.SUSPENDED, due_by=TODAY + timedelta(days=3))
+    customers = Customer.objects.filter(job_centre=world.coburg)
+    rows = list(customers.values("pk", "status_until_due", "due_by"))
+    days = {TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=3), TODAY + timedelta(days=4)}
+    days |= {row["due_by"] + timedelta(days=n) for row in rows if row["due_by"] for n in (-14, 0, 1)}
+    for day in sorted(days):
+        expected = {row["pk"]: engine.Status.on(row["status_until_due"], row["due_by"], day) for row in rows}
+        overdue = {pk for pk, status in expected.items() if status == engine.OVERDUE}
+        assert set(customers.overdue(day).values_list("pk", flat=True)) == overdue, day
+        soon = {
+            row["pk"]
+            for row in rows
+            if row["pk"] not in overdue
+            and row["due_by"]
+            and row["due_by"] <= day + timedelta(days=14)
+            and row["status_until_due"] in (engine.OK, engine.SUSPENDED)
+        }
+        assert set(customers.due_soon(day).values_list("pk", flat=True)) == soon, day
+        assert dict(customers.with_status(day).values_list("pk", "current_status")) == expected, day
+    assert overdue  # the days reach past some due dates
+
+
+def test_overdue_is_never_stored(world):
+    """A database constraint: overdue is read from the due date and the day."""
+    from django.db import IntegrityError, transaction
+
+    customer = make_customer(world.team_a, caseworker=world.alice, today=TODAY)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _store(customer, status_until_due=engine.OVERDUE)
+    assert engine.Status.OVERDUE.until_due == engine.OK and engine.Status.SUSPENDED.until_due == engine.SUSPENDED

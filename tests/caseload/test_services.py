@@ -31,7 +31,7 @@ def stored(customer):
 
 def test_create_customer_stores_a_due_date(coburg_customer):
     customer = stored(coburg_customer)
-    assert (customer.due_status, customer.due_by, customer.due_code) == (engine.OK, date(2026, 3, 10), "2MM")
+    assert (customer.status_until_due, customer.due_by, customer.due_code) == (engine.OK, date(2026, 3, 10), "2MM")
     assert customer.due_rule_set_id is not None and customer.due_reasons
 
 
@@ -109,7 +109,7 @@ def test_a_suspension_within_the_cap_suspends(world, coburg_customer):
         today=TODAY,
     )
     assert (decision.status, decision.due_by) == (engine.SUSPENDED, date(2026, 6, 30))
-    assert stored(coburg_customer).due_status == engine.SUSPENDED
+    assert stored(coburg_customer).status_until_due == engine.SUSPENDED
 
 
 def test_a_measure_can_be_added_and_changed(world, coburg_customer):

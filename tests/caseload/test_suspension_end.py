@@ -37,7 +37,7 @@ def test_ending_an_exception_early_brings_the_due_date_back(suspended):
     decision = services.end_suspension(suspension=suspension, on=date(2026, 3, 5), today=TODAY)
     row = Customer.objects.get(pk=customer.pk)
     assert Suspension.objects.get(pk=suspension.pk).end == date(2026, 3, 5)
-    assert (decision.status, row.due_status, row.due_by) == (engine.OK, engine.OK, date(2026, 3, 10))
+    assert (decision.status, row.status_until_due, row.due_by) == (engine.OK, engine.OK, date(2026, 3, 10))
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_an_end_before_the_start_or_after_the_documented_end_is_refused(suspende
         services.end_suspension(suspension=suspension, on=on, today=TODAY)
     assert raised.value.message_dict["end"][0].startswith(message)
     assert Suspension.objects.get(pk=suspension.pk).end == date(2026, 4, 20)
-    assert Customer.objects.get(pk=customer.pk).due_status == engine.SUSPENDED
+    assert Customer.objects.get(pk=customer.pk).status_until_due == engine.SUSPENDED
 
 
 def test_the_customer_page_offers_it_and_the_form_ends_it(client, world):
@@ -78,7 +78,7 @@ def test_the_customer_page_offers_it_and_the_form_ends_it(client, world):
     assert response.redirect_chain == [(reverse("customer", args=[customer.pk]), 302)]
     assert f"Ausnahme endet am {yesterday:%d.%m.%Y}." in response.text
     assert Suspension.objects.get(pk=suspension.pk).end == yesterday
-    assert Customer.objects.get(pk=customer.pk).due_status == engine.OK
+    assert Customer.objects.get(pk=customer.pk).status_until_due == engine.OK
 
 
 def test_another_teams_exception_is_a_404(client, world):

@@ -512,7 +512,7 @@ def test_a_suspension_within_the_cap_suspends(client, world, alice):
         follow=True,
     )
     assert f"Ausnahme dokumentiert. Nächster Kontakt fällig bis {fmt(end)}." in text(response)
-    assert Customer.objects.get(pk=customer.pk).due_status == "suspended"
+    assert Customer.objects.get(pk=customer.pk).status_until_due == "suspended"
     assert "ausgesetzt" in text(response)
 
 

@@ -69,7 +69,7 @@ def test_every_page_counts_overdue_from_the_exceptions_end(client, world, ended_
 
     # The stored due date, as the lists read it.
     assert customer.due_by == extended
-    assert engine.status_on(customer.due_status, customer.due_by, today) == "overdue"
+    assert engine.Status.on(customer.status_until_due, customer.due_by, today) == "overdue"
 
     client.force_login(world.alice.user)
     page = words(client.get(reverse("customer", args=[customer.pk])))

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from caseload import demo
-from caseload.duedates import count_to_recompute, recompute
 from caseload.models import Customer
+from caseload.recompute import count_to_recompute, recompute
 from kontaktdichte import formats
 
 from .recompute_due import (
@@ -82,9 +82,7 @@ class Command(BaseCommand):
             computed = recompute(job_centre_ids=ids, due_only=True, today=today, progress=bar.update, workers=workers)
         recomputed = time.perf_counter() - started
 
-        overdue = Customer.objects.filter(
-            job_centre_id__in=ids, due_status__in=("ok", "suspended"), due_by__lt=today
-        ).count()
+        overdue = Customer.objects.filter(job_centre_id__in=ids).overdue(today).count()
         total = Customer.objects.filter(job_centre_id__in=ids).count()
         n = german_number
         self.stdout.write(

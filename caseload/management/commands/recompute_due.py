@@ -10,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from caseload.duedates import count_to_recompute, recompute
+from caseload.recompute import count_to_recompute, recompute
 from kontaktdichte import formats
 from kontaktdichte.commands import (
     add_workers_argument,

@@ -192,11 +192,7 @@ class Command(BaseCommand):
         mine = Customer.objects.filter(job_centre_id=staff.job_centre_id, caseworker=staff)
         if not mine.exists():
             team = Customer.objects.filter(job_centre_id=staff.job_centre_id, team_id=staff.team_id)
-            overdue = list(
-                team.filter(due_status__in=("ok", "suspended"), due_by__lt=today)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:DEMO_CASELOAD_OVERDUE]
-            )
+            overdue = list(team.overdue(today).order_by("pk").values_list("pk", flat=True)[:DEMO_CASELOAD_OVERDUE])
             others = list(
                 team.exclude(pk__in=overdue).order_by("pk").values_list("pk", flat=True)[: DEMO_CASELOAD - len(overdue)]
             )
@@ -204,7 +200,7 @@ class Command(BaseCommand):
         return {
             "staff": staff,
             "customers": mine.count(),
-            "overdue": mine.filter(due_status__in=("ok", "suspended"), due_by__lt=today).count(),
+            "overdue": mine.overdue(today).count(),
         }
 
     def _demo_appointments(self, today):
