@@ -4,7 +4,9 @@
 
 Builds the seeds' rule sets from fixtures/rulesets.json without a database, generates
 deterministic random cases for the three rule-set job centres, and times `engine.evaluate`
-alone (case generation is outside the timed part). Target: >= 50,000 decisions per second.
+alone (case generation is outside the timed part), then once more with the German reasons made
+for every decision (as only a page or `evaluate_cases` needs them). Goal: >= 100,000 decisions
+per second on one core when the reason text is not needed.
 """
 
 import argparse
@@ -31,6 +33,8 @@ from policies import engine
 from policies import vocabulary as voc
 from policies.calendar import WorkingCalendar
 from policies.loading import rule_set_from_row
+
+GOAL = 100_000
 
 
 def policies_from_fixture():
@@ -136,9 +140,14 @@ def main():
 
     rate = len(cases) / elapsed
     print(
-        f"engine: {len(cases):,} decisions in {elapsed:.2f} s = {rate:,.0f} decisions/s on one core "
-        f"(target >= 50,000/s: {'met' if rate >= 50_000 else 'NOT met'})"
+        f"engine: {len(cases):,} decisions in {elapsed:.2f} s = {rate:,.0f} decisions/s on one core, "
+        f"reasons as codes (goal >= {GOAL:,}/s: {'met' if rate >= GOAL else 'NOT met'})"
     )
+    started = time.perf_counter()
+    for centre, customer, contacts, today in cases:
+        texts = evaluate(centre, customer, contacts, today).reasons  # noqa: F841 (made, then dropped)
+    with_text = len(cases) / (time.perf_counter() - started)
+    print(f"        with the German reasons made for every decision: {with_text:,.0f} decisions/s")
     print("statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items())))
 
 

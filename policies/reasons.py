@@ -57,7 +57,7 @@ def because(c: Conditions, customer: Customer, facts: Facts) -> tuple:
     return tuple(parts)
 
 
-def rule(position: int, matched: Rule, customer: Customer, facts: Facts) -> Reason:
+def _rule_params(position: int, matched: Rule, customer: Customer, facts: Facts) -> Reason:
     return (
         "rule",
         position,
@@ -68,7 +68,7 @@ def rule(position: int, matched: Rule, customer: Customer, facts: Facts) -> Reas
     )
 
 
-def no_match(customer: Customer, facts: Facts) -> Reason:
+def _no_match_params(customer: Customer, facts: Facts) -> Reason:
     return (
         "no_match",
         facts.u25,
@@ -80,6 +80,19 @@ def no_match(customer: Customer, facts: Facts) -> Reason:
         customer.integrated_employment,
         facts.unemployed_months,
     )
+
+
+# The engine hands these two over with its objects, (code, [position, rule,] customer, facts),
+# and they are reduced to plain parameters only when shown or stored: most decisions never are.
+_FROM_OBJECTS = {"rule": (5, _rule_params), "no_match": (3, _no_match_params)}
+
+
+def plain(reason: Reason) -> Reason:
+    """The reason with plain parameters only (as stored)."""
+    unpack = _FROM_OBJECTS.get(reason[0])
+    if unpack is not None and len(reason) == unpack[0]:
+        return unpack[1](*reason[1:])
+    return reason
 
 
 # --- Text -------------------------------------------------------------------------------------
@@ -206,7 +219,7 @@ def render(reason) -> str:
     """One reason's German text; a plain string (stored before codes) as it is."""
     if isinstance(reason, str):
         return reason
-    code, *params = reason
+    code, *params = plain(reason)
     return TEXTS[code](*params)
 
 
@@ -224,4 +237,4 @@ def _plain(value):
 
 def to_stored(reasons: Iterable[Reason]) -> list:
     """The reasons as JSON keeps them: lists, dates as ISO text (what `render` reads back)."""
-    return [_plain(r) for r in reasons]
+    return [_plain(plain(r)) for r in reasons]
