@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -301,7 +302,7 @@ class Customer(models.Model):
     due_code = models.CharField("Kürzel", max_length=10, blank=True)
     due_flags = models.JSONField("Hinweise", default=list, blank=True)
     # Codes with parameters (`policies.reasons`); `reason_texts` is the German.
-    due_reasons = models.JSONField("Begründung", default=list, blank=True)
+    due_reasons = models.JSONField("Begründung", default=list, blank=True, encoder=DjangoJSONEncoder)
     recheck_on = models.DateField("neu prüfen am", null=True, blank=True)
     due_computed_on = models.DateField("berechnet für", null=True, blank=True)
     policy_version = models.PositiveIntegerField("Regelstand", default=0)
@@ -492,7 +493,11 @@ class ContactNote(models.Model):
         verbose_name = "Beratungsvermerk"
         verbose_name_plural = "Beratungsvermerke"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["job_centre", "customer", "date"], name="note_customer_date")]
+        indexes = [
+            models.Index(fields=["job_centre", "customer", "date"], name="note_customer_date"),
+            # The monthly report's walk-ins: a few per cent of the notes, read by month.
+            models.Index(fields=["job_centre", "date"], condition=Q(walk_in=True), name="note_walk_in_date"),
+        ]
 
     def __str__(self):
         return f"{formats.day(self.date)} {self.get_channel_display()}"

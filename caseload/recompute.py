@@ -3,8 +3,10 @@ centre, in a background task), nightly for the customers whose `recheck_on` has 
 and after generating or importing many customers.
 
 Chunk by chunk (customers in id ranges, one job centre), with a fixed number of queries per
-chunk: the customers' facts with their stored decision, their measures, exceptions and contact
-notes, then one statement for the changed rows and one for the unchanged ones. A decision that
+chunk: the customers' facts with their stored decision, their measures and exceptions, and of
+their contact notes only the two that count (`contacts_that_count`: the latest qualified one and
+the latest with a follow-up date, picked in SQL), then one statement for the changed rows and
+one for the unchanged ones. A decision that
 did not change only gets its `due_computed_on` moved. Large runs spread the chunks over worker
 processes on PostgreSQL (`in_processes`). One customer at a time, inside a writing service, is
 `caseload.duedates.refresh_due_date`.
@@ -12,16 +14,18 @@ processes on PostgreSQL (`in_processes`). One customer at a time, inside a writi
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
-from django.db.models import TextField
+from django.db.models import F, TextField, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from policies import engine
@@ -37,8 +41,9 @@ log = logging.getLogger(__name__)
 # computed on and the policy version it was computed under (after a rule change most
 # decisions stay as they were, under the new version).
 DECISION_ATTNAMES = tuple(a for a in DUE_ATTNAMES if a not in ("due_computed_on", "policy_version"))
-# Of those, the JSON lists are read as their text and decoded only when every other column is
-# equal: decoding them for every row cost more than the comparison saved.
+# Of those, the JSON lists are read as their text and compared with the new decision's JSON
+# text (`_json_text`), never decoded: decoding cost more than the comparison saved. A text that
+# differs only in form (say, escaping) costs a needless rewrite, never a missed one.
 _JSON_DECISION = tuple(a for a in DECISION_ATTNAMES if Customer._meta.get_field(a).get_internal_type() == "JSONField")
 _PLAIN_DECISION = tuple(a for a in DECISION_ATTNAMES if a not in _JSON_DECISION)
 _STORED_TEXT = {a: f"stored_{a}_text" for a in _JSON_DECISION}
@@ -46,11 +51,12 @@ _STORED_TEXT = {a: f"stored_{a}_text" for a in _JSON_DECISION}
 PARALLEL_MIN_CUSTOMERS = 20_000
 
 
-def histories(scope: dict, until: date):
-    """Measures, suspensions and contacts (up to `until`) as the engine reads them, by customer
-    id, for the customers `scope` selects (filter keywords; it must include job_centre_id):
-    three queries. One fetch each, not .iterator(): on PostgreSQL a server-side cursor plans
-    for the first rows and reads many thousands of notes several times slower."""
+def histories(scope: dict, until: date, *, with_contacts: bool = True):
+    """Measures, suspensions and contacts (up to `until`; none without `with_contacts`) as the
+    engine reads them, by customer id, for the customers `scope` selects (filter keywords; it
+    must include job_centre_id): three queries. One fetch each, not .iterator(): on PostgreSQL
+    a server-side cursor plans for the first rows and reads many thousands of notes several
+    times slower."""
     measures, suspensions, contacts = defaultdict(list), defaultdict(list), defaultdict(list)
     for cid, *measure in Measure.objects.filter(**scope).values_list("customer_id", *MEASURE_ROW):
         measures[cid].append(engine.Measure(*measure))
@@ -58,6 +64,8 @@ def histories(scope: dict, until: date):
         "customer_id", "start", "end", "reason"
     ):
         suspensions[cid].append(engine.Suspension(start, end, reason))
+    if not with_contacts:
+        return measures, suspensions, contacts
     make_contact = engine.Contact._make
     for row in (
         ContactNote.objects.filter(**scope, date__lte=until)
@@ -80,8 +88,34 @@ def chunk_scope(rows: list[dict]) -> dict:
     return {"job_centre_id": job_centre_id, "customer_id__in": ids}
 
 
+def contacts_that_count(scope: dict, channels: frozenset[str], until: date) -> dict[int, list[engine.Contact]]:
+    """`engine.contacts_that_count` in SQL, by customer id: per customer the first qualified note
+    of its latest day with one and the latest note with a follow-up date, up to `until`. Two
+    queries that read two rows per customer where a whole history is tens (window functions
+    over the (job_centre, customer, date) index)."""
+    notes = ContactNote.objects.filter(**scope, date__lte=until)
+    latest = {
+        "qualified": notes.filter(channel__in=channels).annotate(
+            rank=Window(RowNumber(), partition_by=F("customer_id"), order_by=[F("date").desc(), F("id").asc()])
+        ),
+        "follow_up": notes.filter(follow_up_on__isnull=False).annotate(
+            rank=Window(RowNumber(), partition_by=F("customer_id"), order_by=[F("date").desc(), F("id").desc()])
+        ),
+    }
+    kept = defaultdict(dict)
+    for queryset in latest.values():
+        for cid, note_id, *contact in queryset.filter(rank=1).values_list(
+            "customer_id", "id", "date", "channel", "follow_up_on"
+        ):
+            kept[cid][(contact[0], note_id)] = engine.Contact(*contact)
+    return {cid: [notes[key] for key in sorted(notes)] for cid, notes in kept.items()}
+
+
 def _chunk_decisions(policy: engine.JobCentre, rows: list[dict], today: date):
-    measures, suspensions, contacts = histories(chunk_scope(rows), today)
+    scope = chunk_scope(rows)
+    measures, suspensions, _none = histories(scope, today, with_contacts=False)
+    rule_set = policy.rule_set_on(today)  # none in force: no contact is read
+    contacts = contacts_that_count(scope, rule_set.qualifying_channels, today) if rule_set else {}
     evaluate = engine.evaluate
     for row in rows:
         cid = row["id"]
@@ -236,13 +270,14 @@ def _write_chunk(policy, rows, today, version) -> int:
     customers were evaluated."""
     job_centre_id = rows[0]["job_centre_id"]
     by_id = {row["id"]: row for row in rows}
+    as_text = _json_text(connections[router.db_for_write(Customer)])
     changed, unchanged, new_version = [], [], []
     for cid, decision in _chunk_decisions(policy, rows, today):
         stored = StoredDueDate(cid)
         apply_decision(stored, decision, today, version)
         old = by_id[cid]
         if all(getattr(stored, a) == old[a] for a in _PLAIN_DECISION) and all(
-            _stored_json(old[alias]) == getattr(stored, a) for a, alias in _STORED_TEXT.items()
+            old[alias] == as_text(getattr(stored, a)) for a, alias in _STORED_TEXT.items()
         ):
             (unchanged if old["policy_version"] == version else new_version).append(cid)
         else:
@@ -261,8 +296,11 @@ def _write_chunk(policy, rows, today, version) -> int:
     return len(rows)
 
 
-def _stored_json(text):
-    return None if text is None else json.loads(text)
+def _json_text(connection):
+    """A value as the database gives a JSON column back as text: PostgreSQL's jsonb output
+    (", " and ": " between items, non-ASCII as it is), or, on SQLite, the text the field wrote
+    (its encoder, ASCII escapes)."""
+    return functools.partial(json.dumps, cls=DjangoJSONEncoder, ensure_ascii=connection.vendor != "postgresql")
 
 
 def _touch_computed_on(

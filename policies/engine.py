@@ -385,6 +385,24 @@ def _read_contacts(
     return last_qualified, last_follow_up
 
 
+def contacts_that_count(contacts: Sequence[Contact], channels: frozenset[str], today: date) -> list[Contact]:
+    """The at most two contacts a decision reads, in sequence: the first qualified contact of
+    the latest day with one, and the latest note with a follow-up date. Every step reads only
+    these (the graduate milestones ask whether a qualified contact came after a day, which the
+    latest one answers), so `evaluate` decides the same from them as from the whole history:
+    the bulk recompute reads just these two per customer (`caseload.recompute`)."""
+    last_qualified = last_follow_up = None
+    for index, contact in enumerate(contacts):
+        if contact.date > today:
+            continue
+        if contact.channel in channels and (last_qualified is None or contact.date > last_qualified[1].date):
+            last_qualified = (index, contact)
+        if contact.follow_up_on is not None and (last_follow_up is None or contact.date >= last_follow_up[1].date):
+            last_follow_up = (index, contact)
+    kept = sorted({pair for pair in (last_qualified, last_follow_up) if pair is not None})
+    return [contact for _index, contact in kept]
+
+
 def follow_up_in_force(contacts: Sequence[Contact], channels: frozenset[str], today: date) -> date | None:
     """The follow-up date that counts on `today` (step 4), as a new note can take it over: a
     quick note without one keeps it anyway, but one that must carry a date can repeat it."""

@@ -227,14 +227,7 @@ def render_all(reasons: Iterable) -> tuple[str, ...]:
     return tuple(render(r) for r in reasons)
 
 
-def _plain(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def to_stored(reasons: Iterable[Reason]) -> list:
-    """The reasons as JSON keeps them: lists, dates as ISO text (what `render` reads back)."""
-    return [_plain(plain(r)) for r in reasons]
+    """The reasons with plain parameters, for a JSON column: its encoder writes the tuples as
+    lists and the dates as ISO text, which `render` reads back."""
+    return [plain(r) for r in reasons]

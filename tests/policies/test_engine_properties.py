@@ -9,13 +9,14 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.core.serializers.json import DjangoJSONEncoder
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kontaktdichte.dates import add_months
 from policies import reasons
 from policies import vocabulary as voc
-from policies.engine import Contact, Customer, Measure, Suspension, evaluate
+from policies.engine import Contact, Customer, Measure, Suspension, contacts_that_count, evaluate
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +255,23 @@ def test_stored_reason_codes_read_back_as_the_same_german_text(policies, case):
     and read back, they give the text the decision gives, word for word and in German."""
     slug, customer, contacts, today = case
     decision = evaluate(policies[slug], customer, contacts, today)
-    stored = json.loads(json.dumps(reasons.to_stored(decision.reason_codes)))
+    stored = json.loads(json.dumps(reasons.to_stored(decision.reason_codes), cls=DjangoJSONEncoder))
     assert reasons.render_all(stored) == decision.reasons
     assert decision.reasons and not any(text in reasons.TEXTS for text in decision.reasons)  # text, not codes
+
+
+@explore
+@given(case=cases())
+def test_the_two_contacts_that_count_decide_as_the_whole_history_does(policies, case):
+    """The bulk recompute reads only the last qualified contact and the last note with a
+    follow-up date per customer (`engine.contacts_that_count`, in SQL): the decision, reasons
+    included, must be the one the whole history gives."""
+    slug, customer, contacts, today = case
+    centre = policies[slug]
+    rule_set = centre.rule_set_on(today)
+    channels = rule_set.qualifying_channels if rule_set else frozenset()
+    kept = contacts_that_count(contacts, channels, today)
+    assert len(kept) <= 2 and all(c in contacts for c in kept)
+    full, summarised = evaluate(centre, customer, contacts, today), evaluate(centre, customer, kept, today)
+    assert summarised == full
+    assert summarised.reasons == full.reasons
