@@ -11,7 +11,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false}
 # The suite needs a key; it never reaches a real deployment.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_COOKIES=false
 
-.PHONY: run serve test test-fast lint setup install lock audit demo bench bench-caseload bench-report bench-load replica-check clean
+.PHONY: run serve test test-fast lint setup install lock audit demo bench bench-caseload bench-report bench-load bench-reads replica-check clean
 
 # Exactly the versions (and file hashes) of requirements.lock, made from pyproject.toml's ranges
 # by `make lock`. The project itself is not installed: it runs from this folder.
@@ -70,6 +70,10 @@ bench-caseload: install
 # The monthly team report on the DATABASE_URL database, generated up to 200,000 customers.
 bench-report: install
 	$(TEST_ENV) $(PY) benchmarks/report_bench.py $(BENCH_ARGS)
+
+# What reading less history saves (recompute readers, walk-in index), on a filled scratch database.
+bench-reads: install
+	$(TEST_ENV) $(PY) benchmarks/history_reads_bench.py
 
 # Tools that only maintainers need live in a venv of their own, outside the lock.
 TOOLS := .venv-tools
