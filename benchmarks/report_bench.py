@@ -187,6 +187,10 @@ def main():
     page, page_runs = median_time(lambda: client.get(url), args.runs)
 
     statements_time, _ = median_time(lambda: run_raw(statements), args.runs)
+    # Each statement alone, slowest first: where the page's database time goes.
+    per_statement = sorted(
+        ((median_time(lambda st=st: run_raw([st]), args.runs)[0], st[0]) for st in statements), reverse=True
+    )
 
     fresh = Team.objects.select_related("job_centre").get(pk=team.pk)
     report = figures.monthly_report(fresh, month, today)
@@ -195,6 +199,9 @@ def main():
 
     t = report.team_row
     print()
+    print("Die langsamsten Abfragen der Seite (roh, Median):")
+    for seconds, sql in per_statement[:6]:
+        print(f"  {ms(seconds):>8}  {' '.join(sql.split())[:110]}")
     print(
         f"Seite (Test-Client, Serverzeit):  Median {ms(page)} über {args.runs} Läufe "
         f"(min {ms(min(page_runs))}, max {ms(max(page_runs))}); erster Aufruf {ms(cold)}; "
