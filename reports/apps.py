@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db import transaction
+from django.db.models.signals import post_save
 
 
 class ReportsConfig(AppConfig):
@@ -7,9 +8,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "Berichte"
 
     def ready(self):
+        from caseload.models import Customer
         from caseload.signals import history_changed
 
         history_changed.connect(refresh_stored_figures, dispatch_uid="reports.refresh_stored_figures")
+        post_save.connect(follow_team, sender=Customer, dispatch_uid="reports.follow_team")
 
 
 def refresh_stored_figures(sender, *, job_centre_id, customer_id, since, **kwargs):
@@ -22,3 +25,16 @@ def refresh_stored_figures(sender, *, job_centre_id, customer_id, since, **kwarg
             job_centre_id=job_centre_id, customer_id=customer_id, since=since.isoformat()
         )
     )
+
+
+def follow_team(sender, instance, created, **kwargs):
+    """A customer saved (every write goes through `save`: the services, the import, the admin)
+    takes their stored month figures along to their team: one UPDATE, of no rows unless the
+    customer moved."""
+    if created:
+        return
+    from .models import CustomerMonth
+
+    CustomerMonth.objects.filter(job_centre_id=instance.job_centre_id, customer_id=instance.pk).exclude(
+        team_id=instance.team_id
+    ).update(team_id=instance.team_id)

@@ -260,7 +260,7 @@ def _stored_figures(team, months, month_ends, team_row, rows):
     of the trend is stored, read up to the day the report reads it, for every customer of the
     team registered by then. Four queries: the rows stored per month and the customers
     expected, then the report month by caseworker and by rule."""
-    scope = {"job_centre_id": team.job_centre_id, "customer__team_id": team.pk}
+    scope = {"job_centre_id": team.job_centre_id, "team_id": team.pk}
     read_as_stored = Q()
     for month, end in zip(months, month_ends):
         read_as_stored |= Q(month=month, as_of=end)

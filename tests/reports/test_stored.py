@@ -67,6 +67,22 @@ def test_the_report_from_stored_figures_equals_the_replay(caseload, month):
     assert actual == expected
 
 
+def test_stored_figures_follow_a_customer_who_moves_to_another_team(caseload):
+    """The rows carry the customer's team (the report reads them by team, without a join): a
+    move takes them along, and both teams' reports still read exactly what the replay says."""
+    store_trend()
+    customer = Customer.objects.filter(registered_on__lte=LAST_MONTH).order_by("pk").first()
+    other = Team.objects.filter(job_centre_id=customer.job_centre_id).exclude(pk=customer.team_id).first()
+    assert CustomerMonth.objects.filter(customer=customer).count() >= 2
+    services.update_customer(customer=customer, changes={"team": other, "caseworker": None}, today=TODAY)
+    assert set(CustomerMonth.objects.filter(customer=customer).values_list("team_id", flat=True)) == {other.pk}
+    with replayed_only():
+        expected = reports(THIS_MONTH)
+    with stored_only():
+        actual = reports(THIS_MONTH)
+    assert actual == expected
+
+
 def test_a_report_replays_while_its_months_are_not_all_stored(caseload):
     call_command("store_report_figures", months=1, today=TODAY.isoformat())  # no trend yet
     team = Team.objects.select_related("job_centre").filter(customers__isnull=False).first()
