@@ -17,6 +17,7 @@ from kontaktdichte.dates import add_months
 from policies import reasons
 from policies import vocabulary as voc
 from policies.engine import Contact, Customer, Measure, Suspension, contacts_that_count, evaluate
+from policies.matching import whole_months
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +276,10 @@ def test_the_two_contacts_that_count_decide_as_the_whole_history_does(policies, 
     full, summarised = evaluate(centre, customer, contacts, today), evaluate(centre, customer, kept, today)
     assert summarised == full
     assert summarised.reasons == full.reasons
+
+
+@settings(max_examples=500, deadline=None)
+@given(since=st.dates(date(1990, 1, 1), date(2040, 12, 31)), today=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
+def test_whole_months_are_the_largest_count_of_months_that_fits(since, today):
+    months = whole_months(since, today)
+    assert add_months(since, months) <= today < add_months(since, months + 1)
