@@ -10,7 +10,7 @@ from policies import engine
 from policies import vocabulary as voc
 
 from . import selectors
-from .tables import NOT_COMPUTED_WORD
+from .tables import status_word
 
 DUE_FLAG_LABELS = {
     engine.PROFILING_REVIEW: "Profilingprüfung fällig",
@@ -25,7 +25,7 @@ def due_context(customer, today):
         "customer": customer,
         "today": today,
         "status": status,
-        "status_word": status.label if status else NOT_COMPUTED_WORD,
+        "status_word": status_word(status),
         "days_overdue": (today - customer.due_by).days if customer.due_by and customer.due_by < today else 0,
         "stale": selectors.stale(customer, today),
         "due_flags": [DUE_FLAG_LABELS.get(f, f) for f in customer.due_flags],

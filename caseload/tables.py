@@ -23,11 +23,14 @@ from .selectors import EXPORT_HEADERS, STALE_TEXT, caseworker_name, row_is_stale
 
 PER_PAGE = 25
 
-NOT_COMPUTED_WORD = "nicht berechnet"
+
+def status_word(status: str) -> str:
+    """A stored or derived status in German; "" (never computed) as such."""
+    return engine.Status(status).label if status else "nicht berechnet"
 
 
 def status_badge(status: str, due_by: date | None, today: date):
-    word = engine.Status(status).label if status else NOT_COMPUTED_WORD
+    word = status_word(status)
     if status == engine.OVERDUE and due_by is not None:
         days = (today - due_by).days
         return format_html(

@@ -391,16 +391,11 @@ def contacts_that_count(contacts: Sequence[Contact], channels: frozenset[str], t
     these (the graduate milestones ask whether a qualified contact came after a day, which the
     latest one answers), so `evaluate` decides the same from them as from the whole history:
     the bulk recompute reads just these two per customer (`caseload.recompute`)."""
-    last_qualified = last_follow_up = None
-    for index, contact in enumerate(contacts):
-        if contact.date > today:
-            continue
-        if contact.channel in channels and (last_qualified is None or contact.date > last_qualified[1].date):
-            last_qualified = (index, contact)
-        if contact.follow_up_on is not None and (last_follow_up is None or contact.date >= last_follow_up[1].date):
-            last_follow_up = (index, contact)
-    kept = sorted({pair for pair in (last_qualified, last_follow_up) if pair is not None})
-    return [contact for _index, contact in kept]
+    last_qualified, follow_up_note = _read_contacts(contacts, channels, today)
+    if follow_up_note is last_qualified:
+        follow_up_note = None
+    # The note that counts is never older than the qualified contact: this order reads the same.
+    return [contact for contact in (last_qualified, follow_up_note) if contact is not None]
 
 
 def follow_up_in_force(contacts: Sequence[Contact], channels: frozenset[str], today: date) -> date | None:

@@ -27,11 +27,11 @@ def refresh_stored_figures(sender, *, job_centre_id, customer_id, since, **kwarg
     )
 
 
-def follow_team(sender, instance, created, **kwargs):
+def follow_team(sender, instance, created, update_fields=None, **kwargs):
     """A customer saved (every write goes through `save`: the services, the import, the admin)
     takes their stored month figures along to their team: one UPDATE, of no rows unless the
-    customer moved."""
-    if created:
+    customer moved; none for a save that names its fields and not the team."""
+    if created or (update_fields is not None and not {"team", "team_id"} & set(update_fields)):
         return
     from .models import CustomerMonth
 
