@@ -46,8 +46,10 @@ serve: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVE_ENV) $(VENV)/bin/gunicorn -c kontaktdichte/gunicorn.conf.py
 
+# On every core (pytest-xdist: each worker has its own test database); TEST_WORKERS=0 runs
+# the suite in one process.
 test: install
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $${TEST_WORKERS:-auto} $(PYTEST_ARGS)
 
 # The daily loop: everything but the browser and the slow tests (subprocesses, migrations,
 # backups), on every core, few Hypothesis examples. The full suite runs in CI.
