@@ -103,6 +103,14 @@ def team_list(runs: int):
     assert response.status_code == 200, response.status_code
     assert "überfällig" in response.content.decode()
 
+    # The floor under any page: the start page sends the signed-in user on to the worklist
+    # after the session, user and staff lookups every caseload page makes, and renders nothing.
+    home = reverse("home")
+    assert client.get(home).status_code == 302
+    floor_statements = captured(lambda: client.get(home))
+    floor, _ = median_time(lambda: client.get(home), runs)
+    floor_raw, _ = median_time(lambda: run_raw(floor_statements), runs)
+
     page_statements = captured(lambda: client.get(url))  # session and user lookups: the page needs them too
     page, page_times = median_time(lambda: client.get(url), runs)
     raw, _ = median_time(lambda: run_raw(page_statements), runs)
@@ -116,21 +124,21 @@ def team_list(runs: int):
         f"Verhältnis Seite/roh {page / raw:.2f}"
     )
     say(
-        f"Ziele: < 50 ms {'erreicht' if page < 0.05 else 'VERFEHLT'}; "
-        f"≤ 3× roh {'erreicht' if page <= 3 * raw else 'VERFEHLT'}"
-    )
-
-    # The floor under any page: the start page sends the signed-in user on to the worklist
-    # after the session, user and staff lookups every caseload page makes, and renders nothing.
-    home = reverse("home")
-    assert client.get(home).status_code == 302
-    floor_statements = captured(lambda: client.get(home))
-    floor, _ = median_time(lambda: client.get(home), runs)
-    floor_raw, _ = median_time(lambda: run_raw(floor_statements), runs)
-    say(
         f"Zum Vergleich, die Startseite (nur Sitzung, Benutzer, Profil; Weiterleitung): Median "
         f"{floor * 1000:.1f} ms, dieselben {len(floor_statements)} Anweisungen roh {floor_raw * 1000:.1f} ms; "
         f"Verhältnis {floor / floor_raw:.2f}"
+    )
+    # Issue 15's measure: what the list adds to a bare signed-in request, against what its own
+    # statements (those beyond the start page's) cost when run raw.
+    own, own_raw = page - floor, max(raw - floor_raw, 1e-6)
+    say(
+        f"Eigene Kosten der Seite (Seite minus Startseite): {own * 1000:.1f} ms, ihre eigenen "
+        f"{len(page_statements) - len(floor_statements)} Anweisungen roh {own_raw * 1000:.1f} ms; "
+        f"Verhältnis {own / own_raw:.2f}"
+    )
+    say(
+        f"Ziele: < 50 ms {'erreicht' if page < 0.05 else 'VERFEHLT'}; "
+        f"eigene Kosten ≤ 3× roh {'erreicht' if own <= 3 * own_raw else 'VERFEHLT'}"
     )
 
 
