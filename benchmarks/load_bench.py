@@ -12,7 +12,9 @@ the same clients against `/health/` for a few seconds: the floor (the server's a
 driver's own cost of a request, one database round trip, no session).
 
 Prints per page and in all: requests, requests per second, p50, p95, p99 and errors (a status
-of 500 or more, a refused connection, or an answer the page never gives). Traffic goes to
+of 500 or more, a refused connection, or an answer the page never gives); and where the CPU
+went, per request: the server's processes, PostgreSQL's and this driver's (Linux /proc), with the
+rate those costs allow on this machine's cores. Traffic goes to
 127.0.0.1 only; every loop is bounded by time and by --max-requests.
 
 Targets (issue 15): >= 150 requests/s, p99 < 300 ms, no errors.
@@ -185,6 +187,45 @@ def health_loop(port, deadline, results, lock):
             results["health"].append((time.perf_counter() - started, ok))
 
 
+def cpu_times(server_group: int) -> dict[str, dict[int, float]]:
+    """CPU seconds (user and system) so far of the server's processes (its process group) and of
+    PostgreSQL's (every process named postgres: a scratch machine is assumed), by pid, from
+    /proc (Linux; empty elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {"gunicorn": {}, "postgres": {}}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()  # from the 3rd field, the state, on
+        group, seconds = int(fields[2]), (int(fields[11]) + int(fields[12])) / ticks
+        if group == server_group:
+            found["gunicorn"][int(entry.name)] = seconds
+        elif name == "postgres":
+            found["postgres"][int(entry.name)] = seconds
+    return found
+
+
+def cpu_report(before, after, driver_seconds, requests, wall):
+    """Where the CPU of the measured phase went, per request, and the request rate that CPU
+    allows on this machine's cores."""
+    used = {kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items()) for kind in after}
+    used["Lasttreiber"] = driver_seconds
+    if not requests or not used["gunicorn"]:
+        return
+    per_request = {kind: seconds / requests * 1000 for kind, seconds in used.items()}
+    total = sum(per_request.values())
+    cores = os.cpu_count() or 1
+    say(
+        "CPU je Anfrage: "
+        + ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in per_request.items())
+        + f"; zusammen {total:.1f} ms, Auslastung {sum(used.values()) / wall / cores:.0%} von {cores} Prozessoren"
+    )
+    say(f"  Obergrenze bei diesem Aufwand: {cores * 1000 / total:.0f} Anfragen/s")
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
@@ -280,12 +321,17 @@ def main():
                 )
                 for i, session in enumerate(sessions)
             ]
+            cpu_before, driver_before = cpu_times(server.pid), time.process_time()
             started = time.monotonic()
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
-        rate, p99, errors = report(results, time.monotonic() - started, "Seitenmix:")
+        wall = time.monotonic() - started
+        rate, p99, errors = report(results, wall, "Seitenmix:")
+        # A saved note is two requests (the form, then the post), counted once above.
+        requests = sum(len(rows) for rows in results.values()) + len(results["save note"])
+        cpu_report(cpu_before, cpu_times(server.pid), time.process_time() - driver_before, requests, wall)
         floor = defaultdict(list)
         deadline = time.monotonic() + args.floor_seconds
         threads = [
