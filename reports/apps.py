@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 
 
@@ -12,7 +13,7 @@ class ReportsConfig(AppConfig):
         from caseload.signals import history_changed
 
         history_changed.connect(refresh_stored_figures, dispatch_uid="reports.refresh_stored_figures")
-        post_save.connect(follow_team, sender=Customer, dispatch_uid="reports.follow_team")
+        post_save.connect(follow_assignment, sender=Customer, dispatch_uid="reports.follow_assignment")
 
 
 def refresh_stored_figures(sender, *, job_centre_id, customer_id, since, **kwargs):
@@ -27,14 +28,20 @@ def refresh_stored_figures(sender, *, job_centre_id, customer_id, since, **kwarg
     )
 
 
-def follow_team(sender, instance, created, update_fields=None, **kwargs):
+ASSIGNMENT_FIELDS = {"team", "team_id", "caseworker", "caseworker_id"}
+
+
+def follow_assignment(sender, instance, created, update_fields=None, **kwargs):
     """A customer saved (every write goes through `save`: the services, the import, the admin)
-    takes their stored month figures along to their team: one UPDATE, of no rows unless the
-    customer moved; none for a save that names its fields and not the team."""
-    if created or (update_fields is not None and not {"team", "team_id"} & set(update_fields)):
+    takes their stored month figures along to their team and caseworker: one UPDATE, of no
+    rows unless the customer moved; none for a save that names its fields and neither of those."""
+    if created or (update_fields is not None and not ASSIGNMENT_FIELDS & set(update_fields)):
         return
     from .models import CustomerMonth
 
+    assigned = Q(team_id=instance.team_id) & (
+        Q(caseworker__isnull=True) if instance.caseworker_id is None else Q(caseworker_id=instance.caseworker_id)
+    )
     CustomerMonth.objects.filter(job_centre_id=instance.job_centre_id, customer_id=instance.pk).exclude(
-        team_id=instance.team_id
-    ).update(team_id=instance.team_id)
+        assigned
+    ).update(team_id=instance.team_id, caseworker_id=instance.caseworker_id)

@@ -290,7 +290,7 @@ def _stored_figures(team, months, month_ends, team_row, rows):
 
     month_rows = CustomerMonth.objects.filter(**scope, month=months[-1], as_of=month_ends[-1])
     lead = Q(new=True, lead_days__isnull=False)
-    for figures in month_rows.values("customer__caseworker_id").annotate(
+    for figures in month_rows.values("caseworker_id").annotate(
         caseload=Count("pk"),
         due=Sum("due"),
         on_time=Sum("on_time"),
@@ -304,8 +304,8 @@ def _stored_figures(team, months, month_ends, team_row, rows):
         lead_n=Count("pk", filter=lead),
     ):
         targets = [team_row]
-        if figures["customer__caseworker_id"] in rows:
-            targets.append(rows[figures["customer__caseworker_id"]])
+        if figures["caseworker_id"] in rows:
+            targets.append(rows[figures["caseworker_id"]])
         for r in targets:
             r.caseload += figures["caseload"]
             r.counts.add(MonthCounts(figures["due"], figures["on_time"], figures["late"], figures["overdue_end"]))

@@ -11,7 +11,7 @@ back in time); `reports.figures` reads them and falls back to the replay where r
 
 from django.db import models
 
-from caseload.models import Customer, Team
+from caseload.models import Customer, Staff, Team
 from policies.models import JobCentre
 
 
@@ -23,6 +23,10 @@ class CustomerMonth(models.Model):
     # made the trend read every team's rows). It follows the customer when the customer moves
     # (`reports.apps.follow_team`); the report checks its counts and replays when they differ.
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The customer's caseworker, for the same reason: the report's rows per caseworker read it
+    # from here (joining the customers cost a primary-key lookup per row). It follows the
+    # customer as the team does; gone with the member of staff, as on the customer.
+    caseworker = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
     month = models.DateField("Monat")  # its first day
     as_of = models.DateField("gelesen bis")
     due = models.PositiveSmallIntegerField(default=0)

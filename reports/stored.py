@@ -57,6 +57,7 @@ def customer_month(policy, row: dict, facts, notes, first: date, as_of: date, ta
         job_centre_id=row["job_centre_id"],
         customer_id=row["id"],
         team_id=row["team_id"],
+        caseworker_id=row["caseworker_id"],
         month=first,
         as_of=as_of,
         due=counts.due,
@@ -91,7 +92,11 @@ def store_month(job_centre_id: int, month: date, today: date, *, customer_ids=No
     written = 0
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
-        rows = list(Customer.objects.filter(job_centre_id=job_centre_id, pk__in=chunk).values(*FACT_ROW, "team_id"))
+        rows = list(
+            Customer.objects.filter(job_centre_id=job_centre_id, pk__in=chunk).values(
+                *FACT_ROW, "team_id", "caseworker_id"
+            )
+        )
         scope = {"job_centre_id": job_centre_id, "customer_id__in": chunk}
         measures, suspensions, notes = recompute.histories(scope, max(today, as_of))
         figures = [

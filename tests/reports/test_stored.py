@@ -5,11 +5,12 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
 from caseload import duedates, services
-from caseload.models import Customer, Team
+from caseload.models import Customer, Staff, Team
 from kontaktdichte.dates import add_months
 from reports import figures, stored
 from reports.models import CustomerMonth
@@ -81,6 +82,30 @@ def test_stored_figures_follow_a_customer_who_moves_to_another_team(caseload):
     with stored_only():
         actual = reports(THIS_MONTH)
     assert actual == expected
+
+
+def test_stored_figures_follow_a_customer_given_to_another_caseworker(caseload):
+    """The rows carry the customer's caseworker too (the rows per caseworker read it without a
+    join): a new caseworker in the same team, and none, take them along."""
+    store_trend()
+    customer = Customer.objects.filter(registered_on__lte=LAST_MONTH, caseworker__isnull=False).order_by("pk").first()
+    other = Staff.objects.create(
+        user=get_user_model().objects.create_user("neue-fachkraft"),
+        job_centre_id=customer.job_centre_id,
+        team_id=customer.team_id,
+        role=Staff.CASEWORKER,
+    )
+    before = set(CustomerMonth.objects.filter(customer=customer).values_list("caseworker_id", flat=True))
+    assert before == {customer.caseworker_id}
+    services.update_customer(customer=customer, changes={"caseworker": other}, today=TODAY)
+    assert set(CustomerMonth.objects.filter(customer=customer).values_list("caseworker_id", flat=True)) == {other.pk}
+    with replayed_only():
+        expected = reports(THIS_MONTH)
+    with stored_only():
+        actual = reports(THIS_MONTH)
+    assert actual == expected
+    services.update_customer(customer=customer, changes={"caseworker": None}, today=TODAY)
+    assert set(CustomerMonth.objects.filter(customer=customer).values_list("caseworker_id", flat=True)) == {None}
 
 
 def test_a_report_replays_while_its_months_are_not_all_stored(caseload):

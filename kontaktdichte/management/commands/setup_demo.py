@@ -197,6 +197,10 @@ class Command(BaseCommand):
                 team.exclude(pk__in=overdue).order_by("pk").values_list("pk", flat=True)[: DEMO_CASELOAD - len(overdue)]
             )
             team.filter(pk__in=overdue + others).update(caseworker=staff)
+            # An update sends no post_save: the stored report figures follow by hand.
+            CustomerMonth.objects.filter(job_centre_id=staff.job_centre_id, customer_id__in=overdue + others).update(
+                caseworker=staff
+            )
         return {
             "staff": staff,
             "customers": mine.count(),
