@@ -11,6 +11,7 @@ from django.utils import timezone
 from appointments import scheduling
 from appointments.models import Appointment
 from appointments.slots import BERLIN
+from caseload.models import Customer
 from policies.calendar import WorkingCalendar
 from policies.models import RuleSet
 
@@ -157,7 +158,11 @@ def test_coburg_suggests_nothing_at_an_office_without_opening_hours_and_says_so(
 
 def test_a_slot_outside_opening_hours_is_never_preselected(client, weimar):
     world, office, customer, url = weimar
+    # Due in a window that opens on DAY: the suggestions start at 7:00 that day, before the
+    # office opens, whatever the time of day the test runs (from now on, they would not).
+    Customer.objects.filter(pk=customer.pk).update(window_opens=DAY, due_by=DAY + timedelta(days=14))
     slots = suggested(text(client.get(url)))
+    assert slots[0][0].astimezone(BERLIN).date() == DAY
     outside = [s for s in slots if "außerhalb der Öffnungszeiten" in s[2]]
     assert outside and not any(checked for _, checked, _ in outside)
     [checked] = [s for s in slots if s[1]]
