@@ -149,9 +149,12 @@ class RuleSet:
     uses_age: bool = field(init=False, repr=False, compare=False)
     unemployment_thresholds: tuple[int, ...] = field(init=False, repr=False, compare=False)
     uses_measures: bool = field(init=False, repr=False, compare=False)
+    # The rules' conditions compiled for `_matching_rule`: rebuilt with every rule set.
+    index: matching.RuleIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         conditions = [r.conditions for r in self.rules]
+        object.__setattr__(self, "index", matching.RuleIndex.of(conditions))
         object.__setattr__(self, "uses_age", any(c.age_band for c in conditions))
         object.__setattr__(
             self,
@@ -359,10 +362,10 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
 
 def _matching_rule(rule_set: RuleSet, customer: Customer, facts: matching.Facts) -> tuple[int | None, Rule | None]:
     """Step 1: the first rule (1-based position) whose conditions all hold."""
-    for index, candidate in enumerate(rule_set.rules, start=1):
-        if matching.matches(candidate.conditions, customer, facts):
-            return index, candidate
-    return None, None
+    index = rule_set.index.first_match(customer, facts)
+    if index is None:
+        return None, None
+    return index + 1, rule_set.rules[index]
 
 
 def _read_contacts(
