@@ -40,10 +40,11 @@ def whole_months(since: date, today: date) -> int:
 
 def _birthday(birth_date: date, years: int) -> date:
     """Same as birth_date + relativedelta(years=years): 29 Feb clamps to 28 Feb."""
+    year = birth_date.year + years
     try:
-        return birth_date.replace(year=birth_date.year + years)
+        return date(year, birth_date.month, birth_date.day)  # half the cost of .replace(year=year)
     except ValueError:
-        return birth_date.replace(year=birth_date.year + years, day=28)
+        return date(year, 2, 28)
 
 
 def facts_on(customer: Customer, today: date) -> Facts:
