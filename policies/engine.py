@@ -344,19 +344,20 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
     if window_opens is not None and due_by is not None and window_opens > due_by:
         window_opens = due_by
 
+    # Positional, in the fields' order: twelve keywords cost 0.6 µs more, for every decision.
     return Decision(
-        status=status,
-        rule_set=rule_set,
-        rule=rule,
-        rule_position=position,
-        window_opens=window_opens,
-        due_by=due_by,
-        last_working_day=calendar.on_or_before(due_by) if due_by is not None else None,
-        recheck_on=recheck_on,
-        flags=tuple(flags),
-        reason_codes=tuple(reasons),
-        last_contact_on=last_qualified.date if last_qualified is not None else None,
-        tasks_due_on=min(task_days) if task_days else None,
+        status,
+        rule_set,
+        rule,
+        position,  # rule_position
+        window_opens,
+        due_by,
+        calendar.on_or_before(due_by) if due_by is not None else None,  # last_working_day
+        recheck_on,
+        tuple(flags),
+        tuple(reasons),  # reason_codes
+        last_qualified.date if last_qualified is not None else None,  # last_contact_on
+        min(task_days) if task_days else None,  # tasks_due_on
     )
 
 
@@ -376,14 +377,16 @@ def _read_contacts(
     counts). A note without a follow-up date does not cancel an earlier one; a newer qualified
     contact does. Of notes on one day, the later in the sequence counts."""
     last_qualified = last_follow_up = None
+    qualified_on = noted_on = None  # their dates
     for contact in contacts:
-        if contact.date > today:
+        day, channel, follow_up_on = contact  # unpacked once: cheaper than reading its fields
+        if day > today:
             continue
-        if contact.channel in channels and (last_qualified is None or contact.date > last_qualified.date):
-            last_qualified = contact
-        if contact.follow_up_on is not None and (last_follow_up is None or contact.date >= last_follow_up.date):
-            last_follow_up = contact
-    if last_follow_up is not None and last_qualified is not None and last_follow_up.date < last_qualified.date:
+        if channel in channels and (qualified_on is None or day > qualified_on):
+            last_qualified, qualified_on = contact, day
+        if follow_up_on is not None and (noted_on is None or day >= noted_on):
+            last_follow_up, noted_on = contact, day
+    if noted_on is not None and qualified_on is not None and noted_on < qualified_on:
         last_follow_up = None
     return last_qualified, last_follow_up
 
@@ -518,10 +521,10 @@ def _profiling_review_base(customer: Customer) -> date | None:
 def profiling_review_on(rule_set: RuleSet, customer: Customer) -> date | None:
     """Coburg Land: the day a market_close customer's profiling is to be reviewed
     (`profiling_review_months` after the profile was set or last reviewed); None elsewhere."""
-    base = _profiling_review_base(customer)
-    if not rule_set.profiling_review_months or customer.profile != "market_close" or base is None:
+    if not rule_set.profiling_review_months or customer.profile != "market_close":
         return None
-    return add_months(base, rule_set.profiling_review_months)
+    base = _profiling_review_base(customer)
+    return add_months(base, rule_set.profiling_review_months) if base is not None else None
 
 
 def _extend_by_suspensions(
@@ -532,6 +535,8 @@ def _extend_by_suspensions(
     extension stands after the exception ends. Returns the due date and whether an exception
     covers `today`. Without a due date (an individual rule with no follow-up date), a covering
     exception's end is the due date while it lasts."""
+    if not customer.suspensions:  # most customers
+        return due_by, False
     started = [s for s in customer.suspensions if s.start <= today]
     if not started:
         return due_by, False
