@@ -324,7 +324,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
     flags, task_days = [], []
     if rule_set.graduate_management:
         milestone, graduate_reasons, graduate_flags = _graduate_milestones(
-            rule_set, customer, contacts, calendar, today
+            rule_set, customer, last_qualified, calendar, today
         )
         reasons += graduate_reasons
         flags += graduate_flags
@@ -460,25 +460,25 @@ def _follow_up(note: Contact | None, due_by: date | None, reasons: list[tuple]) 
 
 
 def _graduate_milestones(
-    rule_set: RuleSet, customer: Customer, contacts: Sequence[Contact], calendar: WorkingCalendar, today: date
+    rule_set: RuleSet, customer: Customer, last_qualified: Contact | None, calendar: WorkingCalendar, today: date
 ) -> tuple[date | None, list[str], list[str]]:
     """Step 5, Weimarer Land's graduate management: the earliest open milestone, with the
     reasons and flags it adds. While a measure runs, a qualified contact on or after its start
     is due by its end minus `graduate_days_before_end` (by the start, for a shorter measure);
     once it has ended, one after the end within `graduate_follow_up_working_days`; the employer
-    service task from `employer_service_lead_months` before the end."""
+    service task from `employer_service_lead_months` before the end. Whether a qualified
+    contact came on or after a day is whether the last one did."""
     earliest, reasons, flags = None, [], []
     if not customer.measures:
         return earliest, reasons, flags
-    channels = rule_set.qualifying_channels
-    qualified_dates = [c.date for c in contacts if c.date <= today and c.channel in channels]
+    last_on = last_qualified.date if last_qualified is not None else None
     days_before = rule_set.graduate_days_before_end
     working_days = rule_set.graduate_follow_up_working_days
     for measure in customer.measures:
         ends_on = measure.ends_on
         milestone = None
         if ends_on >= today:
-            if not any(d >= measure.start for d in qualified_dates):
+            if last_on is None or last_on < measure.start:
                 milestone = max(ends_on - timedelta(days=days_before), measure.start)
                 reason = ("graduate_running", measure.start, milestone, days_before, ends_on)
             if (
@@ -488,7 +488,7 @@ def _graduate_milestones(
             ):
                 flags.append(EMPLOYER_SERVICE_TASK)
                 reasons.append(("employer_service", ends_on))
-        elif not any(d > ends_on for d in qualified_dates):
+        elif last_on is None or last_on <= ends_on:
             milestone = calendar.add_working_days(ends_on, working_days)
             reason = ("graduate_after", ends_on, working_days, milestone)
         if milestone is not None and (earliest is None or milestone < earliest):
