@@ -188,12 +188,14 @@ class JobCentre:
     name: str
     calendar: WorkingCalendar
     rule_sets: tuple[RuleSet, ...] = ()
+    # rule_set_on's answers by day (a bulk recompute asks about one day for every customer);
+    # each JobCentre, as loading or a preview builds one, starts with none.
+    _in_force: dict[date, RuleSet | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def rule_set_on(self, day: date) -> RuleSet | None:
-        for rule_set in self.rule_sets:
-            if rule_set.in_force_on(day):
-                return rule_set
-        return None
+        if day not in self._in_force:
+            self._in_force[day] = next((rs for rs in self.rule_sets if rs.in_force_on(day)), None)
+        return self._in_force[day]
 
     def next_rule_set_start(self, day: date) -> date | None:
         starts = [rs.valid_from for rs in self.rule_sets if rs.valid_from > day]
