@@ -22,8 +22,7 @@ from .calendar import WorkingCalendar
 from .vocabulary import unit_label
 
 ONE_DAY = timedelta(days=1)
-# The engine adds months to the same days (contacts, registrations, measure ends) for many
-# customers: kept answers cost a fifth of working one out.
+# Kept answers: the engine adds months to the same days for many customers (a fifth of the cost).
 add_months = lru_cache(maxsize=16_384)(dates.add_months)
 
 
@@ -160,20 +159,8 @@ class RuleSet:
         conditions = [r.conditions for r in self.rules]
         object.__setattr__(self, "index", matching.RuleIndex.of(conditions))
         object.__setattr__(self, "uses_age", any(c.age_band for c in conditions))
-        object.__setattr__(
-            self,
-            "unemployment_thresholds",
-            tuple(
-                sorted(
-                    {
-                        n
-                        for c in conditions
-                        for n in (c.unemployed_months_min, c.unemployed_months_below)
-                        if n is not None
-                    }
-                )
-            ),
-        )
+        # The months at which a rule's condition on unemployment turns, sorted (as the index reads them).
+        object.__setattr__(self, "unemployment_thresholds", self.index.thresholds)
         object.__setattr__(
             self, "uses_measures", self.graduate_management or any(c.in_measure is not None for c in conditions)
         )
@@ -188,8 +175,7 @@ class JobCentre:
     name: str
     calendar: WorkingCalendar
     rule_sets: tuple[RuleSet, ...] = ()
-    # rule_set_on's answers by day (a bulk recompute asks about one day for every customer);
-    # each JobCentre, as loading or a preview builds one, starts with none.
+    # rule_set_on's answers by day, each JobCentre its own: a bulk recompute asks about one day.
     _in_force: dict[date, RuleSet | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def rule_set_on(self, day: date) -> RuleSet | None:
@@ -370,9 +356,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
 def _matching_rule(rule_set: RuleSet, customer: Customer, facts: matching.Facts) -> tuple[int | None, Rule | None]:
     """Step 1: the first rule (1-based position) whose conditions all hold."""
     index = rule_set.index.first_match(customer, facts)
-    if index is None:
-        return None, None
-    return index + 1, rule_set.rules[index]
+    return (None, None) if index is None else (index + 1, rule_set.rules[index])
 
 
 def _read_contacts(
