@@ -2,18 +2,22 @@
 centre's own closing days.
 
 Public holidays come from `holidays` and are built once per state and year for the whole
-process; a `WorkingCalendar` adds one job centre's closing days on top.
+process; a `WorkingCalendar` adds one job centre's closing days on top, and keeps its answers to
+`add_working_days` and `on_or_before`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
 ONE_DAY = timedelta(days=1)
+# Answers kept per calendar: the engine asks the same few (registration day + 10 working days,
+# the last working day on or before a due date) for many customers.
+CACHED_ANSWERS = 16_384
 
 
 @cache
@@ -27,6 +31,13 @@ class WorkingCalendar:
         self.state = state
         self.closing_days = frozenset(closing_days)
         self._closed_by_year: dict[int, frozenset[date]] = {}
+        # Per instance, as the closing days differ; the same answers as the methods they wrap.
+        self.add_working_days = lru_cache(maxsize=CACHED_ANSWERS)(self.add_working_days)
+        self.on_or_before = lru_cache(maxsize=CACHED_ANSWERS)(self.on_or_before)
+
+    def __reduce__(self):
+        """Pickled (for a worker process) as what it is made of; the copy starts a cache of its own."""
+        return WorkingCalendar, (self.state, self.closing_days)
 
     def __repr__(self):
         return f"WorkingCalendar({self.state!r}, {len(self.closing_days)} closing days)"

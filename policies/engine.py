@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
-from kontaktdichte.dates import add_months
+from kontaktdichte import dates
 
 from . import matching
 from . import reasons as wording
@@ -21,6 +22,8 @@ from .calendar import WorkingCalendar
 from .vocabulary import unit_label
 
 ONE_DAY = timedelta(days=1)
+# Kept answers: the engine adds months to the same days for many customers (a fifth of the cost).
+add_months = lru_cache(maxsize=16_384)(dates.add_months)
 
 
 class Status(StrEnum):
@@ -149,24 +152,15 @@ class RuleSet:
     uses_age: bool = field(init=False, repr=False, compare=False)
     unemployment_thresholds: tuple[int, ...] = field(init=False, repr=False, compare=False)
     uses_measures: bool = field(init=False, repr=False, compare=False)
+    # The rules' conditions compiled for `_matching_rule`: rebuilt with every rule set.
+    index: matching.RuleIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         conditions = [r.conditions for r in self.rules]
+        object.__setattr__(self, "index", matching.RuleIndex.of(conditions))
         object.__setattr__(self, "uses_age", any(c.age_band for c in conditions))
-        object.__setattr__(
-            self,
-            "unemployment_thresholds",
-            tuple(
-                sorted(
-                    {
-                        n
-                        for c in conditions
-                        for n in (c.unemployed_months_min, c.unemployed_months_below)
-                        if n is not None
-                    }
-                )
-            ),
-        )
+        # The months at which a rule's condition on unemployment turns, sorted (as the index reads them).
+        object.__setattr__(self, "unemployment_thresholds", self.index.thresholds)
         object.__setattr__(
             self, "uses_measures", self.graduate_management or any(c.in_measure is not None for c in conditions)
         )
@@ -181,12 +175,13 @@ class JobCentre:
     name: str
     calendar: WorkingCalendar
     rule_sets: tuple[RuleSet, ...] = ()
+    # rule_set_on's answers by day, each JobCentre its own: a bulk recompute asks about one day.
+    _in_force: dict[date, RuleSet | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def rule_set_on(self, day: date) -> RuleSet | None:
-        for rule_set in self.rule_sets:
-            if rule_set.in_force_on(day):
-                return rule_set
-        return None
+        if day not in self._in_force:
+            self._in_force[day] = next((rs for rs in self.rule_sets if rs.in_force_on(day)), None)
+        return self._in_force[day]
 
     def next_rule_set_start(self, day: date) -> date | None:
         starts = [rs.valid_from for rs in self.rule_sets if rs.valid_from > day]
@@ -321,7 +316,7 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
     flags, task_days = [], []
     if rule_set.graduate_management:
         milestone, graduate_reasons, graduate_flags = _graduate_milestones(
-            rule_set, customer, contacts, calendar, today
+            rule_set, customer, last_qualified, calendar, today
         )
         reasons += graduate_reasons
         flags += graduate_flags
@@ -341,28 +336,27 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
     if window_opens is not None and due_by is not None and window_opens > due_by:
         window_opens = due_by
 
+    # Positional, in the fields' order: twelve keywords cost 0.6 µs more, for every decision.
     return Decision(
-        status=status,
-        rule_set=rule_set,
-        rule=rule,
-        rule_position=position,
-        window_opens=window_opens,
-        due_by=due_by,
-        last_working_day=calendar.on_or_before(due_by) if due_by is not None else None,
-        recheck_on=recheck_on,
-        flags=tuple(flags),
-        reason_codes=tuple(reasons),
-        last_contact_on=last_qualified.date if last_qualified is not None else None,
-        tasks_due_on=min(task_days) if task_days else None,
+        status,
+        rule_set,
+        rule,
+        position,  # rule_position
+        window_opens,
+        due_by,
+        calendar.on_or_before(due_by) if due_by is not None else None,  # last_working_day
+        recheck_on,
+        tuple(flags),
+        tuple(reasons),  # reason_codes
+        last_qualified.date if last_qualified is not None else None,  # last_contact_on
+        min(task_days) if task_days else None,  # tasks_due_on
     )
 
 
 def _matching_rule(rule_set: RuleSet, customer: Customer, facts: matching.Facts) -> tuple[int | None, Rule | None]:
     """Step 1: the first rule (1-based position) whose conditions all hold."""
-    for index, candidate in enumerate(rule_set.rules, start=1):
-        if matching.matches(candidate.conditions, customer, facts):
-            return index, candidate
-    return None, None
+    index = rule_set.index.first_match(customer, facts)
+    return (None, None) if index is None else (index + 1, rule_set.rules[index])
 
 
 def _read_contacts(
@@ -373,14 +367,16 @@ def _read_contacts(
     counts). A note without a follow-up date does not cancel an earlier one; a newer qualified
     contact does. Of notes on one day, the later in the sequence counts."""
     last_qualified = last_follow_up = None
+    qualified_on = noted_on = None  # their dates
     for contact in contacts:
-        if contact.date > today:
+        day, channel, follow_up_on = contact  # unpacked once: cheaper than reading its fields
+        if day > today:
             continue
-        if contact.channel in channels and (last_qualified is None or contact.date > last_qualified.date):
-            last_qualified = contact
-        if contact.follow_up_on is not None and (last_follow_up is None or contact.date >= last_follow_up.date):
-            last_follow_up = contact
-    if last_follow_up is not None and last_qualified is not None and last_follow_up.date < last_qualified.date:
+        if channel in channels and (qualified_on is None or day > qualified_on):
+            last_qualified, qualified_on = contact, day
+        if follow_up_on is not None and (noted_on is None or day >= noted_on):
+            last_follow_up, noted_on = contact, day
+    if noted_on is not None and qualified_on is not None and noted_on < qualified_on:
         last_follow_up = None
     return last_qualified, last_follow_up
 
@@ -454,25 +450,25 @@ def _follow_up(note: Contact | None, due_by: date | None, reasons: list[tuple]) 
 
 
 def _graduate_milestones(
-    rule_set: RuleSet, customer: Customer, contacts: Sequence[Contact], calendar: WorkingCalendar, today: date
+    rule_set: RuleSet, customer: Customer, last_qualified: Contact | None, calendar: WorkingCalendar, today: date
 ) -> tuple[date | None, list[str], list[str]]:
     """Step 5, Weimarer Land's graduate management: the earliest open milestone, with the
     reasons and flags it adds. While a measure runs, a qualified contact on or after its start
     is due by its end minus `graduate_days_before_end` (by the start, for a shorter measure);
     once it has ended, one after the end within `graduate_follow_up_working_days`; the employer
-    service task from `employer_service_lead_months` before the end."""
+    service task from `employer_service_lead_months` before the end. Whether a qualified
+    contact came on or after a day is whether the last one did."""
     earliest, reasons, flags = None, [], []
     if not customer.measures:
         return earliest, reasons, flags
-    channels = rule_set.qualifying_channels
-    qualified_dates = [c.date for c in contacts if c.date <= today and c.channel in channels]
+    last_on = last_qualified.date if last_qualified is not None else None
     days_before = rule_set.graduate_days_before_end
     working_days = rule_set.graduate_follow_up_working_days
     for measure in customer.measures:
         ends_on = measure.ends_on
         milestone = None
         if ends_on >= today:
-            if not any(d >= measure.start for d in qualified_dates):
+            if last_on is None or last_on < measure.start:
                 milestone = max(ends_on - timedelta(days=days_before), measure.start)
                 reason = ("graduate_running", measure.start, milestone, days_before, ends_on)
             if (
@@ -482,7 +478,7 @@ def _graduate_milestones(
             ):
                 flags.append(EMPLOYER_SERVICE_TASK)
                 reasons.append(("employer_service", ends_on))
-        elif not any(d > ends_on for d in qualified_dates):
+        elif last_on is None or last_on <= ends_on:
             milestone = calendar.add_working_days(ends_on, working_days)
             reason = ("graduate_after", ends_on, working_days, milestone)
         if milestone is not None and (earliest is None or milestone < earliest):
@@ -515,10 +511,10 @@ def _profiling_review_base(customer: Customer) -> date | None:
 def profiling_review_on(rule_set: RuleSet, customer: Customer) -> date | None:
     """Coburg Land: the day a market_close customer's profiling is to be reviewed
     (`profiling_review_months` after the profile was set or last reviewed); None elsewhere."""
-    base = _profiling_review_base(customer)
-    if not rule_set.profiling_review_months or customer.profile != "market_close" or base is None:
+    if not rule_set.profiling_review_months or customer.profile != "market_close":
         return None
-    return add_months(base, rule_set.profiling_review_months)
+    base = _profiling_review_base(customer)
+    return add_months(base, rule_set.profiling_review_months) if base is not None else None
 
 
 def _extend_by_suspensions(
@@ -529,6 +525,8 @@ def _extend_by_suspensions(
     extension stands after the exception ends. Returns the due date and whether an exception
     covers `today`. Without a due date (an individual rule with no follow-up date), a covering
     exception's end is the due date while it lasts."""
+    if not customer.suspensions:  # most customers
+        return due_by, False
     started = [s for s in customer.suspensions if s.start <= today]
     if not started:
         return due_by, False

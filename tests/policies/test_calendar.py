@@ -10,7 +10,9 @@ Day 31 October; Reformation Day 2017 was a one-off holiday everywhere).
 Easter Sunday: 2016-03-27, 2024-03-31, 2025-04-20. Pure tests, no database.
 """
 
-from datetime import date
+import pickle
+import random
+from datetime import date, timedelta
 
 import pytest
 
@@ -254,3 +256,36 @@ def test_holiday_name_names_the_holiday_or_the_closing_day():
     assert cal.holiday_name(date(2024, 12, 24)) == "Schließtag"
     assert cal.holiday_name(date(2024, 10, 30)) is None
     assert NW.holiday_name(date(2024, 10, 31)) is None
+
+
+# --- The answers each calendar keeps ---------------------------------------------------------
+
+
+def test_the_kept_answers_are_those_worked_out_afresh_and_belong_to_their_calendar():
+    """A calendar keeps its answers to add_working_days and on_or_before; they must be the ones
+    the uncached methods give, and another calendar of the same state with other closing days
+    must not read them."""
+    rng = random.Random(20261122)
+    closing = {date(2024, 1, 1) + timedelta(days=rng.randint(0, 1100)) for _ in range(60)}
+    plain, closed = WorkingCalendar("TH"), WorkingCalendar("TH", closing)
+    for _ in range(3000):
+        day, count = date(2024, 1, 1) + timedelta(days=rng.randint(0, 1000)), rng.randint(0, 30)
+        for calendar in (plain, closed, plain):  # the second ask of `plain` comes from its cache
+            assert calendar.add_working_days(day, count) == WorkingCalendar.add_working_days(calendar, day, count)
+            assert calendar.on_or_before(day) == WorkingCalendar.on_or_before(calendar, day)
+    assert plain.add_working_days.cache_info().hits > 0
+    differ = [d for d in closing if d.weekday() < 5 and plain.is_working_day(d)]
+    assert differ and all(closed.on_or_before(d) < d == plain.on_or_before(d) for d in differ)
+
+
+def test_a_pickled_calendar_works_as_the_original():
+    """A preview's worker process gets the policy pickled, calendar and all."""
+    calendar = WorkingCalendar("BY", [date(2024, 12, 27)])
+    calendar.add_working_days(date(2024, 12, 20), 3)
+    copy = pickle.loads(pickle.dumps(calendar))
+    assert copy.closing_days == calendar.closing_days and copy.state == "BY"
+    assert (
+        copy.add_working_days(date(2024, 12, 20), 3)
+        == date(2024, 12, 30)
+        == calendar.add_working_days(date(2024, 12, 20), 3)
+    )

@@ -6,6 +6,7 @@ customer. The expected dates are worked out by hand in the comments, never by ca
 engine twice.
 """
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -35,6 +36,18 @@ def test_it_says_no_rule_set_in_a_gap_and_rechecks_when_the_next_one_starts():
     )
     assert decision.recheck_on == date(2026, 4, 1)
     assert decision.reasons
+
+
+def test_the_rule_set_in_force_is_kept_per_job_centre_and_day():
+    """rule_set_on keeps its answer per day; a job centre built with other rule sets (as a
+    preview or a reload after an edit builds one) answers from its own."""
+    old = rule_set(valid_from=date(2020, 1, 1), valid_until=date(2025, 12, 31), title="Alt")
+    new = rule_set(valid_from=date(2026, 1, 1), title="Neu")
+    before, after = centre(old), replace(centre(old), rule_sets=(old, new))
+    for day in (date(2025, 12, 31), date(2026, 1, 1), date(2019, 12, 31), date(2026, 1, 1), date(2025, 12, 31)):
+        assert before.rule_set_on(day) == (old if day <= date(2025, 12, 31) and day.year >= 2020 else None)
+        assert after.rule_set_on(day) == next((rs for rs in (old, new) if rs.in_force_on(day)), None)
+    assert after.rule_set_on(date(2026, 1, 1)).title == "Neu" and before.rule_set_on(date(2026, 1, 1)) is None
 
 
 def test_it_says_no_rule_set_before_the_first_one_starts():

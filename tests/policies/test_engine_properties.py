@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kontaktdichte.dates import add_months
-from policies import reasons
+from policies import engine, reasons
 from policies import vocabulary as voc
 from policies.engine import Contact, Customer, Measure, Suspension, contacts_that_count, evaluate
 from policies.matching import whole_months
@@ -239,6 +239,21 @@ def test_the_order_of_the_contacts_does_not_matter_when_their_dates_differ(polic
 def test_add_months_is_relativedelta_months(day, months):
     # The engine's own month arithmetic must agree with dateutil's, clamping included.
     assert add_months(day, months) == day + relativedelta(months=months)
+
+
+@settings(max_examples=500)
+@given(
+    asks=st.lists(
+        st.tuples(st.dates(min_value=date(2000, 1, 1), max_value=date(2003, 12, 31)), st.integers(-14, 14)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_the_engines_kept_month_answers_are_add_months(asks):
+    """The engine keeps add_months' answers (an lru_cache): asked again, in any order, about
+    a few years of days, each answer is still the one worked out afresh."""
+    for day, months in asks + asks[::-1]:
+        assert engine.add_months(day, months) == add_months(day, months)
 
 
 def test_add_months_clamps_to_the_end_of_the_month():
