@@ -55,6 +55,18 @@ def stored_only():
     return mock.patch.object(figures, "_replayed_figures", side_effect=AssertionError("replayed"))
 
 
+def assert_stored_reports_equal_the_replay(month):
+    with replayed_only():
+        expected = reports(month)
+    with stored_only():
+        actual = reports(month)
+    assert actual == expected
+
+
+def stored_caseworkers(customer):
+    return set(CustomerMonth.objects.filter(customer=customer).values_list("caseworker_id", flat=True))
+
+
 @pytest.mark.parametrize("month", [LAST_MONTH, THIS_MONTH], ids=["finished month", "running month"])
 def test_the_report_from_stored_figures_equals_the_replay(caseload, month):
     with replayed_only():
@@ -77,11 +89,7 @@ def test_stored_figures_follow_a_customer_who_moves_to_another_team(caseload):
     assert CustomerMonth.objects.filter(customer=customer).count() >= 2
     services.update_customer(customer=customer, changes={"team": other, "caseworker": None}, today=TODAY)
     assert set(CustomerMonth.objects.filter(customer=customer).values_list("team_id", flat=True)) == {other.pk}
-    with replayed_only():
-        expected = reports(THIS_MONTH)
-    with stored_only():
-        actual = reports(THIS_MONTH)
-    assert actual == expected
+    assert_stored_reports_equal_the_replay(THIS_MONTH)
 
 
 def test_stored_figures_follow_a_customer_given_to_another_caseworker(caseload):
@@ -95,17 +103,12 @@ def test_stored_figures_follow_a_customer_given_to_another_caseworker(caseload):
         team_id=customer.team_id,
         role=Staff.CASEWORKER,
     )
-    before = set(CustomerMonth.objects.filter(customer=customer).values_list("caseworker_id", flat=True))
-    assert before == {customer.caseworker_id}
+    assert stored_caseworkers(customer) == {customer.caseworker_id}
     services.update_customer(customer=customer, changes={"caseworker": other}, today=TODAY)
-    assert set(CustomerMonth.objects.filter(customer=customer).values_list("caseworker_id", flat=True)) == {other.pk}
-    with replayed_only():
-        expected = reports(THIS_MONTH)
-    with stored_only():
-        actual = reports(THIS_MONTH)
-    assert actual == expected
+    assert stored_caseworkers(customer) == {other.pk}
+    assert_stored_reports_equal_the_replay(THIS_MONTH)
     services.update_customer(customer=customer, changes={"caseworker": None}, today=TODAY)
-    assert set(CustomerMonth.objects.filter(customer=customer).values_list("caseworker_id", flat=True)) == {None}
+    assert stored_caseworkers(customer) == {None}
 
 
 def test_a_report_replays_while_its_months_are_not_all_stored(caseload):
