@@ -14,9 +14,8 @@ from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
 
-from policies.models import RuleSet
-
 from .access import team_customers
+from .duedates import policy_for
 from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
 from .open_tasks import TASK_VALUES, tasks_due_q, tasks_overdue_q
 from .status import (
@@ -328,19 +327,14 @@ def add_timeline_source(source: Callable[[Customer], list[TimelineEntry]]) -> No
 
 def customer_timeline(customer: Customer) -> list[TimelineEntry]:
     """Contact notes (with their follow-up activities), measures and suspensions (and what other
-    apps add, `TIMELINE_SOURCES`), newest first. Five queries, and one per added source."""
+    apps add, `TIMELINE_SOURCES`), newest first. Four queries, and one per added source; whether a
+    note counted comes from the engine's rule sets (`policy_for`, kept per process)."""
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
-    rule_sets = list(
-        RuleSet.objects.filter(job_centre_id=customer.job_centre_id).only(
-            "valid_from", "valid_until", "qualifying_channels"
-        )
-    )
+    policy = policy_for(customer.job_centre_id, customer.job_centre.policy_version)
 
     def qualifies(note):
-        for rule_set in rule_sets:
-            if rule_set.valid_from <= note.date and (rule_set.valid_until is None or note.date <= rule_set.valid_until):
-                return note.channel in rule_set.qualifying_channels
-        return False
+        rule_set = policy.rule_set_on(note.date)
+        return rule_set is not None and note.channel in rule_set.qualifying_channels
 
     entries = [
         TimelineEntry("note", n.date, n, qualifies(n))
