@@ -336,20 +336,19 @@ def evaluate(centre: JobCentre, customer: Customer, contacts: Sequence[Contact],
     if window_opens is not None and due_by is not None and window_opens > due_by:
         window_opens = due_by
 
-    # Positional, in the fields' order: twelve keywords cost 0.6 µs more, for every decision.
     return Decision(
-        status,
-        rule_set,
-        rule,
-        position,  # rule_position
-        window_opens,
-        due_by,
-        calendar.on_or_before(due_by) if due_by is not None else None,  # last_working_day
-        recheck_on,
-        tuple(flags),
-        tuple(reasons),  # reason_codes
-        last_qualified.date if last_qualified is not None else None,  # last_contact_on
-        min(task_days) if task_days else None,  # tasks_due_on
+        status=status,
+        rule_set=rule_set,
+        rule=rule,
+        rule_position=position,
+        window_opens=window_opens,
+        due_by=due_by,
+        last_working_day=calendar.on_or_before(due_by) if due_by is not None else None,
+        recheck_on=recheck_on,
+        flags=tuple(flags),
+        reason_codes=tuple(reasons),
+        last_contact_on=last_qualified.date if last_qualified is not None else None,
+        tasks_due_on=min(task_days) if task_days else None,
     )
 
 

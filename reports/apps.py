@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.signals import post_save
 
 
@@ -39,9 +38,7 @@ def follow_assignment(sender, instance, created, update_fields=None, **kwargs):
         return
     from .models import CustomerMonth
 
-    assigned = Q(team_id=instance.team_id) & (
-        Q(caseworker__isnull=True) if instance.caseworker_id is None else Q(caseworker_id=instance.caseworker_id)
-    )
+    # exclude() reads caseworker_id=None as IS NULL.
     CustomerMonth.objects.filter(job_centre_id=instance.job_centre_id, customer_id=instance.pk).exclude(
-        assigned
+        team_id=instance.team_id, caseworker_id=instance.caseworker_id
     ).update(team_id=instance.team_id, caseworker_id=instance.caseworker_id)

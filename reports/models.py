@@ -21,7 +21,7 @@ class CustomerMonth(models.Model):
     # The customer's team, kept with the row so that a team's report reads its rows through an
     # index alone, without joining the customers (at a national job centre's size, the join
     # made the trend read every team's rows). It follows the customer when the customer moves
-    # (`reports.apps.follow_team`); the report checks its counts and replays when they differ.
+    # (`reports.apps.follow_assignment`); the report checks its counts and replays when they differ.
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", db_index=False)
     # The customer's caseworker, for the same reason: the report's rows per caseworker read it
     # from here (joining the customers cost a primary-key lookup per row). It follows the
