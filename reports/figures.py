@@ -119,6 +119,18 @@ class Row:
     def values(self) -> list:
         return [self.value(k) for k in COLUMN_KEYS]
 
+    def cells(self) -> list[tuple[str, bool]]:
+        """The figures after the name as the page shows them: (text, marked late), the mark on
+        overdue customers at the month's end and on a share below its target."""
+        return [
+            (
+                display(c, self.value(c.key)),
+                (c.key == "overdue_end" and bool(self.counts.overdue_end))
+                or (c.key == "share" and self.share_below_target),
+            )
+            for c in COLUMNS[1:]
+        ]
+
 
 @dataclass
 class TrendPoint:

@@ -79,9 +79,7 @@ def monthly(request):
             "columns": figures.COLUMNS,
             "month": report.month,
             "team_figures": {c.key: figures.display(c, report.team_row.value(c.key)) for c in figures.COLUMNS},
-            "table": [
-                (row, [(c, figures.display(c, row.value(c.key))) for c in figures.COLUMNS]) for row in report.rows
-            ],
+            "table": [(row, row.cells()) for row in report.rows],
             "bars": svg.bar_chart(
                 [(row.name, row.counts.on_time_rate) for row in staff_rows],
                 title="Quote rechtzeitig gehaltener Kontakte je Fachkraft",

@@ -338,3 +338,18 @@ def test_a_running_month_counts_walk_ins_up_to_yesterday(world, march):
             summary="ohne Termin",
         )
     assert monthly_report(fresh(world.team_a), MARCH, date(2026, 3, 11)).team_row.walk_ins == 1
+
+
+def test_the_page_marks_a_share_below_target_and_overdue_customers_at_the_months_end(appointments_in_march):
+    report = appointments_in_march
+    alice = row_of(report, "Alice Fachkraft")
+    cells = dict(zip((c.key for c in COLUMNS[1:]), alice.cells(), strict=True))
+    assert cells["share"] == ("1 %", True)
+    assert cells["missed"] == ("1", False)
+    assert all(not late for key, (_text, late) in cells.items() if key not in ("share", "overdue_end"))
+    # A row whose share meets its target is not marked; overdue customers at the month's end are.
+    alice.share = 0.6
+    for overdue, shown in ((0, ("0", False)), (1234, ("1.234", True))):
+        alice.counts.overdue_end = overdue
+        cells = dict(zip((c.key for c in COLUMNS[1:]), alice.cells(), strict=True))
+        assert (cells["share"], cells["overdue_end"]) == (("60 %", False), shown)
