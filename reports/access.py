@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
 
@@ -42,13 +41,17 @@ def report_reader(view):
     return wrapper
 
 
-def readable_teams(request) -> QuerySet[Team]:
-    """The teams whose reports the user may read, with their job centres."""
-    teams = Team.objects.select_related("job_centre").order_by("job_centre__name", "name")
+def readable_teams(request) -> list[Team]:
+    """The teams whose reports the user may read, with their job centres: every team for an
+    admin; for a team lead their own team, loaded with their profile (no query of its own)."""
     if request.is_report_admin:
-        return teams
+        return list(Team.objects.select_related("job_centre").order_by("job_centre__name", "name"))
     staff = request.staff
-    return teams.filter(job_centre_id=staff.job_centre_id, pk=staff.team_id)
+    team = staff.team
+    if team.job_centre_id != staff.job_centre_id:
+        return []
+    team.job_centre = staff.job_centre
+    return [team]
 
 
 def team_for(request, teams: list[Team], team_id: int | None) -> Team:

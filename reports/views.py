@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def _team_and_form(request, today):
-    teams = list(readable_teams(request))
+    teams = readable_teams(request)
     team = team_for(request, teams, team_id(request.GET))
     form = MonthForm(request.GET or None, today=today)
     return teams, team, form
@@ -104,7 +104,7 @@ def monthly(request):
 @replica_reads
 def capacity_view(request):
     today = timezone.localdate()
-    teams = list(readable_teams(request))
+    teams = readable_teams(request)
     team = team_for(request, teams, team_id(request.GET))
     forecast = capacity.forecast(team, today)
     return render(
