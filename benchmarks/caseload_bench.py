@@ -220,6 +220,7 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 8))
     parser.add_argument("--skip-recompute", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true", help="Only the recompute, not the team list.")
     args = parser.parse_args()
 
     settings.DEBUG = False
@@ -230,8 +231,9 @@ def main():
         f"Django {django.get_version()}"
     )
     ensure_data(args.customers, args.seed, args.workers)
-    team_list(args.runs)
-    team_list_queries(args.runs)
+    if not args.skip_pages:
+        team_list(args.runs)
+        team_list_queries(args.runs)
     if not args.skip_recompute:
         for case, prepare in RECOMPUTE_CASES:
             for workers in sorted({1, args.workers}):
