@@ -158,11 +158,14 @@ def recompute(
     chunk_size: int = 2000,
     progress=None,
     workers: int = 1,
+    found=None,
 ) -> int:
     """Recompute stored due dates in chunks; returns the number of customers recomputed.
 
     `due_only`: only customers whose `recheck_on` has come or whose stored decision was made
-    under an older policy version (or never). `progress(n)` is called after every chunk.
+    under an older policy version (or never). `found(total)` is called once, with how many
+    customers are to be recomputed (a progress bar's total: a count of its own would cost a
+    second pass over the table), then `progress(n)` after every chunk.
     `workers` > 1 spreads the chunks over that many processes, each with its own database
     connection, where `run_in_processes` allows; else the chunks run here.
     """
@@ -179,6 +182,8 @@ def recompute(
             # run's few stale customers, spread over the whole table) by its ids.
             sparse = None if chunk[-1] - chunk[0] < 2 * len(chunk) else chunk
             tasks.append((centre_id, version, due_only, today, chunk[0], chunk[-1], sparse))
+    if found:
+        found(total)
     connection = connections[router.db_for_write(Customer)]
     if run_in_processes(connection, workers, len(tasks), total):
         results = in_processes(recompute_worker.recompute_range, tasks, workers)

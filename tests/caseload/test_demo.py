@@ -259,6 +259,17 @@ def test_recompute_due_without_due_only_recomputes_the_job_centre(rulesets):
     assert Customer.objects.filter(due_computed_on=later).count() == 10
 
 
+def test_recompute_says_how_many_it_found_before_it_starts(rulesets):
+    # The command's progress bar takes its total from here, not from a count of its own.
+    call_command("generate_caseload", customers=30, seed=13, today=DAY.isoformat())
+    found, ticks = [], []
+
+    written = recompute.recompute(today=DAY, chunk_size=4, found=found.append, progress=ticks.append)
+
+    assert found == [30] == [written] and sum(ticks) == 30
+    assert recompute.recompute(today=DAY, due_only=True, found=found.append) == 0 and found[-1] == 0
+
+
 def test_recompute_due_rejects_an_unknown_job_centre(rulesets):
     with pytest.raises(CommandError, match="Unbekanntes Jobcenter: nirgendwo"):
         call_command("recompute_due", "--job-centre", "nirgendwo")
