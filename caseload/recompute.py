@@ -186,7 +186,7 @@ def recompute(
         found(total)
     connection = connections[router.db_for_write(Customer)]
     if run_in_processes(connection, workers, len(tasks), total):
-        results = in_processes(recompute_worker.recompute_range, tasks, workers)
+        results = in_processes(recompute_worker.recompute_range, tasks, workers, here=_recompute_range)
     else:
         results = (_recompute_range(*task) for task in tasks)
     recomputed = 0
@@ -301,24 +301,49 @@ def run_in_processes(connection, workers: int, tasks: int, customers: int) -> bo
     )
 
 
-def in_processes(entry, tasks, workers: int):
+def in_processes(entry, tasks, workers: int, *, here=None):
     """Run `entry(*task)` over the tasks in worker processes; yields results as tasks finish.
 
     `entry` is a function of `caseload.recompute_worker`. Spawned, not forked: a fork copies
     the parent's threads' locks in whatever state they are (a web server's, a test browser's)
     and can hang the child. Each worker sets Django up afresh, on the parent's database (its
     name included: a test database is renamed at run time), and opens its own connection.
+
+    With `here` (the same work as a function of this process), this process is one of the
+    `workers` and runs tasks too, between collecting results: a spawned worker needs one to
+    several seconds to set Django up and load its policies, time in which this process, ready,
+    would otherwise wait.
     """
+    if here and workers < 2:
+        yield from (here(*task) for task in tasks)
+        return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 
     databases = {alias: connections[alias].settings_dict["NAME"] for alias in connections}
     context = multiprocessing.get_context("spawn")
+    spawned = workers - 1 if here else workers
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=recompute_worker.setup, initargs=(databases,)
+        max_workers=spawned, mp_context=context, initializer=recompute_worker.setup, initargs=(databases,)
     ) as pool:
-        for future in as_completed([pool.submit(entry, *task) for task in tasks]):
-            yield future.result()
+        if not here:
+            for future in as_completed([pool.submit(entry, *task) for task in tasks]):
+                yield future.result()
+            return
+        pending = deque(tasks)
+        # Two tasks queued per worker, so that none waits for this process to hand it the next.
+        running = {pool.submit(entry, *pending.popleft()) for _ in range(min(2 * spawned, len(pending)))}
+        while pending or running:
+            if pending:
+                yield here(*pending.popleft())
+            else:
+                wait(running, return_when=FIRST_COMPLETED)
+            for future in [f for f in running if f.done()]:
+                running.remove(future)
+                yield future.result()
+                if pending:
+                    running.add(pool.submit(entry, *pending.popleft()))
 
 
 def count_to_recompute(*, job_centre_ids=None, due_only=False, today=None) -> int:

@@ -415,6 +415,13 @@ def test_recompute_in_worker_processes_stores_what_one_process_stores(rulesets, 
     )
 
 
+def test_in_processes_with_one_worker_and_work_here_spawns_none():
+    # `here`: this process is one of the workers; with one, it is the only one.
+    with mock.patch("concurrent.futures.ProcessPoolExecutor") as pool:
+        assert list(recompute.in_processes(None, [(1, 2), (3, 4)], 1, here=lambda a, b: a + b)) == [3, 7]
+    pool.assert_not_called()
+
+
 def test_recompute_due_rejects_zero_workers(rulesets):
     with pytest.raises(CommandError, match="--workers muss mindestens 1 sein"):
         call_command("recompute_due", "--workers", "0")
