@@ -45,39 +45,66 @@ def policy_for(job_centre_id: int, version: int) -> engine.JobCentre:
 
 
 def customer_facts(row: dict, measures=(), suspensions=()) -> engine.Customer:
+    return facts_from_values(*(row[f] for f in Customer.FACT_FIELDS), measures, suspensions)
+
+
+def facts_from_values(
+    birth_date,
+    registered_on,
+    employment,
+    profile,
+    profile_since,
+    care,
+    flags,
+    integrated_employment,
+    unemployed_since,
+    benefit_renewal_on,
+    profiling_reviewed_on,
+    measures=(),
+    suspensions=(),
+) -> engine.Customer:
+    """The engine's facts from a customer row's values in `Customer.FACT_FIELDS` order (as the
+    bulk recompute reads them, a tuple per row), its measures and its suspensions."""
     return engine.Customer(
-        birth_date=row["birth_date"],
-        registered_on=row["registered_on"],
-        employment=row["employment"] or None,
-        profile=row["profile"] or None,
-        profile_since=row["profile_since"],
-        care=row["care"],
-        flags=frozenset(row["flags"] or ()),
-        integrated_employment=row["integrated_employment"] or None,
-        unemployed_since=row["unemployed_since"],
-        benefit_renewal_on=row["benefit_renewal_on"],
-        profiling_reviewed_on=row["profiling_reviewed_on"],
+        birth_date=birth_date,
+        registered_on=registered_on,
+        employment=employment or None,
+        profile=profile or None,
+        profile_since=profile_since,
+        care=care,
+        flags=frozenset(flags or ()),
+        integrated_employment=integrated_employment or None,
+        unemployed_since=unemployed_since,
+        benefit_renewal_on=benefit_renewal_on,
+        profiling_reviewed_on=profiling_reviewed_on,
         measures=tuple(measures),
         suspensions=tuple(suspensions),
     )
 
 
+def due_values(decision: engine.Decision, today: date, version: int) -> tuple:
+    """The stored decision's column values, in `DUE_ATTNAMES` order."""
+    return (
+        decision.status.until_due,
+        decision.due_by,
+        decision.window_opens,
+        decision.last_working_day,
+        decision.rule.key if decision.rule else None,
+        decision.rule_set.key if decision.rule_set else None,
+        decision.code or "",
+        list(decision.flags),
+        reasons.to_stored(decision.reason_codes),
+        decision.recheck_on,
+        today,
+        version,
+        decision.last_contact_on,
+        decision.tasks_due_on,
+    )
+
+
 def apply_decision(customer, decision: engine.Decision, today: date, version: int) -> None:
-    status = decision.status
-    customer.status_until_due = status.until_due
-    customer.due_by = decision.due_by
-    customer.window_opens = decision.window_opens
-    customer.due_last_working_day = decision.last_working_day
-    customer.due_rule_id = decision.rule.key if decision.rule else None
-    customer.due_rule_set_id = decision.rule_set.key if decision.rule_set else None
-    customer.due_code = decision.code or ""
-    customer.due_flags = list(decision.flags)
-    customer.due_reasons = reasons.to_stored(decision.reason_codes)
-    customer.recheck_on = decision.recheck_on
-    customer.due_computed_on = today
-    customer.policy_version = version
-    customer.last_contact_on = decision.last_contact_on
-    customer.due_tasks_since = decision.tasks_due_on
+    for attname, value in zip(DUE_ATTNAMES, due_values(decision, today, version), strict=True):
+        setattr(customer, attname, value)
 
 
 def decide(customer: Customer, today: date | None = None, *, include_suspensions=True) -> engine.Decision:

@@ -10,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from caseload.recompute import count_to_recompute, recompute
+from caseload.recompute import recompute
 from kontaktdichte import formats
 from kontaktdichte.commands import (
     add_workers_argument,
@@ -49,9 +49,13 @@ class Command(BaseCommand):
         workers = check_workers(workers)
         ids = [c.pk for c in resolve_job_centres(job_centres)] if job_centres else None
         today = as_date(today) or timezone.localdate()
-        total = count_to_recompute(job_centre_ids=ids, due_only=due_only, today=today)
         started = time.perf_counter()
-        with progress_bar(total, "Fälligkeiten") as bar:
+        with progress_bar(None, "Fälligkeiten") as bar:
+
+            def found(total):
+                bar.total = total
+                bar.refresh()
+
             written = recompute(
                 job_centre_ids=ids,
                 due_only=due_only,
@@ -59,6 +63,7 @@ class Command(BaseCommand):
                 chunk_size=chunk_size,
                 progress=bar.update,
                 workers=workers,
+                found=found,
             )
         seconds = time.perf_counter() - started
         rate = written / seconds if seconds > 0 else 0
