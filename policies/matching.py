@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kontaktdichte.dates import ONE_DAY
@@ -38,6 +39,9 @@ def whole_months(since: date, today: date) -> int:
     return months
 
 
+# Kept answers: building a date is the dearest part of the facts (0.5 µs), and a caseload has
+# far fewer birth dates than customers.
+@lru_cache(maxsize=32_768)
 def _birthday(birth_date: date, years: int) -> date:
     """Same as birth_date + relativedelta(years=years): 29 Feb clamps to 28 Feb."""
     year = birth_date.year + years
@@ -52,8 +56,11 @@ def facts_on(customer: Customer, today: date) -> Facts:
     unemployed_months = None
     if customer.employment == "unemployed" and customer.unemployed_since is not None:
         unemployed_months = max(whole_months(customer.unemployed_since, today), 0)
-    measures = customer.measures
-    in_measure = any(m.start <= today <= m.ends_on for m in measures) if measures else False
+    in_measure = False
+    for m in customer.measures:  # a loop, not any(): most customers have none or one
+        if m.start <= today <= m.ends_on:
+            in_measure = True
+            break
     # Positional (the fields' order): keywords cost 0.35 µs more a call, for every decision.
     return Facts(today < adult_on, adult_on, in_measure, unemployed_months)
 
