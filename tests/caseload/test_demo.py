@@ -1,6 +1,7 @@
 """Generated demo data and the commands around it: generate_caseload, setup_demo, recompute_due."""
 
 from datetime import date, timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
@@ -118,6 +119,16 @@ def test_running_it_again_adds_customers_with_new_numbers(rulesets):
     usernames = list(get_user_model().objects.values_list("username", flat=True))
     assert len(usernames) == len(set(usernames))
     assert Team.objects.filter(job_centre__slug="coburg-land", name="Team Markt 2").exists()
+
+
+def test_generate_caseload_without_due_dates_leaves_them_to_recompute_due(rulesets):
+    out = StringIO()
+    call_command("generate_caseload", "--no-due-dates", customers=30, seed=5, today=DAY.isoformat(), stdout=out)
+
+    assert "30 Kunden angelegt" in out.getvalue() and "Fälligkeiten nicht berechnet" in out.getvalue()
+    assert Customer.objects.count() == 30 and not Customer.objects.filter(due_computed_on__isnull=False).exists()
+    call_command("recompute_due", "--due-only", today=DAY.isoformat(), stdout=StringIO())
+    assert not Customer.objects.filter(due_computed_on__isnull=True).exists()
 
 
 def test_generate_caseload_rejects_an_unknown_job_centre(rulesets):
