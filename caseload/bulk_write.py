@@ -3,7 +3,6 @@ elsewhere. No save(), no signals, no history: for generated demo and benchmark d
 
 from __future__ import annotations
 
-import itertools
 import json
 import operator
 from collections.abc import Callable, Iterable
@@ -121,7 +120,7 @@ NUMBER_FIELDS = {
     "SmallIntegerField",
 }
 TEXT_FIELDS = {"CharField", "EmailField", "SlugField", "TextField"}
-COPY_SLICE = 2000  # rows formatted and sent at a time: the server stores them meanwhile
+COPY_SLICE = 2000  # rows formatted and sent at a time
 
 
 def escape(text: str | None) -> str:
@@ -218,60 +217,76 @@ def write_rows(model, fields: tuple[str, ...], rows: Iterable[tuple], *, returni
     takes 1-3 µs.
     """
     connection = connections[router.db_for_write(model)]
-    meta = model._meta
-    given = [meta.get_field(name) for name in fields]
-    others = defaults(model, fields)
+    if not returning_ids:
+        write_groups(model, (), fields, [((), rows)])
+        return []
+    rows = list(rows)
     if not use_copy(connection):
-        return _write_rows_portably(model, given, others, list(rows), returning_ids)
-    qn = connection.ops.quote_name
-    texts = [as_text(f) for f in given]
-    # The columns left to their defaults end every line alike.
-    tail = "".join(
-        "\t" + (escape(json.dumps(value, cls=f.encoder)) if f.get_internal_type() == "JSONField" else as_text(f)(value))
-        for f, value in ((meta.get_field(name), value) for name, value in others.items())
-    )
-    tail += "\n"
-    columns = [f.column for f in given] + [meta.get_field(name).column for name in others]
-    rows = list(rows) if returning_ids else rows
+        objs = model.objects.bulk_create([model(**_portable(model, fields, row)) for row in rows])
+        return [obj.pk for obj in objs]
+    if not rows:
+        return []
+    meta = model._meta
     with connection.cursor() as cursor:
-        ids = []
-        if returning_ids:
-            if not rows:
-                return []
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(rows)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            columns.insert(0, meta.pk.column)
-            rows = ((pk, *row) for pk, row in zip(ids, rows))
-            texts.insert(0, number)
-        columns_sql = ", ".join(qn(c) for c in columns)
-        with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns_sql}) FROM STDIN") as copy:
-            rows = iter(rows)
-            while lines := [
-                "\t".join(map(operator.call, texts, row)) + tail for row in itertools.islice(rows, COPY_SLICE)
-            ]:
-                copy.write("".join(lines))
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    _copy(connection, model, (meta.pk.attname,), fields, (((pk,), (row,)) for pk, row in zip(ids, rows)))
     return ids
 
 
-def _write_rows_portably(model, given, others: dict, rows: list[tuple], returning_ids: bool) -> list[int]:
-    """write_rows for other databases than PostgreSQL (SQLite): values as the ORM takes them."""
-    days = [i for i, f in enumerate(given) if f.get_internal_type() == "DateField"]
-    jsons = [i for i, f in enumerate(given) if f.get_internal_type() == "JSONField"]
+def write_groups(model, head: tuple[str, ...], fields: tuple[str, ...], groups: Iterable[tuple[tuple, list]]) -> int:
+    """Insert new rows that come in groups sharing their first values, the `head` (a customer's
+    notes: job centre, customer, caseworker ...): (head's values, [rows of the other fields'
+    values]) per group. As write_rows (without ids), but the head's text is joined once a group.
+    Returns how many rows were written."""
+    connection = connections[router.db_for_write(model)]
+    if use_copy(connection):
+        return _copy(connection, model, head, fields, groups)
+    names = (*head, *fields)
+    rows = [_portable(model, names, (*values, *row)) for values, group in groups for row in group]
+    others = defaults(model, names)
+    insert_rows(model, (*names, *others), [(*row.values(), *others.values()) for row in rows])
+    return len(rows)
 
-    def prepared(row):
-        row = list(row)
-        for i in days:
-            row[i] = None if row[i] is None else date.fromordinal(row[i])
-        for i in jsons:
-            row[i] = list(row[i])
-        return row
 
-    names = [f.attname for f in given]
-    if returning_ids:
-        objs = model.objects.bulk_create([model(**dict(zip(names, prepared(row)), **others)) for row in rows])
-        return [obj.pk for obj in objs]
-    insert_rows(model, (*names, *others), [(*prepared(row), *others.values()) for row in rows])
-    return []
+def _copy(connection, model, head: tuple[str, ...], fields: tuple[str, ...], groups) -> int:
+    """COPY the groups' rows (see write_groups) in text format; returns how many."""
+    meta, qn, call = model._meta, connection.ops.quote_name, operator.call
+    head_texts = [as_text(meta.get_field(name)) for name in head]
+    texts = [as_text(meta.get_field(name)) for name in fields]
+    others = defaults(model, (*head, *fields))
+    # The columns left to their defaults end every line alike.
+    end = "".join("\t" + _default_text(meta.get_field(name), value) for name, value in others.items()) + "\n"
+    columns = ", ".join(qn(meta.get_field(name).column) for name in (*head, *fields, *others))
+    written, lines = 0, []
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for values, rows in groups:
+            start = "".join([text(value) + "\t" for text, value in zip(head_texts, values)])
+            lines += [start + "\t".join(map(call, texts, row)) + end for row in rows]
+            if len(lines) >= COPY_SLICE:  # sent while the next are formatted: the server stores them meanwhile
+                copy.write("".join(lines))
+                written, lines = written + len(lines), []
+        copy.write("".join(lines))
+    return written + len(lines)
+
+
+def _default_text(field, value) -> str:
+    if field.get_internal_type() == "JSONField":  # a list or dict, not a tuple
+        return escape(json.dumps(value, cls=field.encoder))
+    return as_text(field)(value)
+
+
+def _portable(model, names: tuple[str, ...], row: tuple) -> dict:
+    """A row of write_rows as the ORM takes it: {attname: value}, days as dates, JSON as lists."""
+    meta, record = model._meta, {}
+    for name, value in zip(names, row):
+        kind = meta.get_field(name).get_internal_type()
+        if kind == "DateField" and value is not None:
+            value = date.fromordinal(value)
+        elif kind == "JSONField":
+            value = list(value)
+        record[name] = value
+    return record

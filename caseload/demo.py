@@ -30,7 +30,7 @@ from django.db import connections, router, transaction
 from policies.models import JobCentre
 
 from . import recompute, recompute_worker
-from .bulk_write import insert_records, use_copy, write_rows
+from .bulk_write import insert_records, use_copy, write_groups, write_rows
 from .demo_archetypes import ARCHETYPES, FLAG_NEEDS, Archetype
 from .demo_words import (
     AGREEMENTS,
@@ -264,7 +264,9 @@ SKIP_KEY_CHECKS_ALLOWED = """
         SELECT 1 FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text = ANY(%s)
     )"""
 
-# The rows a chunk writes (bulk_write.write_rows): days as day numbers, flags as a tuple.
+# The rows a chunk writes (bulk_write.write_rows, write_groups): days as day numbers, flags as
+# a tuple. Notes, measures and exceptions come with a head per customer (job centre, customer
+# and, for the notes, the checklist), written once for all their rows.
 CUSTOMER_FIELDS = (
     "job_centre_id",
     "team_id",
@@ -293,26 +295,16 @@ CUSTOMER_FIELDS = (
     "closing_reason",
 )
 CHECKLIST = ("prognosis_reviewed", "strategy_reviewed", "agreement_reviewed", "job_search_done")
-# A generated note: (caseworker (user), date, channel, summary, agreements, follow-up, walk-in).
-NOTE_FIELDS = (
-    "job_centre_id",
-    "customer_id",
-    *CHECKLIST,
-    "caseworker_id",
-    "date",
-    "channel",
-    "summary",
-    "agreements",
-    "follow_up_on",
-    "walk_in",
-)
-MEASURE_FIELDS = ("job_centre_id", "customer_id", "title", "start", "end", "exited_on")
-SUSPENSION_FIELDS = ("job_centre_id", "customer_id", "reason", "start", "end", "documented_by_id")
+NOTE_HEAD = ("job_centre_id", "customer_id", *CHECKLIST)
+NOTE_FIELDS = ("caseworker_id", "date", "channel", "summary", "agreements", "follow_up_on", "walk_in")
+RELATED_HEAD = ("job_centre_id", "customer_id")
+MEASURE_FIELDS = ("title", "start", "end", "exited_on")
+SUSPENSION_FIELDS = ("reason", "start", "end", "documented_by_id")
 
 
 class Generated(NamedTuple):
-    """A generated customer: their row (CUSTOMER_FIELDS) and, without their id, their notes,
-    measures and exceptions (the rest of NOTE_FIELDS, MEASURE_FIELDS, SUSPENSION_FIELDS)."""
+    """A generated customer: their row (CUSTOMER_FIELDS) and their notes, measures and
+    exceptions (NOTE_FIELDS, MEASURE_FIELDS, SUSPENSION_FIELDS)."""
 
     customer: tuple
     notes: list[tuple]
@@ -382,13 +374,15 @@ class ChunkGenerator:
             # empty: computing them costs an evaluation per note (setup_demo stamps its small
             # demo afterwards with duedates.stamp_note_codes).
             checked = (self.weimar,) * len(CHECKLIST)
-            notes = [(jc, pk, *checked, *note) for pk, g in zip(ids, generated) for note in g.notes]
-            measures = [(jc, pk, *measure) for pk, g in zip(ids, generated) for measure in g.measures]
-            suspensions = [(jc, pk, *suspension) for pk, g in zip(ids, generated) for suspension in g.suspensions]
-            write_rows(ContactNote, NOTE_FIELDS, notes)
-            write_rows(Measure, MEASURE_FIELDS, measures)
-            write_rows(Suspension, SUSPENSION_FIELDS, suspensions)
-        return Counter(customers=len(ids), notes=len(notes), measures=len(measures), suspensions=len(suspensions))
+            pairs = list(zip(ids, generated))
+            notes = write_groups(
+                ContactNote, NOTE_HEAD, NOTE_FIELDS, [((jc, pk, *checked), g.notes) for pk, g in pairs]
+            )
+            measures = write_groups(Measure, RELATED_HEAD, MEASURE_FIELDS, [((jc, pk), g.measures) for pk, g in pairs])
+            suspensions = write_groups(
+                Suspension, RELATED_HEAD, SUSPENSION_FIELDS, [((jc, pk), g.suspensions) for pk, g in pairs]
+            )
+        return Counter(customers=len(ids), notes=notes, measures=measures, suspensions=suspensions)
 
     def _customer(self, a: Archetype, u25: bool, number, team_id, staff_id, user_id, source_ids) -> Generated:
         random, between, pick, today, jc = self.random, self.between, self.pick, self.today, self.jc
@@ -510,7 +504,7 @@ class ChunkGenerator:
         return notes
 
     def _note(self, user_id, day, channel, follow_up) -> tuple:
-        """A note's row without job centre, customer and checklist (see NOTE_FIELDS)."""
+        """A note's row (NOTE_FIELDS)."""
         random = self.random  # pick() inlined: a note is drawn 11 million times for a million customers
         summary, agreements = SUMMARIES[int(random() * len(SUMMARIES))], AGREEMENTS[int(random() * len(AGREEMENTS))]
         walk_in = channel == "in_person" and self.walk_ins() < WALK_IN_SHARE
