@@ -1,6 +1,7 @@
 """Generated demo data and the commands around it: generate_caseload, setup_demo, recompute_due."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from io import StringIO
 from unittest import mock
 
@@ -481,6 +482,40 @@ def _everything():
     users = get_user_model().objects.exclude(username__startswith="demo-")
     passwords = {u.has_usable_password() for u in users}
     return {model.__name__: _rows(model) for model in (*GENERATED_MODELS, get_user_model())}, passwords
+
+
+def test_write_rows_keeps_tabs_line_breaks_and_backslashes(rulesets):
+    """COPY's text format escapes them (bulk_write.escape); elsewhere the ORM writes them as given."""
+    from caseload.bulk_write import write_rows
+
+    centre = JobCentre.objects.get(slug="coburg-land")
+    names = ["Tab\tund Zeile\nneu", "Rück\\strich", "\\N", "Wagen\rrücklauf", "Ümlaut ß"]
+    rows = [(centre.pk, name, Decimal("1.5")) for name in names]
+
+    ids = write_rows(AcquisitionSource, ("job_centre_id", "name", "expected_per_month"), rows, returning_ids=True)
+
+    stored = AcquisitionSource.objects.filter(pk__in=ids).order_by("pk")
+    assert [(s.name, s.expected_per_month) for s in stored] == [(name, Decimal("1.5")) for name in names]
+
+
+def test_write_groups_writes_each_groups_head_with_its_rows(rulesets):
+    from caseload.bulk_write import write_groups
+
+    call_command("generate_caseload", "--no-due-dates", customers=2, seed=5, today=DAY.isoformat(), stdout=StringIO())
+    first, second = Customer.objects.order_by("pk")
+    groups = [
+        ((first.job_centre_id, first.pk), [("Kurs A", DAY.toordinal(), DAY.toordinal() + 30, None)]),
+        ((second.job_centre_id, second.pk), []),
+        ((second.job_centre_id, second.pk), [("Kurs B", DAY.toordinal(), DAY.toordinal() + 9, DAY.toordinal() + 1)]),
+    ]
+    Measure.objects.all().delete()
+
+    assert write_groups(Measure, ("job_centre_id", "customer_id"), ("title", "start", "end", "exited_on"), groups) == 2
+
+    assert set(Measure.objects.values_list("customer_id", "title", "start", "end", "exited_on", "version")) == {
+        (first.pk, "Kurs A", DAY, DAY + timedelta(days=30), None, 1),
+        (second.pk, "Kurs B", DAY, DAY + timedelta(days=9), DAY + timedelta(days=1), 1),
+    }
 
 
 @pytest.mark.postgres
