@@ -1,6 +1,8 @@
 """Generated demo data and the commands around it: generate_caseload, setup_demo, recompute_due."""
 
 from datetime import date, timedelta
+from decimal import Decimal
+from io import StringIO
 from unittest import mock
 
 import pytest
@@ -119,6 +121,16 @@ def test_running_it_again_adds_customers_with_new_numbers(rulesets):
     usernames = list(get_user_model().objects.values_list("username", flat=True))
     assert len(usernames) == len(set(usernames))
     assert Team.objects.filter(job_centre__slug="coburg-land", name="Team Markt 2").exists()
+
+
+def test_generate_caseload_without_due_dates_leaves_them_to_recompute_due(rulesets):
+    out = StringIO()
+    call_command("generate_caseload", "--no-due-dates", customers=30, seed=5, today=DAY.isoformat(), stdout=out)
+
+    assert "30 Kunden angelegt" in out.getvalue() and "Fälligkeiten nicht berechnet" in out.getvalue()
+    assert Customer.objects.count() == 30 and not Customer.objects.filter(due_computed_on__isnull=False).exists()
+    call_command("recompute_due", "--due-only", today=DAY.isoformat(), stdout=StringIO())
+    assert not Customer.objects.filter(due_computed_on__isnull=True).exists()
 
 
 def test_generate_caseload_rejects_an_unknown_job_centre(rulesets):
@@ -561,6 +573,40 @@ def _everything():
     users = get_user_model().objects.exclude(username__startswith="demo-")
     passwords = {u.has_usable_password() for u in users}
     return {model.__name__: _rows(model) for model in (*GENERATED_MODELS, get_user_model())}, passwords
+
+
+def test_write_rows_keeps_tabs_line_breaks_and_backslashes(rulesets):
+    """COPY's text format escapes them (bulk_write.escape); elsewhere the ORM writes them as given."""
+    from caseload.bulk_write import write_rows
+
+    centre = JobCentre.objects.get(slug="coburg-land")
+    names = ["Tab\tund Zeile\nneu", "Rück\\strich", "\\N", "Wagen\rrücklauf", "Ümlaut ß"]
+    rows = [(centre.pk, name, Decimal("1.5")) for name in names]
+
+    ids = write_rows(AcquisitionSource, ("job_centre_id", "name", "expected_per_month"), rows, returning_ids=True)
+
+    stored = AcquisitionSource.objects.filter(pk__in=ids).order_by("pk")
+    assert [(s.name, s.expected_per_month) for s in stored] == [(name, Decimal("1.5")) for name in names]
+
+
+def test_write_groups_writes_each_groups_head_with_its_rows(rulesets):
+    from caseload.bulk_write import write_groups
+
+    call_command("generate_caseload", "--no-due-dates", customers=2, seed=5, today=DAY.isoformat(), stdout=StringIO())
+    first, second = Customer.objects.order_by("pk")
+    groups = [
+        ((first.job_centre_id, first.pk), [("Kurs A", DAY.toordinal(), DAY.toordinal() + 30, None)]),
+        ((second.job_centre_id, second.pk), []),
+        ((second.job_centre_id, second.pk), [("Kurs B", DAY.toordinal(), DAY.toordinal() + 9, DAY.toordinal() + 1)]),
+    ]
+    Measure.objects.all().delete()
+
+    assert write_groups(Measure, ("job_centre_id", "customer_id"), ("title", "start", "end", "exited_on"), groups) == 2
+
+    assert set(Measure.objects.values_list("customer_id", "title", "start", "end", "exited_on", "version")) == {
+        (first.pk, "Kurs A", DAY, DAY + timedelta(days=30), None, 1),
+        (second.pk, "Kurs B", DAY, DAY + timedelta(days=9), DAY + timedelta(days=1), 1),
+    }
 
 
 @pytest.mark.postgres

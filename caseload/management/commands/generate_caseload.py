@@ -6,7 +6,8 @@
 Running it again adds more customers, teams and staff: numbers and usernames continue.
 On PostgreSQL every table is written by COPY, the customers in chunks of 2,000 spread over
 --workers processes (one chunk, one transaction); the same --seed gives the same data with
-any number of workers.
+any number of workers. --no-due-dates leaves the due dates to a later `recompute_due --due-only`
+(to time the generation alone).
 """
 
 import time
@@ -49,10 +50,26 @@ class Command(BaseCommand):
             metavar="N",
             help="Kunden je Markt-Team (Standard: 2.000), etwa für Messungen großer Teams.",
         )
+        parser.add_argument(
+            "--no-due-dates",
+            dest="due_dates",
+            action="store_false",
+            help="Fälligkeiten nicht berechnen (etwa um nur das Erzeugen zu messen); "
+            "recompute_due --due-only holt es nach.",
+        )
         add_workers_argument(parser)
 
     def handle(
-        self, *args, customers, seed=1, job_centres=None, today=None, workers=None, market_team_size=None, **options
+        self,
+        *args,
+        customers,
+        seed=1,
+        job_centres=None,
+        today=None,
+        workers=None,
+        market_team_size=None,
+        due_dates=True,
+        **options,
     ):
         if customers < 1:
             raise CommandError("--customers muss mindestens 1 sein.")
@@ -75,6 +92,17 @@ class Command(BaseCommand):
                 workers=workers,
             )
         generated = time.perf_counter() - started
+        n = german_number
+        made = (
+            f"{n(stats['customers'])} Kunden angelegt ({', '.join(c.slug for c in centres)}), "
+            f"{n(stats['teams'])} Teams, {n(stats['staff'])} Mitarbeitende, {n(stats['notes'])} Beratungsvermerke, "
+            f"{n(stats['measures'])} Maßnahmen, {n(stats['suspensions'])} Ausnahmen in {n(generated, 1)} s "
+            f"({n(stats['customers'] / generated if generated else 0)} Kunden/s, "
+            f"{n(stats['notes'] / generated if generated else 0)} Vermerke/s)"
+        )
+        if not due_dates:
+            self.stdout.write(f"{made}; Fälligkeiten nicht berechnet (recompute_due --due-only holt es nach).")
+            return
 
         # Only the new customers (and any stale ones) need a decision; existing ones keep theirs.
         started = time.perf_counter()
@@ -84,12 +112,7 @@ class Command(BaseCommand):
 
         overdue = Customer.objects.filter(job_centre_id__in=ids).overdue(today).count()
         total = Customer.objects.filter(job_centre_id__in=ids).count()
-        n = german_number
         self.stdout.write(
-            f"{n(stats['customers'])} Kunden angelegt ({', '.join(c.slug for c in centres)}), "
-            f"{n(stats['teams'])} Teams, {n(stats['staff'])} Mitarbeitende, {n(stats['notes'])} Beratungsvermerke, "
-            f"{n(stats['measures'])} Maßnahmen, {n(stats['suspensions'])} Ausnahmen in {n(generated, 1)} s "
-            f"({n(stats['customers'] / generated if generated else 0)} Kunden/s); "
-            f"Fälligkeiten für {n(computed)} Kunden in {n(recomputed, 1)} s. "
+            f"{made}; Fälligkeiten für {n(computed)} Kunden in {n(recomputed, 1)} s. "
             f"Am {formats.day(today)} überfällig: {n(overdue)} von {n(total)} Kunden."
         )
