@@ -23,7 +23,8 @@ script migrates it and, with --customers, fills it). Steps:
    (the stored reasons emptied first, so every row is rewritten in full). Then `--due-only`, which finds the few
    customers whose recheck day has come among all of them.
 
-Targets (issue 3): team list under 50 ms and within 3x of its raw SQL; recompute >= 10,000/s.
+Targets (issue 15): the team list's own cost within 3x of its raw SQL; recompute of 1,000,000 customers
+in < 40 s with 2 processes (25,000/s); the nightly --due-only in < 5 s.
 """
 
 import argparse
@@ -219,7 +220,8 @@ def recompute(workers: int, case: str, prepare, due_only: bool = False):
         per_million = seconds * 1_000_000 / total
         goal = f"hochgerechnet auf 1 Mio. Kunden {per_million:.1f} s, Ziel < 5 s"
     else:
-        goal = f"Ziel ≥ 10.000/s: {'erreicht' if written / seconds >= 10000 else 'VERFEHLT'}"
+        met = "erreicht" if written / seconds >= 25_000 else "VERFEHLT"
+        goal = f"Ziel ≥ 25.000/s, 1 Mio. in < 40 s mit 2 Prozessen: {met}"
     say(
         f"recompute_due, {case} ({total:,} Kunden, {workers} Prozess(e)): {written:,} in {seconds:.2f} s "
         f"= {written / seconds:,.0f} Kunden/s ({goal})"
@@ -234,6 +236,11 @@ def main():
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 8))
     parser.add_argument("--skip-recompute", action="store_true")
     parser.add_argument("--skip-pages", action="store_true", help="Only the recompute, not the team list.")
+    parser.add_argument(
+        "--skip-one-process",
+        action="store_true",
+        help="Recompute with --workers processes only (at 1,000,000 customers one process takes minutes a case).",
+    )
     args = parser.parse_args()
 
     settings.DEBUG = False
@@ -249,7 +256,7 @@ def main():
         team_list_queries(args.runs)
     if not args.skip_recompute:
         for case, prepare in RECOMPUTE_CASES:
-            for workers in sorted({1, args.workers}):
+            for workers in sorted({args.workers} if args.skip_one_process else {1, args.workers}):
                 recompute(workers, case, prepare)
         recompute(1, "--due-only: nur die fälligen (Prüftag gekommen), ein Prozess", None, due_only=True)
 
