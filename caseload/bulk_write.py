@@ -76,27 +76,19 @@ def insert_records(model, records: list[dict]) -> list[int]:
         objs = model.objects.bulk_create([model(**record) for record in records])
         return [obj.pk for obj in objs]
     qn, meta = connection.ops.quote_name, model._meta
-    now = timezone.now()
     fields = [f for f in meta.concrete_fields if f is not meta.pk]
-    defaults = {
-        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
-        for f in fields
-    }
+    default_values = defaults(model, ())
     prepared = [f for f in fields if f.get_internal_type() not in COPY_AS_IS]
-    unknown = set(records[0]) - set(defaults)
+    unknown = set(records[0]) - set(default_values)
     if unknown:
         raise ValueError(f"{meta.label} has no fields {sorted(unknown)}")
     table = qn(meta.db_table)
+    ids = _next_ids(connection, model, len(records))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(records)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
         columns = ", ".join(qn(f.column) for f in [meta.pk, *fields])
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for pk, record in zip(ids, records):
-                row = {**defaults, **record}
+                row = {**default_values, **record}
                 for f in prepared:
                     row[f.attname] = f.get_db_prep_save(row[f.attname], connection)
                 copy.write_row((pk, *(row[f.attname] for f in fields)))
@@ -226,15 +218,20 @@ def write_rows(model, fields: tuple[str, ...], rows: Iterable[tuple], *, returni
         return [obj.pk for obj in objs]
     if not rows:
         return []
+    ids = _next_ids(connection, model, len(rows))
+    _copy(connection, model, (model._meta.pk.attname,), fields, (((pk,), (row,)) for pk, row in zip(ids, rows)))
+    return ids
+
+
+def _next_ids(connection, model, n: int) -> list[int]:
+    """`n` new ids from the table's sequence (PostgreSQL), in one query."""
     meta = model._meta
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
+            [meta.db_table, meta.pk.column, n],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-    _copy(connection, model, (meta.pk.attname,), fields, (((pk,), (row,)) for pk, row in zip(ids, rows)))
-    return ids
+        return [row[0] for row in cursor.fetchall()]
 
 
 def write_groups(model, head: tuple[str, ...], fields: tuple[str, ...], groups: Iterable[tuple[tuple, list]]) -> int:

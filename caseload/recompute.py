@@ -346,11 +346,6 @@ def in_processes(entry, tasks, workers: int, *, here=None):
                     running.add(pool.submit(entry, *pending.popleft()))
 
 
-def count_to_recompute(*, job_centre_ids=None, due_only=False, today=None) -> int:
-    today = today or timezone.localdate()
-    return Customer.objects.filter(_scope_q(_versions(job_centre_ids), due_only, today)).count()
-
-
 def store_due_dates(job_centre_id: int, rows: list[tuple]) -> int:
     """Write the due-date columns of many customers of one job centre in one statement. A row is
     (customer id, row version when read or None, the values in `DUE_ATTNAMES` order). Only

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from caseload import demo
 from caseload.models import Customer
-from caseload.recompute import count_to_recompute, recompute
 from kontaktdichte import formats
 
 from .recompute_due import (
@@ -26,6 +25,7 @@ from .recompute_due import (
     check_workers,
     german_number,
     progress_bar,
+    recompute_with_progress_bar,
     resolve_job_centres,
 )
 
@@ -106,8 +106,7 @@ class Command(BaseCommand):
 
         # Only the new customers (and any stale ones) need a decision; existing ones keep theirs.
         started = time.perf_counter()
-        with progress_bar(count_to_recompute(job_centre_ids=ids, due_only=True, today=today), "Fälligkeiten") as bar:
-            computed = recompute(job_centre_ids=ids, due_only=True, today=today, progress=bar.update, workers=workers)
+        computed = recompute_with_progress_bar(job_centre_ids=ids, due_only=True, today=today, workers=workers)
         recomputed = time.perf_counter() - started
 
         overdue = Customer.objects.filter(job_centre_id__in=ids).overdue(today).count()

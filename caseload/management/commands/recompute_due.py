@@ -50,21 +50,9 @@ class Command(BaseCommand):
         ids = [c.pk for c in resolve_job_centres(job_centres)] if job_centres else None
         today = as_date(today) or timezone.localdate()
         started = time.perf_counter()
-        with progress_bar(None, "Fälligkeiten") as bar:
-
-            def found(total):
-                bar.total = total
-                bar.refresh()
-
-            written = recompute(
-                job_centre_ids=ids,
-                due_only=due_only,
-                today=today,
-                chunk_size=chunk_size,
-                progress=bar.update,
-                workers=workers,
-                found=found,
-            )
+        written = recompute_with_progress_bar(
+            job_centre_ids=ids, due_only=due_only, today=today, chunk_size=chunk_size, workers=workers
+        )
         seconds = time.perf_counter() - started
         rate = written / seconds if seconds > 0 else 0
         self.stdout.write(
@@ -72,3 +60,15 @@ class Command(BaseCommand):
             f"in {german_number(seconds, 1)} s ({german_number(rate)} Kunden/s)"
             + (", nur fällige." if due_only else ".")
         )
+
+
+def recompute_with_progress_bar(**options) -> int:
+    """`recompute(**options)` under a progress bar whose total the recompute's own search gives
+    (`found`): no count of its own, which would be a second pass over the table."""
+    with progress_bar(None, "Fälligkeiten") as bar:
+
+        def found(total):
+            bar.total = total
+            bar.refresh()
+
+        return recompute(**options, progress=bar.update, found=found)
