@@ -49,12 +49,10 @@ def histories(scope: dict, until: date, *, with_contacts: bool = True):
     a server-side cursor plans for the first rows and reads many thousands of notes several
     times slower."""
     measures, suspensions, contacts = defaultdict(list), defaultdict(list), defaultdict(list)
-    for cid, *measure in Measure.objects.filter(**scope).values_list("customer_id", *MEASURE_ROW):
+    for cid, *measure in _tuples(Measure.objects.filter(**scope), "customer_id", *MEASURE_ROW):
         measures[cid].append(engine.Measure(*measure))
-    for cid, start, end, reason in Suspension.objects.filter(**scope).values_list(
-        "customer_id", "start", "end", "reason"
-    ):
-        suspensions[cid].append(engine.Suspension(start, end, reason))
+    for cid, *suspension in _tuples(Suspension.objects.filter(**scope), "customer_id", "start", "end", "reason"):
+        suspensions[cid].append(engine.Suspension(*suspension))
     if not with_contacts:
         return measures, suspensions, contacts
     make_contact = engine.Contact._make
@@ -129,11 +127,7 @@ def _chunk_decisions(policy: engine.JobCentre, rows: list[tuple], today: date):
     row version, then the facts (`Customer.FACT_FIELDS`). Measures, suspensions and contacts
     in one query each for the whole chunk."""
     scope = _ids_scope(rows[0][1], [row[0] for row in rows])
-    measures, suspensions = defaultdict(list), defaultdict(list)
-    for cid, *measure in _tuples(Measure.objects.filter(**scope), "customer_id", *MEASURE_ROW):
-        measures[cid].append(engine.Measure(*measure))
-    for cid, *suspension in _tuples(Suspension.objects.filter(**scope), "customer_id", "start", "end", "reason"):
-        suspensions[cid].append(engine.Suspension(*suspension))
+    measures, suspensions, _none = histories(scope, today, with_contacts=False)
     rule_set = policy.rule_set_on(today)  # none in force: no contact is read
     contacts = contacts_that_count(scope, rule_set.qualifying_channels, today) if rule_set else {}
     evaluate, none = engine.evaluate, ()
