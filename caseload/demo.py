@@ -3,9 +3,10 @@
 `generate()` writes teams, staff (users with unusable passwords), customers, measures, suspensions
 and up to two years of contact notes: by COPY on PostgreSQL (`insert_records`, `write_rows`),
 bulk_create and executemany elsewhere; customers chunk by chunk, the chunks in parallel worker
-processes on PostgreSQL. Stored due dates are left to `caseload.recompute`. Each job
-centre plans its customers and staff with `random.Random(f"{seed}/{slug}")`, each chunk draws
-its customers from `random.Random(f"{seed}/{slug}/{chunk}")`: the same data in any order.
+processes on PostgreSQL. Each customer's stored due date is computed as it is generated
+(`demo_due`). Each job centre plans its customers and staff with
+`random.Random(f"{seed}/{slug}")`, each chunk draws its customers from
+`random.Random(f"{seed}/{slug}/{chunk}")`: the same data in any order.
 Every customer comes from an archetype written for one rule of the job centre's rule set, and the
 first customers cycle through all archetypes, so that even a small demo shows every rule.
 """
@@ -29,7 +30,7 @@ from django.db import connections, router, transaction
 
 from policies.models import JobCentre
 
-from . import recompute, recompute_worker
+from . import demo_due, recompute, recompute_worker
 from .bulk_write import insert_records, use_copy, write_groups, write_rows
 from .demo_archetypes import ARCHETYPES, FLAG_NEEDS, Archetype
 from .demo_words import (
@@ -45,6 +46,7 @@ from .demo_words import (
     SUMMARIES,
     SUSPENSIONS,
 )
+from .duedates import policy_for
 from .models import (
     AcquisitionSource,
     ContactNote,
@@ -121,6 +123,7 @@ class Chunk(NamedTuple):
     seed: int
     index: int  # its place in the job centre's run: the chunk's random generator is seeded by it
     today: date
+    policy_version: int | None  # the job centre's, for the stored due dates; None: none stored
     plan: list[tuple[int, bool]]  # (archetype index, U25) per customer
     owners: list[tuple[int, int, int]]  # (team, staff, user) per customer
     numbers: list[str]
@@ -131,8 +134,9 @@ class CentreGenerator:
     """Plans a job centre's new customers and creates their teams and staff; the customers
     themselves are written chunk by chunk (`write_chunk`), in this process or in workers."""
 
-    def __init__(self, centre: JobCentre, count: int, seed: int, today: date, market_team_size=None):
+    def __init__(self, centre: JobCentre, count: int, seed: int, today: date, market_team_size=None, due_dates=True):
         self.centre, self.count, self.seed, self.today = centre, count, seed, today
+        self.due_dates = due_dates
         self.team_sizes = {kind: size for kind, (_, size, _) in TEAM_KINDS.items()}
         if market_team_size:
             self.team_sizes["markt"] = market_team_size
@@ -162,6 +166,7 @@ class CentreGenerator:
                 self.seed,
                 n,
                 self.today,
+                self.centre.policy_version if self.due_dates else None,
                 [(i, u25) for i, u25, _ in plan[start : start + CHUNK]],
                 owners[start : start + CHUNK],
                 [next(numbers) for _ in range(min(CHUNK, len(plan) - start))],
@@ -300,6 +305,10 @@ NOTE_FIELDS = ("caseworker_id", "date", "channel", "summary", "agreements", "fol
 RELATED_HEAD = ("job_centre_id", "customer_id")
 MEASURE_FIELDS = ("title", "start", "end", "exited_on")
 SUSPENSION_FIELDS = ("reason", "start", "end", "documented_by_id")
+# Where the engine's values sit in those tuples (`demo_due.DueDates.values`).
+NOTE_DAYS = tuple(NOTE_FIELDS.index(f) for f in ("date", "channel", "follow_up_on"))
+MEASURE_DAYS = tuple(MEASURE_FIELDS.index(f) for f in ("start", "end", "exited_on"))
+SUSPENSION_DAYS = tuple(SUSPENSION_FIELDS.index(f) for f in ("start", "end", "reason"))
 
 
 class Generated(NamedTuple):
@@ -369,7 +378,11 @@ class ChunkGenerator:
                     cursor.execute(SKIP_KEY_CHECKS_ALLOWED, [[m._meta.db_table for m in CHUNK_MODELS]])
                     if cursor.fetchone()[0]:
                         cursor.execute("SET LOCAL session_replication_role = replica")
-            ids = write_rows(Customer, CUSTOMER_FIELDS, [g.customer for g in generated], returning_ids=True)
+            if c.policy_version is None:
+                ids = write_rows(Customer, CUSTOMER_FIELDS, [g.customer for g in generated], returning_ids=True)
+            else:
+                fields, rows = (*CUSTOMER_FIELDS, *demo_due.DUE_FIELDS), self._with_due_dates(generated)
+                ids = write_rows(Customer, fields, rows, returning_ids=True)
             # Weimarer Land's notes carry the qualified-contact checklist. Rule codes are left
             # empty: computing them costs an evaluation per note (setup_demo stamps its small
             # demo afterwards with duedates.stamp_note_codes).
@@ -383,6 +396,13 @@ class ChunkGenerator:
                 Suspension, RELATED_HEAD, SUSPENSION_FIELDS, [((jc, pk), g.suspensions) for pk, g in pairs]
             )
         return Counter(customers=len(ids), notes=notes, measures=measures, suspensions=suspensions)
+
+    def _with_due_dates(self, generated: list[Generated]) -> list[tuple]:
+        """The customers' rows with their stored due dates (`demo_due`)."""
+        c = self.chunk
+        due = demo_due.DueDates(policy_for(c.centre_id, c.policy_version), c.policy_version, c.today, CUSTOMER_FIELDS)
+        places = {"note_at": NOTE_DAYS, "measure_at": MEASURE_DAYS, "suspension_at": SUSPENSION_DAYS}
+        return [(*g.customer, *due.values(g.customer, g.notes, g.measures, g.suspensions, **places)) for g in generated]
 
     def _customer(self, a: Archetype, u25: bool, number, team_id, staff_id, user_id, source_ids) -> Generated:
         random, between, pick, today, jc = self.random, self.between, self.pick, self.today, self.jc
@@ -524,6 +544,7 @@ def generate(
     progress=None,
     market_team_size: int | None = None,
     workers: int = 1,
+    due_dates: bool = True,
 ) -> dict:
     """Write `customers` new customers (with staff and histories) across `job_centres`.
 
@@ -531,7 +552,8 @@ def generate(
     a transaction of its own, spread over `workers` processes where recompute.run_in_processes allows (from
     PARALLEL_MIN_CUSTOMERS on PostgreSQL). `progress(n)` is called after every chunk.
     `market_team_size` overrides the customers per market team (2,000), e.g. for benchmarks
-    that need the largest teams of big job centres.
+    that need the largest teams of big job centres. `due_dates`: store each customer's due
+    date as it is written (`demo_due`); without, they are left to `recompute_due`.
     """
     shares = split(customers, [c.slug for c in job_centres])
     totals = Counter()
@@ -540,7 +562,9 @@ def generate(
         """The chunks, job centre by job centre: the workers write one job centre's customers
         while the next one is planned (a million customers took 10 s to plan)."""
         for centre in job_centres:
-            planner = CentreGenerator(centre, shares[centre.slug], seed, today, market_team_size=market_team_size)
+            planner = CentreGenerator(
+                centre, shares[centre.slug], seed, today, market_team_size=market_team_size, due_dates=due_dates
+            )
             yield from planner.chunks()
             totals.update(planner.stats)
 

@@ -368,10 +368,16 @@ def stale(customer: Customer, today: date) -> str:
 
 def walk_ins(job_centre_id: int, team_id: int, first: date, last: date) -> dict[int, int]:
     """Walk-ins (unterminierte Vorsprachen) recorded from `first` to `last` for the team's
-    customers, per user who wrote the note (`ContactNote.caseworker`). One query."""
+    customers registered by `last`, per user who wrote the note (`ContactNote.caseworker`). One
+    query. `reports.stored` stores the same counts per customer and month."""
     return dict(
         ContactNote.objects.filter(
-            job_centre_id=job_centre_id, customer__team_id=team_id, walk_in=True, date__gte=first, date__lte=last
+            job_centre_id=job_centre_id,
+            customer__team_id=team_id,
+            customer__registered_on__lte=last,
+            walk_in=True,
+            date__gte=first,
+            date__lte=last,
         )
         .values("caseworker_id")
         .annotate(n=Count("pk"))

@@ -32,13 +32,16 @@ ASSIGNMENT_FIELDS = {"team", "team_id", "caseworker", "caseworker_id"}
 
 def follow_assignment(sender, instance, created, update_fields=None, **kwargs):
     """A customer saved (every write goes through `save`: the services, the import, the admin)
-    takes their stored month figures along to their team and caseworker: one UPDATE, of no
-    rows unless the customer moved; none for a save that names its fields and neither of those."""
+    takes their stored month figures along to their team and caseworker: two UPDATEs (the month
+    figures, the walk-ins), of no rows unless the customer moved; none for a save that names its
+    fields and neither of those."""
     if created or (update_fields is not None and not ASSIGNMENT_FIELDS & set(update_fields)):
         return
-    from .models import CustomerMonth
+    from .models import CustomerMonth, WalkInMonth
 
+    scope = {"job_centre_id": instance.job_centre_id, "customer_id": instance.pk}
     # exclude() reads caseworker_id=None as IS NULL.
-    CustomerMonth.objects.filter(job_centre_id=instance.job_centre_id, customer_id=instance.pk).exclude(
+    CustomerMonth.objects.filter(**scope).exclude(
         team_id=instance.team_id, caseworker_id=instance.caseworker_id
     ).update(team_id=instance.team_id, caseworker_id=instance.caseworker_id)
+    WalkInMonth.objects.filter(**scope).exclude(team_id=instance.team_id).update(team_id=instance.team_id)

@@ -9,6 +9,7 @@ writes the rows (nightly for the running month, and again for a customer whose h
 back in time); `reports.figures` reads them and falls back to the replay where rows are missing.
 """
 
+from django.conf import settings
 from django.db import models
 
 from caseload.models import Customer, Staff, Team
@@ -58,3 +59,39 @@ class CustomerMonth(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} {self.month:%m/%Y}"
+
+
+class WalkInMonth(models.Model):
+    """The walk-ins (unterminierte Vorsprachen) of one customer in one month, per user who wrote
+    the notes, read up to `as_of` as the `CustomerMonth` row beside it: the monthly report counts
+    walk-ins per writer, not per customer's caseworker, so they do not fit that row. Written and
+    deleted with it (`reports.stored`), so a month whose `CustomerMonth` rows are complete has
+    these complete too; the team follows the customer (`reports.apps.follow_assignment`)."""
+
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+", db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+", db_index=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The notes' writer (`ContactNote.caseworker`, a user), whom the report's rows count them for.
+    writer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField("Monat")  # its first day
+    as_of = models.DateField("gelesen bis")
+    walk_ins = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "unterminierte Vorsprachen je Kunde und Monat"
+        verbose_name_plural = "unterminierte Vorsprachen je Kunde und Monat"
+        constraints = [
+            models.UniqueConstraint(fields=["job_centre", "customer", "month", "writer"], name="walk_in_month_unique"),
+            models.CheckConstraint(condition=models.Q(walk_ins__gt=0), name="walk_in_month_counts_some"),
+        ]
+        indexes = [
+            # A team's month, read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["job_centre", "team", "month"],
+                include=["as_of", "writer", "walk_ins"],
+                name="walk_in_month_by_team",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.month:%m/%Y}: {self.walk_ins}"

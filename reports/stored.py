@@ -16,15 +16,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Count
 
 from caseload import recompute
 from caseload.duedates import FACT_ROW, customer_facts, policy_for
-from caseload.models import Customer
+from caseload.models import ContactNote, Customer
 from kontaktdichte.dates import add_months, month_bounds
 from policies import engine
 from policies.models import JobCentre
 
-from .models import CustomerMonth
+from .models import CustomerMonth, WalkInMonth
 from .replay import MonthCounts, lead_time, replay, tally
 
 ONE_DAY = timedelta(days=1)
@@ -73,6 +74,31 @@ def customer_month(policy, row: dict, facts, notes, first: date, as_of: date, ta
     )
 
 
+def walk_in_months(job_centre_id: int, teams: dict[int, int], first: date, as_of: date) -> list[WalkInMonth]:
+    """The walk-ins of the customers in `teams` (id: team id) from `first` to `as_of`, per
+    customer and writer, as `caseload.selectors.walk_ins` counts them. One query."""
+    counts = (
+        ContactNote.objects.filter(
+            job_centre_id=job_centre_id, customer_id__in=list(teams), walk_in=True, date__gte=first, date__lte=as_of
+        )
+        .values_list("customer_id", "caseworker_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        WalkInMonth(
+            job_centre_id=job_centre_id,
+            customer_id=customer_id,
+            team_id=teams[customer_id],
+            writer_id=writer_id,
+            month=first,
+            as_of=as_of,
+            walk_ins=n,
+        )
+        for customer_id, writer_id, n in counts
+    ]
+
+
 def store_month(job_centre_id: int, month: date, today: date, *, customer_ids=None, progress=None) -> int:
     """Store the month's figures for the job centre's customers (or those given) registered by
     then. Returns how many rows were written."""
@@ -112,9 +138,13 @@ def store_month(job_centre_id: int, month: date, today: date, *, customer_ids=No
             )
             for row in rows
         ]
+        walk_ins = walk_in_months(job_centre_id, {row["id"]: row["team_id"] for row in rows}, first, as_of)
+        stale = {"job_centre_id": job_centre_id, "month": first, "customer_id__in": chunk}
         with transaction.atomic():
-            CustomerMonth.objects.filter(job_centre_id=job_centre_id, month=first, customer_id__in=chunk).delete()
+            CustomerMonth.objects.filter(**stale).delete()
+            WalkInMonth.objects.filter(**stale).delete()
             CustomerMonth.objects.bulk_create(figures, batch_size=1000)
+            WalkInMonth.objects.bulk_create(walk_ins, batch_size=1000)
         written += len(figures)
         if progress:
             progress(len(figures))

@@ -13,7 +13,7 @@ from caseload import duedates, services
 from caseload.models import Customer, Staff, Team
 from kontaktdichte.dates import add_months
 from reports import figures, stored
-from reports.models import CustomerMonth
+from reports.models import CustomerMonth, WalkInMonth
 from reports.tasks import store_report_figures
 
 TODAY = timezone.localdate()
@@ -77,6 +77,8 @@ def test_the_report_from_stored_figures_equals_the_replay(caseload, month):
     assert len(expected) >= 4
     assert sum(rows[0][1][1] for rows, _, _ in expected.values()) > 100  # customers in the reports
     assert any(trend[-1][1].due for _, trend, _ in expected.values())  # contacts fell due
+    walk_ins = figures.COLUMN_KEYS.index("walk_ins")
+    assert sum(rows[0][1][walk_ins] for rows, _, _ in expected.values()) > 0  # the walk-ins read from storage
     assert actual == expected
 
 
@@ -84,11 +86,13 @@ def test_stored_figures_follow_a_customer_who_moves_to_another_team(caseload):
     """The rows carry the customer's team (the report reads them by team, without a join): a
     move takes them along, and both teams' reports still read exactly what the replay says."""
     store_trend()
-    customer = Customer.objects.filter(registered_on__lte=LAST_MONTH).order_by("pk").first()
+    walked_in = WalkInMonth.objects.values("customer_id")
+    customer = Customer.objects.filter(registered_on__lte=LAST_MONTH, pk__in=walked_in).order_by("pk").first()
     other = Team.objects.filter(job_centre_id=customer.job_centre_id).exclude(pk=customer.team_id).first()
     assert CustomerMonth.objects.filter(customer=customer).count() >= 2
     services.update_customer(customer=customer, changes={"team": other, "caseworker": None}, today=TODAY)
     assert set(CustomerMonth.objects.filter(customer=customer).values_list("team_id", flat=True)) == {other.pk}
+    assert set(WalkInMonth.objects.filter(customer=customer).values_list("team_id", flat=True)) == {other.pk}
     assert_stored_reports_equal_the_replay(THIS_MONTH)
 
 
@@ -187,3 +191,55 @@ def test_the_command_refuses_odd_month_counts(rulesets):
 
     with pytest.raises(CommandError, match="--months"):
         call_command("store_report_figures", months=0)
+
+
+def test_a_back_dated_walk_in_by_a_colleague_of_another_team_is_stored_for_the_writer(
+    caseload, django_capture_on_commit_callbacks
+):
+    """Walk-ins count for whoever wrote the note: stored per writer, the team counts one written
+    by a colleague from elsewhere, and the report from storage still equals the replay."""
+    store_trend()
+    customer = (
+        Customer.objects.filter(registered_on__lt=LAST_MONTH, job_centre__slug="moenchengladbach")
+        .select_related("team__job_centre")
+        .order_by("pk")
+        .first()
+    )
+    colleague = Staff.objects.filter(job_centre_id=customer.job_centre_id).exclude(team=customer.team).first()
+    day = LAST_MONTH + timedelta(days=3)
+    before = WalkInMonth.objects.filter(customer=customer, month=LAST_MONTH, writer=colleague.user).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_contact(
+            customer=customer,
+            by=colleague.user,
+            date=day,
+            channel="in_person",
+            walk_in=True,
+            summary="Kam ohne Termin",
+            today=TODAY,
+        )
+    stored_row = WalkInMonth.objects.get(customer=customer, month=LAST_MONTH, writer=colleague.user)
+    assert (before, stored_row.walk_ins, stored_row.team_id) == (0, 1, customer.team_id)
+    with replayed_only():
+        expected = figures.monthly_report(customer.team, LAST_MONTH, TODAY)
+    with stored_only():
+        actual = figures.monthly_report(customer.team, LAST_MONTH, TODAY)
+    assert snapshot(actual) == snapshot(expected)
+    assert actual.rows[0].walk_ins == expected.rows[0].walk_ins >= 1
+
+
+def test_the_migration_stores_the_walk_ins_of_months_stored_before_it(caseload):
+    """Figures stored before walk-ins were: the migration that adds them counts them for every
+    stored month, exactly as storing the month again does."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    store_trend(months=2)
+    fields = ("job_centre_id", "customer_id", "team_id", "writer_id", "month", "as_of", "walk_ins")
+    written = sorted(WalkInMonth.objects.values_list(*fields))
+    assert len(written) > 10
+    WalkInMonth.objects.all().delete()
+    migration = import_module("reports.migrations.0005_walk_in_month")
+    migration.store_walk_ins_of_stored_months(apps, None)
+    assert sorted(WalkInMonth.objects.values_list(*fields)) == written

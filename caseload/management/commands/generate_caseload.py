@@ -90,6 +90,7 @@ class Command(BaseCommand):
                 progress=bar.update,
                 market_team_size=market_team_size,
                 workers=workers,
+                due_dates=due_dates,
             )
         generated = time.perf_counter() - started
         n = german_number
@@ -104,7 +105,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{made}; Fälligkeiten nicht berechnet (recompute_due --due-only holt es nach).")
             return
 
-        # Only the new customers (and any stale ones) need a decision; existing ones keep theirs.
+        # The new customers got their due dates as they were written; customers already there whose
+        # stored decision is stale (a rule set changed, a recheck day came) get theirs now.
         started = time.perf_counter()
         computed = recompute_with_progress_bar(job_centre_ids=ids, due_only=True, today=today, workers=workers)
         recomputed = time.perf_counter() - started
@@ -112,6 +114,7 @@ class Command(BaseCommand):
         overdue = Customer.objects.filter(job_centre_id__in=ids).overdue(today).count()
         total = Customer.objects.filter(job_centre_id__in=ids).count()
         self.stdout.write(
-            f"{made}; Fälligkeiten für {n(computed)} Kunden in {n(recomputed, 1)} s. "
+            f"{made}, mit Fälligkeiten; {n(computed)} weitere veraltete Fälligkeiten nachgerechnet in "
+            f"{n(recomputed, 1)} s. "
             f"Am {formats.day(today)} überfällig: {n(overdue)} von {n(total)} Kunden."
         )
