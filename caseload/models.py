@@ -367,7 +367,8 @@ class Customer(models.Model):
 
 
 class Measure(models.Model):
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the (job_centre, customer ...) index below leads with it.
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+", db_index=False)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="measures")
     title = models.CharField("Maßnahme", max_length=200)
     start = models.DateField("Beginn")
@@ -416,7 +417,8 @@ class Measure(models.Model):
 class Suspension(models.Model):
     """A documented exception (Ausnahme): no contact is needed until its end."""
 
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the (job_centre, customer ...) index below leads with it.
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+", db_index=False)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="suspensions")
     reason = models.CharField("Grund", max_length=300)
     start = models.DateField("von")
@@ -448,7 +450,8 @@ class Suspension(models.Model):
 class ContactNote(models.Model):
     """A Beratungsvermerk: one contact with the customer."""
 
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the (job_centre, customer ...) index below leads with it.
+    job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+", db_index=False)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_notes")
     date = models.DateField("Datum")
     channel = models.CharField("Kontaktart", max_length=20, choices=choices(voc.CHANNELS))

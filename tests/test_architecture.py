@@ -130,3 +130,20 @@ def test_customer_scoped_tables_carry_the_job_centre_and_lead_their_indexes_with
         fields = getattr(constraint, "fields", ())
         if fields:
             assert fields[0] == "job_centre", f"{meta.label}: constraint {constraint.name}"
+
+
+@pytest.mark.parametrize(
+    "model", [*CUSTOMER_SCOPED, apps.get_model("caseload", "Customer")], ids=lambda m: m._meta.label
+)
+def test_every_customer_scoped_table_reaches_its_job_centre_through_an_index(model):
+    """The job centre's rows are found by index (a job centre's deletion is refused by a lookup;
+    a shard is cut by it): the foreign key's own index, or one that leads with it. The notes,
+    measures and exceptions, written by the million, keep no second one beside theirs."""
+    meta = model._meta
+    leading = [i.name for i in meta.indexes if i.fields[0] == "job_centre"] + [
+        c.name for c in meta.constraints if getattr(c, "fields", ()) and c.fields[0] == "job_centre"
+    ]
+    own = meta.get_field("job_centre").db_index
+    assert own or leading, meta.label
+    if model._meta.model_name in {"contactnote", "measure", "suspension"}:
+        assert not own, f"{meta.label}: {leading} lead with the job centre"
