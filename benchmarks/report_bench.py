@@ -53,7 +53,7 @@ from caseload.models import Customer, Staff, Team
 from kontaktdichte.dates import add_months
 from policies.models import JobCentre, RuleSet
 from reports import figures, stored
-from reports.models import CustomerMonth
+from reports.models import CustomerMonth, WalkInMonth
 
 SQL = """
 WITH cust AS MATERIALIZED (
@@ -140,7 +140,8 @@ def store_team_months(team: Team, month: date, today: date) -> int:
         # The figures are written at night and read all day: measure the table as autovacuum
         # leaves it, not full of the rows this run just replaced.
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {CustomerMonth._meta.db_table}")
+            for model in (CustomerMonth, WalkInMonth):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return written
 
 
