@@ -269,8 +269,8 @@ def _replayed_figures(team, policy, period, months, month_ends, team_row, rows, 
 def _stored_figures(team, months, month_ends, team_row, rows):
     """The contact figures and walk-ins from `CustomerMonth` and `WalkInMonth`, or None (the
     caller replays) unless every month of the trend is stored, read up to the day the report
-    reads it, for every customer of the team registered by then. Five queries: the rows stored
-    per month and the customers expected, then the report month by caseworker, by rule and
+    reads it, for every customer of the team registered by then. Four queries: the rows stored
+    per month and the customers expected, then the report month by caseworker and rule, and
     its walk-ins by writer."""
     scope = {"job_centre_id": team.job_centre_id, "team_id": team.pk}
     read_on = dict(zip(months, month_ends))
@@ -292,8 +292,11 @@ def _stored_figures(team, months, month_ends, team_row, rows):
         .order_by()
         if read_on.get(m["month"]) == m["as_of"]
     }
+    # Counting registered_on (never null), not the id: the (job_centre, team, due_by) index
+    # includes it, so PostgreSQL counts from the index alone (2,648 customers: 1.6 ms, against
+    # 9 ms reading their rows).
     expected = Customer.objects.filter(job_centre_id=team.job_centre_id, team_id=team.pk).aggregate(
-        **{f"m{k}": Count("pk", filter=Q(registered_on__lte=end)) for k, end in enumerate(month_ends)}
+        **{f"m{k}": Count("registered_on", filter=Q(registered_on__lte=end)) for k, end in enumerate(month_ends)}
     )
     if any(by_month.get(m, {}).get("n", 0) != expected[f"m{k}"] for k, m in enumerate(months)):
         return None
@@ -306,7 +309,10 @@ def _stored_figures(team, months, month_ends, team_row, rows):
 
     month_rows = CustomerMonth.objects.filter(**scope, month=months[-1], as_of=month_ends[-1])
     lead = Q(new=True, lead_days__isnull=False)
-    for figures in month_rows.values("caseworker_id").annotate(
+    # By caseworker and by rule in one pass over the month's rows (one group per caseworker and
+    # rule, summed both ways here): a second pass for the rules read the same rows again.
+    by_rule = Counter()
+    for figures in month_rows.values("caseworker_id", "rule_label", "rule_code").annotate(
         caseload=Count("pk"),
         due=Sum("due"),
         on_time=Sum("on_time"),
@@ -319,6 +325,7 @@ def _stored_figures(team, months, month_ends, team_row, rows):
         lead_sum=Sum("lead_days", filter=lead),
         lead_n=Count("pk", filter=lead),
     ):
+        by_rule[figures["rule_label"], figures["rule_code"]] += figures["caseload"]
         targets = [team_row]
         if figures["caseworker_id"] in rows:
             targets.append(rows[figures["caseworker_id"]])
@@ -331,12 +338,6 @@ def _stored_figures(team, months, month_ends, team_row, rows):
             r.lead_max += figures["lead_max"]
             r.lead_total += figures["lead_sum"] or 0
             r.lead_count += figures["lead_n"]
-    by_rule = Counter(
-        {
-            (r["rule_label"], r["rule_code"]): r["n"]
-            for r in month_rows.values("rule_label", "rule_code").annotate(n=Count("pk"))
-        }
-    )
     # Stored with the month's rows above (`reports.stored`), so complete when they are.
     walk_ins = dict(
         WalkInMonth.objects.filter(**scope, month=months[-1], as_of=month_ends[-1])
