@@ -198,11 +198,12 @@ def write_rows(model, fields: tuple[str, ...], rows: Iterable[tuple], *, returni
     """Insert new rows given as tuples of the values of `fields` (attnames); returns their ids,
     in order, if `returning_ids`.
 
-    Values as the ORM takes them, except: a DateField's value is a day number (`date.toordinal()`,
-    cheap to compute with), a JSONField's a tuple. Every other column gets what bulk_create
-    would give it (`defaults`). On PostgreSQL one COPY in text format, formatted here and sent
-    in slices (the ids, if wanted, from the table's sequence in one query first); elsewhere
-    bulk_create (for ids) or executemany. No save(), no signals, no history: generated data only.
+    Values as the ORM takes them, except: a DateField's value may be a day number
+    (`date.toordinal()`, cheap to compute with) as well as a date, a JSONField's is a tuple.
+    Every other column gets what bulk_create would give it (`defaults`). On PostgreSQL one COPY
+    in text format, formatted here and sent in slices (the ids, if wanted, from the table's
+    sequence in one query first); elsewhere bulk_create (for ids) or executemany. No save(), no
+    signals, no history: generated data only.
 
     psycopg's `write_row` took about 15 µs a row, a quarter of the demo generator's time;
     joining the values' text here (map with operator.call: half the time of a comprehension)
@@ -277,11 +278,11 @@ def _default_text(field, value) -> str:
 
 
 def _portable(model, names: tuple[str, ...], row: tuple) -> dict:
-    """A row of write_rows as the ORM takes it: {attname: value}, days as dates, JSON as lists."""
+    """A row of write_rows as the ORM takes it: {attname: value}, day numbers as dates, JSON as lists."""
     meta, record = model._meta, {}
     for name, value in zip(names, row):
         kind = meta.get_field(name).get_internal_type()
-        if kind == "DateField" and value is not None:
+        if kind == "DateField" and isinstance(value, int):
             value = date.fromordinal(value)
         elif kind == "JSONField":
             value = list(value)

@@ -46,7 +46,7 @@ from .demo_words import (
     SUMMARIES,
     SUSPENSIONS,
 )
-from .duedates import policy_for
+from .duedates import DUE_ATTNAMES, policy_for
 from .models import (
     AcquisitionSource,
     ContactNote,
@@ -305,10 +305,6 @@ NOTE_FIELDS = ("caseworker_id", "date", "channel", "summary", "agreements", "fol
 RELATED_HEAD = ("job_centre_id", "customer_id")
 MEASURE_FIELDS = ("title", "start", "end", "exited_on")
 SUSPENSION_FIELDS = ("reason", "start", "end", "documented_by_id")
-# Where the engine's values sit in those tuples (`demo_due.DueDates.values`).
-NOTE_DAYS = tuple(NOTE_FIELDS.index(f) for f in ("date", "channel", "follow_up_on"))
-MEASURE_DAYS = tuple(MEASURE_FIELDS.index(f) for f in ("start", "end", "exited_on"))
-SUSPENSION_DAYS = tuple(SUSPENSION_FIELDS.index(f) for f in ("start", "end", "reason"))
 
 
 class Generated(NamedTuple):
@@ -381,7 +377,7 @@ class ChunkGenerator:
             if c.policy_version is None:
                 ids = write_rows(Customer, CUSTOMER_FIELDS, [g.customer for g in generated], returning_ids=True)
             else:
-                fields, rows = (*CUSTOMER_FIELDS, *demo_due.DUE_FIELDS), self._with_due_dates(generated)
+                fields, rows = (*CUSTOMER_FIELDS, *DUE_ATTNAMES), self._with_due_dates(generated)
                 ids = write_rows(Customer, fields, rows, returning_ids=True)
             # Weimarer Land's notes carry the qualified-contact checklist. Rule codes are left
             # empty: computing them costs an evaluation per note (setup_demo stamps its small
@@ -400,9 +396,16 @@ class ChunkGenerator:
     def _with_due_dates(self, generated: list[Generated]) -> list[tuple]:
         """The customers' rows with their stored due dates (`demo_due`)."""
         c = self.chunk
-        due = demo_due.DueDates(policy_for(c.centre_id, c.policy_version), c.policy_version, c.today, CUSTOMER_FIELDS)
-        places = {"note_at": NOTE_DAYS, "measure_at": MEASURE_DAYS, "suspension_at": SUSPENSION_DAYS}
-        return [(*g.customer, *due.values(g.customer, g.notes, g.measures, g.suspensions, **places)) for g in generated]
+        due = demo_due.DueDates(
+            policy_for(c.centre_id, c.policy_version),
+            c.policy_version,
+            c.today,
+            row=CUSTOMER_FIELDS,
+            note=NOTE_FIELDS,
+            measure=MEASURE_FIELDS,
+            suspension=SUSPENSION_FIELDS,
+        )
+        return [(*g.customer, *due.values(g.customer, g.notes, g.measures, g.suspensions)) for g in generated]
 
     def _customer(self, a: Archetype, u25: bool, number, team_id, staff_id, user_id, source_ids) -> Generated:
         random, between, pick, today, jc = self.random, self.between, self.pick, self.today, self.jc

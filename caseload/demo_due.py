@@ -17,15 +17,11 @@ from policies import engine
 from .duedates import DUE_ATTNAMES, due_values, facts_from_values
 from .models import Customer
 
-# The stored columns, after the generator's own; dates as day numbers, JSON as tuples, as
-# `bulk_write.write_rows` takes them.
-DUE_FIELDS = DUE_ATTNAMES
-_DAY_COLUMNS = frozenset(
-    i for i, name in enumerate(DUE_ATTNAMES) if Customer._meta.get_field(name).get_internal_type() == "DateField"
-)
+# Where the JSON columns sit among the stored ones: `bulk_write.write_rows` takes JSON as tuples.
 _JSON_COLUMNS = frozenset(
     i for i, name in enumerate(DUE_ATTNAMES) if Customer._meta.get_field(name).get_internal_type() == "JSONField"
 )
+_DATE_FIELDS = frozenset(f.attname for f in Customer._meta.concrete_fields if f.get_internal_type() == "DateField")
 
 
 @functools.cache
@@ -41,37 +37,31 @@ def _frozen(value):
 
 
 class DueDates:
-    """The stored due columns of a generated customer, from the values the generator writes:
-    its row (`fields` names them), its notes, measures and exceptions in the generator's tuples
-    (day numbers for dates)."""
+    """The stored due columns (`DUE_ATTNAMES`) of generated customers, from the tuples the
+    generator writes (day numbers for dates): a customer's row, notes, measures and exceptions,
+    whose fields the constructor is given by name."""
 
-    def __init__(self, policy: engine.JobCentre, version: int, today: date, fields: tuple[str, ...]):
+    def __init__(self, policy: engine.JobCentre, version: int, today: date, *, row, note, measure, suspension):
         self.policy, self.version, self.today = policy, version, today
-        at = {name: i for i, name in enumerate(fields)}
-        dated = {f.attname for f in Customer._meta.concrete_fields if f.get_internal_type() == "DateField"}
+        at = {name: i for i, name in enumerate(row)}
         # Where each fact sits in the row (None: not generated, the field's default), and whether
         # it is a day.
-        self.facts = [(at.get(name), name in dated) for name in Customer.FACT_FIELDS]
+        self.facts = [(at.get(name), name in _DATE_FIELDS) for name in Customer.FACT_FIELDS]
+        self.note = [note.index(f) for f in ("date", "channel", "follow_up_on")]
+        self.measure = [measure.index(f) for f in ("start", "end", "exited_on")]
+        self.suspension = [suspension.index(f) for f in ("start", "end", "reason")]
 
-    def values(self, row: tuple, notes, measures, suspensions, *, note_at, measure_at, suspension_at) -> tuple:
-        """`note_at`: where date, channel and follow-up sit in a note's tuple; `measure_at`:
-        start, end, exited; `suspension_at`: start, end, reason."""
+    def values(self, row: tuple, notes, measures, suspensions) -> tuple:
         facts = [None if i is None else _day(row[i]) if is_day else row[i] for i, is_day in self.facts]
-        day, channel, follow_up = note_at
+        day, channel, follow_up = self.note
         # Notes are generated in date order; sorted() keeps the order of a day's notes (their ids').
         contacts = [
             engine.Contact(_day(n[day]), n[channel], _day(n[follow_up])) for n in sorted(notes, key=lambda n: n[day])
         ]
-        start, end, exited = measure_at
+        start, end, exited = self.measure
         measures = [engine.Measure(_day(m[start]), _day(m[end]), _day(m[exited])) for m in measures]
-        start, end, reason = suspension_at
+        start, end, reason = self.suspension
         suspensions = [engine.Suspension(_day(s[start]), _day(s[end]), s[reason]) for s in suspensions]
         decision = engine.evaluate(self.policy, facts_from_values(*facts, measures, suspensions), contacts, self.today)
-        return tuple(
-            value.toordinal()
-            if i in _DAY_COLUMNS and value is not None
-            else _frozen(value)
-            if i in _JSON_COLUMNS
-            else value
-            for i, value in enumerate(due_values(decision, self.today, self.version))
-        )
+        values = due_values(decision, self.today, self.version)
+        return tuple(_frozen(v) if i in _JSON_COLUMNS else v for i, v in enumerate(values))
