@@ -3,21 +3,21 @@ centre's own closing days.
 
 Public holidays come from `holidays` and are built once per state and year for the whole
 process; a `WorkingCalendar` adds one job centre's closing days on top, and keeps its answers to
-`add_working_days` and `on_or_before`.
+`add_working_days` and `on_or_before`: the engine asks the same few (registration day + 10
+working days, the last working day on or before a due date) for many customers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache
 
 import holidays
 
+from kontaktdichte.kept import KeptAnswers
+
 ONE_DAY = timedelta(days=1)
-# Answers kept per calendar: the engine asks the same few (registration day + 10 working days,
-# the last working day on or before a due date) for many customers.
-CACHED_ANSWERS = 16_384
 
 
 @cache
@@ -31,9 +31,9 @@ class WorkingCalendar:
         self.state = state
         self.closing_days = frozenset(closing_days)
         self._closed_by_year: dict[int, frozenset[date]] = {}
-        # Per instance, as the closing days differ; the same answers as the methods they wrap.
-        self.add_working_days = lru_cache(maxsize=CACHED_ANSWERS)(self.add_working_days)
-        self.on_or_before = lru_cache(maxsize=CACHED_ANSWERS)(self.on_or_before)
+        # Per instance, as the closing days differ.
+        self._added = KeptAnswers(lambda key: self.count_working_days(*key))
+        self._on_or_before = KeptAnswers(self.step_back_to_working_day)
 
     def __reduce__(self):
         """Pickled (for a worker process) as what it is made of; the copy starts a cache of its own."""
@@ -54,6 +54,10 @@ class WorkingCalendar:
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`-th working day after `start` (`start` itself never counts)."""
+        return self._added[start, count]
+
+    def count_working_days(self, start: date, count: int) -> date:
+        """`add_working_days` worked out afresh, day by day."""
         day = start
         remaining = count
         while remaining > 0:
@@ -64,6 +68,10 @@ class WorkingCalendar:
 
     def on_or_before(self, day: date) -> date:
         """The last working day on or before `day`."""
+        return self._on_or_before[day]
+
+    def step_back_to_working_day(self, day: date) -> date:
+        """`on_or_before` worked out afresh, day by day."""
         while not (day.weekday() < 5 and day not in self._closed(day.year)):
             day -= ONE_DAY
         return day
