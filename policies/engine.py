@@ -82,19 +82,28 @@ class Amount:
     value: int
     unit: str  # days | weeks | months
     delta: timedelta | None = field(init=False, repr=False, compare=False)  # None: months
+    # Months added to a day, kept per amount and keyed by the day alone: no key tuple to build
+    # and hash, and a small dict (one rule's cycles) where `months_after` holds every rule's.
+    _months_after: KeptAnswers | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        delta = months = None
         if self.unit == "months":
-            delta = None
+            months = KeptAnswers(lambda day: dates.add_months(day, self.value))
         elif self.unit == "weeks":
             delta = timedelta(weeks=self.value)
         else:
             delta = timedelta(days=self.value)
         object.__setattr__(self, "delta", delta)
+        object.__setattr__(self, "_months_after", months)
+
+    def __reduce__(self):
+        """Pickled (for a worker process) as what it is made of; the copy keeps answers of its own."""
+        return Amount, (self.value, self.unit)
 
     def after(self, day: date) -> date:
         """`day` plus this amount; months clamp to the month's end (31 Jan + 1 month = 28 Feb)."""
-        return months_after[day, self.value] if self.delta is None else day + self.delta
+        return self._months_after[day] if self.delta is None else day + self.delta
 
     def __str__(self):
         return f"{self.value} {unit_label(self.unit, self.value)}"

@@ -5,6 +5,7 @@ function; hypothesis then runs many examples against the same, unchanged policie
 """
 
 import json
+import pickle
 from datetime import date, timedelta
 
 import pytest
@@ -298,3 +299,13 @@ def test_the_two_contacts_that_count_decide_as_the_whole_history_does(policies, 
 def test_whole_months_are_the_largest_count_of_months_that_fits(since, today):
     months = whole_months(since, today)
     assert add_months(since, months) <= today < add_months(since, months + 1)
+
+
+@explore
+@given(case=cases())
+def test_a_pickled_policy_decides_as_the_original(policies, case):
+    """A worker process (a bulk recompute, a preview) gets its policy pickled; the copy keeps
+    answers of its own (months added, working days) and must decide the same."""
+    slug, customer, contacts, today = case
+    copy = pickle.loads(pickle.dumps(policies[slug]))
+    assert evaluate(copy, customer, contacts, today) == evaluate(policies[slug], customer, contacts, today)
