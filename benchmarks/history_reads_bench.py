@@ -12,6 +12,7 @@ On an existing scratch database (filled by `make bench-caseload` or `generate_ca
    dropped inside a transaction that is rolled back.
 """
 
+import json
 import os
 import statistics
 import sys
@@ -32,6 +33,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from caseload import recompute
+from caseload.duedates import customer_facts
 from caseload.models import ContactNote, Customer
 from caseload.selectors import walk_ins
 from kontaktdichte.dates import add_months, month_bounds
@@ -39,11 +41,15 @@ from policies import engine
 
 
 def whole_histories(policy, rows, today):
-    """The chunk reader before: every contact note of every customer of the chunk."""
-    measures, suspensions, contacts = recompute.histories(recompute.chunk_scope(rows), today)
+    """The chunk reader before: every contact note of every customer of the chunk. `rows` as
+    `recompute._read_chunk` reads them: id, job centre, row version, then the facts (the flags
+    as the database's JSON text)."""
+    scope = recompute._ids_scope(rows[0][1], [row[0] for row in rows])
+    measures, suspensions, contacts = recompute.histories(scope, today)
     for row in rows:
-        cid = row["id"]
-        facts = recompute.customer_facts(row, measures.get(cid, ()), suspensions.get(cid, ()))
+        cid, values = row[0], dict(zip(Customer.FACT_FIELDS, row[3:], strict=True))
+        values["flags"] = json.loads(values["flags"]) if values["flags"] else []
+        facts = customer_facts(values, measures.get(cid, ()), suspensions.get(cid, ()))
         yield cid, engine.evaluate(policy, facts, contacts.get(cid, ()), today)
 
 

@@ -65,20 +65,22 @@ def facts_from_values(
 ) -> engine.Customer:
     """The engine's facts from a customer row's values in `Customer.FACT_FIELDS` order (as the
     bulk recompute reads them, a tuple per row), its measures and its suspensions."""
+    # Positional, in `engine.Customer`'s field order (the names above): thirteen keywords cost
+    # ~0.7 µs more a call, once per customer of a bulk recompute.
     return engine.Customer(
-        birth_date=birth_date,
-        registered_on=registered_on,
-        employment=employment or None,
-        profile=profile or None,
-        profile_since=profile_since,
-        care=care,
-        flags=frozenset(flags or ()),
-        integrated_employment=integrated_employment or None,
-        unemployed_since=unemployed_since,
-        benefit_renewal_on=benefit_renewal_on,
-        profiling_reviewed_on=profiling_reviewed_on,
-        measures=tuple(measures),
-        suspensions=tuple(suspensions),
+        birth_date,
+        registered_on,
+        employment or None,
+        profile or None,
+        profile_since,
+        care,
+        flags if type(flags) is frozenset else frozenset(flags or ()),
+        integrated_employment or None,
+        unemployed_since,
+        benefit_renewal_on,
+        profiling_reviewed_on,
+        tuple(measures),
+        tuple(suspensions),
     )
 
 

@@ -23,10 +23,6 @@ from policies.models import ContactRule, JobCentre, RuleSet
 from .status import CustomerQuerySet
 
 
-def choices(pairs):
-    return [(code, label) for code, label in pairs]
-
-
 class Team(models.Model):
     job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="teams", verbose_name="Jobcenter")
     name = models.CharField("Name", max_length=120)
@@ -195,13 +191,13 @@ class Customer(models.Model):
     email = models.EmailField("E-Mail", blank=True)
     registered_on = models.DateField("Meldung (Zugang)")
 
-    employment = models.CharField("Status", max_length=20, choices=choices(voc.EMPLOYMENT))
-    profile = models.CharField("Profillage", max_length=20, choices=choices(voc.PROFILES), blank=True)
+    employment = models.CharField("Status", max_length=20, choices=voc.EMPLOYMENT)
+    profile = models.CharField("Profillage", max_length=20, choices=voc.PROFILES, blank=True)
     profile_since = models.DateField("Profillage seit", null=True, blank=True)
-    care = models.CharField("Betreuung", max_length=20, choices=choices(voc.CARE), default="placement")
+    care = models.CharField("Betreuung", max_length=20, choices=voc.CARE, default="placement")
     flags = models.JSONField("Merkmale", default=list, blank=True)
     integrated_employment = models.CharField(
-        "Beschäftigung (IH)", max_length=20, choices=choices(voc.INTEGRATED_EMPLOYMENT), blank=True
+        "Beschäftigung (IH)", max_length=20, choices=voc.INTEGRATED_EMPLOYMENT, blank=True
     )
     unemployed_since = models.DateField("arbeitslos seit", null=True, blank=True)
     benefit_renewal_on = models.DateField("Weiterbewilligung (WBA) am", null=True, blank=True)
@@ -453,7 +449,7 @@ class ContactNote(models.Model):
     job_centre = models.ForeignKey(JobCentre, on_delete=models.PROTECT, related_name="+", db_index=False)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_notes")
     date = models.DateField("Datum")
-    channel = models.CharField("Kontaktart", max_length=20, choices=choices(voc.CHANNELS))
+    channel = models.CharField("Kontaktart", max_length=20, choices=voc.CHANNELS)
     walk_in = models.BooleanField(
         "unterminierte Vorsprache", default=False, help_text="Der Kunde kam ohne Termin (nur bei persönlichem Kontakt)."
     )
@@ -496,7 +492,11 @@ class ContactNote(models.Model):
         verbose_name_plural = "Beratungsvermerke"
         ordering = ["-date", "-id"]
         indexes = [
-            models.Index(fields=["job_centre", "customer", "date"], name="note_customer_date"),
+            models.Index(
+                fields=["job_centre", "customer", "-date", "id"],
+                include=["channel", "follow_up_on"],
+                name="note_customer_date",
+            ),
             # The monthly report's walk-ins: a few per cent of the notes, read by month.
             models.Index(fields=["job_centre", "date"], condition=Q(walk_in=True), name="note_walk_in_date"),
         ]

@@ -82,10 +82,11 @@ def _ids_scope(job_centre_id: int, ids: list[int]) -> dict:
 def contacts_that_count(scope: dict, channels: frozenset[str], until: date) -> dict[int, list[engine.Contact]]:
     """`engine.contacts_that_count` in SQL, by customer id: per customer the first qualified note
     of its latest day with one and the latest note with a follow-up date, up to `until`. Two
-    queries that read two rows per customer where a whole history is tens (window functions
-    over the (job_centre, customer, date) index), run as plain SQL: the rows come back as
-    tuples, without Django's per-row conversion."""
-    notes = ContactNote.objects.filter(**scope, date__lte=until)
+    queries that read two rows per customer where a whole history is tens, run as plain SQL:
+    the rows come back as tuples, without Django's per-row conversion. On PostgreSQL both read
+    the `note_customer_date` index alone, (job_centre, customer, date descending, id) with the
+    channel and the follow-up date, and the qualified one needs no sort at all."""
+    notes = ContactNote.objects.filter(**scope, date__lte=until).order_by()  # any order: by customer id below
     qualified = notes.filter(channel__in=channels).annotate(
         rank=Window(RowNumber(), partition_by=F("customer_id"), order_by=[F("date").desc(), F("id").asc()])
     )

@@ -1,6 +1,8 @@
 """The bulk recompute of stored due dates (caseload.recompute) and its command, recompute_due:
 what it reads, what it writes, and that it stores what the per-customer refresh stores."""
 
+import dataclasses
+import inspect
 from datetime import date, timedelta
 from unittest import mock
 
@@ -11,8 +13,9 @@ from django.db import connection
 from django.db.models import Count
 
 from caseload import duedates, recompute
+from caseload.duedates import facts_from_values
 from caseload.models import Customer
-from policies import signals
+from policies import engine, signals
 from policies.models import JobCentre
 
 DAY = date(2026, 3, 2)
@@ -276,3 +279,15 @@ def test_recompute_after_a_rule_change_that_changes_no_decision_only_moves_the_v
 
 def _without(row, index):
     return row[:index] + row[index + 1 :]
+
+
+def test_the_facts_are_built_in_the_engines_field_order():
+    """`facts_from_values` builds `engine.Customer` positionally (a bulk recompute's hot path):
+    its parameters must be the engine's fields, in their order, each landing in its own."""
+    fields = [f.name for f in dataclasses.fields(engine.Customer)]
+    assert list(inspect.signature(facts_from_values).parameters) == fields
+    given = {name: f"{name} value" for name in fields}
+    given |= {"flags": ["slb"], "measures": ["a measure"], "suspensions": ["an exception"]}
+    facts = facts_from_values(**given)
+    expected = given | {"flags": frozenset({"slb"}), "measures": ("a measure",), "suspensions": ("an exception",)}
+    assert {name: getattr(facts, name) for name in fields} == expected
