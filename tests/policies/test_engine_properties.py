@@ -11,14 +11,14 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.serializers.json import DjangoJSONEncoder
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from kontaktdichte.dates import add_months
 from policies import engine, reasons
 from policies import vocabulary as voc
 from policies.engine import Contact, Customer, Measure, Suspension, contacts_that_count, evaluate
-from policies.matching import whole_months
+from policies.matching import facts_on, whole_months
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +309,20 @@ def test_a_pickled_policy_decides_as_the_original(policies, case):
     slug, customer, contacts, today = case
     copy = pickle.loads(pickle.dumps(policies[slug]))
     assert evaluate(copy, customer, contacts, today) == evaluate(policies[slug], customer, contacts, today)
+
+
+@given(
+    birth_date=st.dates(min_value=date(1996, 1, 1), max_value=date(2012, 12, 31)),
+    today=st.dates(min_value=date(2021, 1, 1), max_value=date(2037, 12, 31)),
+)
+@example(birth_date=date(2004, 2, 29), today=date(2029, 2, 28))
+@example(birth_date=date(2004, 2, 29), today=date(2029, 2, 27))
+@example(birth_date=date(2003, 2, 28), today=date(2028, 2, 29))
+@example(birth_date=date(2003, 3, 1), today=date(2028, 2, 29))
+def test_under_25_is_before_the_25th_birthday(birth_date, today):
+    """Under 25 until the 25th birthday as relativedelta counts it (29 Feb turns 25 on 28 Feb
+    of a common year), whose day the facts keep for the recheck."""
+    birthday = birth_date + relativedelta(years=25)
+    facts = facts_on(Customer(birth_date=birth_date, registered_on=date(2020, 1, 1)), today)
+    assert facts.u25 == (today < birthday)
+    assert facts.adult_on == birthday
