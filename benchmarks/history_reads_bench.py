@@ -44,7 +44,7 @@ def whole_histories(policy, rows, today):
     """The chunk reader before: every contact note of every customer of the chunk. `rows` as
     `recompute._read_chunk` reads them: id, job centre, row version, then the facts (the flags
     as the database's JSON text)."""
-    scope = recompute._ids_scope(rows[0][1], [row[0] for row in rows])
+    scope = recompute.ids_scope(rows[0][1], [row[0] for row in rows])
     measures, suspensions, contacts = recompute.histories(scope, today)
     for row in rows:
         cid, values = row[0], dict(zip(Customer.FACT_FIELDS, row[3:], strict=True))

@@ -74,7 +74,7 @@ def facts_from_values(
         profile or None,
         profile_since,
         care,
-        flags if type(flags) is frozenset else frozenset(flags or ()),
+        frozenset(flags or ()),  # a frozenset given is returned as it is, not copied
         integrated_employment or None,
         unemployed_since,
         benefit_renewal_on,

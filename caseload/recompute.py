@@ -70,10 +70,11 @@ def chunk_scope(rows: list[dict]) -> dict:
     centre). A dense chunk (as in a full recompute) is read by id range, which spares the
     database a list of thousands of parameters; the few rows of customers in the range but not
     in the chunk are read and ignored. A sparse chunk reads by id list."""
-    return _ids_scope(rows[0]["job_centre_id"], [r["id"] for r in rows])
+    return ids_scope(rows[0]["job_centre_id"], [r["id"] for r in rows])
 
 
-def _ids_scope(job_centre_id: int, ids: list[int]) -> dict:
+def ids_scope(job_centre_id: int, ids: list[int]) -> dict:
+    """`chunk_scope` for customer ids given as such (in id order, one job centre)."""
     if ids[-1] - ids[0] < 2 * len(ids):
         return {"job_centre_id": job_centre_id, "customer_id__gte": ids[0], "customer_id__lte": ids[-1]}
     return {"job_centre_id": job_centre_id, "customer_id__in": ids}
@@ -127,7 +128,7 @@ def _chunk_decisions(policy: engine.JobCentre, rows: list[tuple], today: date):
     """(customer id, decision) for the chunk's rows, as `_read_chunk` reads them: id, job centre,
     row version, then the facts (`Customer.FACT_FIELDS`). Measures, suspensions and contacts
     in one query each for the whole chunk."""
-    scope = _ids_scope(rows[0][1], [row[0] for row in rows])
+    scope = ids_scope(rows[0][1], [row[0] for row in rows])
     measures, suspensions, _none = histories(scope, today, with_contacts=False)
     rule_set = policy.rule_set_on(today)  # none in force: no contact is read
     contacts = contacts_that_count(scope, rule_set.qualifying_channels, today) if rule_set else {}
