@@ -79,6 +79,19 @@ def test_worklist_table_body_matches_django_tables2(world, mixed_team):
     assert "überfällig" in body and "—" in body and '<a href="/kunden/' in body
 
 
+@pytest.mark.parametrize("table_class", [WorklistTable, TeamOverdueTable])
+def test_row_attributes_are_django_tables2s_parity_included(world, mixed_team, table_class):
+    rows = selectors.worklist_rows(
+        selectors.caseload(world.alice, "team"), selectors.SECTION_BY_KEY["alle"], mixed_team
+    )
+    table = table_class(rows, today=mixed_team, policy_version=world.coburg.policy_version)
+    paginate(table, RequestFactory().get("/"))
+    pairs = [(table._row_attrs(row.record, row.row_counter), row.attrs.as_html()) for row in table.paginated_rows]
+    ours, theirs = [p[0] for p in pairs], [p[1] for p in pairs]
+    assert ours == theirs and len(set(ours)) > 1  # classes or parity differ between rows
+    assert any('class="row-overdue ' in attrs for attrs in ours) == (table_class is WorklistTable)
+
+
 @pytest.mark.parametrize("pk", [1, 42, 987654321, 10**12])
 def test_customer_links_are_what_reverse_gives(pk):
     assert customer_url_maker()(pk) == reverse("customer", kwargs={"pk": pk})
