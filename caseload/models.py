@@ -348,8 +348,8 @@ class Customer(models.Model):
 
     @property
     def reason_texts(self) -> tuple[str, ...]:
-        """Why the stored due date is what it is, in German."""
-        return reasons.render_all(self.due_reasons or ())
+        """Why the stored due date is what it is, in German (the rule set and rule loaded)."""
+        return reasons.render_stored(self.due_reasons or (), self.due_rule_set, self.due_rule)
 
     @property
     def full_name(self):

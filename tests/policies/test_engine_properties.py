@@ -19,6 +19,7 @@ from policies import engine, reasons
 from policies import vocabulary as voc
 from policies.engine import Contact, Customer, Measure, Suspension, contacts_that_count, evaluate
 from policies.matching import facts_on, whole_months
+from policies.models import ContactRule, RuleSet
 
 pytestmark = pytest.mark.django_db
 
@@ -269,11 +270,15 @@ def test_add_months_clamps_to_the_end_of_the_month():
 @given(case=cases())
 def test_stored_reason_codes_read_back_as_the_same_german_text(policies, case):
     """A decision keeps its reasons as codes with parameters; stored as JSON (dates as text)
-    and read back, they give the text the decision gives, word for word and in German."""
+    and read back with the stored rule set and rule (the database's rows: what the stored
+    reasons leave to them), they give the text the decision gives, word for word and in German."""
     slug, customer, contacts, today = case
     decision = evaluate(policies[slug], customer, contacts, today)
     stored = json.loads(json.dumps(reasons.to_stored(decision.reason_codes), cls=DjangoJSONEncoder))
-    assert reasons.render_all(stored) == decision.reasons
+    rule_set = RuleSet.objects.get(pk=decision.rule_set.key) if decision.rule_set else None
+    rule = ContactRule.objects.get(pk=decision.rule.key) if decision.rule else None
+    assert reasons.render_stored(stored, rule_set, rule) == decision.reasons
+    assert not any(decision.rule_set.title in json.dumps(r) for r in stored if decision.rule_set)  # left to the row
     assert decision.reasons and not any(text in reasons.TEXTS for text in decision.reasons)  # text, not codes
 
 
