@@ -1,4 +1,4 @@
-"""Canonical codes (English, as in ENGINE-CONTRACT.md) and their German labels.
+"""Canonical codes (English, as in docs/engine-contract.md) and their German labels.
 
 One place for every code the rules and the engine read, so that models, forms, the engine's
 command and the fixtures agree.
