@@ -15,9 +15,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from kontaktdichte import formats
-from policies import reasons
 from policies import vocabulary as voc
 from policies.engine import Status
+from policies.loading import render_stored_reasons
 from policies.models import ContactRule, JobCentre, RuleSet
 
 from .status import CustomerQuerySet
@@ -349,7 +349,7 @@ class Customer(models.Model):
     @property
     def reason_texts(self) -> tuple[str, ...]:
         """Why the stored due date is what it is, in German (the rule set and rule loaded)."""
-        return reasons.render_stored(self.due_reasons or (), self.due_rule_set, self.due_rule)
+        return render_stored_reasons(self.due_reasons or (), self.due_rule_set, self.due_rule)
 
     @property
     def full_name(self):

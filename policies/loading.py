@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import engine
+from . import engine, reasons
 from .calendar import WorkingCalendar
 from .models import ClosingDay, ContactRule, JobCentre, RuleSet
 
@@ -37,6 +37,16 @@ def rule_from_row(row: ContactRule) -> engine.Rule:
         cap_at_benefit_renewal=row.cap_at_benefit_renewal,
         first_contact_exempt=row.first_contact_exempt,
         key=row.pk,
+    )
+
+
+def render_stored_reasons(stored, rule_set: RuleSet | None, rule: ContactRule | None) -> tuple[str, ...]:
+    """A customer's stored reasons in German, with its stored rule set and rule rows: what
+    `reasons.to_stored` left out is read from them as the engine reads them."""
+    return reasons.render_stored(
+        stored,
+        rule_set_from_row(rule_set, ()) if rule_set is not None else None,
+        rule_from_row(rule) if rule is not None else None,
     )
 
 

@@ -232,11 +232,6 @@ class RuleSet(models.Model):
         until = f"{formats.day(self.valid_until)}" if self.valid_until else "unbefristet"
         return f"{formats.day(self.valid_from)} – {until}"
 
-    @property
-    def reason_params(self) -> tuple:
-        """What a stored "concept" reason leaves to the rule set (`policies.reasons.to_stored`)."""
-        return (self.title, self.valid_from)
-
     def overlapping(self):
         """Other rule sets of the same job centre whose validity shares at least one day."""
         others = RuleSet.objects.filter(job_centre_id=self.job_centre_id).exclude(pk=self.pk)
@@ -342,18 +337,6 @@ class ContactRule(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.code})" if self.code else self.label
-
-    @property
-    def reason_params(self) -> tuple:
-        """What a stored "rule" reason leaves to the rule (`policies.reasons.to_stored`): its
-        label and amounts as `policies.loading` reads them."""
-        window = (self.window_amount, self.window_unit) if self.window_amount is not None and self.window_unit else None
-        deadline = (
-            (self.deadline_amount, self.deadline_unit)
-            if not self.individual and self.deadline_amount is not None and self.deadline_unit
-            else None
-        )
-        return (self.label, window, deadline)
 
     def clean(self):
         errors = {}

@@ -21,7 +21,7 @@ from kontaktdichte.dates import german_date
 from .vocabulary import label, unit_label
 
 if TYPE_CHECKING:
-    from .engine import Amount, Conditions, Customer, Rule
+    from .engine import Amount, Conditions, Customer, Rule, RuleSet
     from .matching import Facts
 
 Reason = tuple
@@ -248,21 +248,20 @@ def _stored(reason: Reason) -> Reason:
     return plain(reason)
 
 
-def render_stored(stored: Iterable, rule_set, rule) -> tuple[str, ...]:
-    """Stored reasons (`to_stored`) in German, with the stored decision's rule set and rule
-    (`policies.models.RuleSet` and `ContactRule`: their `reason_params`; None when deleted
-    since). Reasons stored whole, as before, render as they are."""
-    concept = rule_set.reason_params if rule_set is not None else None
-    matched = rule.reason_params if rule is not None else None
+def render_stored(stored: Iterable, rule_set: RuleSet | None, rule: Rule | None) -> tuple[str, ...]:
+    """Stored reasons (`to_stored`) in German, with the stored decision's rule set and rule as
+    the engine reads them (`policies.loading.render_stored_reasons`; None when deleted since).
+    Reasons stored whole, as before, render as they are."""
     texts = []
     for reason in stored:
-        if not isinstance(reason, str) and reason[0] == "concept" and len(reason) == 1:
-            reason = ("concept", *concept) if concept else "Konzept: inzwischen gelöscht."
-        elif not isinstance(reason, str) and reason[0] == "rule" and len(reason) == 3:
-            position, parts = reason[1], reason[2]
-            if matched is None:
+        code = None if isinstance(reason, str) else reason[0]
+        if code == "concept" and len(reason) == 1:
+            reason = rule_set.head_reason if rule_set is not None else "Konzept: inzwischen gelöscht."
+        elif code == "rule" and len(reason) == 3:
+            _code, position, parts = reason
+            if rule is None:
                 reason = f"Regel {position}: inzwischen gelöscht."
             else:
-                reason = ("rule", position, matched[0], parts, *matched[1:])
+                reason = ("rule", position, rule.label, parts, amount(rule.window), amount(rule.deadline))
         texts.append(render(reason))
     return tuple(texts)

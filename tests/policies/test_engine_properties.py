@@ -18,6 +18,7 @@ from kontaktdichte.dates import add_months
 from policies import engine, reasons
 from policies import vocabulary as voc
 from policies.engine import Contact, Customer, Measure, Suspension, contacts_that_count, evaluate
+from policies.loading import render_stored_reasons
 from policies.matching import facts_on, whole_months
 from policies.models import ContactRule, RuleSet
 
@@ -277,7 +278,7 @@ def test_stored_reason_codes_read_back_as_the_same_german_text(policies, case):
     stored = json.loads(json.dumps(reasons.to_stored(decision.reason_codes), cls=DjangoJSONEncoder))
     rule_set = RuleSet.objects.get(pk=decision.rule_set.key) if decision.rule_set else None
     rule = ContactRule.objects.get(pk=decision.rule.key) if decision.rule else None
-    assert reasons.render_stored(stored, rule_set, rule) == decision.reasons
+    assert render_stored_reasons(stored, rule_set, rule) == decision.reasons
     assert not any(decision.rule_set.title in json.dumps(r) for r in stored if decision.rule_set)  # left to the row
     assert decision.reasons and not any(text in reasons.TEXTS for text in decision.reasons)  # text, not codes
 

@@ -1,26 +1,48 @@
 """Stored reasons leave the rule set's title and the rule's label and amounts to their rows."""
 
+import json
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 
 from caseload.duedates import refresh_due_date
 from caseload.models import Customer
 from policies import reasons
-from policies.loading import rule_from_row, rule_set_from_row
+from policies import vocabulary as voc
+from policies.loading import render_stored_reasons
 from policies.models import ContactRule, RuleSet
 from tests.caseload.factories import overdue_customer, world  # noqa: F401
 
 
 @pytest.mark.django_db
-def test_a_rows_reason_params_are_what_the_engine_reads_from_it(rulesets):
-    rules = list(ContactRule.objects.all())
-    assert any(r.individual for r in rules) and any(r.window_amount for r in rules)
-    for row in rules:
-        rule = rule_from_row(row)
-        assert row.reason_params == (rule.label, reasons.amount(rule.window), reasons.amount(rule.deadline))
-    for row in RuleSet.objects.all():
-        assert row.reason_params == rule_set_from_row(row, []).head_reason[1:]
+def test_every_rule_of_the_fixture_reads_back_from_its_rows_as_stored_whole(policies):
+    """What `to_stored` leaves out, `render_stored_reasons` reads from the rule set's and the
+    rule's rows: the same text as the reasons stored whole (`reasons.plain`)."""
+    customer = SimpleNamespace(
+        employment="unemployed",
+        profile="market",
+        care="placement",
+        integrated_employment=voc.INTEGRATED_EMPLOYMENT_CODES[0],
+        flags=frozenset(),
+    )
+    facts = SimpleNamespace(u25=False, in_measure=False)
+    by_key = {
+        rule.key: (rule_set, position, rule)
+        for centre in policies.values()
+        for rule_set in centre.rule_sets
+        for position, rule in enumerate(rule_set.rules, 1)
+    }
+    rows = list(ContactRule.objects.select_related("rule_set"))
+    assert any(r.individual for r in rows) and any(r.window_amount for r in rows)
+    for row in rows:
+        rule_set, position, rule = by_key[row.pk]
+        codes = [rule_set.head_reason, ("rule", position, rule, customer, facts)]
+        stored = json.loads(json.dumps(reasons.to_stored(codes), cls=DjangoJSONEncoder))
+        assert stored[0] == ["concept"] and len(stored[1]) == 3
+        whole = [reasons.plain(code) for code in codes]
+        assert render_stored_reasons(stored, row.rule_set, row) == reasons.render_all(whole)
 
 
 def test_reasons_stored_whole_before_render_as_they_are():
