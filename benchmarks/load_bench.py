@@ -8,8 +8,10 @@ On the (scratch!) database in DATABASE_URL, generated to --customers unless it h
 --logins caseworkers of the largest job centre a password, signs each client in as one of them,
 and drives a fixed mix for --seconds: the worklist (40 %), the team's overdue list (20 %), a
 customer page of the team (30 %) and saving a contact note (10 %: the form, then the post). Then
-the same clients against `/health/` for a few seconds: the floor (the server's and this
-driver's own cost of a request, one database round trip, no session).
+two floors, for --floor-seconds each: the same number of clients against `/health/` (the
+server's and this driver's own cost of a request, one database round trip, no session), and
+the signed-in clients against the start page (session, user and staff profile read, then a
+redirect: what every page costs before its own work), with its CPU per request.
 
 Prints per page and in all: requests, requests per second, p50, p95, p99 and errors (a status
 of 500 or more, a refused connection, or an answer the page never gives); and where the CPU
@@ -187,10 +189,35 @@ def health_loop(port, deadline, results, lock):
             results["health"].append((time.perf_counter() - started, ok))
 
 
+def signed_in_loop(session, deadline, results, lock):
+    """The start page, signed in: session, user and staff profile read, then a redirect to the
+    worklist, not followed. What every page costs before it does anything of its own."""
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            status, _ = session.request("GET", "/")
+            ok = status == 302
+        except (OSError, http.client.HTTPException):
+            ok = False
+        with lock:
+            results["signed-in start"].append((time.perf_counter() - started, ok))
+
+
+def run_threads(threads) -> float:
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - started
+
+
 def cpu_times(server_group: int) -> dict[str, dict[int, float]]:
     """CPU seconds (user and system) so far of the server's processes (its process group) and of
     PostgreSQL's (every process named postgres: a scratch machine is assumed), by pid, from
-    /proc (Linux; empty elsewhere)."""
+    /proc (Linux; empty elsewhere). Each process's figure includes its ended children's (a
+    gunicorn worker restarted after max_requests counts in its master's), so the sum over all
+    pids of a later reading minus that of an earlier one is what was used in between."""
     ticks = os.sysconf("SC_CLK_TCK")
     found = {"gunicorn": {}, "postgres": {}}
     for entry in Path("/proc").glob("[0-9]*"):
@@ -200,7 +227,7 @@ def cpu_times(server_group: int) -> dict[str, dict[int, float]]:
             continue
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()  # from the 3rd field, the state, on
-        group, seconds = int(fields[2]), (int(fields[11]) + int(fields[12])) / ticks
+        group, seconds = int(fields[2]), sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
         if group == server_group:
             found["gunicorn"][int(entry.name)] = seconds
         elif name == "postgres":
@@ -211,7 +238,7 @@ def cpu_times(server_group: int) -> dict[str, dict[int, float]]:
 def cpu_report(before, after, driver_seconds, requests, wall):
     """Where the CPU of the measured phase went, per request, and the request rate that CPU
     allows on this machine's cores."""
-    used = {kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items()) for kind in after}
+    used = {kind: sum(after[kind].values()) - sum(before[kind].values()) for kind in after}
     used["Lasttreiber"] = driver_seconds
     if not requests or not used["gunicorn"]:
         return
@@ -334,15 +361,24 @@ def main():
         cpu_report(cpu_before, cpu_times(server.pid), time.process_time() - driver_before, requests, wall)
         floor = defaultdict(list)
         deadline = time.monotonic() + args.floor_seconds
-        threads = [
-            threading.Thread(target=health_loop, args=(port, deadline, floor, lock)) for _ in range(args.clients)
-        ]
-        started = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        report(floor, time.monotonic() - started, "Boden (/health/: eine Datenbankabfrage, keine Sitzung):")
+        wall = run_threads(
+            [threading.Thread(target=health_loop, args=(port, deadline, floor, lock)) for _ in range(args.clients)]
+        )
+        report(floor, wall, "Boden (/health/: eine Datenbankabfrage, keine Sitzung):")
+        signed_in = defaultdict(list)
+        deadline = time.monotonic() + args.floor_seconds
+        cpu_before, driver_before = cpu_times(server.pid), time.process_time()
+        wall = run_threads(
+            [threading.Thread(target=signed_in_loop, args=(s, deadline, signed_in, lock)) for s in sessions]
+        )
+        report(signed_in, wall, "Boden angemeldet (Startseite: Sitzung, Benutzer, Profil; Weiterleitung):")
+        cpu_report(
+            cpu_before,
+            cpu_times(server.pid),
+            time.process_time() - driver_before,
+            len(signed_in["signed-in start"]),
+            wall,
+        )
         met = rate >= 150 and p99 < 300 and errors == 0
         say(f"Ziel ≥ 150/s, p99 < 300 ms, 0 Fehler: {'erreicht' if met else 'VERFEHLT'}")
     finally:
