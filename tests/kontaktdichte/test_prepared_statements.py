@@ -1,0 +1,45 @@
+"""PostgreSQL binds parameters on the server and prepares what a connection runs often
+(`DATABASE_PREPARED_STATEMENTS`, on by default); SQLite is left as it is."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from policies.models import JobCentre
+
+SETTINGS = Path(__file__).resolve().parents[2] / "kontaktdichte" / "settings.py"
+
+
+def _options(monkeypatch, url: str, **env) -> dict:
+    monkeypatch.setenv("DATABASE_URL", url)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS))["DATABASES"]["default"].get("OPTIONS", {})
+
+
+def test_postgresql_prepares_statements_unless_switched_off(monkeypatch):
+    url = "postgres://kd@db.example/kd"
+    on = _options(monkeypatch, url)
+    assert on["server_side_binding"] is True and on["prepare_threshold"] == 5
+    off = _options(monkeypatch, url, DATABASE_PREPARED_STATEMENTS="false")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+
+
+def test_sqlite_gets_no_postgresql_options(monkeypatch):
+    options = _options(monkeypatch, "sqlite:///tmp/kd-settings-test.sqlite3")
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_a_statement_run_often_is_prepared_on_the_connection():
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for _ in range(6):
+        list(JobCentre.objects.filter(slug="prepared-statements-test").values_list("pk", flat=True))
+    assert any('"policies_jobcentre"' in statement and '"slug"' in statement for statement in prepared())
