@@ -349,12 +349,7 @@ def main():
                 for i, session in enumerate(sessions)
             ]
             cpu_before, driver_before = cpu_times(server.pid), time.process_time()
-            started = time.monotonic()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-        wall = time.monotonic() - started
+            wall = run_threads(threads)
         rate, p99, errors = report(results, wall, "Seitenmix:")
         # A saved note is two requests (the form, then the post), counted once above.
         requests = sum(len(rows) for rows in results.values()) + len(results["save note"])

@@ -59,24 +59,23 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # load. Checked before reuse, so a restarted database costs one failed request, not many.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL: parameters bound on the server, and a statement a connection has run five times
-# prepared, so that PostgreSQL no longer parses and plans it for every page. Off behind a pooler
-# in transaction mode that does not keep prepared statements (PgBouncer before 1.21).
-PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
-USE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
-if USE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(PREPARED_STATEMENTS)
 # A streaming read replica of the primary: lists and reports read from it (kontaktdichte.replica).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL.")
     DATABASES["replica"].update(CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True)
-    if USE_PREPARED_STATEMENTS:
-        DATABASES["replica"].setdefault("OPTIONS", {}).update(PREPARED_STATEMENTS)
     # Tests read the replica alias through the primary's test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["kontaktdichte.replica.ReplicaRouter"]
+# PostgreSQL (primary and replica): parameters bound on the server, and a statement a connection
+# has run five times prepared, so that PostgreSQL no longer parses and plans it for every page.
+# Off behind a pooler in transaction mode that does not keep prepared statements (PgBouncer
+# before 1.21).
+if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    for database in DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
