@@ -213,8 +213,8 @@ def run_threads(threads) -> float:
 
 
 def cpu_times(server_group: int) -> dict[str, dict[int, float]]:
-    """CPU seconds (user and system) so far of the server's processes (its process group) and of
-    PostgreSQL's (every process named postgres: a scratch machine is assumed), by pid, from
+    """CPU seconds so far, as (user, system), of the server's processes (its process group) and
+    of PostgreSQL's (every process named postgres: a scratch machine is assumed), by pid, from
     /proc (Linux; empty elsewhere). Each process's figure includes its ended children's (a
     gunicorn worker restarted after max_requests counts in its master's), so the sum over all
     pids of a later reading minus that of an earlier one is what was used in between."""
@@ -227,7 +227,8 @@ def cpu_times(server_group: int) -> dict[str, dict[int, float]]:
             continue
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()  # from the 3rd field, the state, on
-        group, seconds = int(fields[2]), sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
+        utime, stime, cutime, cstime = (int(f) / ticks for f in fields[11:15])
+        group, seconds = int(fields[2]), (utime + cutime, stime + cstime)
         if group == server_group:
             found["gunicorn"][int(entry.name)] = seconds
         elif name == "postgres":
@@ -238,7 +239,14 @@ def cpu_times(server_group: int) -> dict[str, dict[int, float]]:
 def cpu_report(before, after, driver_seconds, requests, wall):
     """Where the CPU of the measured phase went, per request, and the request rate that CPU
     allows on this machine's cores."""
-    used = {kind: sum(after[kind].values()) - sum(before[kind].values()) for kind in after}
+    split = {
+        kind: [
+            sum(times[i] for times in after[kind].values()) - sum(times[i] for times in before[kind].values())
+            for i in (0, 1)
+        ]
+        for kind in after
+    }
+    used = {kind: user + system for kind, (user, system) in split.items()}
     used["Lasttreiber"] = driver_seconds
     if not requests or not used["gunicorn"]:
         return
@@ -250,6 +258,9 @@ def cpu_report(before, after, driver_seconds, requests, wall):
         + ", ".join(f"{kind} {ms:.1f} ms" for kind, ms in per_request.items())
         + f"; zusammen {total:.1f} ms, Auslastung {sum(used.values()) / wall / cores:.0%} von {cores} Prozessoren"
     )
+    # System time is the kernel's share: sockets, and memory mapped and unmapped (see
+    # kontaktdichte/datastack.py for a case where that was a third of a page's CPU).
+    say("  davon im Kern (System): " + ", ".join(f"{kind} {split[kind][1] / requests * 1000:.1f} ms" for kind in split))
     say(f"  Obergrenze bei diesem Aufwand: {cores * 1000 / total:.0f} Anfragen/s")
 
 

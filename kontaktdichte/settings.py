@@ -121,6 +121,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# Outermost: each request in a fresh chunk of Python's data stack (kontaktdichte/datastack.py).
+if env_bool("DATA_STACK_RESERVE", True):
+    MIDDLEWARE.insert(0, "kontaktdichte.datastack.roomy_stack")
 
 ROOT_URLCONF = "kontaktdichte.urls"
 
