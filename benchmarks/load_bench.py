@@ -11,7 +11,9 @@ customer page of the team (30 %) and saving a contact note (10 %: the form, then
 two floors, for --floor-seconds each: the same number of clients against `/health/` (the
 server's and this driver's own cost of a request, one database round trip, no session), and
 the signed-in clients against the start page (session, user and staff profile read, then a
-redirect: what every page costs before its own work), with its CPU per request.
+redirect: what every page costs before its own work), with its CPU per request. Last, each page
+of the mix alone for --per-page-seconds, one request after the other, with the server's CPU per
+request in user space and in the kernel.
 
 Prints per page and in all: requests, requests per second, p50, p95, p99 and errors (a status
 of 500 or more, a refused connection, or an answer the page never gives); and where the CPU
@@ -127,6 +129,47 @@ class Session:
             raise RuntimeError(f"login of {username} failed with {status}")
 
 
+def one_request(session, kind, customers, rng) -> tuple[float, bool]:
+    """One request of the mix's `kind` (saving a note: the form, then the post, which alone is
+    timed): its time and whether the answer was one the page gives."""
+    started = time.perf_counter()
+    ok = False
+    try:
+        if kind == "worklist":
+            status, _ = session.request("GET", "/faelle/")
+            ok = status == 200
+        elif kind == "team list":
+            status, _ = session.request("GET", "/team/ueberfaellig/")
+            ok = status == 200
+        elif kind == "customer page":
+            status, _ = session.request("GET", f"/kunden/{rng.choice(customers)}/")
+            ok = status == 200
+        else:
+            pk = rng.choice(customers)
+            status, page = session.request("GET", f"/kunden/{pk}/vermerk/")
+            token = CSRF.search(page)
+            started = time.perf_counter()  # the post is what is measured
+            status, _ = session.request(
+                "POST",
+                f"/kunden/{pk}/vermerk/",
+                {
+                    "csrfmiddlewaretoken": token.group(1) if token else "",
+                    "date": time.strftime("%Y-%m-%d"),
+                    "channel": "phone",
+                    "summary": "Telefonat zur Terminabstimmung (Lasttest).",
+                    "follow_up_on": time.strftime("%Y-%m-%d", time.localtime(time.time() + 14 * 86400)),
+                    "prognosis_reviewed": "on",
+                    "strategy_reviewed": "on",
+                    "agreement_reviewed": "on",
+                    "job_search_done": "on",
+                },
+            )
+            ok = status in (302, 400)  # 400: the rule set asks for more than this note gives
+    except (OSError, http.client.HTTPException):
+        ok = False
+    return time.perf_counter() - started, ok
+
+
 def client_loop(session, customers, deadline, results, lock, budget, rng):
     kinds, weights = zip(*MIX)
     while time.monotonic() < deadline:
@@ -135,42 +178,7 @@ def client_loop(session, customers, deadline, results, lock, budget, rng):
                 return
             budget[0] -= 1
         kind = rng.choices(kinds, weights)[0]
-        started = time.perf_counter()
-        ok = False
-        try:
-            if kind == "worklist":
-                status, _ = session.request("GET", "/faelle/")
-                ok = status == 200
-            elif kind == "team list":
-                status, _ = session.request("GET", "/team/ueberfaellig/")
-                ok = status == 200
-            elif kind == "customer page":
-                status, _ = session.request("GET", f"/kunden/{rng.choice(customers)}/")
-                ok = status == 200
-            else:
-                pk = rng.choice(customers)
-                status, page = session.request("GET", f"/kunden/{pk}/vermerk/")
-                token = CSRF.search(page)
-                started = time.perf_counter()  # the post is what is measured
-                status, _ = session.request(
-                    "POST",
-                    f"/kunden/{pk}/vermerk/",
-                    {
-                        "csrfmiddlewaretoken": token.group(1) if token else "",
-                        "date": time.strftime("%Y-%m-%d"),
-                        "channel": "phone",
-                        "summary": "Telefonat zur Terminabstimmung (Lasttest).",
-                        "follow_up_on": time.strftime("%Y-%m-%d", time.localtime(time.time() + 14 * 86400)),
-                        "prognosis_reviewed": "on",
-                        "strategy_reviewed": "on",
-                        "agreement_reviewed": "on",
-                        "job_search_done": "on",
-                    },
-                )
-                ok = status in (302, 400)  # 400: the rule set asks for more than this note gives
-        except (OSError, http.client.HTTPException):
-            ok = False
-        elapsed = time.perf_counter() - started
+        elapsed, ok = one_request(session, kind, customers, rng)
         with lock:
             results[kind].append((elapsed, ok))
 
@@ -236,16 +244,21 @@ def cpu_times(server_group: int) -> dict[str, dict[int, float]]:
     return found
 
 
+def used_between(before, after) -> dict[str, tuple[float, float]]:
+    """CPU seconds (user, system) each kind of process used between two `cpu_times` readings."""
+    return {
+        kind: tuple(
+            sum(times[i] for times in after[kind].values()) - sum(times[i] for times in before[kind].values())
+            for i in (0, 1)
+        )
+        for kind in after
+    }
+
+
 def cpu_report(before, after, driver_seconds, requests, wall):
     """Where the CPU of the measured phase went, per request, and the request rate that CPU
     allows on this machine's cores."""
-    split = {
-        kind: [
-            sum(times[i] for times in after[kind].values()) - sum(times[i] for times in before[kind].values())
-            for i in (0, 1)
-        ]
-        for kind in after
-    }
+    split = used_between(before, after)
     used = {kind: user + system for kind, (user, system) in split.items()}
     used["Lasttreiber"] = driver_seconds
     if not requests or not used["gunicorn"]:
@@ -262,6 +275,27 @@ def cpu_report(before, after, driver_seconds, requests, wall):
     # kontaktdichte/datastack.py for a case where that was a third of a page's CPU).
     say("  davon im Kern (System): " + ", ".join(f"{kind} {split[kind][1] / requests * 1000:.1f} ms" for kind in split))
     say(f"  Obergrenze bei diesem Aufwand: {cores * 1000 / total:.0f} Anfragen/s")
+
+
+def per_page(session, customers, seconds, server_pid):
+    """Each page of the mix alone, one request after the other: the server's CPU per request of
+    each (in user space and in the kernel) and PostgreSQL's, without the other pages' load."""
+    say(f"Jede Seite einzeln, eine Anfrage nach der anderen ({seconds} s je Seite), CPU je Anfrage:")
+    say(f"  {'Seite':<15}{'Anfragen':>9}{'p50 ms':>9}{'gunicorn':>10}{'im Kern':>9}{'postgres':>10}")
+    rng = random.Random(0)
+    for kind, _weight in MIX:
+        times, before = [], cpu_times(server_pid)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            times.append(one_request(session, kind, customers, rng)[0])
+        used = used_between(before, cpu_times(server_pid))
+        requests = len(times) * (2 if kind == "save note" else 1)  # the form and the post
+        gunicorn_user, gunicorn_system = (value / requests * 1000 for value in used["gunicorn"])
+        postgres = sum(used["postgres"]) / requests * 1000
+        say(
+            f"  {kind:<15}{len(times):>9}{percentile(times, 50) * 1000:>9.1f}{gunicorn_user + gunicorn_system:>8.1f}ms"
+            f"{gunicorn_system:>7.1f}ms{postgres:>8.1f}ms"
+        )
 
 
 def percentile(values, p):
@@ -300,6 +334,7 @@ def main():
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--floor-seconds", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--per-page-seconds", type=int, default=5, help="0: no page-by-page phase")
     parser.add_argument("--server-log", help="keep gunicorn's log (access lines with server time) in this file")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -385,6 +420,8 @@ def main():
             len(signed_in["signed-in start"]),
             wall,
         )
+        if args.per_page_seconds:
+            per_page(sessions[0], users[0][1], args.per_page_seconds, server.pid)
         met = rate >= 150 and p99 < 300 and errors == 0
         say(f"Ziel ≥ 150/s, p99 < 300 ms, 0 Fehler: {'erreicht' if met else 'VERFEHLT'}")
     finally:
