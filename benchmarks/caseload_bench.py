@@ -116,15 +116,13 @@ def team_list(runs: int):
     floor_statements = captured(lambda: client.get(home))
     page_statements = captured(lambda: client.get(url))  # session and user lookups: the page needs them too
     # Side by side, round by round: the ratios below compare these four medians.
-    timed = median_times_interleaved(
-        {
-            "floor": lambda: client.get(home),
-            "floor_raw": lambda: run_raw(floor_statements),
-            "page": lambda: client.get(url),
-            "raw": lambda: run_raw(page_statements),
-        },
-        runs,
-    )
+    measured = {
+        "floor": lambda: client.get(home),
+        "floor_raw": lambda: run_raw(floor_statements),
+        "page": lambda: client.get(url),
+        "raw": lambda: run_raw(page_statements),
+    }
+    timed = median_times_interleaved(measured, runs)
     (floor, _), (floor_raw, _), (page, page_times), (raw, _) = timed.values()
     p95 = sorted(page_times)[max(int(len(page_times) * 0.95) - 1, 0)]
     say(
@@ -156,16 +154,8 @@ def team_list(runs: int):
     # back, the raw runs took less time than the same statements take inside the page (the
     # line above; 4.9 against 5.6 ms in one run, when side by side gave 5.6), and a spell of
     # the machine fell on one of the four only.
-    back_to_back = [
-        median_time(fn, runs)[0]
-        for fn in (
-            lambda: client.get(home),
-            lambda: run_raw(floor_statements),
-            lambda: client.get(url),
-            lambda: run_raw(page_statements),
-        )
-    ]
-    own_b, own_raw_b = back_to_back[2] - back_to_back[0], max(back_to_back[3] - back_to_back[1], 1e-6)
+    b = {name: median_time(fn, runs)[0] for name, fn in measured.items()}
+    own_b, own_raw_b = b["page"] - b["floor"], max(b["raw"] - b["floor_raw"], 1e-6)
     say(
         f"Zum Vergleich hintereinander gemessen (wie bis zum 30.11.2026): eigene Kosten {own_b * 1000:.1f} ms, "
         f"roh {own_raw_b * 1000:.1f} ms; Verhältnis {own_b / own_raw_b:.2f}"

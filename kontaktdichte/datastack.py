@@ -37,11 +37,6 @@ _in_own_chunk.__code__ = _in_own_chunk.__code__.replace(
 )
 
 
-def in_own_chunk(call, argument):
-    """`call(argument)`, with every frame below it in a new data-stack chunk of its own."""
-    return _in_own_chunk(call, argument)
-
-
 def roomy_stack(get_response):
     def middleware(request):
         return _in_own_chunk(get_response, request)

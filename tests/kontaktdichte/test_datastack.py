@@ -2,17 +2,16 @@
 calls across a chunk boundary no longer maps and unmaps memory on every call."""
 
 import resource
-import runpy
 import sys
-from pathlib import Path
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from kontaktdichte.datastack import in_own_chunk, roomy_stack
+from kontaktdichte.datastack import roomy_stack
 
-SETTINGS = Path(__file__).resolve().parents[2] / "kontaktdichte" / "settings.py"
+from .settings_env import run_settings
+
 CALLS = 100
 
 
@@ -52,7 +51,7 @@ def test_calls_across_a_chunk_boundary_stop_faulting_in_memory_in_an_own_chunk()
     plain = _worst_loop()
     if plain < CALLS // 2:
         pytest.skip(f"this CPython keeps a freed chunk ({plain} faults in {CALLS} calls): nothing to work around")
-    assert in_own_chunk(_worst_loop, None) < 10
+    assert roomy_stack(_worst_loop)(None) < 10
 
 
 def test_the_middleware_hands_the_request_on_and_the_response_back():
@@ -75,13 +74,8 @@ def test_an_exception_leaves_the_middleware_unchanged():
         roomy_stack(view)(RequestFactory().get("/"))
 
 
-def _middleware(monkeypatch, **env) -> list[str]:
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(SETTINGS))["MIDDLEWARE"]
-
-
 def test_it_is_the_outermost_middleware_unless_switched_off(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
-    assert _middleware(monkeypatch)[0] == "kontaktdichte.datastack.roomy_stack"
-    assert "kontaktdichte.datastack.roomy_stack" not in _middleware(monkeypatch, DATA_STACK_RESERVE="false")
+    assert run_settings(monkeypatch)["MIDDLEWARE"][0] == "kontaktdichte.datastack.roomy_stack"
+    off = run_settings(monkeypatch, DATA_STACK_RESERVE="false")["MIDDLEWARE"]
+    assert "kontaktdichte.datastack.roomy_stack" not in off

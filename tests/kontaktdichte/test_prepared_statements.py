@@ -1,22 +1,16 @@
 """PostgreSQL binds parameters on the server and prepares what a connection runs often
 (`DATABASE_PREPARED_STATEMENTS`, on by default); SQLite is left as it is."""
 
-import runpy
-from pathlib import Path
-
 import pytest
 from django.db import connection
 
 from policies.models import JobCentre
 
-SETTINGS = Path(__file__).resolve().parents[2] / "kontaktdichte" / "settings.py"
+from .settings_env import run_settings
 
 
 def _options(monkeypatch, url: str, **env) -> dict:
-    monkeypatch.setenv("DATABASE_URL", url)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(SETTINGS))["DATABASES"]["default"].get("OPTIONS", {})
+    return run_settings(monkeypatch, DATABASE_URL=url, **env)["DATABASES"]["default"].get("OPTIONS", {})
 
 
 def test_postgresql_prepares_statements_unless_switched_off(monkeypatch):
