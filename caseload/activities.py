@@ -22,6 +22,7 @@ from policies import engine
 from policies.models import RuleSet
 
 from .models import ContactNote, Customer, FollowUpActivity, Measure
+from .open_tasks import store_next_task
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,7 @@ def complete_activity(*, activity: FollowUpActivity, by, expected_version: int |
     activity.version += 1
     activity._history_user = by
     activity.save(update_fields=["status", "closed_at", "closed_by", "version"])
+    store_next_task(customer)
     audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, obj=activity, what="activity_done")
     log.info("follow-up activity %s of customer id %s done", activity.pk, customer.pk)
     return activity

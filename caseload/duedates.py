@@ -18,6 +18,7 @@ from policies.loading import load_policies
 from policies.models import JobCentre
 
 from .models import ContactNote, Customer, Measure, Suspension
+from .open_tasks import earliest_activity, next_task_day
 from .signals import history_changed
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,11 @@ def facts_from_values(
     )
 
 
-def due_values(decision: engine.Decision, today: date, version: int) -> tuple:
-    """The stored decision's column values, in `DUE_ATTNAMES` order."""
+def due_values(
+    decision: engine.Decision, today: date, version: int, plan_on: date | None, activity_on: date | None
+) -> tuple:
+    """The stored decision's column values, in `DUE_ATTNAMES` order; the last, the next task's
+    day, with the customer's `cooperation_plan_on` and earliest open activity."""
     return (
         decision.status.until_due,
         decision.due_by,
@@ -101,11 +105,13 @@ def due_values(decision: engine.Decision, today: date, version: int) -> tuple:
         version,
         decision.last_contact_on,
         decision.tasks_due_on,
+        next_task_day(decision.tasks_due_on, plan_on, activity_on),
     )
 
 
-def apply_decision(customer, decision: engine.Decision, today: date, version: int) -> None:
-    for attname, value in zip(DUE_ATTNAMES, due_values(decision, today, version), strict=True):
+def apply_decision(customer, decision: engine.Decision, today: date, version: int, activity_on: date | None) -> None:
+    values = due_values(decision, today, version, customer.cooperation_plan_on, activity_on)
+    for attname, value in zip(DUE_ATTNAMES, values, strict=True):
         setattr(customer, attname, value)
 
 
@@ -146,7 +152,7 @@ def refresh_due_date(
             sender=Customer, job_centre_id=customer.job_centre_id, customer_id=customer.pk, since=changed_from
         )
     decision = decide(customer, today)
-    apply_decision(customer, decision, today, customer._policy_version)
+    apply_decision(customer, decision, today, customer._policy_version, earliest_activity(customer))
     # An UPDATE rather than save(): a recomputation is not a change of the customer's history.
     Customer.objects.filter(pk=customer.pk, job_centre_id=customer.job_centre_id).update(
         **{attname: getattr(customer, attname) for attname in DUE_ATTNAMES}

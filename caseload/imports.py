@@ -37,7 +37,8 @@ from policies import vocabulary as voc
 
 from . import intake, services
 from .import_files import ImportFileError
-from .models import Customer, PendingImport, Staff, Team
+from .models import Customer, Staff, Team
+from .pending_import import PendingImport
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,6 @@ query filters by it. Writes go through `caseload.services`; the stored due date 
 `Customer` is recomputed there, in the same transaction as the change.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -264,6 +262,7 @@ class Customer(models.Model):
         "policy_version",
         "last_contact_on",
         "due_tasks_since",
+        "next_task_on",
     )
     # The engine's status until `due_by` passes (`engine.Status.until_due`: never "overdue"; a
     # dated status reads as overdue after its day, `caseload.status`); "" until first computed.
@@ -305,6 +304,9 @@ class Customer(models.Model):
     last_contact_on = models.DateField("letzter qualifizierter Kontakt", null=True, blank=True)
     # The day the earliest task among `due_flags` came due (profiling review, AG-S).
     due_tasks_since = models.DateField("Aufgabe fällig seit", null=True, blank=True)
+    # The earliest day any open task comes due (`caseload.open_tasks.next_task_day`): the lists'
+    # "Aufgaben" read it through an index instead of testing every customer's tasks.
+    next_task_on = models.DateField("nächste Aufgabe", null=True, blank=True)
 
     # Optimistic locking: raised by every edit through the services; a form carries the version
     # it was read at, and a save from an older one is refused (`services.check_version`).
@@ -336,6 +338,7 @@ class Customer(models.Model):
             # Including registered_on, the monthly report counts a team's customers from the index alone.
             models.Index(fields=["job_centre", "team", "due_by"], include=["registered_on"], name="customer_team_due"),
             models.Index(fields=["job_centre", "recheck_on"], name="customer_recheck"),
+            models.Index(fields=["job_centre", "team", "next_task_on"], name="customer_team_task"),
             # Possible duplicates (same name and birth date) when a customer is entered or imported.
             models.Index(fields=["job_centre", "birth_date"], name="customer_birth"),
             # No index on policy_version: "computed under an older version" is an inequality no
@@ -516,31 +519,6 @@ def note_subject(walk_in: bool, rule_code: str) -> str:
     return f"{label} {rule_code}".strip()
 
 
-class PendingImport(models.Model):
-    """An import file's rows between its preview and its confirmation (`caseload.imports`): the
-    uploaded file itself is read in memory and never written to disk. The rows are deleted when
-    the import is confirmed or discarded, and `imports.KEEP_MINUTES` after the upload at the
-    latest (by the next upload and by the nightly `apply_retention`). The id in the preview's
-    address is random; only the person who uploaded the file can open it."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    job_centre = models.ForeignKey(JobCentre, on_delete=models.CASCADE, related_name="+")
-    # The team lead's team: every row goes to it. None (admin, command): the rows name their teams.
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    header = models.JSONField(default=list)
-    rows = models.JSONField(default=list)  # [[line in the file, [cell, ...]], ...] as text
-
-    class Meta:
-        verbose_name = "Import (Vorschau)"
-        verbose_name_plural = "Importe (Vorschau)"
-        default_permissions = ()
-
-    def __str__(self):
-        return f"Import {self.pk}"
-
-
 class FollowUpActivity(models.Model):
     """A follow-up activity agreed in a contact note (Vereinbarung, Folgeaktivität), with the day
     by which it is to be followed up ("Wiedervorlagen für Folgekontakte bzw. Folgeaktivitäten
@@ -597,3 +575,7 @@ class FollowUpActivity(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.OPEN
+
+
+# Defined in a module of its own (it belongs to the imports, not to the caseload's history).
+from .pending_import import PendingImport  # noqa: E402, F401

@@ -12,8 +12,11 @@ Four kinds, each from where it is kept:
 
 A task is due on its day and overdue the day after (a flag's day is the stored
 `due_tasks_since`). The worklist's "Aufgaben" shows the tasks due within HORIZON or earlier;
-the team list and the reminder mails the overdue ones. Every list reads the customer table and
-one EXISTS over the activities: no query per row.
+the team list and the reminder mails the overdue ones. Which customers have such a task the lists
+read from one stored column, `Customer.next_task_on` (the earliest day of any open task,
+`next_task_day`), through an index; it is written with the stored due date (`caseload.duedates`,
+`caseload.recompute`) and whenever an activity closes (`store_next_task`). The tasks themselves,
+and the filter by kind, are read from where each kind is kept.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from kontaktdichte.dates import ONE_DAY, add_months, latest_start
 from policies import engine
@@ -44,6 +47,38 @@ HORIZON = timedelta(days=14)
 
 def plan_review_on(plan_on: date | None) -> date | None:
     return add_months(plan_on, PLAN_REVIEW_MONTHS) if plan_on is not None else None
+
+
+def next_task_day(tasks_since: date | None, plan_on: date | None, activity_on: date | None) -> date | None:
+    """The earliest day any open task of a customer comes due (`Customer.next_task_on`): the
+    flags' day (`due_tasks_since`, set exactly when the decision carries a task flag), the
+    plan's review and the earliest open activity; None without any."""
+    days = [d for d in (tasks_since, plan_review_on(plan_on), activity_on) if d is not None]
+    return min(days) if days else None
+
+
+def earliest_activities(job_centre_id: int, customers: Q) -> dict[int, date]:
+    """The day of the earliest open follow-up activity per customer id, for the customers
+    `customers` selects (a Q on the activities' `customer_id`). One query."""
+    return dict(
+        FollowUpActivity.objects.filter(customers, job_centre_id=job_centre_id, status=FollowUpActivity.OPEN)
+        .values("customer_id")
+        .annotate(first=Min("due_on"))
+        .order_by()
+        .values_list("customer_id", "first")
+    )
+
+
+def earliest_activity(customer: Customer) -> date | None:
+    return earliest_activities(customer.job_centre_id, Q(customer_id=customer.pk)).get(customer.pk)
+
+
+def store_next_task(customer: Customer) -> None:
+    """Write `next_task_on` after an activity closed outside a contact note (which recomputes the
+    due date, and this with it). Two queries."""
+    day = next_task_day(customer.due_tasks_since, customer.cooperation_plan_on, earliest_activity(customer))
+    customer.next_task_on = day
+    Customer.objects.filter(pk=customer.pk, job_centre_id=customer.job_centre_id).update(next_task_on=day)
 
 
 # --- As SQL ------------------------------------------------------------------------------------
@@ -80,17 +115,13 @@ def kind_q(kind: str, today: date, *, overdue: bool = False) -> Q:
 
 
 def tasks_due_q(today: date) -> Q:
-    q = Q()
-    for kind in KINDS:
-        q |= kind_q(kind, today)
-    return q
+    """An open task of any kind due within HORIZON (or already): as every `kind_q` joined."""
+    return Q(next_task_on__lte=today + HORIZON)
 
 
 def tasks_overdue_q(today: date) -> Q:
-    q = Q()
-    for kind in KINDS:
-        q |= kind_q(kind, today, overdue=True)
-    return q
+    """An overdue task of any kind: as every `kind_q(..., overdue=True)` joined."""
+    return Q(next_task_on__lt=today)
 
 
 def overdue_counts(queryset: QuerySet[Customer], today: date) -> list[dict]:
@@ -192,11 +223,14 @@ class CustomerTasks:
 
 def customer_tasks(customer: Customer, today: date) -> CustomerTasks:
     """The customer page's tasks: open activities, the flags of the stored decision, the plan's
-    review. Two queries (activities; measures, only when the AG-S flag is set). `customer` with
-    `due_rule_set` loaded (`access.get_customer_for_user` does)."""
+    review. Two queries (activities, only when a task's day is stored; measures, only when the
+    AG-S flag is set). `customer` with `due_rule_set` loaded (`access.get_customer_for_user`
+    does)."""
+    # No task day stored: no open activity either (most customers), and no query for them.
+    found = activities_by_customer(customer.job_centre_id, [customer.pk]) if customer.next_task_on else {}
     activities = [
         Task(ACTIVITY, t.due_on, t.text, t.due_on < today, t.pk, t.version, t.note_date)
-        for t in activities_by_customer(customer.job_centre_id, [customer.pk]).get(customer.pk, [])
+        for t in found.get(customer.pk, [])
     ]
     flags, since = customer.due_flags or (), customer.due_tasks_since
     profiling = None

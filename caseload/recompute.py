@@ -34,6 +34,7 @@ from policies.models import JobCentre
 from . import recompute_worker
 from .duedates import MEASURE_ROW, due_values, facts_from_values, policy_for
 from .models import ContactNote, Customer, Measure, Suspension
+from .open_tasks import earliest_activities
 from .status import stale_q
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def _tuples(queryset, *fields) -> list[tuple]:
 
 def _chunk_decisions(policy: engine.JobCentre, rows: list[tuple], today: date):
     """(customer id, decision) for the chunk's rows, as `_read_chunk` reads them: id, job centre,
-    row version, then the facts (`Customer.FACT_FIELDS`). Measures, suspensions and contacts
+    row version, the facts (`Customer.FACT_FIELDS`), the plan's day. Measures, suspensions and contacts
     in one query each for the whole chunk."""
     scope = ids_scope(rows[0][1], [row[0] for row in rows])
     measures, suspensions, _none = histories(scope, today, with_contacts=False)
@@ -140,7 +141,7 @@ def _chunk_decisions(policy: engine.JobCentre, rows: list[tuple], today: date):
         flags = flag_sets.get(text)
         if flags is None:
             flags = flag_sets[text] = frozenset(json.loads(text) or ()) if text else frozenset()
-        values = list(row[3:])
+        values = list(row[3:-1])
         values[flags_at - 3] = flags
         facts = facts_from_values(*values, measures.get(cid, none), suspensions.get(cid, none))
         yield cid, evaluate(policy, facts, contacts.get(cid, none), today)
@@ -258,8 +259,10 @@ def _recompute_range(
         if not rows:
             return 0
         decisions = _chunk_decisions(policy_for(centre_id, version), rows, today)
+        chunk = Q(customer_id__in=ids) if ids else Q(customer_id__gte=first_id, customer_id__lte=last_id)
+        activities = earliest_activities(centre_id, chunk)
         new = [
-            (row[0], row[2], *due_values(decision, today, version))
+            (row[0], row[2], *due_values(decision, today, version, row[-1], activities.get(row[0])))
             for row, (_cid, decision) in zip(rows, decisions, strict=True)
         ]
         written = store_due_dates(centre_id, new)
@@ -268,7 +271,8 @@ def _recompute_range(
 
 
 def _read_chunk(connection, centre_id, version, due_only, today, first_id, last_id, ids) -> list[tuple]:
-    """The chunk's customers as tuples: id, job centre, row version, then `Customer.FACT_FIELDS`.
+    """The chunk's customers as tuples: id, job centre, row version, `Customer.FACT_FIELDS`, then
+    the plan's day (for the next task's, `open_tasks.next_task_day`).
 
     The row version is PostgreSQL's `xmin` (the transaction that wrote the row last): any write
     to the row changes it. SQLite needs none: the chunk's transaction holds the write lock from
@@ -281,7 +285,9 @@ def _read_chunk(connection, centre_id, version, due_only, today, first_id, last_
         row_version = RawSQL(f"{table}.xmin::text", (), output_field=TextField())
     else:
         row_version = Value(None, output_field=TextField())
-    return _tuples(queryset.order_by("pk"), "id", "job_centre_id", row_version, *Customer.FACT_FIELDS)
+    return _tuples(
+        queryset.order_by("pk"), "id", "job_centre_id", row_version, *Customer.FACT_FIELDS, "cooperation_plan_on"
+    )
 
 
 def run_in_processes(connection, workers: int, tasks: int, customers: int) -> bool:

@@ -30,6 +30,7 @@ from . import activities as followups
 from .duedates import decide, refresh_due_date
 from .intake import TEXT_FIELDS, check_master_data
 from .models import ContactNote, Customer, Measure, Suspension
+from .open_tasks import store_next_task
 
 log = logging.getLogger(__name__)
 
@@ -477,6 +478,8 @@ def update_customer(
         audit.record(audit.Event.CUSTOMER_CHANGED, user=by, customer=customer, what="facts")
     if any(f in Customer.FACT_FIELDS for f in changed):
         return refresh_due_date(customer, today)
+    if "cooperation_plan_on" in changed:  # no fact the rules read, but a task's day
+        store_next_task(customer)
     return None
 
 
