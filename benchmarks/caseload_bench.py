@@ -56,6 +56,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.capture import captured, median_time, median_times_interleaved, run_raw, time_in_database
+from benchmarks.scratch import require_scratch_database
 from caseload.models import Customer, Staff
 from policies.models import JobCentre
 
@@ -269,6 +270,7 @@ def main():
         help="Recompute with --workers processes only (at 1,000,000 customers one process takes minutes a case).",
     )
     args = parser.parse_args()
+    require_scratch_database()
 
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from benchmarks.scratch import require_scratch_database
 from caseload import recompute
 from caseload.duedates import customer_facts
 from caseload.models import ContactNote, Customer
@@ -98,5 +99,6 @@ def walk_in_index():
 
 
 if __name__ == "__main__":
+    require_scratch_database()
     readers()
     walk_in_index()

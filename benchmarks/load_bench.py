@@ -56,6 +56,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Count
 
+from benchmarks.scratch import require_scratch_database
 from caseload.models import Customer, Staff
 
 PASSWORD = "Lasttest-Passwort-2026"
@@ -338,6 +339,7 @@ def main():
     parser.add_argument("--per-page-seconds", type=int, default=5, help="0: no page-by-page phase")
     parser.add_argument("--server-log", help="keep gunicorn's log (access lines with server time) in this file")
     args = parser.parse_args()
+    require_scratch_database()
     if connection.vendor != "postgresql":
         say("Hinweis: gemessen wird sinnvoll nur auf PostgreSQL (DATABASE_URL=postgres://...).")
     ensure_caseload(args.customers)

@@ -49,6 +49,7 @@ from django.test import Client
 from django.utils import timezone
 
 from benchmarks.capture import captured, median_time, run_raw
+from benchmarks.scratch import require_scratch_database
 from caseload.models import Customer, Staff, Team
 from kontaktdichte.dates import add_months
 from policies.models import JobCentre, RuleSet
@@ -152,6 +153,7 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--month", help="JJJJ-MM (Standard: der Vormonat)")
     args = parser.parse_args()
+    require_scratch_database()
 
     prepare(args.customers, args.seed)
     today = timezone.localdate()
