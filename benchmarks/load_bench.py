@@ -300,6 +300,18 @@ def per_page(session, customers, seconds, server_pid):
         )
 
 
+def libpython() -> str:
+    """Whether this interpreter (the server's too) loads libpython as a shared library, read from
+    /proc (Linux; nothing said elsewhere): the config variable says "shared" for Debian's, whose
+    executable has it linked in."""
+    try:
+        with open("/proc/self/maps") as maps:
+            shared = "libpython" in maps.read()
+    except OSError:
+        return ""
+    return ", libpython als geteilte Bibliothek" if shared else ", libpython eingebunden"
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
@@ -379,9 +391,7 @@ def main():
         say(f"Server: gunicorn, {args.workers} Worker, DEBUG aus, 127.0.0.1:{port}; {os.cpu_count()} Prozessoren")
         # The interpreter matters (README, "Python for production"): a shared libpython without
         # profile-guided optimisation costs the pages 10-13 % more CPU.
-        with open("/proc/self/maps") as maps:  # this driver runs on the server's interpreter
-            shared = "libpython als geteilte Bibliothek" if "libpython" in maps.read() else "libpython eingebunden"
-        say(f"Python {platform.python_version()} ({sys.base_prefix}, {shared})")
+        say(f"Python {platform.python_version()} ({sys.base_prefix}{libpython()})")
         # Sign every client in first (a password hash costs a CPU-second) and warm the workers
         # for --warmup seconds, unmeasured: the figures are for a server at work, not at start.
         sessions = [Session(port) for _ in range(args.clients)]

@@ -47,7 +47,6 @@ class DueDates:
         # Where each fact sits in the row (None: not generated, the field's default), and whether
         # it is a day.
         self.facts = [(at.get(name), name in _DATE_FIELDS) for name in Customer.FACT_FIELDS]
-        self.plan = at.get("cooperation_plan_on")  # generated customers have no activities
         self.note = [note.index(f) for f in ("date", "channel", "follow_up_on")]
         self.measure = [measure.index(f) for f in ("start", "end", "exited_on")]
         self.suspension = [suspension.index(f) for f in ("start", "end", "reason")]
@@ -64,6 +63,7 @@ class DueDates:
         start, end, reason = self.suspension
         suspensions = [engine.Suspension(_day(s[start]), _day(s[end]), s[reason]) for s in suspensions]
         decision = engine.evaluate(self.policy, facts_from_values(*facts, measures, suspensions), contacts, self.today)
-        plan_on = _day(row[self.plan]) if self.plan is not None else None
-        values = due_values(decision, self.today, self.version, plan_on, None)
+        # Generated customers have neither a plan's date nor agreed activities: no task day of
+        # their own beside the decision's (a recompute of a generated caseload changes nothing).
+        values = due_values(decision, self.today, self.version, None, None)
         return tuple(_frozen(v) if i in _JSON_COLUMNS else v for i, v in enumerate(values))
