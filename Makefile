@@ -1,7 +1,7 @@
 # Two commands: `make run` and `make test`. Everything else is their plumbing.
 PYTHON ?= python3
 # Another interpreter gets a virtual environment of its own, e.g. Debian's, which runs the pages
-# with 10-13 % less CPU than a default pyenv build (README, "Python for production"):
+# with 8-13 % less CPU than a default pyenv build (README, "Python for production"):
 #   make serve PYTHON=/usr/bin/python3.11 VENV=.venv-debian
 VENV ?= .venv
 PY := $(VENV)/bin/python

@@ -390,7 +390,7 @@ def main():
                 time.sleep(0.5)
         say(f"Server: gunicorn, {args.workers} Worker, DEBUG aus, 127.0.0.1:{port}; {os.cpu_count()} Prozessoren")
         # The interpreter matters (README, "Python for production"): a shared libpython without
-        # profile-guided optimisation costs the pages 10-13 % more CPU.
+        # profile-guided optimisation costs the pages more CPU (Debian's optimised build needed 8-13 % less).
         say(f"Python {platform.python_version()} ({sys.base_prefix}{libpython()})")
         # Sign every client in first (a password hash costs a CPU-second) and warm the workers
         # for --warmup seconds, unmeasured: the figures are for a server at work, not at start.
