@@ -38,14 +38,16 @@ def team_customers(staff: Staff) -> QuerySet[Customer]:
 
 
 def get_customer_for_user(user, pk: int, *, staff: Staff | None = None) -> Customer:
-    """The customer `pk` with what its page shows, or 404 when it is not in the user's team."""
+    """The customer `pk` with what its page shows, or 404 when it is not in the user's team.
+    Its job centre and team are the staff member's (the query asks for no other), so they are
+    taken from the profile instead of joined again."""
     staff = staff or staff_for(user)
     if staff is None:
         raise Http404("Kein Zugriff auf Kundendaten ohne Mitarbeiterprofil.")
-    queryset = team_customers(staff).select_related(
-        "job_centre", "team", "caseworker__user", "due_rule", "due_rule_set"
-    )
-    return get_object_or_404(queryset, pk=pk)
+    queryset = team_customers(staff).select_related("caseworker__user", "due_rule", "due_rule_set")
+    customer = get_object_or_404(queryset, pk=pk)
+    customer.job_centre, customer.team = staff.job_centre, staff.team
+    return customer
 
 
 def get_measure_for_customer(customer: Customer, pk: int) -> Measure:

@@ -133,6 +133,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `{{ value|day }}` in every template (kontaktdichte/templatetags/dates.py).
+            "builtins": ["kontaktdichte.templatetags.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -108,3 +108,56 @@ def test_a_sort_key_that_is_no_sortable_column_is_ignored(client, world):
     plain = client.get(reverse("team_overdue"))
     assert with_odd.status_code == 200
     assert with_odd.content.decode().count("<tr") == plain.content.decode().count("<tr")
+
+
+def _tag(source, table):
+    """What django-tables2's own `querystring_replace` tag writes for `table` on its request."""
+    from django.template import engines
+
+    template = engines["django"].from_string("{% load django_tables2 %}" + source)
+    return template.render({"table": table, "request": table.request})
+
+
+def _team_table(world, today, query):
+    table = TeamOverdueTable(
+        selectors.team_overdue_rows(selectors.team_overdue(world.bob, today)),
+        today=today,
+        policy_version=world.coburg.policy_version,
+    )
+    return paginate(table, RequestFactory().get("/", query))
+
+
+def test_the_header_links_each_sortable_column_as_django_tables2s_tag_does(world, mixed_team, monkeypatch):
+    table = _team_table(world, mixed_team, {"sort": "-due_by", "x": '<b>"&', "page": "1"})
+    head = table.head_html()
+    headers = re.findall(r"<th ([^>]*)>(.*?)</th>", head)
+    assert len(headers) == len(table.columns) == 6
+    for column, (attrs, content) in zip(table.columns, headers):
+        assert 'scope="col"' in attrs and column.attrs["th"].as_html() in attrs
+        link = _tag(
+            "{% querystring_replace table.prefixed_order_by_field='" + column.order_by_alias.next + "' %}", table
+        )
+        assert content == f'<a href="{link}">{conditional_escape(column.header)}</a>'
+        assert ("aria-sort" in attrs) == (column.name == "due_by")
+    assert 'aria-sort="descending"' in head and "x=%3Cb%3E%22%26&amp;" in head and "<b>" not in head
+
+
+def test_pagination_links_are_django_tables2s_and_a_single_page_has_none(world, mixed_team, monkeypatch):
+    monkeypatch.setattr("caseload.tables.PER_PAGE", 1)
+    table = _team_table(world, mixed_team, {"page": "2", "sort": "caseworker", "x": "ä&"})
+    nav = table.pagination_html()
+    back = _tag("{% querystring_replace table.prefixed_page_field=1 %}", table)
+    forward = _tag("{% querystring_replace table.prefixed_page_field=3 %}", table)
+    assert f'<a href="{back}" rel="prev">‹ zurück</a>' in nav
+    assert f'<a href="{forward}" rel="next">weiter ›</a>' in nav
+    assert "Seite 2 von 3 · 3 Kunden" in nav
+
+    last = _team_table(world, mixed_team, {"page": "3"})
+    assert '<span class="disabled">weiter ›</span>' in last.pagination_html()
+    monkeypatch.setattr("caseload.tables.PER_PAGE", 25)
+    assert _team_table(world, mixed_team, {}).pagination_html() == ""
+
+
+def test_an_empty_table_says_so_across_every_column(world):
+    table = _team_table(world, timezone.localdate(), {})
+    assert table.body_html() == (f'<tr><td colspan="{len(table.columns)}">Im Team ist niemand überfällig.</td></tr>')
