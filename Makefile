@@ -14,7 +14,7 @@ RUN_ENV := DEBUG=$${DEBUG:-true} SECURE_COOKIES=$${SECURE_COOKIES:-false}
 # The suite needs a key; it never reaches a real deployment.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_COOKIES=false
 
-.PHONY: run serve test test-fast lint setup install lock audit demo bench bench-caseload bench-report bench-load bench-reads replica-check clean
+.PHONY: run serve test test-fast lint setup install lock audit demo bench bench-caseload bench-report bench-load bench-instructions bench-reads replica-check clean
 
 # Exactly the versions (and file hashes) of requirements.lock, made from pyproject.toml's ranges
 # by `make lock`. The project itself is not installed: it runs from this folder.
@@ -98,6 +98,11 @@ audit: $(TOOLS)/bin/uv
 # The production server under concurrent load (a scratch PostgreSQL database in DATABASE_URL).
 bench-load: install
 	$(TEST_ENV) $(PY) benchmarks/load_bench.py $(BENCH_ARGS)
+
+# Instructions per request of each page, under valgrind (steady where time on a shared machine
+# is not); BENCH_ARGS="--against REV" measures a revision beside this checkout.
+bench-instructions: install
+	$(TEST_ENV) $(PY) benchmarks/instructions_bench.py $(BENCH_ARGS)
 
 # A real primary and streaming replica on loopback: lists and reports read from the replica.
 replica-check: install

@@ -1,6 +1,7 @@
 """German dates and numbers for messages and files, as Django's localisation writes them (the
 German locale's formats, LANGUAGE_CODE "de"): the one place Python code turns a date into text.
-Templates use Django's filters (`date:"d.m.Y"`, `floatformat`) for the same result."""
+Templates write dates with the builtin `|day` filter (kontaktdichte/templatetags/dates.py, this
+module's `day`) and other figures with Django's filters (`date`, `floatformat`)."""
 
 from __future__ import annotations
 
