@@ -4,6 +4,7 @@ within the list's one query for its rows."""
 import re
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,3 +54,17 @@ def test_the_rows_carry_the_next_appointment_from_their_one_query(world, django_
             )
         )
     assert [row["next_appointment"] for row in rows] == [appointment.start]
+
+
+@pytest.mark.parametrize("sort", ["next_appointment", "-next_appointment"])
+def test_the_worklist_sorts_by_the_next_appointment(client, world, sort):
+    today = timezone.localdate()
+    later, sooner = overdue_customer(world.team_a, world.alice), overdue_customer(world.team_a, world.alice)
+    day = next_weekday(1, today + timedelta(days=2))
+    book(later, world.alice, at(day + timedelta(days=7), 9), mode=Appointment.FIELD)
+    book(sooner, world.alice, at(day, 9), mode=Appointment.FIELD)
+    client.force_login(world.alice.user)
+    page = client.get(reverse("worklist"), {"liste": "ueberfaellig", "sort": sort}).content.decode()
+    order = re.findall(r'<a href="/kunden/\d+/">(\d+)</a>', page)
+    expected = [sooner.number, later.number]
+    assert order == (expected if sort == "next_appointment" else expected[::-1])
