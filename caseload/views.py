@@ -272,12 +272,16 @@ def customer_detail(request, pk):
     customer = access.get_customer_for_user(request.user, pk, staff=request.staff)
     today = timezone.localdate()
     audit.record(audit.Event.CUSTOMER_VIEWED, user=request.user, customer=customer, what="customer_page")
+    whole, newest = request.GET.get("verlauf") == "alle", selectors.TIMELINE_NEWEST
+    timeline, cut = selectors.customer_timeline(customer, None if whole else newest)
     return render(
         request,
         "caseload/customer.html",
         {
             **due_context(customer, today),
-            "timeline": selectors.customer_timeline(customer),
+            "timeline": timeline,
+            "timeline_cut": cut,  # older entries left out: the link to them
+            "timeline_long": whole and len(timeline) > newest,  # all shown: the link back
             "facts": _facts(customer),
             "tasks": open_tasks.customer_tasks(customer, today),
         },

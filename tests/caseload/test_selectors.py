@@ -226,7 +226,7 @@ def test_timeline_merges_notes_measures_and_suspensions_newest_first(world, djan
     # rule sets, notes (+author), their activities, measures, suspensions (+author); placement
     # proposals (the employers app's timeline source, with offer, employer and proposer)
     with django_assert_num_queries(6):
-        timeline = selectors.customer_timeline(customer)
+        timeline, _ = selectors.customer_timeline(customer)
         [
             (e.item.pk, str(getattr(e.item, "caseworker", "")), str(getattr(e.item, "documented_by", "")))
             for e in timeline

@@ -591,3 +591,31 @@ def test_invalid_facts_save_nothing(client, world, alice):
     assert response.status_code == 400
     assert "„Profillage seit“ braucht eine Profillage." in text(response)
     assert Customer.objects.get(pk=customer.pk).profile == "market_close"
+
+
+def test_a_long_history_shows_its_newest_entries_and_the_rest_on_request(client, world, monkeypatch):
+    from caseload import selectors
+
+    monkeypatch.setattr(selectors, "TIMELINE_NEWEST", 3)
+    today = timezone.localdate()
+    customer = make_customer(world.team_a, caseworker=world.alice, registered_on=today - timedelta(days=90))
+    for days in (50, 40, 30, 20, 10):
+        services.record_contact(
+            customer=customer,
+            by=world.alice.user,
+            date=today - timedelta(days=days),
+            channel="phone",
+            summary=f"Nr {days}",
+        )
+    client.force_login(world.alice.user)
+    page = client.get(reverse("customer", args=[customer.pk])).content.decode()
+    assert [int(n) for n in re.findall(r"<p>Nr (\d+)</p>", page)] == [10, 20, 30]
+    assert "Die 3 neuesten Einträge." in page and "?verlauf=alle#timeline-title" in page
+
+    whole = client.get(reverse("customer", args=[customer.pk]), {"verlauf": "alle"}).content.decode()
+    assert [int(n) for n in re.findall(r"<p>Nr (\d+)</p>", whole)] == [10, 20, 30, 40, 50]
+    assert "Ältere Einträge anzeigen" not in whole and "Nur die neuesten Einträge anzeigen" in whole
+
+    short = make_customer(world.team_a, caseworker=world.alice)
+    plain = client.get(reverse("customer", args=[short.pk]), {"verlauf": "alle"}).content.decode()
+    assert "Ältere Einträge" not in plain and "Nur die neuesten" not in plain
