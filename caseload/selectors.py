@@ -359,9 +359,7 @@ def customer_timeline(customer: Customer, limit: int | None = None) -> tuple[lis
         .prefetch_related("activities")
     )
     suspensions = Suspension.objects.filter(**scope).select_related("documented_by").defer("documented_by__password")
-    entries = [
-        TimelineEntry("note", n.date, n, qualifies(n)) for n in newest(notes, "date").prefetch_related("activities")
-    ]
+    entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in newest(notes, "date")]
     entries += [TimelineEntry("measure", m.start, m) for m in newest(Measure.objects.filter(**scope), "start")]
     entries += [TimelineEntry("suspension", s.start, s) for s in newest(suspensions, "start")]
     for source in TIMELINE_SOURCES:
