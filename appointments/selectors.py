@@ -306,9 +306,9 @@ def suggest_slots(
 def _planned_from_sql(sql: str, today: date, output_field) -> RawSQL:
     """The customer's planned appointments from the start of `today` on, as SQL for the
     worklist's two uses on every request: `sql` with {planned} for their `FROM ... WHERE`.
-    As ORM subqueries (`Exists` and `Subquery` over `OuterRef`s) they cost the worklist 18 %
-    of its Python (make bench-instructions: an inner query built and compiled with outer
-    references, once for the section count and once for the rows); this is the same SQL as
+    As ORM subqueries (`Exists` and `Subquery` over `OuterRef`s: an inner query built and
+    compiled with outer references, once for the section count and once for the rows) they made
+    the worklist take 10 % more instructions (make bench-instructions); this is the same SQL as
     text. It names the customer table, so it only goes into queries on `Customer` itself (the
     worklist's), never into a subquery."""
     customer = Customer._meta.db_table
