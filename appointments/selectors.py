@@ -308,7 +308,7 @@ def _planned_from_sql(sql: str, today: date, output_field) -> RawSQL:
     worklist's two uses on every request: `sql` with {planned} for their `FROM ... WHERE`.
     As ORM subqueries (`Exists` and `Subquery` over `OuterRef`s: an inner query built and
     compiled with outer references, once for the section count and once for the rows) they made
-    the worklist take 10 % more instructions (make bench-instructions); this is the same SQL as
+    the worklist take 11.6 % more instructions (make bench-instructions); this is the same SQL as
     text. It names the customer table, so it only goes into queries on `Customer` itself (the
     worklist's), never into a subquery."""
     customer = Customer._meta.db_table
