@@ -8,12 +8,10 @@ from datetime import timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from caseload import duedates, services
+from caseload import services
 from caseload.models import ContactNote, Customer, Measure, Suspension
-from policies.models import JobCentre
 from policies.signals import bump_policy_version
 
 from .factories import (  # noqa: F401
@@ -23,43 +21,10 @@ from .factories import (  # noqa: F401
     overdue_customer,
     world,
 )
+from .pages import alice, bob, fmt, numbers_on, text, today, words  # noqa: F401
 
 WORKLIST = reverse("worklist")
 TEAM_LIST = reverse("team_overdue")
-
-
-def today():
-    return timezone.localdate()
-
-
-def text(response):
-    return response.content.decode()
-
-
-def words(response):
-    """The page's text without tags, whitespace collapsed: for sentences that span lines."""
-    return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
-
-
-def numbers_on(response):
-    """Customer numbers linked on a list page."""
-    return set(re.findall(r'<a href="/kunden/\d+/">(\d+)</a>', text(response)))
-
-
-def fmt(day):
-    return day.strftime("%d.%m.%Y")
-
-
-@pytest.fixture
-def alice(client, world):
-    client.force_login(world.alice.user)
-    return world.alice
-
-
-@pytest.fixture
-def bob(client, world):
-    client.force_login(world.bob.user)
-    return world.bob
 
 
 # --- Worklist ------------------------------------------------------------------------------------
@@ -221,15 +186,6 @@ def test_worklist_marks_due_dates_computed_under_older_rules(client, world, alic
     assert 'class="stale-mark"' in text(response)
 
 
-def test_customer_page_says_when_the_recheck_day_has_come_before_the_nightly_run(client, world, alice):
-    customer = overdue_customer(world.team_a, world.alice)
-    assert "Stichtag erreicht" not in text(client.get(reverse("customer", args=[customer.pk])))
-    Customer.objects.filter(pk=customer.pk).update(recheck_on=today())  # e.g. a 25th birthday today
-    page = words(client.get(reverse("customer", args=[customer.pk])))
-    assert f"Stichtag erreicht – Fälligkeit wird neu berechnet. Seit dem {fmt(today())}" in page
-    assert "Regeln wurden geändert" not in page
-
-
 # --- Team overdue list ---------------------------------------------------------------------------
 
 
@@ -340,65 +296,6 @@ def test_export_follows_the_filter(client, world, bob):
 
 def test_export_of_an_unknown_format_is_not_found(client, world, bob):
     assert client.get(TEAM_LIST + "?export=pdf").status_code == 404
-
-
-# --- Customer page -------------------------------------------------------------------------------
-
-
-def test_customer_page_explains_the_due_date(client, world, alice):
-    customer = overdue_customer(world.team_a, world.alice)
-    page = text(client.get(reverse("customer", args=[customer.pk])))
-    assert "überfällig" in page and fmt(customer.due_by) in page
-    assert "Kontaktdichtekonzept Jobcenter Coburg Land" in page
-    assert "Ü25, arbeitslos, marktnah" in page and "2MM" in page
-    for reason in Customer.objects.get(pk=customer.pk).reason_texts:
-        assert reason.replace("„", "").replace("“", "")[:40] in page.replace("„", "").replace("“", "")
-    assert "Regeln wurden geändert" not in page
-
-
-def test_customer_page_shows_the_due_flags(client, world, alice):
-    customer = make_customer(world.team_a, caseworker=world.alice, profile_since=today() - relativedelta(months=7))
-    page = text(client.get(reverse("customer", args=[customer.pk])))
-    assert "Profilingprüfung fällig" in page
-
-
-def test_customer_page_says_when_the_rules_changed_and_does_not_recompute(
-    client, world, alice, django_assert_num_queries
-):
-    customer = overdue_customer(world.team_a, world.alice)
-    bump_policy_version(world.coburg.pk)
-    # The new rules, as the process keeps them (loaded once per process and rule version).
-    duedates.policy_for(world.coburg.pk, JobCentre.objects.get(pk=world.coburg.pk).policy_version)
-    # 1 session, 2 user, 3 staff, 4 customer (+job centre, team, caseworker, rule, rule set),
-    # 5 the audit event (who opened it), 6 next appointment (appointments' template tag),
-    # 7 notes (their activities: one more when there are notes), 8 measures, 9 suspensions,
-    # 10 placement proposals (the employers app's timeline source); the open follow-up
-    # activities (tasks) only with a task's day stored, which this customer has not: and no
-    # write to the customer.
-    with django_assert_num_queries(10):
-        response = client.get(reverse("customer", args=[customer.pk]))
-    assert "Regeln wurden geändert – Fälligkeit wird neu berechnet" in text(response)
-    assert Customer.objects.get(pk=customer.pk).policy_version == customer.policy_version
-
-
-def test_customer_page_shows_the_timeline(client, world, alice):
-    customer = overdue_customer(world.team_a, world.alice)
-    services.record_contact(
-        customer=customer,
-        by=world.alice.user,
-        date=today() - timedelta(days=3),
-        channel="phone",
-        summary="Rückruf wegen Unterlagen",
-    )
-    services.add_measure(
-        customer=customer,
-        title="Bewerbungscoaching",
-        start=today() - timedelta(days=10),
-        end=today() + timedelta(days=50),
-    )
-    page = text(client.get(reverse("customer", args=[customer.pk])))
-    assert page.index("Rückruf wegen Unterlagen") < page.index("Bewerbungscoaching")
-    assert "zählt nicht als qualifizierter Kontakt" in page
 
 
 # --- Writing -------------------------------------------------------------------------------------
@@ -591,31 +488,3 @@ def test_invalid_facts_save_nothing(client, world, alice):
     assert response.status_code == 400
     assert "„Profillage seit“ braucht eine Profillage." in text(response)
     assert Customer.objects.get(pk=customer.pk).profile == "market_close"
-
-
-def test_a_long_history_shows_its_newest_entries_and_the_rest_on_request(client, world, monkeypatch):
-    from caseload import selectors
-
-    monkeypatch.setattr(selectors, "TIMELINE_NEWEST", 3)
-    today = timezone.localdate()
-    customer = make_customer(world.team_a, caseworker=world.alice, registered_on=today - timedelta(days=90))
-    for days in (50, 40, 30, 20, 10):
-        services.record_contact(
-            customer=customer,
-            by=world.alice.user,
-            date=today - timedelta(days=days),
-            channel="phone",
-            summary=f"Nr {days}",
-        )
-    client.force_login(world.alice.user)
-    page = client.get(reverse("customer", args=[customer.pk])).content.decode()
-    assert [int(n) for n in re.findall(r"<p>Nr (\d+)</p>", page)] == [10, 20, 30]
-    assert "Die 3 neuesten Einträge." in page and "?verlauf=alle#timeline-title" in page
-
-    whole = client.get(reverse("customer", args=[customer.pk]), {"verlauf": "alle"}).content.decode()
-    assert [int(n) for n in re.findall(r"<p>Nr (\d+)</p>", whole)] == [10, 20, 30, 40, 50]
-    assert "Ältere Einträge anzeigen" not in whole and "Nur die neuesten Einträge anzeigen" in whole
-
-    short = make_customer(world.team_a, caseworker=world.alice)
-    plain = client.get(reverse("customer", args=[short.pk]), {"verlauf": "alle"}).content.decode()
-    assert "Ältere Einträge" not in plain and "Nur die neuesten" not in plain
