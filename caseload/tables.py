@@ -137,17 +137,14 @@ class FastBodyTable(tables.Table):
         page = getattr(self, "page", None)
         if page is None or self.paginator.num_pages <= 1:
             return ""
-        field = self.prefixed_page_field
-        back = (
-            f'<a href="{self._link(field, page.previous_page_number())}" rel="prev">‹ zurück</a>'
-            if page.has_previous()
-            else '<span class="disabled">‹ zurück</span>'
-        )
-        forward = (
-            f'<a href="{self._link(field, page.next_page_number())}" rel="next">weiter ›</a>'
-            if page.has_next()
-            else '<span class="disabled">weiter ›</span>'
-        )
+
+        def step(number, rel, label):  # a link to page `number`, or the label greyed out
+            if number is None:
+                return f'<span class="disabled">{label}</span>'
+            return f'<a href="{self._link(self.prefixed_page_field, number)}" rel="{rel}">{label}</a>'
+
+        back = step(page.previous_page_number() if page.has_previous() else None, "prev", "‹ zurück")
+        forward = step(page.next_page_number() if page.has_next() else None, "next", "weiter ›")
         where = f"Seite {page.number} von {self.paginator.num_pages} · {self.paginator.count} Kunden"
         return mark_safe(
             f'<nav class="pagination" aria-label="Seiten">{back} <span class="page-of">{where}</span> {forward}</nav>'

@@ -127,7 +127,7 @@ def _team_table(world, today, query):
     return paginate(table, RequestFactory().get("/", query))
 
 
-def test_the_header_links_each_sortable_column_as_django_tables2s_tag_does(world, mixed_team, monkeypatch):
+def test_the_header_links_each_sortable_column_as_django_tables2s_tag_does(world, mixed_team):
     table = _team_table(world, mixed_team, {"sort": "-due_by", "x": '<b>"&', "page": "1"})
     head = table.head_html()
     headers = re.findall(r"<th ([^>]*)>(.*?)</th>", head)
