@@ -4,7 +4,7 @@
 
 Time on a shared virtual machine drifts by a third from one minute to the next (on 2026-12-01
 the same code served 90 and 102 req/s under load, and a signed-in request took 2.2 ms in one
-run and 3.8 ms in the next); the number of instructions a request executes does not (two runs
+run and 3.8 ms in another); the number of instructions a request executes does not (two runs
 agree to 0.01 %). So a change that saves 5 % of a page shows here, and nowhere else on such a
 machine. For each page the bench runs Django's test client in a child process under valgrind
 (cachegrind without cache simulation, Python's hash seed fixed): once with --warmup requests,
