@@ -147,9 +147,14 @@ def kept_follow_up(customer: Customer, given, on: date, today: date) -> tuple[da
     return kept, {}
 
 
-def current_follow_up(customer: Customer, today: date) -> date | None:
-    """The follow-up date that counts today (`engine.follow_up_in_force`). Two queries."""
-    rule_set = RuleSet.objects.of_job_centre_on(customer.job_centre_id, today)
+_READ = object()
+
+
+def current_follow_up(customer: Customer, today: date, *, rule_set=_READ) -> date | None:
+    """The follow-up date that counts today (`engine.follow_up_in_force`). Two queries; one
+    when the caller has read the rule set in force today (`rule_set`, None for none)."""
+    if rule_set is _READ:
+        rule_set = RuleSet.objects.of_job_centre_on(customer.job_centre_id, today)
     channels = frozenset(rule_set.qualifying_channels) if rule_set is not None else frozenset()
     contacts = [
         engine.Contact(*c)

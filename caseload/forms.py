@@ -12,7 +12,15 @@ from __future__ import annotations
 from django import forms
 
 from kontaktdichte import formats
-from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput, TextInput
+from kontaktdichte.widgets import (
+    DATE_INPUT_FORMATS,
+    CheckboxInput,
+    DateInput,
+    HiddenInput,
+    RadioSelect,
+    Textarea,
+    TextInput,
+)
 from policies import engine
 from policies import vocabulary as voc
 from policies.models import RuleSet
@@ -29,7 +37,7 @@ def date_field(label, *, required=True, help_text=""):
 
 def version_field():
     """The version of the record the form was read at (optimistic locking)."""
-    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    return forms.IntegerField(widget=HiddenInput, required=False, min_value=1)
 
 
 def add_service_errors(form: forms.Form, errors) -> None:
@@ -81,33 +89,33 @@ def _int(value, default: int) -> int:
 
 class ContactNoteForm(forms.Form):
     date = date_field("Datum des Kontakts")
-    channel = forms.ChoiceField(label="Kontaktart", widget=forms.RadioSelect, choices=voc.CHANNELS)
-    walk_in = forms.BooleanField(label="unterminierte Vorsprache (ohne Termin)", required=False)
+    channel = forms.ChoiceField(label="Kontaktart", widget=RadioSelect, choices=voc.CHANNELS)
+    walk_in = forms.BooleanField(label="unterminierte Vorsprache (ohne Termin)", required=False, widget=CheckboxInput)
     summary = forms.CharField(
         label="Zusammenfassung",
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=Textarea(attrs={"rows": 5}),
         help_text="Kurz und sachlich: Anlass, Inhalt, Ergebnis des Gesprächs. Bitte keine "
         "persönlichen Daten (Namen, Anschrift, Telefon, Geburtsdatum, "
         "Kundennummer) hineinschreiben: Zusammenfassungen werden "
         "ausgewertet und exportiert.",
     )
     agreements = forms.CharField(
-        label="Vereinbarungen", required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Vereinbarungen", required=False, max_length=5_000, widget=Textarea(attrs={"rows": 3})
     )
     # Optional here on purpose: when the rule set demands it, the service's message says why.
     follow_up_on = date_field(
         "Wiedervorlage", required=False, help_text="Spätestens dann ist der nächste Kontakt fällig."
     )
-    keep_follow_up = forms.BooleanField(required=False)
-    prognosis_reviewed = forms.BooleanField(required=False)
-    strategy_reviewed = forms.BooleanField(required=False)
-    agreement_reviewed = forms.BooleanField(required=False)
-    job_search_done = forms.BooleanField(required=False)
-    activities_followed_up = forms.BooleanField(required=False)
-    profiling_reviewed = forms.BooleanField(required=False)
-    plan_updated = forms.BooleanField(required=False)
-    activity_rows = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ROWS)
+    keep_follow_up = forms.BooleanField(required=False, widget=CheckboxInput)
+    prognosis_reviewed = forms.BooleanField(required=False, widget=CheckboxInput)
+    strategy_reviewed = forms.BooleanField(required=False, widget=CheckboxInput)
+    agreement_reviewed = forms.BooleanField(required=False, widget=CheckboxInput)
+    job_search_done = forms.BooleanField(required=False, widget=CheckboxInput)
+    activities_followed_up = forms.BooleanField(required=False, widget=CheckboxInput)
+    profiling_reviewed = forms.BooleanField(required=False, widget=CheckboxInput)
+    plan_updated = forms.BooleanField(required=False, widget=CheckboxInput)
+    activity_rows = forms.IntegerField(widget=HiddenInput, required=False, min_value=1, max_value=MAX_ROWS)
 
     def __init__(self, *args, customer: Customer, rule_set: RuleSet | None, today, walk_in_allowed=True, **kwargs):
         kwargs.setdefault("initial", {"date": today})
@@ -157,12 +165,12 @@ class ContactNoteForm(forms.Form):
                 label=f"{activity.text} (vereinbart am {formats.day(activity.note.date)}, "
                 f"bis {formats.day(activity.due_on)})",
                 choices=FOLLOW_UP_CHOICES,
-                widget=forms.RadioSelect,
+                widget=RadioSelect,
                 required=False,
                 initial=activities.KEEP,
             )
             self.fields[f"followup_{activity.pk}_until"] = date_field("fortführen bis", required=False)
-        current = activities.current_follow_up(self.customer, self.today)
+        current = activities.current_follow_up(self.customer, self.today, rule_set=rule_set)
         self.current_follow_up = current if current is not None and current > self.today else None
         if self.current_follow_up is None:
             del self.fields["keep_follow_up"]
@@ -420,14 +428,12 @@ class CloseCaseForm(forms.Form):
     outcome, with the reason when the job was not taken (seed 004)."""
 
     closed_on = date_field("abgeschlossen am")
-    closing_outcome = forms.ChoiceField(
-        label="Ergebnis", choices=Customer.OUTCOMES, widget=forms.RadioSelect, required=False
-    )
+    closing_outcome = forms.ChoiceField(label="Ergebnis", choices=Customer.OUTCOMES, widget=RadioSelect, required=False)
     closing_reason = forms.CharField(
         label="Begründung, wenn die Arbeitsstelle nicht angenommen wurde",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=Textarea(attrs={"rows": 3}),
     )
     version = version_field()
 

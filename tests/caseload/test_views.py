@@ -388,6 +388,25 @@ def test_the_note_form_in_coburg_marks_only_in_person_as_qualified(client, world
     assert f'value="{today().isoformat()}"' in page
 
 
+def test_the_note_form_offers_the_running_follow_up_in_seven_queries(client, world, alice, django_assert_num_queries):
+    customer = overdue_customer(world.team_a, world.alice)
+    agreed = today() + timedelta(days=10)
+    services.record_contact(
+        customer=customer,
+        by=world.alice.user,
+        date=today() - timedelta(days=5),
+        channel="in_person",
+        summary="Gespräch",
+        follow_up_on=agreed,
+    )
+    # 1 session, 2 user, 3 staff, 4 customer, 5 the rule set in force today (read once: the
+    # form's follow-up in force uses it too), 6 open follow-up activities, 7 the notes' days,
+    # channels and follow-up dates.
+    with django_assert_num_queries(7):
+        page = words(client.get(reverse("contact_note", args=[customer.pk])))
+    assert f"bisherige Wiedervorlage {fmt(agreed)} übernehmen" in page
+
+
 def test_a_suspension_beyond_the_cap_is_refused(client, world, alice):
     customer = make_customer(world.team_a, caseworker=world.alice)
     limit = customer.due_by + relativedelta(months=6)
