@@ -111,4 +111,8 @@ class CaseloadFilter(django_filters.FilterSet):
 
     @property
     def is_filtered(self) -> bool:
-        return self.is_bound and any(self.form.cleaned_data.get(name) not in (None, "") for name in self.filters)
+        """Whether a filter narrows the list: a field given and valid (`qs` leaves out invalid ones)."""
+        if not self.is_bound:
+            return False
+        self.is_valid()  # validates once; cleaned_data then holds the valid fields
+        return any(self.form.cleaned_data.get(name) not in (None, "") for name in self.filters)

@@ -14,6 +14,8 @@ from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
 
+from kontaktdichte import statements
+
 from .access import team_customers
 from .duedates import policy_for
 from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
@@ -175,13 +177,34 @@ def caseload(staff: Staff, scope: str) -> QuerySet[Customer]:
     return queryset
 
 
-def section_counts(queryset: QuerySet[Customer], today: date, policy_version: int) -> dict[str, int]:
-    """One query: how many customers each section holds, and how many stored due dates were
-    may no longer hold (`stale`: older rule set, or recheck day come)."""
+def _section_aggregates(today: date, policy_version: int) -> dict[str, Count]:
     aggregates = {s.key: Count("pk", filter=s.q(today)) for s in SECTIONS if s.key != "alle"}
     aggregates["alle"] = Count("pk")
     aggregates["stale"] = Count("pk", filter=stale_q(today, policy_version))
-    return queryset.aggregate(**aggregates)
+    return aggregates
+
+
+def section_counts(queryset: QuerySet[Customer], today: date, policy_version: int) -> dict[str, int]:
+    """One query: how many customers each section holds, and how many stored due dates
+    may no longer hold (`stale`: older rule set, or recheck day come)."""
+    return queryset.aggregate(**_section_aggregates(today, policy_version))
+
+
+def caseload_section_counts(staff: Staff, scope: str, today: date, policy_version: int) -> dict[str, int]:
+    """`section_counts` of the whole caseload (`caseload(staff, scope)`), as the worklist opens
+    nearly every time; its statement is built once per process and day (kontaktdichte.statements)."""
+    key = (
+        "sections",
+        staff.job_centre_id,
+        staff.team_id,
+        staff.pk if scope == MINE else None,
+        today,
+        policy_version,
+        tuple(s.key for s in SECTIONS),
+    )
+    return statements.counts(
+        Customer, key, lambda: (caseload(staff, scope), _section_aggregates(today, policy_version))
+    )
 
 
 def worklist_rows(queryset: QuerySet[Customer], section: Section, today: date) -> QuerySet[dict]:
@@ -262,13 +285,33 @@ def team_overdue_rows(queryset: QuerySet[Customer]) -> QuerySet[dict]:
     return queryset.values(*TEAM_LIST_VALUES)
 
 
+def _summary_aggregates(today: date, policy_version: int) -> dict[str, Count]:
+    return {
+        "total": Count("pk"),
+        "stale": Count("pk", filter=stale_q(today, policy_version)),
+        "unassigned": Count("pk", filter=Q(caseworker__isnull=True)),
+    }
+
+
 def team_overdue_summary(queryset: QuerySet[Customer], today: date, policy_version: int) -> dict[str, int]:
     """One query: the list's length, stale due dates, customers without a caseworker."""
-    return queryset.aggregate(
-        total=Count("pk"),
-        stale=Count("pk", filter=stale_q(today, policy_version)),
-        unassigned=Count("pk", filter=Q(caseworker__isnull=True)),
+    return queryset.aggregate(**_summary_aggregates(today, policy_version))
+
+
+def team_overdue_figures(staff: Staff, today: date, policy_version: int) -> dict[str, int]:
+    """`team_overdue_summary` of the whole list, and `tasks`: how many of the team's customers
+    have an overdue task. Two queries, as the list opens nearly every time; their statements
+    are built once per process and day (kontaktdichte.statements)."""
+    where = (staff.job_centre_id, staff.team_id, today)
+    figures = statements.counts(
+        Customer,
+        ("team overdue", *where, policy_version),
+        lambda: (team_overdue(staff, today), _summary_aggregates(today, policy_version)),
     )
+    tasks = statements.counts(
+        Customer, ("team tasks", *where), lambda: (team_overdue_tasks(staff, today), {"tasks": Count("pk")})
+    )
+    return {**figures, **tasks}
 
 
 EXPORT_HEADERS = (

@@ -127,7 +127,10 @@ def worklist(request):
         with_caseworker=scope == selectors.TEAM,
         with_number=False,
     )
-    counts = selectors.section_counts(filterset.qs, today, version)
+    if number or name or filterset.is_filtered:
+        counts = selectors.section_counts(filterset.qs, today, version)
+    else:
+        counts = selectors.caseload_section_counts(staff, scope, today, version)
     with_tasks = section.key == "aufgaben"
     table = WorklistTable(
         selectors.worklist_rows(filterset.qs, section, today),
@@ -200,8 +203,11 @@ def team_overdue(request):
         )
         return (csv_response if export == "csv" else xlsx_response)(rows, filename)
 
-    summary = selectors.team_overdue_summary(filterset.qs, today, version)
-    summary["tasks"] = _filtered(filterset, selectors.team_overdue_tasks(staff, today)).count()
+    if filterset.is_filtered:
+        summary = selectors.team_overdue_summary(filterset.qs, today, version)
+        summary["tasks"] = _filtered(filterset, selectors.team_overdue_tasks(staff, today)).count()
+    else:
+        summary = selectors.team_overdue_figures(staff, today, version)
     table = TeamOverdueTable(selectors.team_overdue_rows(filterset.qs), today=today, policy_version=version)
     paginate(table, request, count=summary["total"])
     return render(

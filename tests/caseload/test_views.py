@@ -159,11 +159,31 @@ def test_worklist_filters_by_caseworker_in_team_scope(client, world, bob):
     assert numbers_on(client.get(WORKLIST + f"?fachkraft={world.alice.pk}")) == {alices.number}
 
 
+def _overdue_count(response, label="Überfällig"):
+    return int(re.search(r'<span class="count">(\d+)</span>\s*<span class="label">' + label, text(response)).group(1))
+
+
 def test_worklist_filter_counts_follow_the_filter(client, world, alice):
     late = overdue_customer(world.team_a, world.alice)
     overdue_customer(world.team_a, world.alice)
-    page = text(client.get(WORKLIST + f"?nummer={late.number}"))
-    assert re.search(r'<span class="count">1</span>\s*<span class="label">Überfällig', page)
+    overdue_customer(world.team_a, world.bob)
+    assert _overdue_count(client.get(WORKLIST + f"?nummer={late.number}")) == 1
+    assert _overdue_count(client.get(WORKLIST + f"?bestand=team&fachkraft={world.bob.pk}")) == 1
+    # Unfiltered (the counts' kept statement), and with filter input that is no filter.
+    assert _overdue_count(client.get(WORKLIST)) == 2
+    assert _overdue_count(client.get(WORKLIST + "?bestand=team")) == 3
+    assert _overdue_count(client.get(WORKLIST + "?bestand=team&faellig_ab=31.02.2026&status=")) == 3
+
+
+def test_team_list_counts_follow_the_filter(client, world, bob):
+    overdue_customer(world.team_a, world.alice)
+    overdue_customer(world.team_a, world.bob)
+    with_task = overdue_customer(world.team_a, world.bob)
+    Customer.objects.filter(pk=with_task.pk).update(next_task_on=today() - timedelta(days=1))
+    page = client.get(TEAM_LIST)
+    assert _overdue_count(page, "überfällig") == 3 and "Aufgaben überfällig (1)" in text(page)
+    filtered = client.get(TEAM_LIST + f"?fachkraft={world.alice.pk}")
+    assert _overdue_count(filtered, "überfällig") == 1 and "Aufgaben überfällig (0)" in text(filtered)
 
 
 def test_worklist_links_and_filters_carry_no_names(client, world, alice):
