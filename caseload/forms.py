@@ -236,7 +236,8 @@ class ContactNoteForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date") is not None and data.get("channel"):
-            rule_set = services.rule_set_for(self.customer, data["date"])
+            same_day = data["date"] == self.today  # the rule set read for the form is that day's
+            rule_set = self.rule_set if same_day else services.rule_set_for(self.customer, data["date"])
             self.checklist_shown = self.checklist_shown or (rule_set is not None and rule_set.checklist_required)
             follow_up_on = data.get("follow_up_on")
             if data.get("keep_follow_up"):

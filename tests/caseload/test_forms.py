@@ -1,6 +1,6 @@
 """The forms enforce the rule set's settings with the services' German messages."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django import forms
@@ -249,3 +249,17 @@ def test_it_gives_the_date_inputs_a_native_picker(coburg_customer):
 def test_the_summary_reminds_caseworkers_to_leave_personal_data_out(coburg_customer):
     help_text = note_form(coburg_customer, None).fields["summary"].help_text
     assert "keine persönlichen Daten" in help_text and "Kundennummer" in help_text
+
+
+def test_a_note_of_the_forms_day_is_checked_against_the_rule_set_the_form_read(
+    coburg_customer, django_assert_num_queries
+):
+    today_note = note_form(coburg_customer, {"date": TODAY.isoformat(), "channel": "in_person", "summary": "Gespräch"})
+    with django_assert_num_queries(0):
+        assert today_note.is_valid(), today_note.errors
+    backdated = note_form(
+        coburg_customer,
+        {"date": (TODAY - timedelta(days=3)).isoformat(), "channel": "in_person", "summary": "Gespräch"},
+    )
+    with django_assert_num_queries(1):  # the rule set in force on the note's own day
+        assert backdated.is_valid(), backdated.errors
