@@ -9,6 +9,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from kontaktdichte import statements
 from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput, Select, TextInput
 from policies.lookups import rule_codes
 
@@ -20,9 +21,13 @@ from .status import STATUS_FILTERS
 
 def team_staff_choices(staff: Staff) -> list[tuple[int, str]]:
     """The team's staff as (id, name), one query, no model instances; the name is what
-    `str(staff)` gives."""
-    rows = team_staff(staff.job_centre_id, staff.team_id).values_list(
-        "pk", "user__first_name", "user__last_name", "user__username"
+    `str(staff)` gives. The statement is built once per process and team (kontaktdichte.statements)."""
+    rows = statements.rows(
+        Staff,
+        ("team staff", staff.job_centre_id, staff.team_id),
+        lambda: team_staff(staff.job_centre_id, staff.team_id).values_list(
+            "pk", "user__first_name", "user__last_name", "user__username"
+        ),
     )
     return [(pk, person_name(first, last, username)) for pk, first, last, username in rows]
 

@@ -1,13 +1,13 @@
-"""Statements of counts whose SQL the ORM builds once per process and key, and then only runs.
+"""Statements whose SQL the ORM builds once per process and key, and which then only run.
 
 The worklist's section counts, nine filtered counts in one statement, took 1.75 ms a request to
 build and compile through the ORM and 0.06 ms to run (the 1 M database, 2026-12-01: README,
-Benchmarks), a sixth of the page. Their SQL depends on nothing but a few values: the job
-centre, team, caseworker, the day and the rule version. So `counts` builds it once for each such
-key (the caller names everything the statement depends on; the database is added here) and
-keeps the SQL with its parameters. Every call runs it afresh: only SQL is kept, never a figure,
-so the counts are as current as without it. At most MAX_KEPT statements per process (then it
-starts over).
+Benchmarks), a sixth of the page. Such a statement's SQL depends on nothing but a few values:
+the job centre, team, caseworker, the day, the rule version. So `rows` and `counts` build it
+once for each such key (the caller names everything the statement depends on; the database is
+added here) and keep the SQL with its parameters. Every call runs it afresh: only SQL is kept,
+never a row or a figure, so what a page shows is as current as without it. At most MAX_KEPT
+statements per process (then it starts over).
 """
 
 from __future__ import annotations
@@ -19,33 +19,46 @@ from django.db import connections, router
 from django.db.models import Aggregate, Model, QuerySet
 
 MAX_KEPT = 4096
-_kept: dict[Hashable, tuple[str | None, tuple, tuple[str, ...]]] = {}
+_kept: dict[Hashable, tuple[str | None, tuple]] = {}
+
+
+def _run(model: type[Model], key: Hashable, build: Callable[[], QuerySet]) -> tuple[list[str], list[tuple]]:
+    using = router.db_for_read(model)
+    kept = _kept.get((using, key))
+    if kept is None:
+        try:
+            sql, params = build().query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:  # a queryset that cannot hold a row (`.none()`)
+            sql, params = None, ()
+        if len(_kept) >= MAX_KEPT:
+            _kept.clear()
+        kept = _kept[using, key] = (sql, tuple(params))
+    sql, params = kept
+    if sql is None:
+        return [], []
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def rows(model: type[Model], key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
+    """The rows of `build()`, a `values_list` queryset of `model`, as tuples; `build` runs on
+    the first call for `key` only, so the same key must always build the same statement."""
+    return _run(model, key, build)[1]
 
 
 def counts(
     model: type[Model], key: Hashable, build: Callable[[], tuple[QuerySet, dict[str, Aggregate]]]
 ) -> dict[str, int]:
     """What `queryset.aggregate(**aggregates)` gives for `(queryset, aggregates) = build()`, a
-    queryset of `model`; `build` runs on the first call for `key` only, so the same key must
-    always build the same statement. The queryset must be scoped to one job centre (every
-    customer-scoped one is): the counts are grouped by it, which gives the one row `aggregate`
-    would, or none when no row matches (then every count is 0)."""
-    using = router.db_for_read(model)
-    entry = _kept.get((using, key))
-    if entry is None:
+    queryset of `model`, with the statement kept as in `rows` ({} for a queryset that cannot
+    hold a row). The queryset must be scoped to one job centre (every customer-scoped one is):
+    the counts are grouped by it, which gives the one row `aggregate` would, or none when no
+    row matches (then every count is 0)."""
+
+    def grouped():
         queryset, aggregates = build()
-        grouped = queryset.order_by().values("job_centre_id").annotate(**aggregates).values_list(*aggregates)
-        try:
-            sql, params = grouped.query.get_compiler(using=using).as_sql()
-        except EmptyResultSet:  # a queryset that cannot hold a row (`.none()`)
-            sql, params = None, ()
-        if len(_kept) >= MAX_KEPT:
-            _kept.clear()
-        entry = _kept[using, key] = (sql, tuple(params), tuple(aggregates))
-    sql, params, names = entry
-    row = None
-    if sql is not None:
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-    return dict(zip(names, row or (0,) * len(names)))
+        return queryset.order_by().values("job_centre_id").annotate(**aggregates).values_list(*aggregates)
+
+    names, found = _run(model, ("counts", key), grouped)
+    return dict(zip(names, found[0] if found else (0,) * len(names)))

@@ -1,5 +1,5 @@
-"""The counts whose statements are kept per process (kontaktdichte.statements): the same figures
-as the ORM's aggregate, always current, one statement built per key."""
+"""Statements kept per process (kontaktdichte.statements): the same rows and figures as the ORM's,
+always current, one statement built per key."""
 
 from datetime import date, timedelta
 
@@ -88,13 +88,25 @@ def test_a_statement_is_built_once_per_key(world, caseload, django_assert_num_qu
 
 def test_no_matching_row_counts_zero_and_an_empty_queryset_runs_nothing(world, django_assert_num_queries):
     none_there = Customer.objects.filter(job_centre_id=world.coburg.pk, team_id=world.team_a.pk)
-    assert statements.counts(Customer, ("test empty", world.team_a.pk), lambda: (none_there, {"n": Count("pk")})) == {
-        "n": 0
-    }
+    counted = statements.counts(Customer, ("test empty", world.team_a.pk), lambda: (none_there, {"n": Count("pk")}))
+    assert counted == {"n": 0}
     with django_assert_num_queries(0):
-        assert statements.counts(
-            Customer, ("test none",), lambda: (Customer.objects.none(), {"n": Count("pk"), "m": Count("pk")})
-        ) == {"n": 0, "m": 0}
+        assert statements.counts(Customer, ("test none",), lambda: (Customer.objects.none(), {"n": Count("pk")})) == {}
+        assert statements.rows(Customer, ("test none",), lambda: Customer.objects.none().values_list("pk")) == []
+
+
+def test_kept_rows_are_the_querysets_rows_and_always_current(world, caseload, django_assert_num_queries):
+    def numbers():
+        return Customer.objects.filter(job_centre_id=world.coburg.pk, team_id=world.team_a.pk).order_by("number")
+
+    key = ("test numbers", world.team_a.pk)
+    assert statements.rows(Customer, key, lambda: numbers().values_list("number", "caseworker_id")) == list(
+        numbers().values_list("number", "caseworker_id")
+    )
+    added = overdue_customer(world.team_a, world.bob, today=TODAY)
+    with django_assert_num_queries(1):
+        kept = statements.rows(Customer, key, lambda: numbers().values_list("number", "caseworker_id"))
+    assert (added.number, world.bob.pk) in kept and len(kept) == 7
 
 
 def test_it_starts_over_when_full(world, caseload, monkeypatch):
