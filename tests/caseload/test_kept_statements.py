@@ -116,3 +116,15 @@ def test_it_starts_over_when_full(world, caseload, monkeypatch):
         query = Customer.objects.filter(job_centre_id=team.job_centre_id, team_id=team.pk)
         statements.counts(Customer, ("full", team.pk, TODAY), lambda query=query: (query, {"n": Count("pk")}))
     assert len(statements._kept) <= 2
+
+
+def test_a_statement_is_kept_per_database(world, caseload, monkeypatch):
+    """The same key read from the replica (`@replica_reads`) is another statement: kept apart,
+    and compiled for that database."""
+    compiled_for = []
+    real = statements.router.db_for_read
+    monkeypatch.setattr(statements.router, "db_for_read", lambda model: compiled_for.append(real(model)) or real(model))
+    query = Customer.objects.filter(job_centre_id=world.coburg.pk, team_id=world.team_a.pk)
+    statements.counts(Customer, ("per database",), lambda: (query, {"n": Count("pk")}))
+    assert compiled_for == ["default"]
+    assert ("default", ("counts", ("per database",))) in statements._kept
