@@ -91,6 +91,36 @@ def no_rule_customer(team, caseworker=None, *, today=None) -> Customer:
     return make_customer(team, caseworker=caseworker, today=today, profile="market")
 
 
+def earlier_note(customer, staff, *, days_ago: int, channel="in_person", summary="Gespräch", **fields):
+    """A contact note written `days_ago` days before today, through the service."""
+    note, _decision = services.record_contact(
+        customer=customer,
+        by=staff.user,
+        date=timezone.localdate() - timedelta(days=days_ago),
+        channel=channel,
+        summary=summary,
+        **fields,
+    )
+    return note
+
+
+CASELOAD_DAY = date(2026, 3, 10)
+
+
+@pytest.fixture
+def caseload_a(world):
+    """Alice's caseload on CASELOAD_DAY: one of each kind, plus one colleague's and one of team B."""
+    day = CASELOAD_DAY
+    return {
+        "overdue": overdue_customer(world.team_a, world.alice, today=day),
+        "soon": due_soon_customer(world.team_a, world.alice, today=day),
+        "later": make_customer(world.team_a, caseworker=world.alice, today=day, registered_on=day),
+        "no_rule": no_rule_customer(world.team_a, world.alice, today=day),
+        "colleague": overdue_customer(world.team_a, world.bob, today=day),
+        "team_b": overdue_customer(world.team_b, world.charlie, today=day),
+    }
+
+
 @dataclass
 class World:
     coburg: JobCentre

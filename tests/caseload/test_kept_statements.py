@@ -1,7 +1,7 @@
 """Statements kept per process (kontaktdichte.statements): the same rows and figures as the ORM's,
 always current, one statement built per key."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db.models import Count
@@ -11,26 +11,15 @@ from caseload.models import Customer
 from kontaktdichte import statements
 from policies.signals import bump_policy_version
 
-from .factories import (  # noqa: F401
-    due_soon_customer,
-    make_customer,
-    no_rule_customer,
-    overdue_customer,
-    world,
-)
+from .factories import CASELOAD_DAY, caseload_a, overdue_customer, world  # noqa: F401
 
-TODAY = date(2026, 3, 10)
+TODAY = CASELOAD_DAY
 
 
 @pytest.fixture
-def caseload(world):
-    overdue_customer(world.team_a, world.alice, today=TODAY)
-    due_soon_customer(world.team_a, world.alice, today=TODAY)
-    make_customer(world.team_a, caseworker=world.alice, today=TODAY, registered_on=TODAY)
-    no_rule_customer(world.team_a, world.alice, today=TODAY)
-    overdue_customer(world.team_a, world.bob, today=TODAY)
+def caseload(world, caseload_a):
+    """caseload_a, and an overdue customer of team A without a caseworker: six in team A."""
     overdue_customer(world.team_a, None, today=TODAY)
-    overdue_customer(world.team_b, world.charlie, today=TODAY)
 
 
 @pytest.mark.parametrize("scope", [selectors.MINE, selectors.TEAM])

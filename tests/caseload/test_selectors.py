@@ -9,33 +9,14 @@ from caseload.models import Customer
 from policies import engine
 from policies.signals import bump_policy_version
 
-from .factories import (  # noqa: F401
-    due_soon_customer,
-    make_customer,
-    no_rule_customer,
-    overdue_customer,
-    world,
-)
+from .factories import CASELOAD_DAY, caseload_a, make_customer, overdue_customer, world  # noqa: F401
 
-TODAY = date(2026, 3, 10)
+TODAY = CASELOAD_DAY
 
 
 def _store(customer, **due):
     """Set the stored decision directly: the selectors only read these columns."""
     Customer.objects.filter(pk=customer.pk).update(**due)
-
-
-@pytest.fixture
-def caseload_a(world):
-    """Alice's caseload on TODAY: one of each kind, plus one colleague's and one of team B."""
-    return {
-        "overdue": overdue_customer(world.team_a, world.alice, today=TODAY),
-        "soon": due_soon_customer(world.team_a, world.alice, today=TODAY),
-        "later": make_customer(world.team_a, caseworker=world.alice, today=TODAY, registered_on=TODAY),
-        "no_rule": no_rule_customer(world.team_a, world.alice, today=TODAY),
-        "colleague": overdue_customer(world.team_a, world.bob, today=TODAY),
-        "team_b": overdue_customer(world.team_b, world.charlie, today=TODAY),
-    }
 
 
 def _section(staff, scope, key):

@@ -10,12 +10,12 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from caseload import services
 from caseload.models import ContactNote, Customer, Measure, Suspension
 from policies.signals import bump_policy_version
 
 from .factories import (  # noqa: F401
     due_soon_customer,
+    earlier_note,
     make_customer,
     no_rule_customer,
     overdue_customer,
@@ -355,14 +355,7 @@ def test_a_note_that_does_not_count_keeps_the_follow_up_date_agreed_before(clien
     # agreed in person (DOMAIN step 4).
     customer = overdue_customer(world.team_a, world.alice)
     agreed = today() - timedelta(days=10)
-    services.record_contact(
-        customer=customer,
-        by=world.alice.user,
-        date=today() - timedelta(days=40),
-        channel="in_person",
-        summary="Gespräch",
-        follow_up_on=agreed,
-    )
+    earlier_note(customer, world.alice, days_ago=40, follow_up_on=agreed)
     response = client.post(
         reverse("contact_note", args=[customer.pk]),
         {"date": today().isoformat(), "channel": "phone", "summary": "Telefonat"},
@@ -411,14 +404,7 @@ def test_the_note_form_in_coburg_marks_only_in_person_as_qualified(client, world
 def test_the_note_form_offers_the_running_follow_up_in_seven_queries(client, world, alice, django_assert_num_queries):
     customer = overdue_customer(world.team_a, world.alice)
     agreed = today() + timedelta(days=10)
-    services.record_contact(
-        customer=customer,
-        by=world.alice.user,
-        date=today() - timedelta(days=5),
-        channel="in_person",
-        summary="Gespräch",
-        follow_up_on=agreed,
-    )
+    earlier_note(customer, world.alice, days_ago=5, follow_up_on=agreed)
     # 1 session, 2 user, 3 staff, 4 customer, 5 the rule set in force today (read once: the
     # form's follow-up in force uses it too), 6 open follow-up activities, 7 the notes' days,
     # channels and follow-up dates.
