@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connections, router
 from django.db.models import Count, F, Q, QuerySet
 
 from kontaktdichte import statements
 
 from .access import team_customers
 from .duedates import policy_for
-from .models import ContactNote, Customer, Measure, Staff, Suspension, person_name
+from .models import ContactNote, Customer, FollowUpActivity, Measure, Staff, Suspension, person_name
 from .open_tasks import TASK_VALUES, tasks_due_q, tasks_overdue_q
 from .status import (
     due_soon_q,
@@ -375,15 +376,62 @@ def add_timeline_source(source: Callable[[Customer], list[TimelineEntry]]) -> No
 TIMELINE_NEWEST = 25
 
 
+# The history's own kinds: (kind, model, the field that gives its day).
+_OWN_KINDS = (("note", ContactNote, "date"), ("measure", Measure, "start"), ("suspension", Suspension, "start"))
+# The newest of them together, in the history's order (day, kind, id; newest first), as text: see
+# `_newest_ids`. Parameters: the kind's order, job centre and customer for each kind, the count.
+_NEWEST_SQL = (
+    " UNION ALL ".join(
+        f'SELECT %s AS kind, "id", "{day}" AS on_day FROM "{model._meta.db_table}" '
+        'WHERE "job_centre_id" = %s AND "customer_id" = %s'
+        for _kind, model, day in _OWN_KINDS
+    )
+    + " ORDER BY on_day DESC, kind DESC, id DESC LIMIT %s"
+)
+
+
+def _newest_ids(customer: Customer, count: int) -> dict[str, list[int]]:
+    """The ids of the customer's `count` newest notes, measures and suspensions together, per
+    kind: one statement. Read kind by kind through the ORM, each kind cost a statement, also for
+    the kinds a customer has none of (most have no measure and no suspension), and an ORM
+    statement costs ~0.4 ms of Python to build and compile however little it finds; this one
+    runs in a tenth of that (README, Benchmarks)."""
+    params = []
+    for kind, _model, _day in _OWN_KINDS:
+        params += [_KIND_ORDER[kind], customer.job_centre_id, customer.pk]
+    kind_of = {_KIND_ORDER[kind]: kind for kind, _model, _day in _OWN_KINDS}
+    ids = {kind: [] for kind, _model, _day in _OWN_KINDS}
+    with connections[router.db_for_read(ContactNote)].cursor() as cursor:
+        cursor.execute(_NEWEST_SQL, [*params, count])
+        for order, pk, _on_day in cursor.fetchall():
+            ids[kind_of[order]].append(pk)
+    return ids
+
+
+def _with_activities(notes: list[ContactNote], scope: dict) -> list[ContactNote]:
+    """Each note with its follow-up activities as `activity_list` (in FollowUpActivity's order):
+    one statement for all notes, none without notes (`prefetch_related` cost more)."""
+    by_note = {note.pk: [] for note in notes}
+    if by_note:
+        for activity in FollowUpActivity.objects.filter(**scope, note_id__in=list(by_note)):
+            by_note[activity.note_id].append(activity)
+    for note in notes:
+        note.activity_list = by_note[note.pk]
+    return notes
+
+
 def customer_timeline(customer: Customer, limit: int | None = None) -> tuple[list[TimelineEntry], bool]:
     """Contact notes (with their follow-up activities), measures and suspensions (and what other
     apps add, `TIMELINE_SOURCES`), newest first: the newest `limit` entries (all for None), and
-    whether there are more. Four queries, and one per added source; whether a note counted
-    comes from the engine's rule sets (`policy_for`, kept per process).
+    whether there are more. Whether a note counted comes from the engine's rule sets
+    (`policy_for`, kept per process).
 
-    Notes, measures and suspensions are read `limit` + 1 at a time, newest first: each is one
-    entry on one day, so the newest `limit` of all are among them. The added sources are read
-    whole (a placement proposal is an entry on two days; a customer has few)."""
+    With a `limit`, the ids of the newest `limit` + 1 notes, measures and suspensions together
+    come first (`_newest_ids`): each is one entry on one day, so the newest `limit` of all are
+    among them. Then each kind among them is read by id, the notes' activities with them: two
+    to five statements, and one per added source. The added sources are read whole (a placement
+    proposal is an entry on two days; a customer has few). Without a limit: the three kinds and
+    the activities whole, four statements and one per added source."""
     scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
     policy = policy_for(customer.job_centre_id, customer.job_centre.policy_version)
 
@@ -391,20 +439,19 @@ def customer_timeline(customer: Customer, limit: int | None = None) -> tuple[lis
         rule_set = policy.rule_set_on(note.date)
         return rule_set is not None and note.channel in rule_set.qualifying_channels
 
-    def newest(queryset, day: str):
-        queryset = queryset.order_by(f"-{day}", "-pk")
-        return queryset if limit is None else queryset[: limit + 1]
-
-    notes = (
-        ContactNote.objects.filter(**scope)
-        .select_related("caseworker")
-        .defer("caseworker__password")
-        .prefetch_related("activities")
-    )
+    notes = ContactNote.objects.filter(**scope).select_related("caseworker").defer("caseworker__password")
+    measures = Measure.objects.filter(**scope)
     suspensions = Suspension.objects.filter(**scope).select_related("documented_by").defer("documented_by__password")
-    entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in newest(notes, "date")]
-    entries += [TimelineEntry("measure", m.start, m) for m in newest(Measure.objects.filter(**scope), "start")]
-    entries += [TimelineEntry("suspension", s.start, s) for s in newest(suspensions, "start")]
+    if limit is not None:
+        ids = _newest_ids(customer, limit + 1)
+        # `none()` runs no statement: a kind not among the newest is not read at all.
+        notes, measures, suspensions = (
+            queryset.filter(pk__in=ids[kind]) if ids[kind] else queryset.none()
+            for kind, queryset in (("note", notes), ("measure", measures), ("suspension", suspensions))
+        )
+    entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in _with_activities(list(notes), scope)]
+    entries += [TimelineEntry("measure", m.start, m) for m in measures]
+    entries += [TimelineEntry("suspension", s.start, s) for s in suspensions]
     for source in TIMELINE_SOURCES:
         entries += source(customer)
     entries.sort(key=lambda e: (e.date, _KIND_ORDER.get(e.kind, 3), e.item.pk), reverse=True)

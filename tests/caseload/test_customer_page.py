@@ -12,7 +12,7 @@ from caseload.models import Customer
 from policies.models import JobCentre
 from policies.signals import bump_policy_version
 
-from .factories import make_customer, overdue_customer, world  # noqa: F401
+from .factories import earlier_note, make_customer, overdue_customer, world  # noqa: F401
 from .pages import alice, fmt, text, today, words  # noqa: F401
 
 
@@ -54,11 +54,11 @@ def test_customer_page_says_when_the_rules_changed_and_does_not_recompute(
     duedates.policy_for(world.coburg.pk, JobCentre.objects.get(pk=world.coburg.pk).policy_version)
     # 1 session, 2 user, 3 staff, 4 customer (+job centre, team, caseworker, rule, rule set),
     # 5 the audit event (who opened it), 6 next appointment (appointments' template tag),
-    # 7 notes (their activities: one more when there are notes), 8 measures, 9 suspensions,
-    # 10 placement proposals (the employers app's timeline source); the open follow-up
-    # activities (tasks) only with a task's day stored, which this customer has not: and no
-    # write to the customer.
-    with django_assert_num_queries(10):
+    # 7 the ids of the newest notes, measures and suspensions (each kind among them, and the
+    # notes' activities, one more), 8 placement proposals (the employers app's timeline
+    # source); the open follow-up activities (tasks) only with a task's day stored, which this
+    # customer has not: and no write to the customer.
+    with django_assert_num_queries(8):
         response = client.get(reverse("customer", args=[customer.pk]))
     assert "Regeln wurden geändert – Fälligkeit wird neu berechnet" in text(response)
     assert Customer.objects.get(pk=customer.pk).policy_version == customer.policy_version
@@ -107,3 +107,20 @@ def test_a_long_history_shows_its_newest_entries_and_the_rest_on_request(client,
     short = make_customer(world.team_a, caseworker=world.alice)
     plain = text(client.get(reverse("customer", args=[short.pk]), {"verlauf": "alle"}))
     assert "Ältere Einträge" not in plain and "Nur die neuesten" not in plain
+
+
+def test_a_notes_history_entry_lists_the_activities_agreed_in_it(client, world, alice):
+    customer = overdue_customer(world.team_a, world.alice)
+    earlier_note(customer, world.alice, days_ago=9, summary="Ohne Vereinbarung")
+    earlier_note(
+        customer,
+        world.alice,
+        days_ago=3,
+        activities=[(today() + timedelta(days=7), "Bewerbungsnachweise <b>vorlegen</b>"), (today(), "Kurs anmelden")],
+    )
+    page = words(client.get(reverse("customer", args=[customer.pk])))
+    agreed = page.split("Vereinbarte Folgeaktivitäten:")
+    assert len(agreed) == 2 and "Ohne Vereinbarung" in agreed[1]  # only the note that agreed them
+    assert f"Kurs anmelden, bis {fmt(today())} – offen" in agreed[1]
+    assert f"Bewerbungsnachweise &lt;b&gt;vorlegen&lt;/b&gt;, bis {fmt(today() + timedelta(days=7))}" in agreed[1]
+    assert agreed[1].index("Kurs anmelden") < agreed[1].index("Bewerbungsnachweise")  # by their day

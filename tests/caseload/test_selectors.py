@@ -284,3 +284,29 @@ def test_overdue_is_never_stored(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         _store(customer, status_until_due=engine.OVERDUE)
     assert engine.Status.OVERDUE.until_due == engine.OK and engine.Status.SUSPENDED.until_due == engine.SUSPENDED
+
+
+def test_a_history_of_notes_reads_no_measures_and_no_suspensions(world, django_assert_num_queries):
+    customer = make_customer(
+        world.team_a, caseworker=world.alice, today=TODAY, registered_on=TODAY - timedelta(days=90)
+    )
+    for days in (30, 20, 10):
+        services.record_contact(
+            customer=customer,
+            by=world.alice.user,
+            date=TODAY - timedelta(days=days),
+            channel="phone",
+            summary=f"vor {days}",
+            today=TODAY,
+            activities=[(TODAY, f"bis heute ({days})")] if days == 20 else (),
+        )
+    selectors.customer_timeline(customer, 2)  # the rule sets, kept per process from here on
+    # the newest ids, the notes among them, their activities, placement proposals
+    with django_assert_num_queries(4):
+        newest, more = selectors.customer_timeline(customer, 2)
+    assert [e.item.summary for e in newest] == ["vor 10", "vor 20"] and more
+    assert [[a.text for a in e.item.activity_list] for e in newest] == [[], ["bis heute (20)"]]
+    # the whole history: notes, activities, measures, suspensions, proposals
+    with django_assert_num_queries(5):
+        whole, more = selectors.customer_timeline(customer)
+    assert [e.item.summary for e in whole] == ["vor 10", "vor 20", "vor 30"] and not more
