@@ -35,6 +35,11 @@ def date_field(label, *, required=True, help_text=""):
     )
 
 
+def check_field(label=None):
+    """An optional yes/no field (a checkbox)."""
+    return forms.BooleanField(label=label, required=False, widget=CheckboxInput)
+
+
 def version_field():
     """The version of the record the form was read at (optimistic locking)."""
     return forms.IntegerField(widget=HiddenInput, required=False, min_value=1)
@@ -90,7 +95,7 @@ def _int(value, default: int) -> int:
 class ContactNoteForm(forms.Form):
     date = date_field("Datum des Kontakts")
     channel = forms.ChoiceField(label="Kontaktart", widget=RadioSelect, choices=voc.CHANNELS)
-    walk_in = forms.BooleanField(label="unterminierte Vorsprache (ohne Termin)", required=False, widget=CheckboxInput)
+    walk_in = check_field("unterminierte Vorsprache (ohne Termin)")
     summary = forms.CharField(
         label="Zusammenfassung",
         max_length=10_000,
@@ -107,14 +112,14 @@ class ContactNoteForm(forms.Form):
     follow_up_on = date_field(
         "Wiedervorlage", required=False, help_text="Spätestens dann ist der nächste Kontakt fällig."
     )
-    keep_follow_up = forms.BooleanField(required=False, widget=CheckboxInput)
-    prognosis_reviewed = forms.BooleanField(required=False, widget=CheckboxInput)
-    strategy_reviewed = forms.BooleanField(required=False, widget=CheckboxInput)
-    agreement_reviewed = forms.BooleanField(required=False, widget=CheckboxInput)
-    job_search_done = forms.BooleanField(required=False, widget=CheckboxInput)
-    activities_followed_up = forms.BooleanField(required=False, widget=CheckboxInput)
-    profiling_reviewed = forms.BooleanField(required=False, widget=CheckboxInput)
-    plan_updated = forms.BooleanField(required=False, widget=CheckboxInput)
+    keep_follow_up = check_field()
+    prognosis_reviewed = check_field()
+    strategy_reviewed = check_field()
+    agreement_reviewed = check_field()
+    job_search_done = check_field()
+    activities_followed_up = check_field()
+    profiling_reviewed = check_field()
+    plan_updated = check_field()
     activity_rows = forms.IntegerField(widget=HiddenInput, required=False, min_value=1, max_value=MAX_ROWS)
 
     def __init__(self, *args, customer: Customer, rule_set: RuleSet | None, today, walk_in_allowed=True, **kwargs):

@@ -388,23 +388,23 @@ _NEWEST_SQL = (
     )
     + " ORDER BY on_day DESC, kind DESC, id DESC LIMIT %s"
 )
+_KIND_BY_ORDER = {order: kind for kind, order in _KIND_ORDER.items()}
 
 
 def _newest_ids(customer: Customer, count: int) -> dict[str, list[int]]:
     """The ids of the customer's `count` newest notes, measures and suspensions together, per
     kind: one statement. Read kind by kind through the ORM, each kind cost a statement, also for
     the kinds a customer has none of (most have no measure and no suspension), and an ORM
-    statement costs ~0.4 ms of Python to build and compile however little it finds; this one
-    runs in a tenth of that (README, Benchmarks)."""
+    statement costs ~0.4 ms of Python to build and compile however little it finds (an empty
+    measures query: 0.42 ms, the same SQL as text 0.05 ms; README, Benchmarks)."""
     params = []
     for kind, _model, _day in _OWN_KINDS:
         params += [_KIND_ORDER[kind], customer.job_centre_id, customer.pk]
-    kind_of = {_KIND_ORDER[kind]: kind for kind, _model, _day in _OWN_KINDS}
     ids = {kind: [] for kind, _model, _day in _OWN_KINDS}
     with connections[router.db_for_read(ContactNote)].cursor() as cursor:
         cursor.execute(_NEWEST_SQL, [*params, count])
         for order, pk, _on_day in cursor.fetchall():
-            ids[kind_of[order]].append(pk)
+            ids[_KIND_BY_ORDER[order]].append(pk)
     return ids
 
 

@@ -27,15 +27,20 @@ def _attrs_html(attrs: dict) -> str:
     )
 
 
+def _input_html(widget: dict) -> str:
+    """An <input> as Django's widgets/input.html writes it, from a widget's (or an option's)
+    context: type, name, value (left out when None), attributes."""
+    shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+    return format_html(
+        '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, _attrs_html(widget["attrs"])
+    )
+
+
 class Input:
     """An <input> rendered in Python, for the same reason as `Select` below."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html(
-            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, _attrs_html(widget["attrs"])
-        )
+        return _input_html(self.get_context(name, value, attrs)["widget"])
 
 
 class TextInput(Input, forms.TextInput):
@@ -70,16 +75,11 @@ class RadioSelect(forms.RadioSelect):
                 raise ValueError("RadioSelect renders no option groups.")
             for option in group_options:
                 label_for = format_html(' for="{}"', option["attrs"]["id"]) if option["attrs"].get("id") else ""
-                radio = format_html(
-                    '<input type="{}" name="{}" value="{}"{}>',
-                    option["type"],
-                    option["name"],
-                    option["value"],
-                    _attrs_html(option["attrs"]),
-                )
                 # Line breaks where Django's templates end (a browser shows them as the one space).
                 options.append(
-                    format_html("<div>\n    <label{}>{}\n {}</label>\n\n</div>", label_for, radio, option["label"])
+                    format_html(
+                        "<div>\n    <label{}>{}\n {}</label>\n\n</div>", label_for, _input_html(option), option["label"]
+                    )
                 )
         own = widget["attrs"]
         return format_html(
