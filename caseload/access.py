@@ -9,13 +9,30 @@ Django admin; the caseload pages show them a friendly 403 (`staff_required`).
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import cache, wraps
 
+from django.contrib.auth import get_user_model
+from django.db import router
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from .models import Customer, FollowUpActivity, Measure, Staff, Suspension
+from kontaktdichte import loads
+from policies.models import ContactRule, JobCentre, RuleSet
+
+from .models import Customer, FollowUpActivity, Measure, Staff, Suspension, Team
+
+
+@cache
+def _staff_sql() -> str:
+    """The staff member of a user, with team and job centre (`loads`: a read every page makes)."""
+    s, t, j = (Staff, "s"), (Team, "t"), (JobCentre, "j")
+    return (
+        f"SELECT {loads.select(s, t, j)} FROM {loads.table(*s)}"
+        + loads.join("INNER", t, s, "team")
+        + loads.join("INNER", j, s, "job_centre")
+        + f" WHERE {loads.column('s', Staff, 'user')} = %s"
+    )
 
 
 def staff_for(user) -> Staff | None:
@@ -24,12 +41,30 @@ def staff_for(user) -> Staff | None:
     runs this, so the query is kept to what a page needs (no user join, no ordering)."""
     if not user.is_authenticated:
         return None
-    try:
-        staff = Staff.objects.select_related("team", "job_centre").get(user_id=user.pk)
-    except Staff.DoesNotExist:
+    found = loads.one(router.db_for_read(Staff), _staff_sql(), [user.pk], Staff, Team, JobCentre)
+    if found is None:
         return None
+    staff, staff.team, staff.job_centre = found
     staff.user = user
     return staff
+
+
+@cache
+def _customer_read() -> tuple[str, tuple]:
+    """A customer of a team, with caseworker (and their user), rule and rule set: what the
+    customer pages show (`loads`: every customer page and form reads it). SQL and models."""
+    User = get_user_model()
+    c, w, u, r, rs = (Customer, "c"), (Staff, "w"), (User, "u"), (ContactRule, "r"), (RuleSet, "rs")
+    sql = (
+        f"SELECT {loads.select(c, w, u, r, rs)} FROM {loads.table(*c)}"
+        + loads.join("LEFT", w, c, "caseworker")
+        + loads.join("LEFT", u, w, "user")
+        + loads.join("LEFT", r, c, "due_rule")
+        + loads.join("LEFT", rs, c, "due_rule_set")
+        + f" WHERE {loads.column('c', Customer, 'job_centre')} = %s AND {loads.column('c', Customer, 'team')} = %s"
+        + f" AND {loads.column('c', Customer, 'pk')} = %s"
+    )
+    return sql, (Customer, Staff, User, ContactRule, RuleSet)
 
 
 def team_customers(staff: Staff) -> QuerySet[Customer]:
@@ -44,8 +79,18 @@ def get_customer_for_user(user, pk: int, *, staff: Staff | None = None) -> Custo
     staff = staff or staff_for(user)
     if staff is None:
         raise Http404("Kein Zugriff auf Kundendaten ohne Mitarbeiterprofil.")
-    queryset = team_customers(staff).select_related("caseworker__user", "due_rule", "due_rule_set")
-    customer = get_object_or_404(queryset, pk=pk)
+    using, (sql, models) = router.db_for_read(Customer), _customer_read()
+    found = (
+        loads.one(using, sql, [staff.job_centre_id, staff.team_id, pk], *models)
+        if loads.fits(using, Customer, pk)
+        else None
+    )
+    if found is None:
+        raise Http404("Kein Kunde Ihres Teams.")
+    customer, caseworker, user, customer.due_rule, customer.due_rule_set = found
+    if caseworker is not None:
+        caseworker.user = user
+    customer.caseworker = caseworker
     customer.job_centre, customer.team = staff.job_centre, staff.team
     return customer
 

@@ -160,7 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # a job centre's staff share few outgoing addresses, and locking one would lock them all out.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with one plain statement.
+    "kontaktdichte.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
@@ -219,6 +220,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions end after SESSION_IDLE_MINUTES without a request and when the browser closes.
 # `kontaktdichte.middleware.sliding_session` moves the end on as the person works.
+# Django's database sessions, read with one plain statement (kontaktdichte/sessions.py).
+SESSION_ENGINE = "kontaktdichte.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

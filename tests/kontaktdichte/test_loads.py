@@ -1,0 +1,138 @@
+"""The reads written as plain SQL (`kontaktdichte.loads`) give what the ORM gives: the same
+instances with the same values, the same related objects, nothing read twice."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from caseload import access
+from caseload.models import Customer, Staff
+from kontaktdichte import loads
+from kontaktdichte.backends import ModelBackend
+from kontaktdichte.sessions import SessionStore
+
+from ..caseload.factories import make_customer, no_rule_customer, overdue_customer, world  # noqa: F401
+
+
+def values(instance):
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def assert_same(loaded, expected):
+    assert type(loaded) is type(expected)
+    assert values(loaded) == values(expected)
+    assert loaded._state.adding is False and loaded._state.db == "default"
+
+
+def test_staff_with_team_and_job_centre_as_the_orm_reads_them(world):
+    for staff in (world.alice, world.bob, world.dave):
+        expected = Staff.objects.select_related("team", "job_centre").get(user_id=staff.user_id)
+        with CaptureQueriesContext(connection) as queries:
+            loaded = access.staff_for(staff.user)
+            assert (loaded.team.name, loaded.job_centre.slug) == (expected.team.name, expected.job_centre.slug)
+            assert loaded.user is staff.user
+        assert len(queries) == 1
+        assert_same(loaded, expected)
+        assert_same(loaded.team, expected.team)
+        assert_same(loaded.job_centre, expected.job_centre)
+
+
+def test_no_staff_profile_no_staff(world):
+    assert access.staff_for(world.admin) is None
+
+
+def _orm_customer(pk):
+    return Customer.objects.select_related("caseworker__user", "due_rule", "due_rule_set").get(pk=pk)
+
+
+def test_a_customer_with_caseworker_and_rule_as_the_orm_reads_them(world):
+    customer = overdue_customer(world.team_a, world.alice, flags=["limited_german"])
+    expected = _orm_customer(customer.pk)
+    assert expected.due_rule is not None and expected.flags == ["limited_german"]
+    with CaptureQueriesContext(connection) as queries:
+        loaded = access.get_customer_for_user(world.bob.user, customer.pk)
+        name = (str(loaded.caseworker), loaded.due_rule.code, loaded.due_rule_set.title, loaded.team.name)
+    assert len(queries) == 2  # the staff profile and the customer; no relation read again
+    assert name == (str(expected.caseworker), expected.due_rule.code, expected.due_rule_set.title, "Team A")
+    assert_same(loaded, expected)
+    for relation in ("caseworker", "due_rule", "due_rule_set"):
+        assert_same(getattr(loaded, relation), getattr(expected, relation))
+    assert_same(loaded.caseworker.user, expected.caseworker.user)
+    assert loaded.flags == ["limited_german"]  # JSON decoded, as the ORM does
+
+
+def test_a_customer_without_caseworker_and_rule(world):
+    customer = no_rule_customer(world.team_a)
+    expected = _orm_customer(customer.pk)
+    assert expected.caseworker is None and expected.due_rule is None
+    loaded = access.get_customer_for_user(world.alice.user, customer.pk)
+    assert_same(loaded, expected)
+    with CaptureQueriesContext(connection) as queries:
+        assert loaded.caseworker is None and loaded.due_rule is None
+    assert len(queries) == 0
+
+
+@pytest.mark.parametrize("pk", [0, -1, 2**63 - 1, 2**63, -(2**63) - 1, 10**30])
+def test_an_odd_customer_number_is_a_404(world, pk):
+    """Out of the key's range the ORM finds nothing; so does the plain statement, not asked."""
+    make_customer(world.team_a)
+    assert loads.fits("default", Customer, pk) == (-(2**63) <= pk < 2**63)
+    with pytest.raises(Http404):
+        access.get_customer_for_user(world.alice.user, pk)
+
+
+def test_another_teams_customer_is_a_404(world):
+    theirs = overdue_customer(world.team_b, world.charlie)
+    with pytest.raises(Http404):
+        access.get_customer_for_user(world.alice.user, theirs.pk)
+    assert access.get_customer_for_user(world.charlie.user, theirs.pk).pk == theirs.pk
+
+
+def test_the_signed_in_user_as_the_orm_reads_them(world):
+    user = world.alice.user
+    user.last_login = timezone.now()
+    user.save()
+    loaded = ModelBackend().get_user(user.pk)
+    assert_same(loaded, get_user_model().objects.get(pk=user.pk))
+    assert loaded.last_login == user.last_login  # an aware moment, on SQLite too
+
+
+def test_a_deactivated_or_deleted_user_is_no_user(world):
+    user = world.alice.user
+    user.is_active = False
+    user.save()
+    assert ModelBackend().get_user(user.pk) is None
+    assert ModelBackend().get_user(world.bob.user.pk).pk == world.bob.user.pk
+    world.bob.user.delete()
+    assert ModelBackend().get_user(world.bob.user_id) is None
+
+
+@pytest.mark.django_db
+def test_a_session_reads_as_djangos():
+    written = DjangoSessionStore()
+    written["_auth_user_id"] = "7"
+    written["flags"] = {"audit": True}
+    written.save()
+    read = SessionStore(written.session_key)
+    assert dict(read.items()) == {"_auth_user_id": "7", "flags": {"audit": True}}
+    assert read.session_key == written.session_key
+
+
+@pytest.mark.django_db
+def test_an_expired_or_unknown_session_is_empty_and_gets_a_new_key():
+    written = DjangoSessionStore()
+    written["x"] = 1
+    written.set_expiry(timezone.now() - timedelta(seconds=1))
+    written.save()
+    for key in (written.session_key, "k" * 32, None):
+        read = SessionStore(key)
+        assert dict(read.items()) == {}
+        read["y"] = 2
+        read.save()
+        assert read.session_key not in (None, written.session_key)
