@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
+from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Count,
@@ -25,6 +27,7 @@ from django.shortcuts import get_object_or_404
 from caseload.models import Customer, Staff
 from caseload.selectors import Section, team_staff
 from caseload.status import due_soon_q, overdue_q
+from kontaktdichte import loads
 from kontaktdichte.dates import month_bounds
 from policies.models import JobCentre, RuleSet
 
@@ -165,15 +168,32 @@ def customer_appointments(customer: Customer) -> list[Appointment]:
     )
 
 
-def next_appointment(customer: Customer, now: datetime) -> Appointment | None:
-    return (
-        Appointment.objects.filter(
-            job_centre_id=customer.job_centre_id, customer_id=customer.pk, status=Appointment.PLANNED, start__gte=now
-        )
-        .select_related("office")
-        .order_by("start")
-        .first()
+@cache
+def _next_appointment_sql() -> str:
+    """A customer's first planned appointment from a moment on, with its office
+    (`kontaktdichte.loads`: every customer page reads it)."""
+    a, o = (Appointment, "a"), (Office, "o")
+    job_centre, customer, status, start = (
+        loads.column("a", Appointment, name) for name in ("job_centre", "customer", "status", "start")
     )
+    return (
+        f"SELECT {loads.select(a, o)} FROM {loads.table(*a)}"
+        + loads.join("LEFT", o, a, "office")
+        + f" WHERE {job_centre} = %s AND {customer} = %s AND {status} = %s AND {start} >= %s"
+        + f" ORDER BY {start}, {loads.column('a', Appointment, 'pk')} LIMIT 1"
+    )
+
+
+def next_appointment(customer: Customer, now: datetime) -> Appointment | None:
+    using = router.db_for_read(Appointment)
+    moment = connections[using].ops.adapt_datetimefield_value(now)
+    params = [customer.job_centre_id, customer.pk, Appointment.PLANNED, moment]
+    found = loads.one(using, _next_appointment_sql(), params, Appointment, Office)
+    if found is None:
+        return None
+    appointment, office = found
+    appointment.office = office
+    return appointment
 
 
 # --- Booking ---------------------------------------------------------------------------------

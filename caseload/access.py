@@ -44,7 +44,8 @@ def staff_for(user) -> Staff | None:
     found = loads.one(router.db_for_read(Staff), _staff_sql(), [user.pk], Staff, Team, JobCentre)
     if found is None:
         return None
-    staff, staff.team, staff.job_centre = found
+    staff, team, job_centre = found
+    staff.team, staff.job_centre = team, job_centre
     staff.user = user
     return staff
 
@@ -87,10 +88,10 @@ def get_customer_for_user(user, pk: int, *, staff: Staff | None = None) -> Custo
     )
     if found is None:
         raise Http404("Kein Kunde Ihres Teams.")
-    customer, caseworker, user, customer.due_rule, customer.due_rule_set = found
+    customer, caseworker, user, rule, rule_set = found
     if caseworker is not None:
         caseworker.user = user
-    customer.caseworker = caseworker
+    customer.caseworker, customer.due_rule, customer.due_rule_set = caseworker, rule, rule_set
     customer.job_centre, customer.team = staff.job_centre, staff.team
     return customer
 

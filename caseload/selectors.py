@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Count, F, Q, QuerySet
 
-from kontaktdichte import statements
+from kontaktdichte import loads, statements
 
 from .access import team_customers
 from .duedates import policy_for
@@ -408,12 +410,56 @@ def _newest_ids(customer: Customer, count: int) -> dict[str, list[int]]:
     return ids
 
 
+@cache
+def _notes_sql() -> str:
+    """A customer's contact notes, each with the user who wrote it (`kontaktdichte.loads`:
+    every customer page reads them; through the ORM building the statement cost more than
+    running it)."""
+    n, u = (ContactNote, "n"), (get_user_model(), "u")
+    return (
+        f"SELECT {loads.select(n, u)} FROM {loads.table(*n)}"
+        + loads.join("INNER", u, n, "caseworker")
+        + f" WHERE {loads.column('n', ContactNote, 'job_centre')} = %s"
+        + f" AND {loads.column('n', ContactNote, 'customer')} = %s"
+    )
+
+
+def _notes(scope: dict, ids: list[int] | None) -> list[ContactNote]:
+    """The customer's notes (`scope`: job centre and customer ids) with `ids`, or all for None."""
+    sql, params = _notes_sql(), [scope["job_centre_id"], scope["customer_id"]]
+    if ids is not None:
+        if not ids:
+            return []
+        sql += f" AND {loads.column('n', ContactNote, 'pk')} IN ({loads.placeholders(len(ids))})"
+        params += ids
+    notes = []
+    for note, user in loads.every(router.db_for_read(ContactNote), sql, params, ContactNote, get_user_model()):
+        note.caseworker = user
+        notes.append(note)
+    return notes
+
+
+@cache
+def _activities_sql(count: int) -> str:
+    """A customer's follow-up activities of `count` notes, in FollowUpActivity's order."""
+    a = (FollowUpActivity, "a")
+    job_centre, customer, note, due_on, pk = (
+        loads.column("a", FollowUpActivity, name) for name in ("job_centre", "customer", "note", "due_on", "pk")
+    )
+    return (
+        f"SELECT {loads.select(a)} FROM {loads.table(*a)} WHERE {job_centre} = %s AND {customer} = %s"
+        f" AND {note} IN ({loads.placeholders(count)}) ORDER BY {due_on}, {pk}"
+    )
+
+
 def _with_activities(notes: list[ContactNote], scope: dict) -> list[ContactNote]:
-    """Each note with its follow-up activities as `activity_list` (in FollowUpActivity's order):
-    one statement for all notes, none without notes (`prefetch_related` cost more)."""
+    """Each note with its follow-up activities as `activity_list` (by day, then id, as
+    FollowUpActivity's order): one statement for all notes, none without notes."""
     by_note = {note.pk: [] for note in notes}
     if by_note:
-        for activity in FollowUpActivity.objects.filter(**scope, note_id__in=list(by_note)):
+        params = [scope["job_centre_id"], scope["customer_id"], *by_note]
+        sql = _activities_sql(len(by_note))
+        for (activity,) in loads.every(router.db_for_read(FollowUpActivity), sql, params, FollowUpActivity):
             by_note[activity.note_id].append(activity)
     for note in notes:
         note.activity_list = by_note[note.pk]
@@ -439,17 +485,19 @@ def customer_timeline(customer: Customer, limit: int | None = None) -> tuple[lis
         rule_set = policy.rule_set_on(note.date)
         return rule_set is not None and note.channel in rule_set.qualifying_channels
 
-    notes = ContactNote.objects.filter(**scope).select_related("caseworker").defer("caseworker__password")
     measures = Measure.objects.filter(**scope)
     suspensions = Suspension.objects.filter(**scope).select_related("documented_by").defer("documented_by__password")
+    note_ids = None
     if limit is not None:
         ids = _newest_ids(customer, limit + 1)
+        note_ids = ids["note"]
         # `none()` runs no statement: a kind not among the newest is not read at all.
-        notes, measures, suspensions = (
+        measures, suspensions = (
             queryset.filter(pk__in=ids[kind]) if ids[kind] else queryset.none()
-            for kind, queryset in (("note", notes), ("measure", measures), ("suspension", suspensions))
+            for kind, queryset in (("measure", measures), ("suspension", suspensions))
         )
-    entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in _with_activities(list(notes), scope)]
+    notes = _with_activities(_notes(scope, note_ids), scope)
+    entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in notes]
     entries += [TimelineEntry("measure", m.start, m) for m in measures]
     entries += [TimelineEntry("suspension", s.start, s) for s in suspensions]
     for source in TIMELINE_SOURCES:

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
+from django.contrib.auth import get_user_model
+from django.db import router
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -22,6 +25,7 @@ from appointments.models import Appointment
 from caseload.access import team_customers
 from caseload.models import Customer, Measure, Staff
 from caseload.selectors import CASEWORKER_VALUES, TimelineEntry, caseworker_name
+from kontaktdichte import loads
 from policies import engine
 
 from . import reachability
@@ -216,13 +220,33 @@ def offer_proposals(offer: JobOffer) -> list[PlacementProposal]:
     )
 
 
-def customer_proposals(customer: Customer) -> list[PlacementProposal]:
-    return list(
-        PlacementProposal.objects.filter(job_centre_id=customer.job_centre_id, customer_id=customer.pk)
-        .select_related("offer__employer", "proposed_by")
-        .defer("proposed_by__password")
-        .order_by("-proposed_on", "-pk")
+@cache
+def _proposals_sql() -> str:
+    """A customer's placement proposals with offer, employer and proposer, newest first
+    (`kontaktdichte.loads`: every customer page reads them, for its history)."""
+    p, o, e, u = (PlacementProposal, "p"), (JobOffer, "o"), (Employer, "e"), (get_user_model(), "u")
+    day, pk = loads.column("p", PlacementProposal, "proposed_on"), loads.column("p", PlacementProposal, "pk")
+    return (
+        f"SELECT {loads.select(p, o, e, u)} FROM {loads.table(*p)}"
+        + loads.join("INNER", o, p, "offer")
+        + loads.join("INNER", e, o, "employer")
+        + loads.join("INNER", u, p, "proposed_by")
+        + f" WHERE {loads.column('p', PlacementProposal, 'job_centre')} = %s"
+        + f" AND {loads.column('p', PlacementProposal, 'customer')} = %s ORDER BY {day} DESC, {pk} DESC"
     )
+
+
+def customer_proposals(customer: Customer) -> list[PlacementProposal]:
+    proposals = []
+    models = (PlacementProposal, JobOffer, Employer, get_user_model())
+    params = [customer.job_centre_id, customer.pk]
+    for proposal, offer, employer, proposer in loads.every(
+        router.db_for_read(PlacementProposal), _proposals_sql(), params, *models
+    ):
+        offer.employer = employer
+        proposal.offer, proposal.proposed_by = offer, proposer
+        proposals.append(proposal)
+    return proposals
 
 
 def proposal_timeline(customer: Customer) -> list[TimelineEntry]:

@@ -54,6 +54,11 @@ def join(kind: str, target: Part, source: Part, foreign_key: str) -> str:
     )
 
 
+def placeholders(count: int) -> str:
+    """`%s, %s, %s` for an IN list of `count` values."""
+    return ", ".join(["%s"] * count)
+
+
 def select(*parts: Part) -> str:
     """Every concrete column of each (model, alias), in the models' field order: what
     `instances` reads back in the same order."""

@@ -11,13 +11,20 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from caseload import access
-from caseload.models import Customer, Staff
+from appointments import selectors as appointment_selectors
+from appointments.models import Appointment
+from caseload import access, selectors
+from caseload.models import ContactNote, Customer, FollowUpActivity, Staff
+from employers import selectors as employer_selectors
+from employers import services as employer_services
+from employers.models import PlacementProposal
 from kontaktdichte import loads
 from kontaktdichte.backends import ModelBackend
 from kontaktdichte.sessions import SessionStore
 
-from ..caseload.factories import make_customer, no_rule_customer, overdue_customer, world  # noqa: F401
+from ..appointments.factories import at, book, make_office, next_weekday
+from ..caseload.factories import earlier_note, make_customer, no_rule_customer, overdue_customer, world  # noqa: F401
+from ..employers.factories import make_employer, make_offer
 
 
 def values(instance):
@@ -136,3 +143,75 @@ def test_an_expired_or_unknown_session_is_empty_and_gets_a_new_key():
         read["y"] = 2
         read.save()
         assert read.session_key not in (None, written.session_key)
+
+
+def test_a_customers_notes_and_activities_as_the_orm_reads_them(world):
+    customer = overdue_customer(world.team_a, world.alice)
+    earlier_note(customer, world.alice, days_ago=9)
+    earlier_note(customer, world.bob, days_ago=3, activities=[(timezone.localdate(), "Kurs"), (None, "")])
+    earlier_note(customer, world.alice, days_ago=1, activities=[(timezone.localdate(), "Nachweise")])
+    scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
+    orm = {n.pk: n for n in ContactNote.objects.filter(**scope).select_related("caseworker")}
+    assert len(orm) == 3
+    newest_two = sorted(orm)[1:]
+    for ids in (None, newest_two, []):
+        with CaptureQueriesContext(connection) as queries:
+            notes = selectors._with_activities(selectors._notes(scope, ids), scope)
+            names = [note.caseworker.username for note in notes]
+        assert len(queries) == (2 if ids != [] else 0)
+        assert sorted(note.pk for note in notes) == (sorted(orm) if ids is None else ids)
+        assert sorted(names) == sorted(orm[note.pk].caseworker.username for note in notes)
+        for note in notes:
+            assert_same(note, orm[note.pk])
+            assert_same(note.caseworker, orm[note.pk].caseworker)
+            expected = list(FollowUpActivity.objects.filter(note_id=note.pk))  # the model's order
+            assert [a.pk for a in note.activity_list] == [a.pk for a in expected]
+            for loaded, read in zip(note.activity_list, expected, strict=True):
+                assert_same(loaded, read)
+    whole = selectors._with_activities(selectors._notes(scope, None), scope)
+    assert sum(len(note.activity_list) for note in whole) == FollowUpActivity.objects.count() >= 2
+
+
+def test_a_customers_proposals_as_the_orm_reads_them(world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    employer = make_employer(world.coburg, by=world.alice.user)
+    older = employer_services.propose(
+        customer=customer, offer=make_offer(employer), by=world.alice.user, on=timezone.localdate() - timedelta(days=5)
+    )
+    newer = employer_services.propose(customer=customer, offer=make_offer(employer, title="Lager"), by=world.bob.user)
+    with CaptureQueriesContext(connection) as queries:
+        loaded = employer_selectors.customer_proposals(customer)
+        seen = [(p.offer.title, p.offer.employer.name, p.proposed_by.username) for p in loaded]
+    assert len(queries) == 1
+    assert seen == [("Lager", employer.name, "bob"), ("Kfz-Mechatroniker/in", employer.name, "alice")]
+    expected = PlacementProposal.objects.select_related("offer__employer", "proposed_by").order_by(
+        "-proposed_on", "-pk"
+    )
+    assert [p.pk for p in loaded] == [p.pk for p in expected] == [newer.pk, older.pk]
+    for proposal, read in zip(loaded, expected, strict=True):
+        for mine, theirs in (
+            (proposal, read),
+            (proposal.offer, read.offer),
+            (proposal.offer.employer, read.offer.employer),
+        ):
+            assert_same(mine, theirs)
+        assert_same(proposal.proposed_by, read.proposed_by)
+
+
+def test_the_next_appointment_as_the_orm_reads_it(world):
+    customer = make_customer(world.team_a, caseworker=world.alice)
+    day = next_weekday(1, timezone.localdate() + timedelta(days=7))
+    assert appointment_selectors.next_appointment(customer, at(day, 7)) is None
+    later = book(customer, world.alice, at(day, 10))
+    first = book(customer, world.alice, at(day, 9), office=make_office(world.coburg, name="Regionalstelle Neustadt"))
+    for now, expected in ((at(day, 8), first), (at(day, 9), first), (at(day, 9, 1), later), (at(day, 11), None)):
+        with CaptureQueriesContext(connection) as queries:
+            found = appointment_selectors.next_appointment(customer, now)
+            office = found.office if found else None
+        assert len(queries) == 1
+        if expected is None:
+            assert found is None
+            continue
+        read = Appointment.objects.select_related("office").get(pk=expected.pk)
+        assert_same(found, read)
+        assert_same(office, read.office)
