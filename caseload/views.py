@@ -40,6 +40,7 @@ from .forms import (
 from .models import Customer
 from .presenters import contact_message, due_context, due_message
 from .tables import (
+    KeptRows,
     TeamOverdueTable,
     TeamTaskTable,
     WorklistTable,
@@ -129,11 +130,19 @@ def worklist(request):
     )
     if number or name or filterset.is_filtered:
         counts = selectors.section_counts(filterset.qs, today, version)
-    else:
+        rows = selectors.worklist_rows(filterset.qs, section, today)
+    else:  # the whole caseload, as the worklist opens nearly every time: statements kept
         counts = selectors.caseload_section_counts(staff, scope, today, version)
+        caseworker = staff.pk if scope == selectors.MINE else None
+        rows = KeptRows(
+            Customer,
+            ("worklist", staff.job_centre_id, staff.team_id, caseworker, section.key, today),
+            lambda: selectors.worklist_rows(selectors.caseload(staff, scope), section, today),
+            count=counts[section.key],
+        )
     with_tasks = section.key == "aufgaben"
     table = WorklistTable(
-        selectors.worklist_rows(filterset.qs, section, today),
+        rows,
         today=today,
         policy_version=version,
         exclude=(("caseworker",) if scope == selectors.MINE else ()) + (() if with_tasks else ("tasks",)),
@@ -206,9 +215,16 @@ def team_overdue(request):
     if filterset.is_filtered:
         summary = selectors.team_overdue_summary(filterset.qs, today, version)
         summary["tasks"] = _filtered(filterset, selectors.team_overdue_tasks(staff, today)).count()
-    else:
+        rows = selectors.team_overdue_rows(filterset.qs)
+    else:  # the whole list, as it opens nearly every time: statements kept
         summary = selectors.team_overdue_figures(staff, today, version)
-    table = TeamOverdueTable(selectors.team_overdue_rows(filterset.qs), today=today, policy_version=version)
+        rows = KeptRows(
+            Customer,
+            ("team overdue", staff.job_centre_id, staff.team_id, today),
+            lambda: selectors.team_overdue_rows(selectors.team_overdue(staff, today)),
+            count=summary["total"],
+        )
+    table = TeamOverdueTable(rows, today=today, policy_version=version)
     paginate(table, request, count=summary["total"])
     return render(
         request,
