@@ -24,7 +24,7 @@ from policies import vocabulary as voc
 
 from . import access, activities, open_tasks, selectors, services
 from .access import staff_required
-from .filters import CaseloadFilter
+from .filters import ListFilters
 from .forms import (
     CloseCaseForm,
     ContactNoteForm,
@@ -120,7 +120,7 @@ def worklist(request):
         customers = customers.filter(number__startswith=number)
     if name:
         customers = customers.filter(selectors.name_q(name))
-    filterset = CaseloadFilter(
+    filterset = ListFilters(
         request.GET,
         queryset=customers,
         staff=staff,
@@ -184,7 +184,7 @@ def team_overdue(request):
     if request.GET.get("liste") == "aufgaben":
         return _team_overdue_tasks(request, staff, today)
     version = staff.job_centre.policy_version
-    filterset = CaseloadFilter(
+    filterset = ListFilters(
         request.GET, queryset=selectors.team_overdue(staff, today), staff=staff, today=today, with_status=False
     )
 
@@ -241,14 +241,17 @@ def team_overdue(request):
     )
 
 
-def _filtered(filterset, queryset):
+def _filtered(filters: ListFilters, queryset):
     """`queryset` under the filters the person chose for the other tab."""
+    if not filters.requested:
+        return queryset
+    filterset = filters.filterset
     return filterset.filter_queryset(queryset) if filterset.is_valid() else queryset
 
 
 def _team_overdue_tasks(request, staff, today):
     version = staff.job_centre.policy_version
-    filterset = CaseloadFilter(
+    filterset = ListFilters(
         request.GET,
         queryset=selectors.team_overdue_tasks(staff, today),
         staff=staff,

@@ -5,9 +5,11 @@ from datetime import date
 
 import pytest
 from django import forms
+from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from caseload.filters import CaseloadFilter
+from caseload.filters import FIELDS_TEMPLATE, CaseloadFilter, ListFilters
 from caseload.models import Customer
 from kontaktdichte.widgets import DateInput, Select, TextInput
 
@@ -84,3 +86,41 @@ def test_an_inverted_due_range_says_so_instead_of_an_empty_list(world):
     assert filterset.form.errors["faellig_bis"] == [
         "„fällig bis“ liegt vor „fällig ab“: so findet die Liste niemanden."
     ]
+
+
+def _fields(filterset):
+    return render_to_string(FIELDS_TEMPLATE, {"filterset": filterset})
+
+
+@pytest.mark.parametrize("options", [{}, {"with_status": False}, {"with_caseworker": False, "with_number": False}])
+def test_an_unfiltered_list_builds_no_filter_set_and_shows_the_empty_form(world, options):
+    query = QueryDict("liste=alle&page=2&sort=-due_by")
+    filters = ListFilters(query, Customer.objects.all(), staff=world.bob, today=date(2026, 3, 10), **options)
+    assert not filters.requested and not filters.is_filtered
+    assert filters.qs is filters.queryset
+    shown = filters.fields_html()
+    assert "filterset" not in filters.__dict__  # neither built nor validated
+    bound = CaseloadFilter(query, Customer.objects.all(), staff=world.bob, today=date(2026, 3, 10), **options)
+    assert shown == _fields(bound)  # what the filter set itself renders for that request
+    assert ('name="fachkraft"' in shown) == options.get("with_caseworker", True)
+
+
+def test_the_empty_form_names_a_renamed_colleague_at_once(world):
+    def shown():
+        return ListFilters(QueryDict(), Customer.objects.all(), staff=world.bob, today=date(2026, 3, 10)).fields_html()
+
+    assert ">Alice Fachkraft</option>" in shown()
+    world.alice.user.last_name = "<Neu>"
+    world.alice.user.save()
+    assert ">Alice &lt;Neu&gt;</option>" in shown() and "Alice Fachkraft" not in shown()
+
+
+@pytest.mark.parametrize("query", ["status=", "kuerzel=2MM", "faellig_ab=kaputt", "fachkraft=999999"])
+def test_a_named_filter_goes_through_the_filter_set(world, query):
+    data = QueryDict(query)
+    filters = ListFilters(data, Customer.objects.all(), staff=world.bob, today=date(2026, 3, 10))
+    assert filters.requested
+    bound = CaseloadFilter(data, Customer.objects.all(), staff=world.bob, today=date(2026, 3, 10))
+    assert filters.is_filtered == bound.is_filtered == (query == "kuerzel=2MM")
+    assert filters.fields_html() == _fields(bound)
+    assert str(filters.qs.query) == str(bound.qs.query)
