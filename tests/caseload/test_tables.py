@@ -1,6 +1,7 @@
 """The list tables' fast body renders exactly what django-tables2's own cell rendering does."""
 
 import re
+from datetime import date
 
 import pytest
 from django.test import RequestFactory
@@ -13,6 +14,7 @@ from caseload import selectors
 from caseload.tables import (
     TeamOverdueTable,
     WorklistTable,
+    cell_html,
     customer_url_maker,
     paginate,
 )
@@ -161,3 +163,21 @@ def test_pagination_links_are_django_tables2s_and_a_single_page_has_none(world, 
 def test_an_empty_table_says_so_across_every_column(world):
     table = _team_table(world, timezone.localdate(), {})
     assert table.body_html() == (f'<tr><td colspan="{len(table.columns)}">Im Team ist niemand überfällig.</td></tr>')
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<b>\"Ä\" & 'ö'</b>",
+        "",
+        17,
+        0,
+        2.5,
+        None,
+        date(2026, 3, 10),
+        mark_safe("<i>x</i>"),
+        format_html("<a>{}</a>", "<"),
+    ],
+)
+def test_a_cell_is_escaped_as_conditional_escape_escapes_it(value):
+    assert cell_html(value) == conditional_escape(value)
