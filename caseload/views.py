@@ -115,11 +115,15 @@ def worklist(request):
     version = staff.job_centre.policy_version
 
     number, name = _search_terms(request)
-    customers = selectors.caseload(staff, scope)
-    if number:
-        customers = customers.filter(number__startswith=number)
-    if name:
-        customers = customers.filter(selectors.name_q(name))
+
+    def customers():  # built only for a search or a filter (ListFilters)
+        queryset = selectors.caseload(staff, scope)
+        if number:
+            queryset = queryset.filter(number__startswith=number)
+        if name:
+            queryset = queryset.filter(selectors.name_q(name))
+        return queryset
+
     filterset = ListFilters(
         request.GET,
         queryset=customers,
@@ -185,7 +189,7 @@ def team_overdue(request):
         return _team_overdue_tasks(request, staff, today)
     version = staff.job_centre.policy_version
     filterset = ListFilters(
-        request.GET, queryset=selectors.team_overdue(staff, today), staff=staff, today=today, with_status=False
+        request.GET, queryset=lambda: selectors.team_overdue(staff, today), staff=staff, today=today, with_status=False
     )
 
     export = request.GET.get("export")
