@@ -485,21 +485,18 @@ def customer_timeline(customer: Customer, limit: int | None = None) -> tuple[lis
         rule_set = policy.rule_set_on(note.date)
         return rule_set is not None and note.channel in rule_set.qualifying_channels
 
-    measures = Measure.objects.filter(**scope)
-    suspensions = Suspension.objects.filter(**scope).select_related("documented_by").defer("documented_by__password")
-    note_ids = None
-    if limit is not None:
-        ids = _newest_ids(customer, limit + 1)
-        note_ids = ids["note"]
-        # `none()` runs no statement: a kind not among the newest is not read at all.
-        measures, suspensions = (
-            queryset.filter(pk__in=ids[kind]) if ids[kind] else queryset.none()
-            for kind, queryset in (("measure", measures), ("suspension", suspensions))
-        )
-    notes = _with_activities(_notes(scope, note_ids), scope)
+    ids = _newest_ids(customer, limit + 1) if limit is not None else {}
+
+    def read(kind, queryset):  # a kind not among the newest is not read at all
+        if limit is None:
+            return list(queryset.filter(**scope))
+        return list(queryset.filter(**scope, pk__in=ids[kind])) if ids[kind] else []
+
+    notes = _with_activities(_notes(scope, ids.get("note")), scope)
     entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in notes]
-    entries += [TimelineEntry("measure", m.start, m) for m in measures]
-    entries += [TimelineEntry("suspension", s.start, s) for s in suspensions]
+    entries += [TimelineEntry("measure", m.start, m) for m in read("measure", Measure.objects)]
+    suspensions = Suspension.objects.select_related("documented_by").defer("documented_by__password")
+    entries += [TimelineEntry("suspension", s.start, s) for s in read("suspension", suspensions)]
     for source in TIMELINE_SOURCES:
         entries += source(customer)
     entries.sort(key=lambda e: (e.date, _KIND_ORDER.get(e.kind, 3), e.item.pk), reverse=True)
