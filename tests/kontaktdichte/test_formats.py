@@ -27,6 +27,7 @@ def _render(source: str, **context) -> str:
 @given(st.dates(min_value=date(1, 1, 1)))
 def test_the_day_filter_writes_what_the_date_filter_writes(value):
     assert _render("{{ v|day }}", v=value) == _render('{{ v|date:"d.m.Y" }}', v=value)
+    assert _render("{{ v|iso }}", v=value) == _render('{{ v|date:"Y-m-d" }}', v=value)
 
 
 def test_the_day_filter_on_moments_and_on_nothing():
@@ -35,5 +36,7 @@ def test_the_day_filter_on_moments_and_on_nothing():
     # 23:30 UTC on 30 November is already 1 December in Berlin: the local day, as `date` gives.
     late = datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC"))
     assert _render("{{ v|day }}", v=late) == _render('{{ v|date:"d.m.Y" }}', v=late) == "01.12.2026"
+    assert _render("{{ v|iso }}", v=late) == _render('{{ v|date:"Y-m-d" }}', v=late) == "2026-12-01"
     for nothing in (None, "", "2026-12-01"):
         assert _render("{{ v|day }}", v=nothing) == _render('{{ v|date:"d.m.Y" }}', v=nothing) == ""
+        assert _render("{{ v|iso }}", v=nothing) == _render('{{ v|date:"Y-m-d" }}', v=nothing) == ""
