@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import date
+from functools import cache
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
+from kontaktdichte import loads
 from policies import engine, reasons
 from policies.loading import load_policies
 from policies.models import JobCentre
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 FACT_ROW = ("id", "job_centre_id", *Customer.FACT_FIELDS)
 # A measure as the engine reads it (`engine.Measure`, in its field order).
 MEASURE_ROW = ("start", "end", "exited_on", "employer_service_on")
+SUSPENSION_ROW = ("start", "end", "reason")
+CONTACT_ROW = ("date", "channel", "follow_up_on")
 
 DUE_ATTNAMES = tuple(Customer._meta.get_field(f).attname for f in Customer.DUE_FIELDS)
 
@@ -115,23 +119,45 @@ def apply_decision(customer, decision: engine.Decision, today: date, version: in
         setattr(customer, attname, value)
 
 
+@cache
+def _decide_sql() -> dict[str, str]:
+    """What `decide` reads, as SQL text (`kontaktdichte.loads`: saving a note decides twice, and
+    through the ORM each of these reads cost more to build than to run): the rule version, the
+    customer's measures and suspensions (newest first, as their models order them) and the
+    contacts up to a day, in order."""
+
+    def of_customer(model, names, then=""):
+        where = f"{loads.column('t', model, 'job_centre')} = %s AND {loads.column('t', model, 'customer')} = %s"
+        return f"SELECT {loads.columns('t', model, *names)} FROM {loads.table(model, 't')} WHERE {where}{then}"
+
+    day, pk = loads.column("t", ContactNote, "date"), loads.column("t", ContactNote, "pk")
+    return {
+        "version": f"SELECT {loads.column('j', JobCentre, 'policy_version')} FROM {loads.table(JobCentre, 'j')}"
+        f" WHERE {loads.column('j', JobCentre, 'pk')} = %s",
+        "measures": of_customer(Measure, MEASURE_ROW, f" ORDER BY {loads.column('t', Measure, 'start')} DESC"),
+        "suspensions": of_customer(
+            Suspension, SUSPENSION_ROW, f" ORDER BY {loads.column('t', Suspension, 'start')} DESC"
+        ),
+        "contacts": of_customer(ContactNote, CONTACT_ROW, f" AND {day} <= %s ORDER BY {day}, {pk}"),
+    }
+
+
 def decide(customer: Customer, today: date | None = None, *, include_suspensions=True) -> engine.Decision:
     """The engine's decision for one customer, from the database as it is now (4 queries)."""
     today = today or timezone.localdate()
-    version = JobCentre.objects.values_list("policy_version", flat=True).get(pk=customer.job_centre_id)
+    using, sql = router.db_for_read(ContactNote), _decide_sql()
+    ((version,),) = loads.values(using, sql["version"], [customer.job_centre_id], JobCentre, "policy_version")
     policy = policy_for(customer.job_centre_id, version)
-    scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
-    measures = [engine.Measure(*m) for m in Measure.objects.filter(**scope).values_list(*MEASURE_ROW)]
+    scope = [customer.job_centre_id, customer.pk]
+    measures = [engine.Measure(*m) for m in loads.values(using, sql["measures"], scope, Measure, *MEASURE_ROW)]
     suspensions = (
-        [engine.Suspension(*s) for s in Suspension.objects.filter(**scope).values_list("start", "end", "reason")]
+        [engine.Suspension(*s) for s in loads.values(using, sql["suspensions"], scope, Suspension, *SUSPENSION_ROW)]
         if include_suspensions
         else []
     )
+    day = connections[using].ops.adapt_datefield_value(today)
     contacts = [
-        engine.Contact(*c)
-        for c in ContactNote.objects.filter(**scope, date__lte=today)
-        .order_by("date", "id")
-        .values_list("date", "channel", "follow_up_on")
+        engine.Contact(*c) for c in loads.values(using, sql["contacts"], [*scope, day], ContactNote, *CONTACT_ROW)
     ]
     row = {f: getattr(customer, f) for f in FACT_ROW}
     decision = engine.evaluate(policy, customer_facts(row, measures, suspensions), contacts, today)

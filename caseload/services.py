@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from audit import events as audit
-from kontaktdichte import formats
+from kontaktdichte import formats, loads
 from kontaktdichte.plausible import (
     EARLIEST_BIRTH,
     PLAN_YEARS_AHEAD,
@@ -55,8 +56,25 @@ def check_version(instance, expected: int | None) -> None:
         raise StaleEdit(changed_since(instance, expected), instance.version)
 
 
+@cache
+def _rule_set_sql() -> str:
+    """The job centre's rule set in force on a day, as `RuleSet.objects.of_job_centre_on` finds
+    it (`kontaktdichte.loads`: the note form and saving a note read it)."""
+    r = (RuleSet, "r")
+    job_centre, valid_from, valid_until = (
+        loads.column("r", RuleSet, name) for name in ("job_centre", "valid_from", "valid_until")
+    )
+    return (
+        f"SELECT {loads.select(r)} FROM {loads.table(*r)} WHERE {job_centre} = %s AND {valid_from} <= %s"
+        f" AND ({valid_until} IS NULL OR {valid_until} >= %s) ORDER BY {valid_from} DESC LIMIT 1"
+    )
+
+
 def rule_set_for(customer: Customer, day: date) -> RuleSet | None:
-    return RuleSet.objects.of_job_centre_on(customer.job_centre_id, day)
+    using = router.db_for_read(RuleSet)
+    on = connections[using].ops.adapt_datefield_value(day)
+    found = loads.one(using, _rule_set_sql(), [customer.job_centre_id, on, on], RuleSet)
+    return found[0] if found else None
 
 
 # --- Contact notes ------------------------------------------------------------------------

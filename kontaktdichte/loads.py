@@ -24,7 +24,7 @@ from django.db.models import Model
 Part = tuple[type[Model], str]  # a model and its table's alias in the statement
 
 _shapes: dict[type[Model], tuple[int, int, list[str]]] = {}
-_converters: dict[tuple[str, type[Model]], list] = {}
+_converters: dict[tuple, list] = {}
 
 
 def quote(name: str) -> str:
@@ -115,6 +115,44 @@ def instances(using: str, row, *models: type[Model]) -> list[Model | None]:
                 values[position] = convert(values[position], expression, connection)
         made.append(model.from_db(using, attnames, values))
     return made
+
+
+def columns(alias: str, model: type[Model], *names: str) -> str:
+    """`"m"."start", "m"."end"`: the columns of the model's fields `names` under `alias`."""
+    return ", ".join(column(alias, model, name) for name in names)
+
+
+def _field_converters(using: str, model: type[Model], names: tuple[str, ...]) -> list:
+    key = (using, model, names)
+    found = _converters.get(key)
+    if found is None:
+        connection, found = connections[using], []
+        for position, name in enumerate(names):
+            expression = model._meta.get_field(name).get_col(model._meta.db_table)
+            functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            if functions:
+                found.append((position, expression, functions))
+        _converters[key] = found
+    return found
+
+
+def values(using: str, sql: str, params, model: type[Model], *names: str) -> list[tuple]:
+    """The rows of `sql`, which selects the model's fields `names` in that order, as tuples of
+    what `values_list(*names)` gives (the same converters)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    converters = _field_converters(using, model, names)
+    if not converters:
+        return found
+    connection, rows = connections[using], []
+    for row in found:
+        row = list(row)
+        for position, expression, functions in converters:
+            for convert in functions:
+                row[position] = convert(row[position], expression, connection)
+        rows.append(tuple(row))
+    return rows
 
 
 def one(using: str, sql: str, params, *models: type[Model]) -> list[Model | None] | None:

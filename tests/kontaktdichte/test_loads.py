@@ -1,7 +1,7 @@
 """The reads written as plain SQL (`kontaktdichte.loads`) give what the ORM gives: the same
 instances with the same values, the same related objects, nothing read twice."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,14 +13,18 @@ from django.utils import timezone
 
 from appointments import selectors as appointment_selectors
 from appointments.models import Appointment
-from caseload import access, selectors
-from caseload.models import ContactNote, Customer, FollowUpActivity, Staff
+from caseload import access, duedates, selectors
+from caseload import services as caseload_services
+from caseload.activities import open_activities
+from caseload.models import ContactNote, Customer, FollowUpActivity, Measure, Staff, Suspension
 from employers import selectors as employer_selectors
 from employers import services as employer_services
 from employers.models import PlacementProposal
 from kontaktdichte import loads
 from kontaktdichte.backends import ModelBackend
 from kontaktdichte.sessions import SessionStore
+from policies import engine
+from policies.models import JobCentre, RuleSet
 
 from ..appointments.factories import at, book, make_office, next_weekday
 from ..caseload.factories import earlier_note, make_customer, no_rule_customer, overdue_customer, world  # noqa: F401
@@ -215,3 +219,81 @@ def test_the_next_appointment_as_the_orm_reads_it(world):
         read = Appointment.objects.select_related("office").get(pk=expected.pk)
         assert_same(found, read)
         assert_same(office, read.office)
+
+
+def test_decide_reads_what_the_orm_reads(world):
+    """The engine's facts as `decide` reads them (plain SQL) against the same facts read
+    through the ORM: the same decision, for days before, among and after the notes."""
+    today = timezone.localdate()
+    customer = overdue_customer(world.team_a, world.alice)
+    caseload_services.add_measure(
+        customer=customer, title="Kurs", start=today - timedelta(days=40), end=today + timedelta(days=40)
+    )
+    caseload_services.record_suspension(
+        customer=customer, by=world.alice.user, reason="AU", start=today - timedelta(days=20), end=today
+    )
+    for days_ago in (60, 30, 2):
+        earlier_note(customer, world.alice, days_ago=days_ago, follow_up_on=today + timedelta(days=10))
+    scope = {"job_centre_id": customer.job_centre_id, "customer_id": customer.pk}
+    policy = duedates.policy_for(
+        customer.job_centre_id, JobCentre.objects.get(pk=customer.job_centre_id).policy_version
+    )
+    measures = [engine.Measure(*m) for m in Measure.objects.filter(**scope).values_list(*duedates.MEASURE_ROW)]
+    suspensions = [
+        engine.Suspension(*s) for s in Suspension.objects.filter(**scope).values_list(*duedates.SUSPENSION_ROW)
+    ]
+    assert measures and suspensions
+    for day in (today - timedelta(days=45), today - timedelta(days=2), today, today + timedelta(days=30)):
+        contacts = [
+            engine.Contact(*c)
+            for c in ContactNote.objects.filter(**scope, date__lte=day)
+            .order_by("date", "id")
+            .values_list(*duedates.CONTACT_ROW)
+        ]
+        row = {f: getattr(customer, f) for f in duedates.FACT_ROW}
+        expected = engine.evaluate(policy, duedates.customer_facts(row, measures, suspensions), contacts, day)
+        with CaptureQueriesContext(connection) as queries:
+            assert duedates.decide(customer, day) == expected
+        assert len(queries) == 4
+
+
+def test_the_rule_set_in_force_as_the_orm_finds_it(world):
+    customer = make_customer(world.team_a)
+    sets = list(RuleSet.objects.filter(job_centre_id=customer.job_centre_id))
+    assert sets
+    days = {date(1990, 1, 1), timezone.localdate()}
+    for rule_set in sets:
+        days |= {rule_set.valid_from, rule_set.valid_from - timedelta(days=1)}
+        if rule_set.valid_until:
+            days |= {rule_set.valid_until, rule_set.valid_until + timedelta(days=1)}
+    found = 0
+    for day in sorted(days):
+        expected = RuleSet.objects.of_job_centre_on(customer.job_centre_id, day)
+        loaded = caseload_services.rule_set_for(customer, day)
+        assert (loaded is None) == (expected is None), day
+        if expected is not None:
+            found += 1
+            assert_same(loaded, expected)
+            assert loaded.qualifying_channels == expected.qualifying_channels  # JSON decoded
+    assert 0 < found < len(days)
+
+
+def test_open_activities_with_their_notes_as_the_orm_reads_them(world):
+    customer = overdue_customer(world.team_a, world.alice)
+    later, sooner = timezone.localdate() + timedelta(days=9), timezone.localdate() + timedelta(days=3)
+    earlier_note(customer, world.alice, days_ago=5, activities=[(later, "Nachweise"), (sooner, "Kurs")])
+    earlier_note(customer, world.bob, days_ago=1, activities=[(sooner, "Termin beim Träger")])
+    FollowUpActivity.objects.filter(text="Kurs").update(status=FollowUpActivity.DONE)
+    expected = list(
+        FollowUpActivity.objects.filter(customer_id=customer.pk, status=FollowUpActivity.OPEN)
+        .select_related("note")
+        .order_by("due_on", "pk")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        loaded = open_activities(customer)
+        texts = [(a.text, a.note.summary) for a in loaded]
+    assert len(queries) == 1
+    assert [a.pk for a in loaded] == [a.pk for a in expected] and texts[0][0] == "Termin beim Träger"
+    for mine, theirs in zip(loaded, expected, strict=True):
+        assert_same(mine, theirs)
+        assert_same(mine.note, theirs.note)
