@@ -1,7 +1,8 @@
 """Reads that every request makes, as SQL written once from the models' own metadata.
 
-Every page reads the session, the user and the staff profile, and the customer pages read the
-customer with its caseworker and rule. Through the ORM each such read costs more Python to
+Every page reads the session, the user and the staff profile; the customer pages read the
+customer with its caseworker and rule and its history; saving a note reads the engine's facts
+(docs/architecture.md lists them all). Through the ORM each such read costs more Python to
 build and compile than the database takes to answer it: on the 1 M database (2026-12-01,
 README, Benchmarks) the user by primary key took 0.28 ms of CPU, the same row read as text
 and made into a `User` with `Model.from_db` 0.13 ms; the staff profile with team and job
@@ -12,7 +13,8 @@ So such a read is written here as plain SQL once: `select` lists every concrete 
 (model, alias) in the models' field order, `instances` makes one instance per model from a row
 with `Model.from_db` (what the ORM itself calls), after the same database converters the ORM
 applies (SQLite's dates and decimals, every backend's JSON). A model whose primary key is NULL
-in the row (a LEFT JOIN that found nothing) gives None. The SQL itself stays readable in its
+in the row (a LEFT JOIN that found nothing) gives None. `values` gives plain rows of some of
+a model's fields, converted as `values_list` converts them. The SQL itself stays readable in its
 caller; `tests/kontaktdichte/test_loads.py` compares every read with the ORM's.
 """
 
