@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
 from kontaktdichte import statements
+from kontaktdichte.kept import KeptAnswers
 from kontaktdichte.widgets import DATE_INPUT_FORMATS, DateInput, Select, TextInput
 from policies.lookups import rule_codes
 
@@ -128,8 +129,7 @@ class CaseloadFilter(django_filters.FilterSet):
 
 
 FIELDS_TEMPLATE = "caseload/_filter_fields.html"
-_BLANK_MAX = 1024
-_blank_fields: dict[tuple, SafeString] = {}
+_blank_fields = KeptAnswers(limit=1024)
 
 
 class ListFilters:
@@ -167,12 +167,11 @@ class ListFilters:
             return render_to_string(FIELDS_TEMPLATE, {"filterset": self.filterset})
         choices = team_staff_choices(self.staff) if self.options.get("with_caseworker", True) else []
         shape = (tuple(sorted(self.options.items())), tuple(choices), rule_codes(self.staff.job_centre))
-        html = _blank_fields.get(shape)
-        if html is None:
+
+        def render_empty():
             empty = CaseloadFilter(
                 None, Customer.objects.none(), staff=self.staff, today=self.today, staff_choices=choices, **self.options
             )
-            if len(_blank_fields) >= _BLANK_MAX:
-                _blank_fields.clear()
-            html = _blank_fields[shape] = render_to_string(FIELDS_TEMPLATE, {"filterset": empty})
-        return html
+            return render_to_string(FIELDS_TEMPLATE, {"filterset": empty})
+
+        return _blank_fields.answer(shape, render_empty)

@@ -487,15 +487,17 @@ def customer_timeline(customer: Customer, limit: int | None = None) -> tuple[lis
 
     ids = _newest_ids(customer, limit + 1) if limit is not None else {}
 
-    def read(kind, queryset):  # a kind not among the newest is not read at all
+    def read(kind, queryset):  # a kind not among the newest is neither built nor read
         if limit is None:
-            return list(queryset.filter(**scope))
-        return list(queryset.filter(**scope, pk__in=ids[kind])) if ids[kind] else []
+            return list(queryset().filter(**scope))
+        return list(queryset().filter(**scope, pk__in=ids[kind])) if ids[kind] else []
+
+    def suspensions():
+        return Suspension.objects.select_related("documented_by").defer("documented_by__password")
 
     notes = _with_activities(_notes(scope, ids.get("note")), scope)
     entries = [TimelineEntry("note", n.date, n, qualifies(n)) for n in notes]
-    entries += [TimelineEntry("measure", m.start, m) for m in read("measure", Measure.objects)]
-    suspensions = Suspension.objects.select_related("documented_by").defer("documented_by__password")
+    entries += [TimelineEntry("measure", m.start, m) for m in read("measure", Measure.objects.all)]
     entries += [TimelineEntry("suspension", s.start, s) for s in read("suspension", suspensions)]
     for source in TIMELINE_SOURCES:
         entries += source(customer)

@@ -1,4 +1,5 @@
-"""A function's answers kept in a plain dict, for the engine's hottest look-ups."""
+"""A function's answers kept in a plain dict, for the engine's hottest look-ups and for the
+fragments pages render once per shape."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ class KeptAnswers(dict):
 
     __slots__ = ("compute", "limit")
 
-    def __init__(self, compute: Callable[[Any], Any], limit: int = 65_536):
+    def __init__(self, compute: Callable[[Any], Any] | None = None, limit: int = 65_536):
         super().__init__()
         self.compute = compute
         self.limit = limit
@@ -26,4 +27,14 @@ class KeptAnswers(dict):
         if len(self) >= self.limit:
             self.clear()
         answer = self[key] = self.compute(key)
+        return answer
+
+    def answer(self, key: Hashable, compute: Callable[[], Any]):
+        """`self[key]`, worked out by `compute()` when it is not kept yet: for answers that need
+        more than their key (a page's navigation is rendered from the page's context)."""
+        answer = self.get(key)
+        if answer is None:
+            if len(self) >= self.limit:
+                self.clear()
+            answer = self[key] = compute()
         return answer

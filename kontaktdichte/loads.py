@@ -25,7 +25,7 @@ from django.db.models import Model
 
 Part = tuple[type[Model], str]  # a model and its table's alias in the statement
 
-_shapes: dict[type[Model], tuple[int, int, list[str]]] = {}
+_shapes: dict[tuple[str, type[Model]], tuple[int, int, list[str], list]] = {}
 _converters: dict[tuple, list] = {}
 
 
@@ -67,64 +67,10 @@ def select(*parts: Part) -> str:
     return ", ".join(f"{quote(alias)}.{quote(f.column)}" for model, alias in parts for f in model._meta.concrete_fields)
 
 
-def _converters_for(using: str, model: type[Model]) -> list:
-    """(position, converters) for the model's columns that need converting on this database,
-    as the ORM's compiler finds them (the backend's, then the field's own `from_db_value`)."""
-    key = (using, model)
-    found = _converters.get(key)
-    if found is None:
-        connection = connections[using]
-        found = []
-        for position, field in enumerate(model._meta.concrete_fields):
-            expression = field.get_col(model._meta.db_table)
-            functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-            if functions:
-                found.append((position, expression, functions))
-        _converters[key] = found
-    return found
-
-
-def fits(using: str, model: type[Model], pk) -> bool:
-    """Whether `pk` is in the range of the model's primary key column on this database. The ORM
-    finds nothing for a key out of range; a plain statement would fail on PostgreSQL instead."""
-    low, high = connections[using].ops.integer_field_range(model._meta.pk.get_internal_type())
-    return (low is None or pk >= low) and (high is None or pk <= high)
-
-
-def _shape(model: type[Model]) -> tuple[int, int, list[str]]:
-    """The model's number of columns, its primary key's position among them, their attnames."""
-    shape = _shapes.get(model)
-    if shape is None:
-        fields = model._meta.concrete_fields
-        shape = _shapes[model] = (len(fields), fields.index(model._meta.pk), [f.attname for f in fields])
-    return shape
-
-
-def instances(using: str, row, *models: type[Model]) -> list[Model | None]:
-    """One instance per model from `row`, a row of `select(...)` of the same models in the same
-    order; None for a model whose primary key is NULL in the row."""
-    connection = connections[using]
-    made, start = [], 0
-    for model in models:
-        width, pk_at, attnames = _shape(model)
-        values = list(row[start : start + width])
-        start += width
-        if values[pk_at] is None:
-            made.append(None)
-            continue
-        for position, expression, functions in _converters_for(using, model):
-            for convert in functions:
-                values[position] = convert(values[position], expression, connection)
-        made.append(model.from_db(using, attnames, values))
-    return made
-
-
-def columns(alias: str, model: type[Model], *names: str) -> str:
-    """`"m"."start", "m"."end"`: the columns of the model's fields `names` under `alias`."""
-    return ", ".join(column(alias, model, name) for name in names)
-
-
-def _field_converters(using: str, model: type[Model], names: tuple[str, ...]) -> list:
+def converters(using: str, model: type[Model], names: tuple[str, ...]) -> list:
+    """(position, expression, functions) for those of the model's fields `names` (in that order
+    in a row) whose values need converting on this database, as the ORM's compiler finds them:
+    the backend's converters, then the field's own `from_db_value`."""
     key = (using, model, names)
     found = _converters.get(key)
     if found is None:
@@ -138,23 +84,64 @@ def _field_converters(using: str, model: type[Model], names: tuple[str, ...]) ->
     return found
 
 
+def convert(row: list, found: list, connection) -> list:
+    """`row` (a list) with the converters `found` (as `converters` gives them) applied in place."""
+    for position, expression, functions in found:
+        for function in functions:
+            row[position] = function(row[position], expression, connection)
+    return row
+
+
+def fits(using: str, model: type[Model], pk) -> bool:
+    """Whether `pk` is in the range of the model's primary key column on this database. The ORM
+    finds nothing for a key out of range; a plain statement would fail on PostgreSQL instead."""
+    low, high = connections[using].ops.integer_field_range(model._meta.pk.get_internal_type())
+    return (low is None or pk >= low) and (high is None or pk <= high)
+
+
+def _shape(using: str, model: type[Model]) -> tuple[int, int, list[str], list]:
+    """The model's number of columns, its primary key's position among them, their attnames and
+    their converters on this database (every concrete field, as `select` lists them)."""
+    shape = _shapes.get((using, model))
+    if shape is None:
+        fields = model._meta.concrete_fields
+        needed = converters(using, model, tuple(f.name for f in fields))
+        shape = _shapes[using, model] = (len(fields), fields.index(model._meta.pk), [f.attname for f in fields], needed)
+    return shape
+
+
+def instances(using: str, row, *models: type[Model]) -> list[Model | None]:
+    """One instance per model from `row`, a row of `select(...)` of the same models in the same
+    order; None for a model whose primary key is NULL in the row."""
+    connection = connections[using]
+    made, start = [], 0
+    for model in models:
+        width, pk_at, attnames, needed = _shape(using, model)
+        values = list(row[start : start + width])
+        start += width
+        if values[pk_at] is None:
+            made.append(None)
+            continue
+        made.append(model.from_db(using, attnames, convert(values, needed, connection)))
+    return made
+
+
+def columns(alias: str, model: type[Model], *names: str) -> str:
+    """`"m"."start", "m"."end"`: the columns of the model's fields `names` under `alias`."""
+    return ", ".join(column(alias, model, name) for name in names)
+
+
 def values(using: str, sql: str, params, model: type[Model], *names: str) -> list[tuple]:
     """The rows of `sql`, which selects the model's fields `names` in that order, as tuples of
     what `values_list(*names)` gives (the same converters)."""
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    converters = _field_converters(using, model, names)
-    if not converters:
+    needed = converters(using, model, names)
+    if not needed:
         return found
-    connection, rows = connections[using], []
-    for row in found:
-        row = list(row)
-        for position, expression, functions in converters:
-            for convert in functions:
-                row[position] = convert(row[position], expression, connection)
-        rows.append(tuple(row))
-    return rows
+    connection = connections[using]
+    return [tuple(convert(list(row), needed, connection)) for row in found]
 
 
 def one(using: str, sql: str, params, *models: type[Model]) -> list[Model | None] | None:

@@ -19,6 +19,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Aggregate, Model, QuerySet
 
+from . import loads
+
 MAX_KEPT = 4096
 _kept: dict[Hashable, tuple[str | None, tuple, list]] = {}
 
@@ -30,8 +32,10 @@ def _run(model: type[Model], key: Hashable, build: Callable[[], QuerySet]) -> tu
         try:
             compiler = build().query.get_compiler(using=using)
             sql, params = compiler.as_sql()
-            # The converters the ORM applies to the selected columns (SQLite's dates, say).
-            converters = list(compiler.get_converters([column for column, _sql, _alias in compiler.select]).items())
+            # The converters the ORM applies to the selected columns (SQLite's dates, say), in
+            # the shape `loads.convert` takes.
+            selected = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+            converters = [(position, expression, functions) for position, (functions, expression) in selected.items()]
         except EmptyResultSet:  # a queryset that cannot hold a row (`.none()`)
             sql, params, converters = None, (), []
         if len(_kept) >= MAX_KEPT:
@@ -45,11 +49,7 @@ def _run(model: type[Model], key: Hashable, build: Callable[[], QuerySet]) -> tu
         cursor.execute(sql, params)
         names, found = [column[0] for column in cursor.description], cursor.fetchall()
     if converters:
-        found = [list(row) for row in found]
-        for row in found:
-            for position, (functions, expression) in converters:
-                for convert in functions:
-                    row[position] = convert(row[position], expression, connection)
+        found = [loads.convert(list(row), converters, connection) for row in found]
     return names, found
 
 

@@ -13,11 +13,12 @@ from django import template
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
+from kontaktdichte.kept import KeptAnswers
+
 register = template.Library()
 
 TEMPLATE = "_nav.html"
-_MAX_KEPT = 1024
-_kept: dict[tuple, SafeString] = {}
+_kept = KeptAnswers(limit=1024)
 
 
 def shape(context) -> tuple:
@@ -36,10 +37,6 @@ def shape(context) -> tuple:
 
 @register.simple_tag(takes_context=True)
 def main_nav(context) -> SafeString:
-    key = shape(context)
-    html = _kept.get(key)
-    if html is None:
-        if len(_kept) >= _MAX_KEPT:
-            _kept.clear()
-        html = _kept[key] = mark_safe(context.template.engine.get_template(TEMPLATE).render(context))
-    return html
+    return _kept.answer(
+        shape(context), lambda: mark_safe(context.template.engine.get_template(TEMPLATE).render(context))
+    )
